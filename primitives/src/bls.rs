@@ -1,0 +1,165 @@
+//! BLS12-381 (min-pk) key and signature types and, with `std`, their implementation on blst.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+pub const PUBLIC_LEN: usize = 48;
+pub const SIGNATURE_LEN: usize = 96;
+
+/// Domain separation tag of consensus signatures (the IETF proof-of-possession ciphersuite).
+pub const SIG_DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+/// Domain separation tag of proofs of possession: distinct from [`SIG_DST`] so that a proof can
+/// never be passed off as a vote and vice versa.
+pub const POP_DST: &[u8] = b"BLS_POP_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
+
+macro_rules! byte_array_type {
+    ($(#[$attr:meta])* $name:ident, $len:expr) => {
+        $(#[$attr])*
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
+        pub struct $name(pub [u8; $len]);
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self([0u8; $len])
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+                write!(f, "0x")?;
+                for b in &self.0[..] {
+                    write!(f, "{:02x}", b)?;
+                }
+                Ok(())
+            }
+        }
+
+        impl AsRef<[u8]> for $name {
+            fn as_ref(&self) -> &[u8] {
+                &self.0[..]
+            }
+        }
+
+        impl TryFrom<&[u8]> for $name {
+            type Error = ();
+            fn try_from(b: &[u8]) -> Result<Self, ()> {
+                Ok(Self(b.try_into().map_err(|_| ())?))
+            }
+        }
+
+        #[cfg(feature = "std")]
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&format!("0x{}", hex::encode(self.0)))
+            }
+        }
+
+        #[cfg(feature = "std")]
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;
+                let bytes = hex::decode(s.trim_start_matches("0x")).map_err(serde::de::Error::custom)?;
+                Self::try_from(&bytes[..]).map_err(|_| {
+                    serde::de::Error::custom(concat!("wrong length for ", stringify!($name)))
+                })
+            }
+        }
+    };
+}
+
+byte_array_type!(
+    /// A compressed BLS12-381 G1 public key.
+    BlsPublic,
+    PUBLIC_LEN
+);
+byte_array_type!(
+    /// A compressed BLS12-381 G2 signature (single or aggregate).
+    BlsSignature,
+    SIGNATURE_LEN
+);
+
+/// The statement a validator signs with [`POP_DST`] to prove it holds the secret of `public`;
+/// `owner` binds the proof to the account that registers the key.
+pub fn pop_statement(public: &BlsPublic, owner: &[u8]) -> alloc::vec::Vec<u8> {
+    let mut m = alloc::vec::Vec::with_capacity(16 + PUBLIC_LEN + owner.len());
+    m.extend_from_slice(b"BPCI-POP-V1");
+    m.extend_from_slice(&public.0);
+    m.extend_from_slice(owner);
+    m
+}
+
+#[cfg(feature = "std")]
+pub mod native {
+    //! The blst implementation, used by the node directly and by the runtime through host functions.
+    use super::*;
+    use blst::min_pk::{AggregatePublicKey, AggregateSignature, PublicKey, SecretKey, Signature};
+    use blst::BLST_ERROR;
+
+    /// A BLS secret key. Not `Clone`: there is one owner, the consensus signer.
+    pub struct Keypair {
+        secret: SecretKey,
+        pub public: BlsPublic,
+    }
+
+    impl Keypair {
+        /// Derives a key from at least 32 bytes of secret input keying material (IETF KeyGen).
+        pub fn from_ikm(ikm: &[u8]) -> Option<Self> {
+            let secret = SecretKey::key_gen(ikm, b"BPCI-BLS-KEYGEN-V1").ok()?;
+            let public = BlsPublic(secret.sk_to_pk().compress());
+            Some(Self { secret, public })
+        }
+
+        pub fn sign(&self, msg: &[u8]) -> BlsSignature {
+            BlsSignature(self.secret.sign(msg, SIG_DST, &[]).compress())
+        }
+
+        pub fn proof_of_possession(&self, owner: &[u8]) -> BlsSignature {
+            BlsSignature(self.secret.sign(&pop_statement(&self.public, owner), POP_DST, &[]).compress())
+        }
+    }
+
+    /// Decompresses and subgroup-checks a public key; rejects the identity point.
+    pub fn public_key(p: &BlsPublic) -> Option<PublicKey> {
+        PublicKey::key_validate(&p.0).ok()
+    }
+
+    fn signature(s: &BlsSignature) -> Option<Signature> {
+        Signature::sig_validate(&s.0, true).ok()
+    }
+
+    pub fn verify(public: &BlsPublic, msg: &[u8], sig: &BlsSignature) -> bool {
+        verify_dst(public, msg, sig, SIG_DST)
+    }
+
+    fn verify_dst(public: &BlsPublic, msg: &[u8], sig: &BlsSignature, dst: &[u8]) -> bool {
+        let (Some(pk), Some(sig)) = (public_key(public), signature(sig)) else { return false };
+        sig.verify(false, msg, dst, &[], &pk, false) == BLST_ERROR::BLST_SUCCESS
+    }
+
+    pub fn verify_pop(public: &BlsPublic, owner: &[u8], pop: &BlsSignature) -> bool {
+        verify_dst(public, &pop_statement(public, owner), pop, POP_DST)
+    }
+
+    /// Checks one aggregate signature of `publics` over the same message: one pairing check,
+    /// whatever the number of signers. Sound only for keys whose possession was proven.
+    pub fn verify_aggregate(publics: &[BlsPublic], msg: &[u8], sig: &BlsSignature) -> bool {
+        if publics.is_empty() {
+            return false;
+        }
+        let Some(pks) = publics.iter().map(public_key).collect::<Option<Vec<_>>>() else {
+            return false;
+        };
+        let refs: Vec<&PublicKey> = pks.iter().collect();
+        let Ok(agg) = AggregatePublicKey::aggregate(&refs, false) else { return false };
+        let Some(sig) = signature(sig) else { return false };
+        sig.verify(false, msg, SIG_DST, &[], &agg.to_public_key(), false) == BLST_ERROR::BLST_SUCCESS
+    }
+
+    /// Aggregates signatures (already verified one by one by whoever collected them).
+    pub fn aggregate(sigs: &[BlsSignature]) -> Option<BlsSignature> {
+        let parsed = sigs.iter().map(signature).collect::<Option<Vec<_>>>()?;
+        let refs: Vec<&Signature> = parsed.iter().collect();
+        let agg = AggregateSignature::aggregate(&refs, false).ok()?;
+        Some(BlsSignature(agg.to_signature().compress()))
+    }
+}

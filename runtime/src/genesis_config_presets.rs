@@ -1,0 +1,113 @@
+//! Genesis presets: `development` (Alice validates alone) and `local_testnet` (Alice, Bob, Charlie
+//! and Dave validate: n = 4 tolerates one fault).
+//!
+//! The presets are built inside the WASM runtime, which has no BLS implementation of its own, so
+//! the validators' BLS keys are constants here. They are what the node derives for `--alice` etc.
+//! (see `bpci_primitives::host`); a runtime test recomputes them and fails if they drift.
+
+use crate::{AccountId, Balance, SessionKeys, UNIT};
+use alloc::{vec, vec::Vec};
+use bpci_primitives::{BlsPublic, BlsSessionKey};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_genesis_builder::{self, PresetId};
+use sp_keyring::Sr25519Keyring;
+
+/// Each endowed development account starts with a million tokens.
+pub const ENDOWMENT: Balance = 1_000_000 * UNIT;
+
+/// The BLS key the node derives for a development seed `//Name` (see the module docs).
+pub fn dev_bls_key(who: Sr25519Keyring) -> BlsPublic {
+    let hex = match who {
+        Sr25519Keyring::Alice => DEV_BLS_KEYS[0],
+        Sr25519Keyring::Bob => DEV_BLS_KEYS[1],
+        Sr25519Keyring::Charlie => DEV_BLS_KEYS[2],
+        Sr25519Keyring::Dave => DEV_BLS_KEYS[3],
+        Sr25519Keyring::Eve => DEV_BLS_KEYS[4],
+        _ => DEV_BLS_KEYS[5],
+    };
+    BlsPublic(decode_hex(hex))
+}
+
+/// `//Alice`, `//Bob`, `//Charlie`, `//Dave`, `//Eve`, `//Ferdie`.
+pub const DEV_BLS_KEYS: [&str; 6] = [
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+    "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+];
+
+const fn decode_hex(s: &str) -> [u8; 48] {
+    const fn nibble(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => panic!("lowercase hex only"),
+        }
+    }
+    let b = s.as_bytes();
+    let mut out = [0u8; 48];
+    let mut i = 0;
+    while i < 48 {
+        out[i] = nibble(b[2 * i]) << 4 | nibble(b[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+fn session_keys(who: Sr25519Keyring) -> SessionKeys {
+    SessionKeys { bls: BlsSessionKey(dev_bls_key(who)) }
+}
+
+fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+    build_struct_json_patch!(crate::RuntimeGenesisConfig {
+        balances: pallet_balances::GenesisConfig {
+            balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+        },
+        session: pallet_session::GenesisConfig {
+            keys: validators
+                .iter()
+                .map(|v| (v.to_account_id(), v.to_account_id(), session_keys(*v)))
+                .collect::<Vec<_>>(),
+        },
+        sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+    })
+}
+
+pub fn development_config_genesis() -> Value {
+    testnet_genesis(
+        vec![Sr25519Keyring::Alice],
+        Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+        Sr25519Keyring::Alice.to_account_id(),
+    )
+}
+
+pub fn local_config_genesis() -> Value {
+    testnet_genesis(
+        vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave],
+        Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
+        Sr25519Keyring::Alice.to_account_id(),
+    )
+}
+
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+    let patch = match id.as_ref() {
+        sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
+        sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+        _ => return None,
+    };
+    Some(
+        serde_json::to_string(&patch)
+            .expect("serialization to json is expected to work. qed.")
+            .into_bytes(),
+    )
+}
+
+pub fn preset_names() -> Vec<PresetId> {
+    vec![
+        PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+        PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+    ]
+}
