@@ -1,0 +1,968 @@
+//! The BPCI BFT engine as a pure, deterministic state machine.
+//!
+//! Events go in ([`Engine::on_message`], [`Engine::on_proposal_block_ready`],
+//! [`Engine::on_block_built`], [`Engine::on_tick`]), [`Action`]s come out. The engine does no I/O,
+//! reads no clock (time is an argument), spawns nothing and draws no randomness, so the same inputs
+//! always give the same outputs; this is what lets `tests/simulator.rs` run thousands of seeded
+//! executions with partitions, crashes and byzantine validators in one process.
+//!
+//! # Protocol
+//!
+//! HotStuff's linear, pipelined pattern with the 2-chain commit rule of Jolteon / DiemBFT v4 and a
+//! round change on timeouts:
+//!
+//! * Views start at 1; genesis is the (implicitly certified) block of view 0. The leader of `v` is
+//!   `set.leader(v)`.
+//! * **Proposing.** On entering view `v` through a certificate of `v - 1` (a QC, or a timeout
+//!   certificate TC), the leader emits [`Action::Propose`] with the block of its highest QC as
+//!   parent. Once the glue has built that block it calls [`Engine::on_block_built`]; the engine
+//!   persists its vote, broadcasts the signed [`Proposal`] (carrying the parent's QC and, after a
+//!   timed-out view, the TC) and votes for its own block.
+//! * **Voting.** A validator votes for the first valid proposal of its current view, at most once
+//!   per view, never in a view it has timed out, never below a view it voted in, and only if
+//!   `justify.view + 1 == view` or (`tc.view + 1 == view` and `justify.view >= ` the highest QC view
+//!   reported in the TC). Before the vote leaves, [`Action::PersistSafety`] is emitted so a restart
+//!   can never sign twice. The vote goes to the leader of `view + 1` only (linear communication).
+//! * **Certifying.** That leader checks each vote's signature on arrival, and once `2f + 1` votes
+//!   agree on the same [`VoteData`] aggregates them into a QC, moves to `view + 1` and proposes.
+//! * **Committing.** A QC for block `C` whose `parent_view + 1 == C.view` finalizes `C`'s parent `B`:
+//!   `2f + 1` validators voted for `C`, so each of them holds `B`'s QC and reports a QC of view at
+//!   least `B.view` in every later timeout; any TC therefore forces later leaders onto a branch that
+//!   contains `B`, and the voting rule above makes honest validators refuse anything else. The
+//!   certificate of `C` is exactly the [`FinalityJustification`] of `B`.
+//! * **Timeouts.** If a view makes no progress before its deadline, a validator signs
+//!   `(set_id, view, high_qc_view)`, persists, broadcasts it (and re-broadcasts it every timeout
+//!   period until the view ends, since messages can be lost). `f + 1` timeouts of the current view
+//!   make a validator join early (at least one honest node gave up, so the view is lost anyway);
+//!   `2f + 1` form a TC that moves everyone to `view + 1`. The deadline of a view is
+//!   `min(base * 2^k, max)` where `k` is the number of consecutive views that ended by timeout, so
+//!   that after asynchrony the views grow until they are long enough for a round trip.
+//! * **View synchronization.** Every certificate seen in any message (a proposal's QC or TC, a
+//!   timeout's high QC or the TC through which its sender entered its view) is adopted, so a node
+//!   that missed messages jumps to where the others are as soon as it hears from any of them.
+//!
+//! # Protocol with the glue
+//!
+//! * Build with [`Engine::new`], then call [`Engine::start`]. Call [`Engine::on_tick`] no later than
+//!   [`Engine::next_deadline`].
+//! * Decode every received gossip message with `Message::decode` and pass it to
+//!   [`Engine::on_message`] (drop what does not decode, and lower the sender's reputation).
+//!   A proposal is verified and remembered there, but **never voted for there**: the engine votes
+//!   only once the glue calls [`Engine::on_proposal_block_ready`]`(view, hash)` after importing and
+//!   executing the block successfully. The two calls may come in either order (the block may arrive
+//!   by sync before the proposal message): whichever comes second triggers the vote. The glue may
+//!   call `on_proposal_block_ready` for every imported block that carries an engine pre-digest;
+//!   blocks nobody proposed in the current view are ignored.
+//! * On [`Action::Propose`], build a block on the given parent, put [`Engine::proposal_justify`] in
+//!   its pre-digest, import it and call [`Engine::on_block_built`].
+//! * Execute actions **in order**: a [`Action::PersistSafety`] must be durable before any later
+//!   message of the same list leaves the node. On restart pass the last persisted [`SafetyData`]
+//!   (or `SafetyData::default()` the very first time) to [`Engine::new`].
+//!
+//! # Bounded memory
+//!
+//! Votes and timeouts are kept only for views in `[view - 1, view + VIEW_WINDOW]`, proposals for the
+//! last few views, known block headers up to [`BLOCK_CACHE`], evidence up to [`MAX_EVIDENCE`].
+
+use bpci_primitives::qc::{Bitfield, BlockNumber, FinalityJustification, QuorumCertificate, VoteData};
+use bpci_primitives::{BlsSignature, ValidatorSet, View};
+use codec::{Decode, DecodeWithMemTracking, Encode};
+use scale_info::TypeInfo;
+use sp_core::H256;
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+pub mod crypto;
+pub mod messages;
+
+pub use crypto::{verify_justification, verify_qc, Bls, Crypto};
+pub use messages::{
+    Message, Proposal, SignedProposal, SignedTimeout, SignedVote, TimeoutCertificate, TimeoutData, TimeoutGroup,
+};
+
+#[cfg(test)]
+mod tests;
+
+/// How far ahead of the current view votes and timeouts are kept.
+pub const VIEW_WINDOW: View = 32;
+/// Most equivocation proofs kept.
+pub const MAX_EVIDENCE: usize = 256;
+/// Most block headers remembered (to name a finalized block's parent).
+pub const BLOCK_CACHE: usize = 1024;
+/// How many verified certificates are remembered to skip re-verifying copies.
+const VERIFIED_CACHE: usize = 32;
+
+/// A block as the engine sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct BlockInfo {
+    pub hash: H256,
+    pub number: BlockNumber,
+    pub parent_hash: H256,
+}
+
+/// Timer configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Timeout of a view after a successful one.
+    pub base_timeout_ms: u64,
+    /// Cap of the exponential back-off.
+    pub max_timeout_ms: u64,
+}
+
+impl Config {
+    /// Timeout of a view entered after `failures` consecutive timed-out views.
+    pub fn timeout_ms(&self, failures: u32) -> u64 {
+        let base = self.base_timeout_ms.max(1);
+        let max = self.max_timeout_ms.max(base);
+        base.checked_shl(failures).filter(|t| *t >> failures == base).map_or(max, |t| t.min(max))
+    }
+}
+
+/// What a validator must remember across restarts so that it never signs conflicting messages.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Default)]
+pub struct SafetyData {
+    /// Highest view voted in.
+    pub last_voted_view: View,
+    /// Highest view timed out in.
+    pub last_timeout_view: View,
+    /// View of `high_qc` when last persisted: the lowest certificate this node may ever report.
+    pub locked_qc_view: View,
+    /// Highest certificate known when last persisted. A timeout re-signed after a restart in
+    /// `last_timeout_view` reports this one, which makes it identical to the one signed before.
+    pub high_qc: Option<QuorumCertificate>,
+}
+
+/// Proof that a validator signed two different statements for one view.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum Evidence {
+    Proposal(SignedProposal, SignedProposal),
+    Vote(SignedVote, SignedVote),
+    /// The timeouts' certificate attachments are stripped; the signatures cover `data` only.
+    Timeout(SignedTimeout, SignedTimeout),
+}
+
+impl Evidence {
+    /// Index of the equivocating validator and the view.
+    pub fn offender(&self) -> (u32, View) {
+        match self {
+            Evidence::Proposal(a, _) => (a.proposer, a.proposal.view),
+            Evidence::Vote(a, _) => (a.voter, a.data.view),
+            Evidence::Timeout(a, _) => (a.voter, a.data.view),
+        }
+    }
+
+    fn kind(&self) -> u8 {
+        match self {
+            Evidence::Proposal(..) => 0,
+            Evidence::Vote(..) => 1,
+            Evidence::Timeout(..) => 2,
+        }
+    }
+}
+
+/// What the glue must do, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// I am the leader of `view`: build a block on top of `parent` (hash/number of the highest
+    /// certified block, or genesis) and call [`Engine::on_block_built`].
+    Propose { view: View, parent_hash: H256, parent_number: BlockNumber },
+    Broadcast(Message),
+    SendTo(u32, Message),
+    /// Must be durably stored before any later `Broadcast`/`SendTo` of the same action list is sent.
+    PersistSafety(SafetyData),
+    /// `block` is final (2-chain rule) and `justification` proves it. Emitted once, in increasing
+    /// number order, only for the highest newly final block; its unreported ancestors are final
+    /// too. `block.parent_hash` is `H256::zero()` in the rare case the engine never saw `block`'s
+    /// own header (it learned its child's certificate only); hash and number are always exact.
+    Finalize { block: BlockInfo, justification: FinalityJustification },
+    /// Two different signed statements of one validator for one view.
+    Equivocation(Evidence),
+    /// A message failed checks: lower the sending peer's reputation.
+    Misbehaviour { reason: &'static str },
+}
+
+#[derive(Default)]
+struct VoteCollector {
+    by_voter: BTreeMap<u32, SignedVote>,
+    certified: bool,
+}
+
+#[derive(Default)]
+struct TimeoutCollector {
+    /// Signed parts only: the attachments are not needed once checked.
+    by_voter: BTreeMap<u32, (TimeoutData, BlsSignature)>,
+    /// Highest certificate reported in this view's timeouts.
+    high_qc: Option<QuorumCertificate>,
+    certified: bool,
+}
+
+/// The leader's pending block: what it must extend and carry.
+struct Build {
+    view: View,
+    justify: Option<QuorumCertificate>,
+    tc: Option<TimeoutCertificate>,
+}
+
+/// The engine. `C` is the signature scheme; production uses the default, [`Bls`].
+pub struct Engine<C: Crypto = Bls> {
+    config: Config,
+    set: ValidatorSet,
+    me: Option<(u32, C::Key)>,
+    /// As last emitted in `PersistSafety`.
+    safety: SafetyData,
+    genesis: BlockInfo,
+    view: View,
+    high_qc: Option<QuorumCertificate>,
+    /// The TC of `view - 1`, if that is how this view was entered.
+    last_tc: Option<TimeoutCertificate>,
+    /// Consecutive views that ended by timeout.
+    failures: u32,
+    deadline: u64,
+    last_finalized: BlockInfo,
+    proposals: BTreeMap<View, SignedProposal>,
+    ready: BTreeSet<(View, H256)>,
+    build: Option<Build>,
+    proposed_view: View,
+    votes: BTreeMap<View, VoteCollector>,
+    timeouts: BTreeMap<View, TimeoutCollector>,
+    my_timeout: Option<SignedTimeout>,
+    blocks: HashMap<H256, BlockInfo>,
+    block_order: VecDeque<H256>,
+    evidence: Vec<Evidence>,
+    evidence_seen: BTreeSet<(u8, u32, View)>,
+    verified: VecDeque<[u8; 32]>,
+}
+
+impl Engine<Bls> {
+    /// `me` = the node's BLS key when it is a validator of `set` (its index is found by public key),
+    /// `None` for an observer, which verifies and finalizes but never signs.
+    pub fn new(
+        config: Config,
+        set: ValidatorSet,
+        me: Option<bpci_primitives::bls::native::Keypair>,
+        safety: SafetyData,
+        genesis: BlockInfo,
+        now_ms: u64,
+    ) -> Self {
+        Self::with_crypto(config, set, me, safety, genesis, now_ms)
+    }
+}
+
+impl<C: Crypto> Engine<C> {
+    /// [`Engine::new`] for any signature scheme.
+    pub fn with_crypto(
+        config: Config,
+        set: ValidatorSet,
+        me: Option<C::Key>,
+        safety: SafetyData,
+        genesis: BlockInfo,
+        now_ms: u64,
+    ) -> Self {
+        let me = me.and_then(|key| {
+            let public = C::public(&key);
+            let index = set.validators.iter().position(|v| *v == public)?;
+            Some((index as u32, key))
+        });
+        let high_qc = safety.high_qc.clone();
+        let qc_view = high_qc.as_ref().map_or(0, |qc| qc.data.view);
+        // Resume where the persisted data says this node last acted; it catches up from there with
+        // the certificates in the first messages it hears.
+        let view = qc_view.saturating_add(1).max(safety.last_voted_view).max(safety.last_timeout_view).max(1);
+        let mut engine = Self {
+            deadline: now_ms.saturating_add(config.timeout_ms(0)),
+            config,
+            set,
+            me,
+            safety,
+            last_finalized: genesis.clone(),
+            genesis,
+            view,
+            high_qc: None,
+            last_tc: None,
+            failures: 0,
+            proposals: BTreeMap::new(),
+            ready: BTreeSet::new(),
+            build: None,
+            proposed_view: 0,
+            votes: BTreeMap::new(),
+            timeouts: BTreeMap::new(),
+            my_timeout: None,
+            blocks: HashMap::new(),
+            block_order: VecDeque::new(),
+            evidence: Vec::new(),
+            evidence_seen: BTreeSet::new(),
+            verified: VecDeque::new(),
+        };
+        if let Some(qc) = high_qc {
+            engine.remember_qc_block(&qc);
+            engine.high_qc = Some(qc);
+        }
+        engine
+    }
+
+    /// Tells the engine which block the glue already knows to be final (e.g. after a restart), so
+    /// that it does not report it or its ancestors again.
+    pub fn with_finalized(mut self, block: BlockInfo) -> Self {
+        if block.number > self.last_finalized.number {
+            self.remember_block(block.clone());
+            self.last_finalized = block;
+        }
+        self
+    }
+
+    pub fn start(&mut self, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        self.deadline = now_ms.saturating_add(self.current_timeout());
+        self.maybe_propose(&mut out);
+        out
+    }
+
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn leader(&self, view: View) -> u32 {
+        self.set.leader(view).map_or(0, |(i, _)| i as u32)
+    }
+
+    pub fn high_qc(&self) -> Option<&QuorumCertificate> {
+        self.high_qc.as_ref()
+    }
+
+    pub fn last_finalized(&self) -> &BlockInfo {
+        &self.last_finalized
+    }
+
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
+    /// When [`Engine::on_tick`] should next be called.
+    pub fn next_deadline(&self) -> u64 {
+        self.deadline
+    }
+
+    /// This node's index in the validator set, if it is a validator.
+    pub fn my_index(&self) -> Option<u32> {
+        self.me.as_ref().map(|(i, _)| *i)
+    }
+
+    pub fn validator_set(&self) -> &ValidatorSet {
+        &self.set
+    }
+
+    pub fn safety_data(&self) -> &SafetyData {
+        &self.safety
+    }
+
+    /// The certificate the block requested by the pending [`Action::Propose`] of `view` must carry
+    /// in its pre-digest (`None` when its parent is genesis, or when no such request is pending).
+    pub fn proposal_justify(&self, view: View) -> Option<&QuorumCertificate> {
+        self.build.as_ref().filter(|b| b.view == view).and_then(|b| b.justify.as_ref())
+    }
+
+    pub fn on_message(&mut self, msg: Message, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        match msg {
+            Message::Proposal(p) => self.handle_proposal(p, now_ms, &mut out),
+            Message::Vote(v) => self.handle_vote(v, now_ms, &mut out),
+            Message::Timeout(t) => self.handle_timeout(t, now_ms, &mut out),
+        }
+        out
+    }
+
+    /// The glue imported and executed block `hash`, proposed in `view`: it may now be voted for.
+    pub fn on_proposal_block_ready(&mut self, view: View, hash: H256, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
+            return out;
+        }
+        // Bounded: a flood of imports for future views cannot grow this set without limit.
+        if self.ready.len() >= 4 * VIEW_WINDOW as usize {
+            return out;
+        }
+        self.ready.insert((view, hash));
+        if view == self.view {
+            self.try_vote(now_ms, &mut out);
+        }
+        out
+    }
+
+    /// The block requested by [`Action::Propose`] for `view` is built and imported.
+    pub fn on_block_built(&mut self, view: View, block: BlockInfo, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        let Some((me, _)) = self.me.as_ref() else { return out };
+        let me = *me;
+        let Some(build) = self.build.take_if(|b| b.view == view) else { return out };
+        if view != self.view || !self.may_vote_in(view) {
+            return out;
+        }
+        let (parent_hash, parent_number) = build
+            .justify
+            .as_ref()
+            .map_or((self.genesis.hash, self.genesis.number), |qc| (qc.data.block_hash, qc.data.block_number));
+        if block.parent_hash != parent_hash || Some(block.number) != parent_number.checked_add(1) {
+            log::warn!(target: "bpci", "built block {:?} does not extend the requested parent", block.hash);
+            return out;
+        }
+        let proposal = Proposal { set_id: self.set.set_id, view, block: block.clone(), justify: build.justify, tc: build.tc };
+        let signature = self.sign(&proposal.signing_message());
+        let signed = SignedProposal { proposal, proposer: me, signature };
+        self.remember_block(block.clone());
+        self.proposals.insert(view, signed.clone());
+        self.ready.insert((view, block.hash));
+        // The vote is persisted before the proposal leaves, so that a restarted leader finds
+        // `last_voted_view == view` and never proposes a second block in this view.
+        let vote = self.prepare_vote(&mut out);
+        out.push(Action::Broadcast(Message::Proposal(signed)));
+        if let Some(vote) = vote {
+            self.send_vote(vote, now_ms, &mut out);
+        }
+        out
+    }
+
+    pub fn on_tick(&mut self, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        if now_ms >= self.deadline {
+            self.deadline = now_ms.saturating_add(self.current_timeout());
+            self.local_timeout(now_ms, &mut out);
+        }
+        out
+    }
+
+    // ---- internals ----
+
+    fn current_timeout(&self) -> u64 {
+        self.config.timeout_ms(self.failures)
+    }
+
+    fn n(&self) -> usize {
+        self.set.validators.len()
+    }
+
+    fn sign(&self, msg: &[u8]) -> BlsSignature {
+        self.me.as_ref().map(|(_, k)| C::sign(k, msg)).unwrap_or_default()
+    }
+
+    fn high_qc_view(&self) -> View {
+        self.high_qc.as_ref().map_or(0, |qc| qc.data.view)
+    }
+
+    fn may_vote_in(&self, view: View) -> bool {
+        view > self.safety.last_voted_view && view > self.safety.last_timeout_view
+    }
+
+    fn digest<T: Encode>(item: &T) -> [u8; 32] {
+        <sp_core::Blake2Hasher as sp_core::Hasher>::hash(&item.encode()).0
+    }
+
+    fn is_verified(&self, digest: &[u8; 32]) -> bool {
+        self.verified.contains(digest)
+    }
+
+    fn mark_verified(&mut self, digest: [u8; 32]) {
+        if self.verified.len() >= VERIFIED_CACHE {
+            self.verified.pop_front();
+        }
+        self.verified.push_back(digest);
+    }
+
+    fn check_qc(&mut self, qc: &QuorumCertificate) -> Result<(), &'static str> {
+        if self.high_qc.as_ref() == Some(qc) {
+            return Ok(());
+        }
+        let d = Self::digest(qc);
+        if self.is_verified(&d) {
+            return Ok(());
+        }
+        if qc.data.view == 0 || qc.data.block_number == 0 {
+            return Err("certificate for view or block 0");
+        }
+        verify_qc::<C>(&self.set, qc).map_err(|_| "invalid quorum certificate")?;
+        self.mark_verified(d);
+        Ok(())
+    }
+
+    fn check_tc(&mut self, tc: &TimeoutCertificate) -> Result<(), &'static str> {
+        let d = Self::digest(tc);
+        if self.is_verified(&d) {
+            return Ok(());
+        }
+        tc.verify::<C>(&self.set)?;
+        self.mark_verified(d);
+        Ok(())
+    }
+
+    fn remember_block(&mut self, info: BlockInfo) {
+        if self.blocks.contains_key(&info.hash) {
+            return;
+        }
+        if self.block_order.len() >= BLOCK_CACHE {
+            if let Some(old) = self.block_order.pop_front() {
+                self.blocks.remove(&old);
+            }
+        }
+        self.block_order.push_back(info.hash);
+        self.blocks.insert(info.hash, info);
+    }
+
+    fn remember_qc_block(&mut self, qc: &QuorumCertificate) {
+        self.remember_block(BlockInfo {
+            hash: qc.data.block_hash,
+            number: qc.data.block_number,
+            parent_hash: qc.data.parent_hash,
+        });
+    }
+
+    fn record_evidence(&mut self, evidence: Evidence, out: &mut Vec<Action>) {
+        let (who, view) = evidence.offender();
+        if !self.evidence_seen.insert((evidence.kind(), who, view)) {
+            return;
+        }
+        log::warn!(target: "bpci", "validator {who} equivocated in view {view}");
+        if self.evidence.len() < MAX_EVIDENCE {
+            self.evidence.push(evidence.clone());
+        }
+        // The dedup set is bounded together with the list: once full, only the emitted action
+        // reports newer offences.
+        if self.evidence_seen.len() > 4 * MAX_EVIDENCE {
+            self.evidence_seen.pop_first();
+        }
+        out.push(Action::Equivocation(evidence));
+    }
+
+    /// Adopts a verified certificate: higher QC, commit rule, view change.
+    fn process_qc(&mut self, qc: &QuorumCertificate, now_ms: u64, out: &mut Vec<Action>) {
+        self.remember_qc_block(qc);
+        if qc.data.view > self.high_qc_view() {
+            self.high_qc = Some(qc.clone());
+        }
+        if let Some(justification) = FinalityJustification::from_child_qc(qc) {
+            if let Some(number) = qc.data.block_number.checked_sub(1) {
+                if number > self.last_finalized.number {
+                    let hash = qc.data.parent_hash;
+                    let block = self.blocks.get(&hash).cloned().filter(|b| b.number == number).unwrap_or(BlockInfo {
+                        hash,
+                        number,
+                        parent_hash: H256::zero(),
+                    });
+                    self.last_finalized = block.clone();
+                    out.push(Action::Finalize { block, justification });
+                }
+            }
+        }
+        if qc.data.view >= self.view {
+            self.advance(qc.data.view.saturating_add(1), None, now_ms, out);
+        }
+    }
+
+    fn process_tc(&mut self, tc: &TimeoutCertificate, now_ms: u64, out: &mut Vec<Action>) {
+        if let Some(qc) = &tc.high_qc {
+            self.process_qc(qc, now_ms, out);
+        }
+        if tc.view >= self.view {
+            self.advance(tc.view.saturating_add(1), Some(tc.clone()), now_ms, out);
+        }
+    }
+
+    fn advance(&mut self, view: View, tc: Option<TimeoutCertificate>, now_ms: u64, out: &mut Vec<Action>) {
+        if view <= self.view {
+            return;
+        }
+        self.failures = if tc.is_some() { self.failures.saturating_add(1) } else { 0 };
+        self.view = view;
+        self.last_tc = tc;
+        self.my_timeout = None;
+        self.deadline = now_ms.saturating_add(self.current_timeout());
+        self.build = None;
+        let keep_from = view.saturating_sub(1);
+        self.votes = self.votes.split_off(&keep_from);
+        self.timeouts = self.timeouts.split_off(&view);
+        self.proposals = self.proposals.split_off(&view.saturating_sub(2));
+        self.ready = self.ready.split_off(&(view, H256::zero()));
+        self.maybe_propose(out);
+        // A proposal or votes of the new view may have arrived before we entered it.
+        self.try_vote(now_ms, out);
+    }
+
+    fn maybe_propose(&mut self, out: &mut Vec<Action>) {
+        let view = self.view;
+        let Some((me, _)) = self.me.as_ref() else { return };
+        if self.leader(view) != *me || self.proposed_view >= view || !self.may_vote_in(view) {
+            return;
+        }
+        let entered_by_qc = self.high_qc_view().checked_add(1) == Some(view);
+        let tc = self.last_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
+        if !entered_by_qc && tc.is_none() {
+            // Restarted in a view we cannot justify: no valid proposal is possible.
+            return;
+        }
+        self.proposed_view = view;
+        let justify = self.high_qc.clone();
+        let (parent_hash, parent_number) = justify
+            .as_ref()
+            .map_or((self.genesis.hash, self.genesis.number), |qc| (qc.data.block_hash, qc.data.block_number));
+        let tc = if entered_by_qc { None } else { tc };
+        self.build = Some(Build { view, justify, tc });
+        out.push(Action::Propose { view, parent_hash, parent_number });
+    }
+
+    fn handle_proposal(&mut self, sp: SignedProposal, now_ms: u64, out: &mut Vec<Action>) {
+        let p = &sp.proposal;
+        if p.view.saturating_add(1) < self.view {
+            return;
+        }
+        if let Some(known) = self.proposals.get(&p.view) {
+            if *known == sp {
+                return;
+            }
+        }
+        if let Err(reason) = self.check_proposal(&sp) {
+            out.push(Action::Misbehaviour { reason });
+            return;
+        }
+        let p = &sp.proposal;
+        if let Some(known) = self.proposals.get(&p.view) {
+            if known.proposal.signing_message() != p.signing_message() {
+                let evidence = Evidence::Proposal(known.clone(), sp.clone());
+                self.record_evidence(evidence, out);
+            }
+            // Same statement with other certificates, or a conflicting one: either way the first
+            // stays the one this node may vote for.
+            return;
+        }
+        let view = p.view;
+        self.remember_block(p.block.clone());
+        let justify = p.justify.clone();
+        let tc = p.tc.clone();
+        self.proposals.insert(view, sp);
+        if let Some(qc) = &justify {
+            self.process_qc(qc, now_ms, out);
+        }
+        if let Some(tc) = &tc {
+            self.process_tc(tc, now_ms, out);
+        }
+        if view == self.view {
+            self.try_vote(now_ms, out);
+        }
+    }
+
+    fn check_proposal(&mut self, sp: &SignedProposal) -> Result<(), &'static str> {
+        let p = &sp.proposal;
+        if p.set_id != self.set.set_id {
+            return Err("proposal of another validator set");
+        }
+        if p.view == 0 || self.n() == 0 || sp.proposer != self.leader(p.view) {
+            return Err("proposal from a validator that does not lead its view");
+        }
+        let (parent_hash, parent_number) = match &p.justify {
+            Some(qc) => (qc.data.block_hash, qc.data.block_number),
+            None => (self.genesis.hash, self.genesis.number),
+        };
+        if p.block.parent_hash != parent_hash || Some(p.block.number) != parent_number.checked_add(1) {
+            return Err("proposed block does not extend its certified parent");
+        }
+        let justify_view = p.justify_view();
+        if justify_view >= p.view {
+            return Err("proposal certificate not below its view");
+        }
+        match &p.tc {
+            None if justify_view.checked_add(1) == Some(p.view) => {}
+            Some(tc) if tc.view.checked_add(1) == Some(p.view) && justify_view >= tc.max_high_qc_view() => {}
+            _ => return Err("proposal not justified by its certificates"),
+        }
+        let public = self.set.validators[sp.proposer as usize];
+        if !C::verify(&public, &p.signing_message(), &sp.signature) {
+            return Err("bad proposal signature");
+        }
+        if let Some(qc) = &p.justify {
+            self.check_qc(qc)?;
+        }
+        if let Some(tc) = &p.tc {
+            self.check_tc(tc)?;
+        }
+        Ok(())
+    }
+
+    /// Votes for the current view's proposal if everything allows it.
+    fn try_vote(&mut self, now_ms: u64, out: &mut Vec<Action>) {
+        let view = self.view;
+        let Some(sp) = self.proposals.get(&view) else { return };
+        if !self.ready.contains(&(view, sp.proposal.block.hash)) {
+            return;
+        }
+        if let Some(vote) = self.prepare_vote(out) {
+            self.send_vote(vote, now_ms, out);
+        }
+    }
+
+    /// Applies the safety rule to the current view's proposal; on success persists and signs.
+    fn prepare_vote(&mut self, out: &mut Vec<Action>) -> Option<SignedVote> {
+        let view = self.view;
+        let me = self.me.as_ref()?.0;
+        let sp = self.proposals.get(&view)?;
+        let p = &sp.proposal;
+        if !self.may_vote_in(view) {
+            return None;
+        }
+        // The 2-chain voting rule (Jolteon): extend the previous view's certificate, or after a
+        // timeout extend a certificate at least as high as any the timeout quorum reported.
+        let justify_view = p.justify_view();
+        let safe = justify_view.checked_add(1) == Some(view)
+            || p.tc.as_ref().is_some_and(|tc| tc.view.checked_add(1) == Some(view) && justify_view >= tc.max_high_qc_view());
+        if !safe {
+            return None;
+        }
+        let data = VoteData {
+            set_id: self.set.set_id,
+            view,
+            block_hash: p.block.hash,
+            block_number: p.block.number,
+            parent_hash: p.block.parent_hash,
+            parent_view: justify_view,
+        };
+        self.safety.last_voted_view = view;
+        self.persist(out);
+        let signature = self.sign(&data.signing_message());
+        Some(SignedVote { data, voter: me, signature })
+    }
+
+    fn persist(&mut self, out: &mut Vec<Action>) {
+        if self.high_qc_view() > self.safety.high_qc.as_ref().map_or(0, |qc| qc.data.view) {
+            self.safety.high_qc = self.high_qc.clone();
+        }
+        self.safety.locked_qc_view = self.safety.high_qc.as_ref().map_or(0, |qc| qc.data.view);
+        out.push(Action::PersistSafety(self.safety.clone()));
+    }
+
+    fn send_vote(&mut self, vote: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
+        let next_leader = self.leader(vote.data.view.saturating_add(1));
+        if Some(next_leader) == self.my_index() {
+            self.accept_vote(vote, now_ms, out);
+        } else {
+            out.push(Action::SendTo(next_leader, Message::Vote(vote)));
+        }
+    }
+
+    fn handle_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
+        if v.data.set_id != self.set.set_id {
+            out.push(Action::Misbehaviour { reason: "vote of another validator set" });
+            return;
+        }
+        if v.voter as usize >= self.n() || v.data.view == 0 {
+            out.push(Action::Misbehaviour { reason: "vote from an unknown validator" });
+            return;
+        }
+        // Only the next leader aggregates; votes for views out of the window are dropped unchecked
+        // so that they cost nothing.
+        if self.my_index() != Some(self.leader(v.data.view.saturating_add(1)))
+            || v.data.view.saturating_add(1) < self.view
+            || v.data.view > self.view.saturating_add(VIEW_WINDOW)
+        {
+            return;
+        }
+        if let Some(known) = self.votes.get(&v.data.view).and_then(|c| c.by_voter.get(&v.voter)) {
+            if *known == v {
+                return;
+            }
+        }
+        let public = self.set.validators[v.voter as usize];
+        if !C::verify(&public, &v.data.signing_message(), &v.signature) {
+            out.push(Action::Misbehaviour { reason: "bad vote signature" });
+            return;
+        }
+        self.accept_vote(v, now_ms, out);
+    }
+
+    /// Counts a vote whose signature is known good.
+    fn accept_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
+        let quorum = self.set.quorum();
+        let n = self.n();
+        let collector = self.votes.entry(v.data.view).or_default();
+        if let Some(known) = collector.by_voter.get(&v.voter) {
+            if known.data != v.data {
+                let evidence = Evidence::Vote(known.clone(), v);
+                self.record_evidence(evidence, out);
+            }
+            return;
+        }
+        collector.by_voter.insert(v.voter, v.clone());
+        if collector.certified {
+            return;
+        }
+        let agreeing: Vec<&SignedVote> = collector.by_voter.values().filter(|o| o.data == v.data).collect();
+        if agreeing.len() < quorum {
+            return;
+        }
+        let mut signers = Bitfield::new(n);
+        let sigs: Vec<BlsSignature> = agreeing
+            .iter()
+            .map(|o| {
+                signers.set(o.voter as usize);
+                o.signature
+            })
+            .collect();
+        let Some(signature) = C::aggregate(&sigs) else { return };
+        collector.certified = true;
+        let qc = QuorumCertificate { data: v.data, signers, signature };
+        self.mark_verified(Self::digest(&qc));
+        self.process_qc(&qc, now_ms, out);
+    }
+
+    fn handle_timeout(&mut self, t: SignedTimeout, now_ms: u64, out: &mut Vec<Action>) {
+        let d = &t.data;
+        if d.set_id != self.set.set_id {
+            out.push(Action::Misbehaviour { reason: "timeout of another validator set" });
+            return;
+        }
+        if t.voter as usize >= self.n() || d.view == 0 || d.high_qc_view >= d.view {
+            out.push(Action::Misbehaviour { reason: "malformed timeout" });
+            return;
+        }
+        let attached_view = t.high_qc.as_ref().map_or(0, |qc| qc.data.view);
+        if attached_view != d.high_qc_view || t.last_tc.as_ref().is_some_and(|tc| tc.view >= d.view) {
+            out.push(Action::Misbehaviour { reason: "timeout carries the wrong certificate" });
+            return;
+        }
+        let stale = d.view < self.view;
+        let useful_qc = attached_view > self.high_qc_view();
+        let useful_tc = t.last_tc.as_ref().is_some_and(|tc| tc.view >= self.view);
+        if stale && !useful_qc && !useful_tc {
+            return;
+        }
+        let duplicate = self
+            .timeouts
+            .get(&d.view)
+            .and_then(|c| c.by_voter.get(&t.voter))
+            .is_some_and(|(data, sig)| data == d && *sig == t.signature);
+        if duplicate && !useful_qc && !useful_tc {
+            return;
+        }
+        let public = self.set.validators[t.voter as usize];
+        if !C::verify(&public, &d.signing_message(), &t.signature) {
+            out.push(Action::Misbehaviour { reason: "bad timeout signature" });
+            return;
+        }
+        // Checked even when not higher than ours: it may become this view's TC certificate.
+        if let Some(qc) = &t.high_qc {
+            if let Err(reason) = self.check_qc(qc) {
+                out.push(Action::Misbehaviour { reason });
+                return;
+            }
+        }
+        if useful_tc {
+            if let Some(tc) = &t.last_tc {
+                if let Err(reason) = self.check_tc(tc) {
+                    out.push(Action::Misbehaviour { reason });
+                    return;
+                }
+            }
+        }
+        if useful_qc {
+            if let Some(qc) = &t.high_qc {
+                self.process_qc(qc, now_ms, out);
+            }
+        }
+        if useful_tc {
+            if let Some(tc) = &t.last_tc {
+                self.process_tc(tc, now_ms, out);
+            }
+        }
+        if !duplicate {
+            self.accept_timeout(t, now_ms, out);
+        }
+    }
+
+    /// Counts a timeout whose signature (and attached certificate) is known good.
+    fn accept_timeout(&mut self, t: SignedTimeout, now_ms: u64, out: &mut Vec<Action>) {
+        let view = t.data.view;
+        if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
+            return;
+        }
+        let quorum = self.set.quorum();
+        let amplify = self.set.max_faulty() + 1;
+        let n = self.n();
+        let collector = self.timeouts.entry(view).or_default();
+        if let Some((data, sig)) = collector.by_voter.get(&t.voter) {
+            if *data != t.data {
+                let strip = |data: TimeoutData, signature: BlsSignature| SignedTimeout {
+                    data,
+                    voter: t.voter,
+                    signature,
+                    high_qc: None,
+                    last_tc: None,
+                };
+                let evidence = Evidence::Timeout(strip(data.clone(), *sig), strip(t.data.clone(), t.signature));
+                self.record_evidence(evidence, out);
+            }
+            return;
+        }
+        collector.by_voter.insert(t.voter, (t.data.clone(), t.signature));
+        if t.data.high_qc_view > collector.high_qc.as_ref().map_or(0, |qc| qc.data.view) {
+            collector.high_qc = t.high_qc;
+        }
+        let count = collector.by_voter.len();
+        if collector.certified {
+            return;
+        }
+        if count >= quorum {
+            let mut groups: BTreeMap<View, (Bitfield, Vec<BlsSignature>)> = BTreeMap::new();
+            for (voter, (data, sig)) in &collector.by_voter {
+                let g = groups.entry(data.high_qc_view).or_insert_with(|| (Bitfield::new(n), Vec::new()));
+                g.0.set(*voter as usize);
+                g.1.push(*sig);
+            }
+            let mut tc_groups = Vec::with_capacity(groups.len());
+            for (high_qc_view, (signers, sigs)) in groups {
+                let Some(signature) = C::aggregate(&sigs) else { return };
+                tc_groups.push(TimeoutGroup { high_qc_view, signers, signature });
+            }
+            collector.certified = true;
+            let tc = TimeoutCertificate {
+                set_id: self.set.set_id,
+                view,
+                groups: tc_groups,
+                high_qc: collector.high_qc.clone(),
+            };
+            self.mark_verified(Self::digest(&tc));
+            self.process_tc(&tc, now_ms, out);
+        } else if count >= amplify && view == self.view && self.my_timeout.is_none() {
+            // At least one honest validator gave up on this view: it cannot certify anymore
+            // without it, so join at once instead of waiting for the local deadline.
+            self.local_timeout(now_ms, out);
+        }
+    }
+
+    /// The current view failed locally: sign (once) and (re-)broadcast a timeout.
+    fn local_timeout(&mut self, now_ms: u64, out: &mut Vec<Action>) {
+        let Some(me) = self.my_index() else { return };
+        if let Some(t) = &self.my_timeout {
+            out.push(Action::Broadcast(Message::Timeout(t.clone())));
+            return;
+        }
+        let view = self.view;
+        if view < self.safety.last_timeout_view {
+            return;
+        }
+        let high_qc = if view == self.safety.last_timeout_view {
+            // Signed before a restart: report what was persisted then, so the statement is the
+            // same one and not an equivocation.
+            self.safety.high_qc.clone()
+        } else {
+            self.safety.last_timeout_view = view;
+            self.persist(out);
+            self.high_qc.clone()
+        };
+        let data = TimeoutData {
+            set_id: self.set.set_id,
+            view,
+            high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
+        };
+        let signature = self.sign(&data.signing_message());
+        let last_tc = self.last_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
+        let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc };
+        self.my_timeout = Some(t.clone());
+        self.deadline = now_ms.saturating_add(self.current_timeout());
+        out.push(Action::Broadcast(Message::Timeout(t.clone())));
+        self.accept_timeout(t, now_ms, out);
+    }
+}

@@ -1,0 +1,621 @@
+//! Unit tests of each rule, with real BLS signatures.
+
+use super::*;
+use bpci_primitives::bls::native::{aggregate, Keypair};
+use codec::Encode;
+use std::collections::VecDeque;
+
+const CFG: Config = Config { base_timeout_ms: 1000, max_timeout_ms: 8000 };
+
+fn key(i: usize) -> Keypair {
+    Keypair::from_ikm(&[i as u8 + 1; 32]).unwrap()
+}
+
+fn set(n: usize) -> ValidatorSet {
+    ValidatorSet { set_id: 3, validators: (0..n).map(|i| key(i).public).collect() }
+}
+
+fn genesis() -> BlockInfo {
+    BlockInfo { hash: H256::repeat_byte(0xee), number: 0, parent_hash: H256::zero() }
+}
+
+fn block(parent: &BlockInfo, view: View) -> BlockInfo {
+    let hash = <sp_core::Blake2Hasher as sp_core::Hasher>::hash(&(parent.hash, view).encode());
+    BlockInfo { hash, number: parent.number + 1, parent_hash: parent.hash }
+}
+
+fn engine(n: usize, i: usize) -> Engine {
+    Engine::new(CFG, set(n), Some(key(i)), SafetyData::default(), genesis(), 0)
+}
+
+fn qc_for(n: usize, who: &[usize], data: VoteData) -> QuorumCertificate {
+    let msg = data.signing_message();
+    let mut signers = Bitfield::new(n);
+    let sigs: Vec<_> = who.iter().map(|&i| {
+        signers.set(i);
+        key(i).sign(&msg)
+    }).collect();
+    QuorumCertificate { data, signers, signature: aggregate(&sigs).unwrap() }
+}
+
+fn vote_data(view: View, b: &BlockInfo, parent_view: View) -> VoteData {
+    VoteData { set_id: 3, view, block_hash: b.hash, block_number: b.number, parent_hash: b.parent_hash, parent_view }
+}
+
+fn signed_proposal(leader: usize, view: View, b: BlockInfo, justify: Option<QuorumCertificate>, tc: Option<TimeoutCertificate>) -> SignedProposal {
+    let proposal = Proposal { set_id: 3, view, block: b, justify, tc };
+    let signature = key(leader).sign(&proposal.signing_message());
+    SignedProposal { proposal, proposer: leader as u32, signature }
+}
+
+fn signed_vote(i: usize, data: VoteData) -> SignedVote {
+    let signature = key(i).sign(&data.signing_message());
+    SignedVote { data, voter: i as u32, signature }
+}
+
+fn signed_timeout(i: usize, view: View, high_qc: Option<QuorumCertificate>) -> SignedTimeout {
+    let data = TimeoutData { set_id: 3, view, high_qc_view: high_qc.as_ref().map_or(0, |q| q.data.view) };
+    let signature = key(i).sign(&data.signing_message());
+    SignedTimeout { data, voter: i as u32, signature, high_qc, last_tc: None }
+}
+
+fn votes_of(actions: &[Action]) -> Vec<(u32, SignedVote)> {
+    actions.iter().filter_map(|a| match a {
+        Action::SendTo(to, Message::Vote(v)) => Some((*to, v.clone())),
+        _ => None,
+    }).collect()
+}
+
+fn has_misbehaviour(actions: &[Action]) -> bool {
+    actions.iter().any(|a| matches!(a, Action::Misbehaviour { .. }))
+}
+
+/// Synchronous in-memory network of real-BLS engines: delivers everything, imports instantly.
+struct Net {
+    engines: Vec<Engine>,
+    queue: VecDeque<(usize, Action)>,
+    finalized: Vec<Vec<(BlockInfo, FinalityJustification)>>,
+    persisted: Vec<Option<SafetyData>>,
+    drop_from: Option<usize>,
+}
+
+impl Net {
+    fn new(n: usize) -> Self {
+        let mut net = Net {
+            engines: (0..n).map(|i| engine(n, i)).collect(),
+            queue: VecDeque::new(),
+            finalized: vec![Vec::new(); n],
+            persisted: vec![None; n],
+            drop_from: None,
+        };
+        for i in 0..n {
+            let a = net.engines[i].start(0);
+            net.push(i, a);
+        }
+        net
+    }
+
+    fn push(&mut self, from: usize, actions: Vec<Action>) {
+        self.queue.extend(actions.into_iter().map(|a| (from, a)));
+    }
+
+    fn deliver(&mut self, to: usize, msg: Message) {
+        let bytes = msg.encode();
+        let msg = Message::decode(&mut &bytes[..]).unwrap();
+        let ready = match &msg {
+            Message::Proposal(p) => Some((p.proposal.view, p.proposal.block.hash)),
+            _ => None,
+        };
+        let a = self.engines[to].on_message(msg, 0);
+        self.push(to, a);
+        if let Some((view, hash)) = ready {
+            let a = self.engines[to].on_proposal_block_ready(view, hash, 0);
+            self.push(to, a);
+        }
+    }
+
+    /// Runs until `steps` actions were handled or nothing is left.
+    fn run(&mut self, steps: usize) {
+        for _ in 0..steps {
+            let Some((from, action)) = self.queue.pop_front() else { return };
+            let silenced = self.drop_from == Some(from);
+            match action {
+                Action::Propose { view, parent_hash, parent_number } => {
+                    let parent = BlockInfo { hash: parent_hash, number: parent_number, parent_hash: H256::zero() };
+                    let b = block(&parent, view);
+                    let a = self.engines[from].on_block_built(view, b, 0);
+                    self.push(from, a);
+                }
+                Action::Broadcast(m) if !silenced => {
+                    for to in 0..self.engines.len() {
+                        if to != from {
+                            self.deliver(to, m.clone());
+                        }
+                    }
+                }
+                Action::SendTo(to, m) if !silenced => self.deliver(to as usize, m),
+                Action::PersistSafety(s) => self.persisted[from] = Some(s),
+                Action::Finalize { block, justification } => self.finalized[from].push((block, justification)),
+                Action::Misbehaviour { reason } => panic!("honest network reported misbehaviour: {reason}"),
+                Action::Equivocation(e) => panic!("honest network reported equivocation: {e:?}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn timeout_back_off_is_exponential_and_capped() {
+    let c = Config { base_timeout_ms: 500, max_timeout_ms: 5000 };
+    let got: Vec<u64> = (0..6).map(|k| c.timeout_ms(k)).collect();
+    assert_eq!(got, vec![500, 1000, 2000, 4000, 5000, 5000]);
+    assert_eq!(c.timeout_ms(200), 5000);
+    assert_eq!(Config { base_timeout_ms: u64::MAX / 2, max_timeout_ms: u64::MAX }.timeout_ms(3), u64::MAX);
+}
+
+#[test]
+fn qc_check_agrees_with_primitives() {
+    let s = set(4);
+    let g = genesis();
+    let b = block(&g, 1);
+    let qc = qc_for(4, &[0, 1, 3], vote_data(1, &b, 0));
+    assert_eq!(verify_qc::<Bls>(&s, &qc), qc.verify(&s));
+    assert!(qc.verify(&s).is_ok());
+    let mut bad = qc.clone();
+    bad.data.block_number = 9;
+    assert_eq!(verify_qc::<Bls>(&s, &bad), bad.verify(&s));
+    assert!(bad.verify(&s).is_err());
+}
+
+#[test]
+fn single_validator_finalizes_each_parent_when_child_certified() {
+    let mut e = engine(1, 0);
+    let mut actions = e.start(0);
+    let mut finalized = Vec::new();
+    let mut built = Vec::new();
+    for _ in 0..6 {
+        let Some(Action::Propose { view, parent_hash, parent_number }) =
+            actions.iter().find(|a| matches!(a, Action::Propose { .. })).cloned()
+        else {
+            panic!("no proposal request in {actions:?}")
+        };
+        let parent = BlockInfo { hash: parent_hash, number: parent_number, parent_hash: H256::zero() };
+        let b = block(&parent, view);
+        built.push(b.clone());
+        actions = e.on_block_built(view, b, 0);
+        // Persist before the proposal goes out.
+        let persist = actions.iter().position(|a| matches!(a, Action::PersistSafety(_))).unwrap();
+        let bcast = actions.iter().position(|a| matches!(a, Action::Broadcast(Message::Proposal(_)))).unwrap();
+        assert!(persist < bcast);
+        for a in &actions {
+            if let Action::Finalize { block, justification } = a {
+                assert!(justification.verify(&set(1), block.hash, block.number).is_ok());
+                finalized.push(block.clone());
+            }
+        }
+    }
+    assert_eq!(e.view(), 7);
+    // Blocks of views 1..=5 are final (view 6 is certified but has no certified child yet).
+    assert_eq!(finalized, built[..5].to_vec());
+    assert_eq!(e.last_finalized(), &built[4]);
+}
+
+#[test]
+fn four_validators_happy_path() {
+    let mut net = Net::new(4);
+    net.run(20_000);
+    let heights: Vec<usize> = net.finalized.iter().map(|f| f.len()).collect();
+    // `run` stops when the step budget is used: everyone is far along and agrees.
+    assert!(heights.iter().all(|h| *h >= 10), "{heights:?}");
+    let shortest = *heights.iter().min().unwrap();
+    for f in &net.finalized {
+        for (k, (b, j)) in f.iter().enumerate().take(shortest) {
+            assert_eq!(b, &net.finalized[0][k].0);
+            assert_eq!(b.number as usize, k + 1, "one Finalize per block on the happy path");
+            assert!(j.verify(&set(4), b.hash, b.number).is_ok());
+        }
+    }
+    assert!(net.persisted.iter().all(|p| p.is_some()));
+}
+
+#[test]
+fn happy_path_survives_one_silent_validator() {
+    let mut net = Net::new(4);
+    net.drop_from = Some(2);
+    // The silent node's leader views time out; others progress.
+    let mut now = 0;
+    for _ in 0..40 {
+        net.run(5_000);
+        now += 8_000;
+        for i in 0..4 {
+            let a = net.engines[i].on_tick(now);
+            net.push(i, a);
+        }
+    }
+    for i in [0, 1, 3] {
+        assert!(net.finalized[i].len() >= 5, "node {i}: {}", net.finalized[i].len());
+    }
+}
+
+#[test]
+fn votes_only_after_block_is_ready_in_either_order() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let p = signed_proposal(1, 1, b1.clone(), None, None);
+
+    let mut e = engine(4, 0);
+    let a = e.on_message(Message::Proposal(p.clone()), 0);
+    assert!(votes_of(&a).is_empty(), "no vote before import");
+    let a = e.on_proposal_block_ready(1, b1.hash, 0);
+    let v = votes_of(&a);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].0, 2, "vote goes to the next leader");
+    assert_eq!(v[0].1.data, vote_data(1, &b1, 0));
+    let persist = a.iter().position(|x| matches!(x, Action::PersistSafety(_))).unwrap();
+    let send = a.iter().position(|x| matches!(x, Action::SendTo(..))).unwrap();
+    assert!(persist < send);
+
+    let mut e = engine(4, 3);
+    assert!(e.on_proposal_block_ready(1, b1.hash, 0).is_empty());
+    let a = e.on_message(Message::Proposal(p), 0);
+    assert_eq!(votes_of(&a).len(), 1);
+    // A ready notification for a block nobody proposed changes nothing.
+    assert!(e.on_proposal_block_ready(1, H256::repeat_byte(1), 0).is_empty());
+}
+
+#[test]
+fn never_votes_twice_in_a_view_and_reports_equivocating_leader() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let mut other = block(&g, 1);
+    other.hash = H256::repeat_byte(7);
+    let mut e = engine(4, 0);
+    e.on_proposal_block_ready(1, b1.hash, 0);
+    e.on_proposal_block_ready(1, other.hash, 0);
+    let a = e.on_message(Message::Proposal(signed_proposal(1, 1, b1, None, None)), 0);
+    assert_eq!(votes_of(&a).len(), 1);
+    let a = e.on_message(Message::Proposal(signed_proposal(1, 1, other, None, None)), 0);
+    assert!(votes_of(&a).is_empty());
+    assert!(matches!(a.as_slice(), [Action::Equivocation(Evidence::Proposal(..))]), "{a:?}");
+    assert_eq!(e.evidence().len(), 1);
+    assert_eq!(e.evidence()[0].offender(), (1, 1));
+}
+
+#[test]
+fn restart_from_persisted_safety_does_not_vote_again() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let p = signed_proposal(1, 1, b1.clone(), None, None);
+    let mut e = engine(4, 0);
+    e.on_proposal_block_ready(1, b1.hash, 0);
+    let a = e.on_message(Message::Proposal(p.clone()), 0);
+    let Some(Action::PersistSafety(s)) = a.first().cloned() else { panic!("{a:?}") };
+    assert_eq!(s.last_voted_view, 1);
+    let mut restarted = Engine::new(CFG, set(4), Some(key(0)), s, g, 0);
+    restarted.start(0);
+    restarted.on_proposal_block_ready(1, b1.hash, 0);
+    let a = restarted.on_message(Message::Proposal(p), 0);
+    assert!(votes_of(&a).is_empty());
+}
+
+#[test]
+fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(4, &[0, 1, 2], vote_data(1, &b1, 0));
+    // View 3 justified by QC of view 1 and no TC: invalid proposal.
+    let b3 = block(&b1, 3);
+    let mut e = engine(4, 0);
+    let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3.clone(), Some(qc1.clone()), None)), 0);
+    assert!(has_misbehaviour(&a), "{a:?}");
+
+    // A TC of view 2 whose signers report QC(1) makes it valid.
+    let tc2 = {
+        let data = TimeoutData { set_id: 3, view: 2, high_qc_view: 1 };
+        let msg = data.signing_message();
+        let mut signers = Bitfield::new(4);
+        let sigs: Vec<_> = [0, 1, 3].iter().map(|&i| {
+            signers.set(i);
+            key(i).sign(&msg)
+        }).collect();
+        TimeoutCertificate {
+            set_id: 3,
+            view: 2,
+            groups: vec![TimeoutGroup { high_qc_view: 1, signers, signature: aggregate(&sigs).unwrap() }],
+            high_qc: Some(qc1.clone()),
+        }
+    };
+    assert!(tc2.verify::<Bls>(&set(4)).is_ok());
+    let mut e = engine(4, 1);
+    e.on_proposal_block_ready(3, b3.hash, 0);
+    let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3, Some(qc1.clone()), Some(tc2.clone()))), 0);
+    assert_eq!(e.view(), 3);
+    assert_eq!(votes_of(&a).len(), 1, "{a:?}");
+    assert_eq!(votes_of(&a)[0].1.data.parent_view, 1);
+
+    // Extending genesis after a TC that reports QC(1) is refused.
+    let mut g3 = block(&g, 3);
+    g3.hash = H256::repeat_byte(3);
+    let mut e = engine(4, 0);
+    let a = e.on_message(Message::Proposal(signed_proposal(3, 3, g3, None, Some(tc2.clone()))), 0);
+    assert!(has_misbehaviour(&a), "{a:?}");
+
+    // A TC with a forged high QC or too few signers is rejected.
+    let mut forged = tc2.clone();
+    forged.high_qc.as_mut().unwrap().data.block_number = 5;
+    assert!(forged.verify::<Bls>(&set(4)).is_err());
+    let mut few = tc2.clone();
+    few.groups[0].signers = Bitfield::new(4);
+    few.groups[0].signers.set(0);
+    assert!(few.verify::<Bls>(&set(4)).is_err());
+    let mut twice = tc2;
+    twice.groups.push(twice.groups[0].clone());
+    assert!(twice.verify::<Bls>(&set(4)).is_err());
+}
+
+#[test]
+fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let data = vote_data(1, &b1, 0);
+    // Validator 2 leads view 2 and collects view 1's votes.
+    let mut e = engine(4, 2);
+    e.start(0);
+    let mut bad = signed_vote(0, data.clone());
+    bad.signature = key(1).sign(&data.signing_message());
+    assert!(has_misbehaviour(&e.on_message(Message::Vote(bad), 0)));
+    let mut unknown = signed_vote(0, data.clone());
+    unknown.voter = 9;
+    assert!(has_misbehaviour(&e.on_message(Message::Vote(unknown), 0)));
+    let mut wrong_set = signed_vote(0, data.clone());
+    wrong_set.data.set_id = 4;
+    assert!(has_misbehaviour(&e.on_message(Message::Vote(wrong_set), 0)));
+
+    assert!(e.on_message(Message::Vote(signed_vote(0, data.clone())), 0).is_empty());
+    // A duplicate does not count twice.
+    assert!(e.on_message(Message::Vote(signed_vote(0, data.clone())), 0).is_empty());
+    // A conflicting vote is evidence and does not count.
+    let mut conflicting = data.clone();
+    conflicting.block_hash = H256::repeat_byte(5);
+    let a = e.on_message(Message::Vote(signed_vote(0, conflicting)), 0);
+    assert!(matches!(a.as_slice(), [Action::Equivocation(Evidence::Vote(..))]), "{a:?}");
+    assert!(e.on_message(Message::Vote(signed_vote(1, data.clone())), 0).is_empty());
+    assert_eq!(e.view(), 1);
+    let a = e.on_message(Message::Vote(signed_vote(3, data.clone())), 0);
+    assert_eq!(e.view(), 2);
+    assert_eq!(a, vec![Action::Propose { view: 2, parent_hash: b1.hash, parent_number: 1 }]);
+    let qc = e.high_qc().unwrap().clone();
+    assert_eq!(qc.data, data);
+    assert!(qc.verify(&set(4)).is_ok());
+    assert_eq!(e.proposal_justify(2), Some(&qc));
+    // Votes addressed to the wrong leader are ignored.
+    let mut e0 = engine(4, 0);
+    assert!(e0.on_message(Message::Vote(signed_vote(1, data)), 0).is_empty());
+}
+
+#[test]
+fn commit_rule_needs_consecutive_views() {
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(4, &[0, 1, 2], vote_data(1, &b1, 0));
+    let b2 = block(&b1, 2);
+    let qc2 = qc_for(4, &[0, 1, 2], vote_data(2, &b2, 1));
+    // Block of view 4 extends b2 after TC(3): QC(4) would not be consecutive with view 2.
+    let mut e = Engine::new(CFG, set(4), None, SafetyData::default(), g.clone(), 0);
+    let b3 = block(&b2, 3);
+    let a = e.on_message(Message::Proposal(signed_proposal(2, 2, b2.clone(), Some(qc1.clone()), None)), 0);
+    assert!(!a.iter().any(|x| matches!(x, Action::Finalize { .. })), "{a:?}");
+    let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3, Some(qc2.clone()), None)), 0);
+    let fin: Vec<_> = a.iter().filter_map(|x| match x {
+        Action::Finalize { block, justification } => Some((block.clone(), justification.clone())),
+        _ => None,
+    }).collect();
+    assert_eq!(fin.len(), 1);
+    assert_eq!(fin[0].0, b1, "QC(2) over QC(1) finalizes b1 with its full header");
+    assert!(fin[0].1.verify(&set(4), b1.hash, 1).is_ok());
+    assert_eq!(e.last_finalized(), &b1);
+    assert_eq!(e.view(), 3);
+    let _ = qc1;
+
+    // Non-consecutive: QC of view 5 whose parent is view 3 finalizes nothing.
+    let mut e = Engine::new(CFG, set(4), None, SafetyData::default(), g.clone(), 0);
+    let c = block(&b1, 5);
+    let qc5 = qc_for(4, &[0, 1, 2], vote_data(5, &c, 3));
+    let t = signed_timeout(0, 6, Some(qc5));
+    let a = e.on_message(Message::Timeout(t), 0);
+    assert!(!a.iter().any(|x| matches!(x, Action::Finalize { .. })), "{a:?}");
+    assert_eq!(e.view(), 6, "timeouts carry view synchronization");
+}
+
+#[test]
+fn timeouts_back_off_and_form_certificate() {
+    let mut e = engine(4, 0);
+    assert!(e.start(0).is_empty());
+    assert_eq!(e.next_deadline(), 1000);
+    assert!(e.on_tick(999).is_empty());
+    let a = e.on_tick(1000);
+    assert!(matches!(&a[0], Action::PersistSafety(s) if s.last_timeout_view == 1));
+    assert!(matches!(&a[1], Action::Broadcast(Message::Timeout(t)) if t.data.view == 1 && t.voter == 0));
+    // Re-broadcast of the same statement when the view is still stuck.
+    let b = e.on_tick(2000);
+    assert_eq!(b, vec![a[1].clone()]);
+    // After timing out, no vote in that view.
+    let g = genesis();
+    let b1 = block(&g, 1);
+    e.on_proposal_block_ready(1, b1.hash, 2000);
+    assert!(votes_of(&e.on_message(Message::Proposal(signed_proposal(1, 1, b1, None, None)), 2000)).is_empty());
+
+    assert!(e.on_message(Message::Timeout(signed_timeout(1, 1, None)), 2000).is_empty());
+    assert_eq!(e.view(), 1);
+    let a = e.on_message(Message::Timeout(signed_timeout(2, 1, None)), 2100);
+    assert_eq!(e.view(), 2);
+    assert!(a.is_empty(), "validator 0 does not lead view 2");
+    assert_eq!(e.next_deadline(), 2100 + 2000, "one failed view doubles the timeout");
+    // Fail view 2 too: 4000 then, capped at 8000.
+    e.on_tick(4100);
+    e.on_message(Message::Timeout(signed_timeout(1, 2, None)), 4100);
+    let a = e.on_message(Message::Timeout(signed_timeout(3, 2, None)), 4100);
+    assert_eq!(e.view(), 3);
+    assert!(a.is_empty());
+    assert_eq!(e.next_deadline(), 4100 + 4000);
+    // A certificate resets the back-off.
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc = qc_for(4, &[1, 2, 3], vote_data(3, &b1, 0));
+    e.on_message(Message::Timeout(signed_timeout(1, 4, Some(qc))), 5000);
+    assert_eq!(e.view(), 4);
+    assert_eq!(e.next_deadline(), 6000);
+}
+
+#[test]
+fn f_plus_one_timeouts_make_a_validator_join() {
+    let mut e = engine(4, 0);
+    e.start(0);
+    assert!(e.on_message(Message::Timeout(signed_timeout(1, 1, None)), 10).is_empty());
+    let a = e.on_message(Message::Timeout(signed_timeout(2, 1, None)), 10);
+    // Joined (persist + broadcast) and its own timeout completed the TC: now in view 2.
+    assert!(matches!(&a[0], Action::PersistSafety(_)));
+    assert!(matches!(&a[1], Action::Broadcast(Message::Timeout(t)) if t.voter == 0));
+    assert_eq!(e.view(), 2);
+}
+
+#[test]
+fn tc_moves_next_leader_to_propose_with_tc() {
+    // Validator 2 leads view 2; view 1 times out.
+    let mut e = engine(4, 2);
+    e.start(0);
+    e.on_message(Message::Timeout(signed_timeout(0, 1, None)), 10);
+    let a = e.on_message(Message::Timeout(signed_timeout(1, 1, None)), 10);
+    assert_eq!(e.view(), 2);
+    assert!(a.iter().any(|x| matches!(x, Action::Propose { view: 2, .. })), "{a:?}");
+    let g = genesis();
+    let b = block(&g, 2);
+    let a = e.on_block_built(2, b.clone(), 10);
+    let Some(Action::Broadcast(Message::Proposal(p))) = a.iter().find(|x| matches!(x, Action::Broadcast(_))).cloned() else {
+        panic!("{a:?}")
+    };
+    assert!(p.proposal.tc.as_ref().is_some_and(|tc| tc.view == 1 && tc.verify::<Bls>(&set(4)).is_ok()));
+    // Another validator votes for it.
+    let mut o = engine(4, 1);
+    o.on_proposal_block_ready(2, b.hash, 10);
+    let a = o.on_message(Message::Proposal(p), 10);
+    assert_eq!(o.view(), 2);
+    assert_eq!(votes_of(&a).len(), 1);
+}
+
+#[test]
+fn restarted_validator_re_signs_the_same_timeout() {
+    let mut e = engine(4, 0);
+    e.start(0);
+    let a = e.on_tick(1000);
+    let Action::PersistSafety(s) = a[0].clone() else { panic!() };
+    let Action::Broadcast(Message::Timeout(t1)) = a[1].clone() else { panic!() };
+    let mut r = Engine::new(CFG, set(4), Some(key(0)), s, genesis(), 5000);
+    r.start(5000);
+    // It learns a higher certificate... no: view 1 has none. Time out again.
+    let a = r.on_tick(6000);
+    assert_eq!(a, vec![Action::Broadcast(Message::Timeout(t1.clone()))]);
+    // A peer that saw both does not call it an equivocation.
+    let mut p = engine(4, 1);
+    p.start(0);
+    p.on_message(Message::Timeout(t1.clone()), 0);
+    assert!(p.on_message(Message::Timeout(t1), 0).is_empty());
+    // A truly different statement of the same view is.
+    let mut t2 = signed_timeout(0, 1, None);
+    t2.data.high_qc_view = 0;
+    let g = genesis();
+    let qc = qc_for(4, &[1, 2, 3], vote_data(0 + 1, &block(&g, 1), 0));
+    let other = signed_timeout(0, 2, Some(qc));
+    let _ = t2;
+    let mut q = engine(4, 3);
+    q.on_message(Message::Timeout(signed_timeout(0, 2, None)), 0);
+    let a = q.on_message(Message::Timeout(other), 0);
+    assert!(a.iter().any(|x| matches!(x, Action::Equivocation(Evidence::Timeout(..)))), "{a:?}");
+}
+
+#[test]
+fn observer_follows_and_finalizes_without_signing() {
+    let mut net = Net::new(4);
+    let mut obs = Engine::new(CFG, set(4), None, SafetyData::default(), genesis(), 0);
+    assert!(obs.start(0).is_empty());
+    assert_eq!(obs.my_index(), None);
+    // Feed the observer every proposal the validators broadcast.
+    let mut fin = 0;
+    for _ in 0..3000 {
+        let Some((from, action)) = net.queue.front().cloned() else { break };
+        if let Action::Broadcast(m @ Message::Proposal(_)) = &action {
+            let _ = from;
+            for a in obs.on_message(m.clone(), 0) {
+                match a {
+                    Action::Finalize { .. } => fin += 1,
+                    Action::Broadcast(_) | Action::SendTo(..) | Action::PersistSafety(_) => panic!("observer acted: {a:?}"),
+                    _ => {}
+                }
+            }
+        }
+        net.run(1);
+    }
+    assert!(fin >= 3, "{fin}");
+    assert_eq!(obs.last_finalized().number as usize, net.finalized[0].len().min(obs.last_finalized().number as usize));
+    // A key that is not in the set makes an observer, too.
+    let outsider = Engine::new(CFG, set(4), Some(key(9)), SafetyData::default(), genesis(), 0);
+    assert_eq!(outsider.my_index(), None);
+}
+
+#[test]
+fn garbage_never_panics() {
+    use rand::{rngs::SmallRng, Rng, SeedableRng};
+    let mut rng = SmallRng::seed_from_u64(7);
+    // Collect real messages to mutate.
+    let mut net = Net::new(4);
+    let mut samples = Vec::new();
+    for _ in 0..400 {
+        if let Some((_, Action::Broadcast(m) | Action::SendTo(_, m))) = net.queue.front() {
+            samples.push(m.encode());
+        }
+        net.run(1);
+    }
+    let mut e = engine(4, 2);
+    e.start(0);
+    let mut decoded = 0;
+    for k in 0..3000u64 {
+        let bytes = if k % 3 == 0 || samples.is_empty() {
+            (0..rng.gen_range(0..300)).map(|_| rng.gen()).collect::<Vec<u8>>()
+        } else {
+            let mut b = samples[rng.gen_range(0..samples.len())].clone();
+            for _ in 0..rng.gen_range(1..4) {
+                let i = rng.gen_range(0..b.len());
+                b[i] = rng.gen();
+            }
+            b
+        };
+        if let Ok(m) = Message::decode(&mut &bytes[..]) {
+            decoded += 1;
+            let _ = e.on_message(m, k);
+        }
+        let _ = e.on_tick(k * 50);
+    }
+    assert!(decoded > 100, "{decoded}");
+    // Extreme values.
+    let g = genesis();
+    let mut v = signed_vote(1, vote_data(u64::MAX, &block(&g, 1), u64::MAX));
+    let _ = e.on_message(Message::Vote(v.clone()), u64::MAX);
+    v.data.view = 0;
+    let _ = e.on_message(Message::Vote(v), u64::MAX);
+    let mut t = signed_timeout(1, u64::MAX, None);
+    let _ = e.on_message(Message::Timeout(t.clone()), u64::MAX);
+    t.data.high_qc_view = u64::MAX;
+    let _ = e.on_message(Message::Timeout(t), u64::MAX);
+    let mut b = block(&g, 1);
+    b.number = u32::MAX;
+    let _ = e.on_message(Message::Proposal(signed_proposal(1, u64::MAX, b.clone(), None, None)), u64::MAX);
+    let _ = e.on_message(Message::Proposal(signed_proposal(1, 0, b, None, None)), 0);
+    let _ = e.on_tick(u64::MAX);
+    // An empty validator set.
+    let mut empty = Engine::new(CFG, ValidatorSet::default(), Some(key(0)), SafetyData::default(), genesis(), 0);
+    let _ = empty.start(0);
+    for s in samples.iter().take(50) {
+        let _ = empty.on_message(Message::decode(&mut &s[..]).unwrap(), 0);
+    }
+    let _ = empty.on_tick(u64::MAX);
+}
