@@ -11,8 +11,14 @@ use sp_core::crypto::KeyTypeId;
 
 /// A BLS consensus public key in the role of a session key.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Default, Encode, Decode, DecodeWithMemTracking, TypeInfo, MaxEncodedLen)]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct BlsSessionKey(pub BlsPublic);
+
+impl AsRef<[u8]> for BlsSessionKey {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_ref()
+    }
+}
 
 impl From<BlsPublic> for BlsSessionKey {
     fn from(p: BlsPublic) -> Self {
@@ -36,19 +42,19 @@ impl RuntimeAppPublic for BlsSessionKey {
     }
 
     fn sign<M: AsRef<[u8]>>(&self, msg: &M) -> Option<Self::Signature> {
-        bpci_bls::sign(Self::ID, &self.0, msg.as_ref())
+        bpci_bls::sign(Self::ID, self.0, msg.as_ref())
     }
 
     fn verify<M: AsRef<[u8]>>(&self, msg: &M, signature: &Self::Signature) -> bool {
-        bpci_bls::verify(&self.0, msg.as_ref(), signature)
+        bpci_bls::verify(self.0, msg.as_ref(), *signature)
     }
 
     fn generate_proof_of_possession(&mut self, owner: &[u8]) -> Option<Self::ProofOfPossession> {
-        bpci_bls::proof_of_possession(Self::ID, &self.0, owner)
+        bpci_bls::proof_of_possession(Self::ID, self.0, owner)
     }
 
     fn verify_proof_of_possession(&self, owner: &[u8], pop: &Self::ProofOfPossession) -> bool {
-        bpci_bls::verify_pop(&self.0, owner, pop)
+        bpci_bls::verify_pop(self.0, owner, *pop)
     }
 
     fn to_raw_vec(&self) -> Vec<u8> {

@@ -47,14 +47,12 @@ macro_rules! byte_array_type {
             }
         }
 
-        #[cfg(feature = "std")]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(&format!("0x{}", hex::encode(self.0)))
+                s.serialize_str(&alloc::format!("0x{}", hex::encode(self.0)))
             }
         }
 
-        #[cfg(feature = "std")]
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;

@@ -60,11 +60,16 @@ pub mod keystore {
         Some(pair.public)
     }
 
-    /// The BLS key of a development seed such as `//Alice`, without a keystore.
-    pub fn dev_keypair(suri: &str) -> Keypair {
+    /// The BLS key a secret URI (such as `//Alice`) yields once inserted in a keystore.
+    pub fn try_dev_keypair(suri: &str) -> Option<Keypair> {
         use sp_core::Pair;
-        let seed = ed25519::Pair::from_string(suri, None).expect("development suris are valid; qed");
-        Keypair::from_ikm(&seed.sign(KEYGEN_MESSAGE).0).expect("an ed25519 signature is 64 bytes of ikm; qed")
+        let seed = ed25519::Pair::from_string(suri, None).ok()?;
+        Keypair::from_ikm(&seed.sign(KEYGEN_MESSAGE).0)
+    }
+
+    /// [`try_dev_keypair`] for the well-known development seeds.
+    pub fn dev_keypair(suri: &str) -> Keypair {
+        try_dev_keypair(suri).expect("development suris are valid; qed")
     }
 }
 

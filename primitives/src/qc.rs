@@ -107,7 +107,7 @@ pub fn verify_quorum(
         return Err(QcError::NoQuorum);
     }
     let publics: Vec<_> = signers.indices().map(|i| set.validators[i]).collect();
-    if crate::host::bpci_bls::verify_aggregate(&publics, msg, signature) {
+    if crate::host::bpci_bls::verify_aggregate(publics, msg, *signature) {
         Ok(())
     } else {
         Err(QcError::BadSignature)

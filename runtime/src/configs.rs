@@ -24,7 +24,13 @@ parameter_types! {
         Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND * 2 / 5, u64::MAX),
         NORMAL_DISPATCH_RATIO,
     );
-    pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(5 * 1024 * 1024, NORMAL_DISPATCH_RATIO);
+    /// 5 MiB blocks; normal transactions may fill 75% and leave room for operational ones.
+    pub RuntimeBlockLength: BlockLength = BlockLength::builder()
+        .max_length(5 * 1024 * 1024)
+        .modify_max_length_for_class(frame_support::dispatch::DispatchClass::Normal, |m| {
+            *m = NORMAL_DISPATCH_RATIO * *m
+        })
+        .build();
     pub const SS58Prefix: u16 = 42;
 }
 

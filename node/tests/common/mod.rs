@@ -1,0 +1,222 @@
+//! Helpers for tests that run the real `bpci-node` binary on loopback ports.
+#![allow(dead_code)]
+
+use codec::{Decode, Encode};
+use serde_json::{json, Value};
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub struct Node {
+    pub child: Option<Child>,
+    pub rpc_port: u16,
+    pub p2p_port: u16,
+    pub base: PathBuf,
+    pub log: PathBuf,
+    args: Vec<String>,
+}
+
+impl Node {
+    /// Starts `bpci-node --dev` on fresh loopback ports with its data under `base`.
+    pub fn dev(base: &Path, name: &str) -> Node {
+        let mut n = Node {
+            child: None,
+            rpc_port: free_port(),
+            p2p_port: free_port(),
+            base: base.to_path_buf(),
+            log: base.join(format!("{name}.log")),
+            args: vec![],
+        };
+        n.args = vec![
+            "--dev".into(),
+            "--base-path".into(),
+            base.join("data").display().to_string(),
+            "--rpc-port".into(),
+            n.rpc_port.to_string(),
+            "--port".into(),
+            n.p2p_port.to_string(),
+            "--no-prometheus".into(),
+            "--no-telemetry".into(),
+            "--no-mdns".into(),
+            "--listen-addr".into(),
+            format!("/ip4/127.0.0.1/tcp/{}", n.p2p_port),
+        ];
+        n.start();
+        n
+    }
+
+    pub fn start(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_bpci-node"))
+            .args(&self.args)
+            .stdout(Stdio::from(log.try_clone().unwrap()))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start bpci-node");
+        self.child = Some(child);
+        self.wait_rpc(Duration::from_secs(120));
+    }
+
+    fn wait_rpc(&self, timeout: Duration) {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if self.try_rpc("system_health", json!([])).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("node RPC did not come up; log:\n{}", self.log_tail());
+    }
+
+    pub fn log_tail(&self) -> String {
+        let s = std::fs::read_to_string(&self.log).unwrap_or_default();
+        s.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    pub fn signal(&mut self, sig: &str) {
+        if let Some(mut child) = self.child.take() {
+            Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(30) {
+                if child.try_wait().unwrap().is_some() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.as_mut().is_some_and(|c| c.try_wait().unwrap().is_none())
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.rpc_port)
+    }
+
+    /// Posts a raw body; returns the parsed JSON answer.
+    pub fn post_raw(&self, body: &str) -> Value {
+        match ureq::post(&self.url()).set("Content-Type", "application/json").send_string(body) {
+            Ok(r) => r.into_json().unwrap(),
+            Err(ureq::Error::Status(_, r)) => r.into_json().unwrap_or(Value::Null),
+            Err(e) => panic!("transport error: {e}"),
+        }
+    }
+
+    pub fn try_rpc(&self, method: &str, params: Value) -> Result<Value, Value> {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let resp = ureq::post(&self.url())
+            .timeout(Duration::from_secs(10))
+            .send_json(body)
+            .map_err(|e| json!(e.to_string()))?;
+        let v: Value = resp.into_json().map_err(|e| json!(e.to_string()))?;
+        match v.get("error") {
+            Some(e) => Err(e.clone()),
+            None => Ok(v["result"].clone()),
+        }
+    }
+
+    pub fn rpc(&self, method: &str, params: Value) -> Value {
+        self.try_rpc(method, params).unwrap_or_else(|e| panic!("{method} failed: {e}"))
+    }
+
+    pub fn best_number(&self) -> u32 {
+        hex_u32(&self.rpc("chain_getHeader", json!([]))["number"])
+    }
+
+    pub fn finalized_number(&self) -> u32 {
+        let hash = self.rpc("chain_getFinalizedHead", json!([]));
+        hex_u32(&self.rpc("chain_getHeader", json!([hash]))["number"])
+    }
+
+    pub fn wait_until(&self, what: &str, timeout: Duration, mut f: impl FnMut(&Node) -> bool) {
+        let start = Instant::now();
+        while start.elapsed() < timeout {
+            if f(self) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+        panic!("timed out waiting for {what}; log:\n{}", self.log_tail());
+    }
+
+    /// SCALE-decodes the result of a runtime API call at `at` (or best).
+    pub fn state_call<T: Decode>(&self, method: &str, args: &[u8], at: Option<&str>) -> T {
+        let mut params = vec![json!(method), json!(format!("0x{}", hex::encode(args)))];
+        if let Some(at) = at {
+            params.push(json!(at));
+        }
+        let out = self.rpc("state_call", Value::Array(params));
+        T::decode(&mut &from_hex(&out)[..]).unwrap()
+    }
+
+    pub fn submit(&self, xt: &impl Encode) -> Result<Value, Value> {
+        self.try_rpc("author_submitExtrinsic", json!([format!("0x{}", hex::encode(xt.encode()))]))
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+pub fn hex_u32(v: &Value) -> u32 {
+    u32::from_str_radix(v.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+pub fn from_hex(v: &Value) -> Vec<u8> {
+    hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap()
+}
+
+pub mod tx {
+    //! Signed extrinsics built the way a wallet builds them.
+    use bpci_runtime::{Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
+    use sp_core::{Pair, H256};
+    use sp_keyring::Sr25519Keyring;
+    use sp_runtime::generic::Era;
+
+    pub fn extension(nonce: u32) -> TxExtension {
+        (
+            frame_system::AuthorizeCall::<Runtime>::new(),
+            frame_system::CheckNonZeroSender::<Runtime>::new(),
+            frame_system::CheckSpecVersion::<Runtime>::new(),
+            frame_system::CheckTxVersion::<Runtime>::new(),
+            frame_system::CheckGenesis::<Runtime>::new(),
+            frame_system::CheckEra::<Runtime>::from(Era::Immortal),
+            frame_system::CheckNonce::<Runtime>::from(nonce),
+            frame_system::CheckWeight::<Runtime>::new(),
+            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+            frame_system::WeightReclaim::<Runtime>::new(),
+        )
+    }
+
+    pub fn signed(call: RuntimeCall, from: Sr25519Keyring, nonce: u32, genesis: H256) -> UncheckedExtrinsic {
+        signed_by(call, from, from, nonce, genesis)
+    }
+
+    /// Signed by `signer` but claiming to come from `from` (for bad-signature tests when they differ).
+    pub fn signed_by(call: RuntimeCall, from: Sr25519Keyring, signer: Sr25519Keyring, nonce: u32, genesis: H256) -> UncheckedExtrinsic {
+        let ext = extension(nonce);
+        let implicit = ((), (), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+        let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
+        let sig = payload.using_encoded(|p| signer.pair().sign(p));
+        UncheckedExtrinsic::new_signed(call, from.to_account_id().into(), sig.into(), ext)
+    }
+
+    pub fn transfer(to: Sr25519Keyring, amount: u128) -> RuntimeCall {
+        RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: to.to_account_id().into(), value: amount })
+    }
+}

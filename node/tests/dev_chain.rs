@@ -1,0 +1,173 @@
+//! End-to-end tests of a dev chain: the real `bpci-node` binary on loopback ports.
+
+mod common;
+
+use bpci_primitives::{qc::FinalityJustification, ValidatorSet, BPCI_ENGINE_ID};
+use codec::Decode;
+use common::{from_hex, tx, Node};
+use serde_json::{json, Value};
+use sp_core::H256;
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie};
+use std::time::Duration;
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+fn block_hash(node: &Node, n: u32) -> H256 {
+    let v = node.rpc("chain_getBlockHash", json!([n]));
+    H256::from_slice(&from_hex(&v))
+}
+
+fn genesis(node: &Node) -> H256 {
+    block_hash(node, 0)
+}
+
+/// The BPCI justification of block `n`, checked against the validator set of its state.
+fn verified_justification(node: &Node, n: u32) -> FinalityJustification {
+    let hash = block_hash(node, n);
+    let at = format!("{hash:?}");
+    let block = node.rpc("chain_getBlock", json!([at]));
+    let justs = block["justifications"].as_array().unwrap_or_else(|| panic!("#{n} has no justifications: {block}"));
+    let (_, raw) = justs
+        .iter()
+        .map(|j| (from_hex(&j[0]), from_hex(&j[1])))
+        .find(|(id, _)| id[..] == BPCI_ENGINE_ID[..])
+        .unwrap_or_else(|| panic!("#{n} has no BPCI justification"));
+    let j = FinalityJustification::decode(&mut &raw[..]).unwrap();
+    let set: ValidatorSet = node.state_call("BpciConsensusApi_validator_set", &[], Some(&at));
+    j.verify(&set, hash, n).unwrap_or_else(|e| panic!("justification of #{n} does not verify: {e:?}"));
+    assert!(raw.len() < 200, "justification of #{n} is {} bytes", raw.len());
+    j
+}
+
+fn free_balance(node: &Node, who: sp_keyring::Sr25519Keyring, at: Option<&str>) -> u128 {
+    let mut key = sp_core::twox_128(b"System").to_vec();
+    key.extend(sp_core::twox_128(b"Account"));
+    let account = who.to_account_id();
+    key.extend(sp_core::blake2_128(account.as_ref()));
+    key.extend_from_slice(account.as_ref());
+    let mut params = vec![json!(format!("0x{}", hex::encode(key)))];
+    if let Some(at) = at {
+        params.push(json!(at));
+    }
+    let v = node.rpc("state_getStorage", Value::Array(params));
+    let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &from_hex(&v)[..]).unwrap();
+    info.data.free
+}
+
+#[test]
+fn dev_chain_produces_and_finalizes_blocks_with_verifiable_justifications() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = Node::dev(dir.path(), "finality");
+    node.wait_until("block #6", MINUTE, |n| n.best_number() >= 6);
+    for _ in 0..8 {
+        let (best, fin) = (node.best_number(), node.finalized_number());
+        assert!(best.saturating_sub(fin) <= 2, "finality lags: best {best}, finalized {fin}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let fin = node.finalized_number();
+    assert!(fin >= 4);
+    for n in 1..=fin {
+        let j = verified_justification(&node, n);
+        assert_eq!(j.child_hash, block_hash(&node, n + 1), "#{n} is justified by its child");
+    }
+    let status = node.rpc("bpci_consensusStatus", json!([]));
+    assert_eq!(status["role"], "validator");
+    assert_eq!(status["validators"], 1);
+    assert!(status["view"].as_u64().unwrap() > fin as u64);
+    assert!(status["lastFinalized"]["number"].as_u64().unwrap() >= fin as u64);
+}
+
+#[test]
+fn signed_transfer_is_finalized_and_bad_input_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut node = Node::dev(dir.path(), "transfer");
+    node.wait_until("block #2", MINUTE, |n| n.finalized_number() >= 1);
+    let g = genesis(&node);
+    let (alice0, bob0) = (free_balance(&node, Alice, None), free_balance(&node, Bob, None));
+
+    let amount = 1_234_567_890_123u128;
+    let xt = tx::signed(tx::transfer(Bob, amount), Alice, 0, g);
+    let xt_hex = format!("0x{}", hex::encode(codec::Encode::encode(&xt)));
+    node.submit(&xt).expect("transfer accepted");
+
+    // Find it in a finalized block.
+    let mut found = None;
+    node.wait_until("transfer finalized", MINUTE, |n| {
+        let fin = n.finalized_number();
+        for k in 1..=fin {
+            let block = n.rpc("chain_getBlock", json!([format!("{:?}", block_hash(n, k))]));
+            if block["block"]["extrinsics"].as_array().unwrap().iter().any(|e| e == &json!(xt_hex)) {
+                found = Some(k);
+                return true;
+            }
+        }
+        false
+    });
+    let at = format!("{:?}", block_hash(&node, found.unwrap()));
+    assert_eq!(free_balance(&node, Bob, Some(&at)), bob0 + amount);
+    let alice1 = free_balance(&node, Alice, Some(&at));
+    assert!(alice1 < alice0 - amount, "Alice paid the amount and a fee");
+
+    // Bad input: each rejected with an error, nothing changes, the node keeps going.
+    let best_before = node.best_number();
+    let replay = node.submit(&xt).expect_err("replayed nonce");
+    assert!(replay.to_string().contains("outdated") || replay.to_string().contains("Stale"), "{replay}");
+    let forged = tx::signed_by(tx::transfer(Charlie, amount), Alice, Bob, 1, g);
+    let e = node.submit(&forged).expect_err("wrong signature");
+    assert!(e.to_string().to_lowercase().contains("proof"), "{e}");
+    let e = node.try_rpc("author_submitExtrinsic", json!(["0xdeadbeef"])).expect_err("malformed extrinsic");
+    assert!(!e.to_string().is_empty());
+    let e = node.try_rpc("bpci_noSuchMethod", json!([])).expect_err("unknown method");
+    assert_eq!(e["code"], -32601);
+    let v = node.post_raw("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ");
+    assert_eq!(v["error"]["code"], -32700, "{v}");
+    let v = node.post_raw("[1, 2, 3]");
+    assert!(v.to_string().contains("error"), "{v}");
+
+    node.wait_until("more blocks after bad input", MINUTE, |n| n.best_number() >= best_before + 3);
+    assert!(node.is_running());
+    assert_eq!(free_balance(&node, Charlie, None), free_balance(&node, Charlie, Some(&format!("{g:?}"))));
+    assert_eq!(free_balance(&node, Bob, None), bob0 + amount);
+}
+
+#[test]
+fn restart_after_sigterm_and_sigkill_keeps_finality() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut node = Node::dev(dir.path(), "restart");
+    node.wait_until("finalized #5", MINUTE, |n| n.finalized_number() >= 5);
+    for sig in ["-TERM", "-KILL"] {
+        let fin = node.finalized_number();
+        let fin_hash = block_hash(&node, fin);
+        node.signal(sig);
+        node.start();
+        assert!(node.finalized_number() >= fin, "finality went backwards after {sig}");
+        assert_eq!(block_hash(&node, fin), fin_hash, "finalized block changed after {sig}");
+        node.wait_until("finality resumes", MINUTE, |n| n.finalized_number() >= fin + 3);
+        verified_justification(&node, fin + 1);
+    }
+}
+
+#[test]
+fn cli_and_chain_spec_errors_are_clear() {
+    let bin = env!("CARGO_BIN_EXE_bpci-node");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(bin).args(args).output().unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (ok, err) = run(&["--no-such-flag"]);
+    assert!(!ok && err.contains("--no-such-flag"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, err) = run(&["build-spec", "--chain", "/nonexistent/spec.json"]);
+    assert!(!ok && err.contains("/nonexistent/spec.json"), "{err}");
+    let corrupt = dir.path().join("corrupt.json");
+    std::fs::write(&corrupt, "{ \"name\": \"x\", ").unwrap();
+    let (ok, err) = run(&["build-spec", "--chain", corrupt.to_str().unwrap()]);
+    assert!(!ok && err.contains("invalid chain spec"), "{err}");
+
+    let (ok, _) = run(&["build-spec", "--chain", "dev", "--raw"]);
+    assert!(ok);
+    let (ok, err) = run(&["key", "inspect-bls", "--suri", "//Alice"]);
+    assert!(ok, "{err}");
+}
+

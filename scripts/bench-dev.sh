@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): blocks/s, finality lag p50/p99 and finalized transfers/s on a dev chain.
+# Usage: scripts/bench-dev.sh [seconds=60] [offered transfers/s=200]. PROFILE=release for an optimised node.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+source scripts/env.sh
+PROFILE="${PROFILE:-debug}"
+if [ "$PROFILE" = release ]; then cargo build --release -p bpci-node; else cargo build -p bpci-node; fi
+(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm install --no-audit --no-fund --loglevel=error; })
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log=$(mktemp -t bpci-bench.XXXXXX.log)
+"$CARGO_TARGET_DIR/$PROFILE/bpci-node" --dev --rpc-port "$port" --port 0 --no-prometheus --no-telemetry --no-mdns \
+    --rpc-max-connections 1000 --pool-limit 100000 --pool-kbytes 500000 >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+    curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
+        "http://127.0.0.1:$port" >/dev/null 2>&1 && break
+    sleep 0.5
+done
+echo "bpci-node ($PROFILE) dev chain, $(nproc) cores"
+node scripts/js/bench-dev.mjs "ws://127.0.0.1:$port" "${1:-60}" "${2:-200}"

@@ -1,0 +1,51 @@
+// polkadot.js against a running bpci-node, unchanged: connect, read metadata and constants,
+// transfer, follow finality. Exits non-zero on the first failed check.
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+
+const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
+const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exit(1); };
+const check = (cond, msg) => { if (!cond) fail(msg); console.log(`ok - ${msg}`); };
+setTimeout(() => fail('timed out after 180 s'), 180_000).unref();
+
+const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+check(api.runtimeVersion.specName.toString() === 'bpci', `spec name is bpci (${api.runtimeVersion.specName})`);
+check(api.runtimeMetadata.version >= 14, `metadata v${api.runtimeMetadata.version}`);
+const props = await api.rpc.system.properties();
+check(props.tokenSymbol.unwrap()[0].toString() === 'BPCI', 'token symbol BPCI');
+check(props.tokenDecimals.unwrap()[0].toNumber() === 12, 'token decimals 12');
+check(api.consts.system.ss58Prefix.toNumber() === 42, 'ss58 prefix 42');
+check(api.consts.balances.existentialDeposit.toBigInt() > 0n, 'existential deposit constant');
+check(typeof api.tx.session.setKeys === 'function', 'session.setKeys is callable');
+
+const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+const alice = keyring.addFromUri('//Alice');
+const bob = keyring.addFromUri('//Bob');
+const before = (await api.query.system.account(bob.address)).data.free.toBigInt();
+const amount = 1_000_000_000_000n;
+
+const finalizedIn = await new Promise((resolve, reject) => {
+  api.tx.balances.transferKeepAlive(bob.address, amount)
+    .signAndSend(alice, ({ status, dispatchError }) => {
+      if (dispatchError) reject(new Error(dispatchError.toString()));
+      if (status.isFinalized) resolve(status.asFinalized);
+    })
+    .catch(reject);
+}).catch((e) => fail(`transfer: ${e.message}`));
+check(true, `transfer finalized in ${finalizedIn.toHex()}`);
+
+const apiAt = await api.at(finalizedIn);
+const after = (await apiAt.query.system.account(bob.address)).data.free.toBigInt();
+check(after - before === amount, `Bob received ${amount} (${before} -> ${after})`);
+
+const finalizedHead = await api.rpc.chain.getFinalizedHead();
+const head = await api.rpc.chain.getHeader();
+const finNum = (await api.rpc.chain.getHeader(finalizedHead)).number.toNumber();
+check(head.number.toNumber() - finNum <= 2, `finality follows the head (best ${head.number}, finalized ${finNum})`);
+
+const status = await api.provider.send('bpci_consensusStatus', []);
+check(status.role === 'validator' && status.validators === 1, 'bpci_consensusStatus answers');
+
+await api.disconnect();
+console.log('conformance: all checks passed');
+process.exit(0);
