@@ -129,6 +129,11 @@ pub struct SafetyData {
     /// Highest certificate known when last persisted. A timeout re-signed after a restart in
     /// `last_timeout_view` reports this one, which makes it identical to the one signed before.
     pub high_qc: Option<QuorumCertificate>,
+    /// Highest timeout certificate known when last persisted (an addition to the original shape).
+    /// A restarted node resumes in the view after its highest certificate, QC or TC, and must be
+    /// able to show that certificate: a node sitting in a view it cannot justify sends timeouts
+    /// that let nobody catch up, and with enough such nodes the views never meet again.
+    pub high_tc: Option<TimeoutCertificate>,
 }
 
 /// Proof that a validator signed two different statements for one view.
@@ -212,6 +217,8 @@ pub struct Engine<C: Crypto = Bls> {
     genesis: BlockInfo,
     view: View,
     high_qc: Option<QuorumCertificate>,
+    /// Highest TC seen.
+    high_tc: Option<TimeoutCertificate>,
     /// The TC of `view - 1`, if that is how this view was entered.
     last_tc: Option<TimeoutCertificate>,
     /// Consecutive views that ended by timeout.
@@ -264,9 +271,18 @@ impl<C: Crypto> Engine<C> {
         });
         let high_qc = safety.high_qc.clone();
         let qc_view = high_qc.as_ref().map_or(0, |qc| qc.data.view);
-        // Resume where the persisted data says this node last acted; it catches up from there with
-        // the certificates in the first messages it hears.
-        let view = qc_view.saturating_add(1).max(safety.last_voted_view).max(safety.last_timeout_view).max(1);
+        let high_tc = safety.high_tc.clone();
+        let tc_view = high_tc.as_ref().map_or(0, |tc| tc.view);
+        // Resume after the highest persisted certificate: every view this node acted in was
+        // entered through a certificate persisted with that action, so this is never below them
+        // (the maximum only guards against data persisted by older versions).
+        let view = qc_view
+            .max(tc_view)
+            .saturating_add(1)
+            .max(safety.last_voted_view)
+            .max(safety.last_timeout_view)
+            .max(1);
+        let last_tc = high_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
         let mut engine = Self {
             deadline: now_ms.saturating_add(config.timeout_ms(0)),
             config,
@@ -277,7 +293,8 @@ impl<C: Crypto> Engine<C> {
             genesis,
             view,
             high_qc: None,
-            last_tc: None,
+            high_tc,
+            last_tc,
             failures: 0,
             proposals: BTreeMap::new(),
             ready: BTreeSet::new(),
@@ -559,6 +576,9 @@ impl<C: Crypto> Engine<C> {
         if let Some(qc) = &tc.high_qc {
             self.process_qc(qc, now_ms, out);
         }
+        if tc.view > self.high_tc.as_ref().map_or(0, |t| t.view) {
+            self.high_tc = Some(tc.clone());
+        }
         if tc.view >= self.view {
             self.advance(tc.view.saturating_add(1), Some(tc.clone()), now_ms, out);
         }
@@ -731,6 +751,9 @@ impl<C: Crypto> Engine<C> {
             self.safety.high_qc = self.high_qc.clone();
         }
         self.safety.locked_qc_view = self.safety.high_qc.as_ref().map_or(0, |qc| qc.data.view);
+        if self.high_tc.as_ref().map_or(0, |t| t.view) > self.safety.high_tc.as_ref().map_or(0, |t| t.view) {
+            self.safety.high_tc = self.high_tc.clone();
+        }
         out.push(Action::PersistSafety(self.safety.clone()));
     }
 

@@ -177,6 +177,8 @@ struct Sim {
     final_at: HashMap<u32, H256>,
     /// First signed statement of each honest validator per (kind, view).
     signed: HashMap<(usize, u8, View), Vec<u8>>,
+    /// Certificates seen on the wire, for byzantine leaders to fork from.
+    qcs: Vec<bpci_primitives::QuorumCertificate>,
     stats: Stats,
 }
 
@@ -224,6 +226,7 @@ impl Sim {
             tree,
             final_at,
             signed: HashMap::new(),
+            qcs: Vec::new(),
             stats,
         };
         sim.weather();
@@ -301,6 +304,12 @@ impl Sim {
         }
         let delay = self.rng.gen_range(1..=self.max_delay);
         if let Message::Proposal(p) = msg {
+            if let Some(qc) = &p.proposal.justify {
+                if self.qcs.len() >= 64 {
+                    self.qcs.remove(0);
+                }
+                self.qcs.push(qc.clone());
+            }
             // The block may be imported (synced) before or after the proposal message arrives.
             let import = self.rng.gen_range(0..=delay + 10);
             self.at(self.now + import, Ev::Ready { to, view: p.proposal.view, hash: p.proposal.block.hash });
@@ -427,8 +436,18 @@ impl Sim {
             Message::Proposal(p) if b.equivocate => {
                 self.stats.byzantine_acts += 1;
                 let mut twin = p.clone();
-                let parent = p.proposal.block.parent_hash;
-                let (h, _) = self.build(i, p.proposal.view, parent, p.proposal.block.number - 1, 1);
+                // After a timeout, try to fork off an older certified block: only the TC rule
+                // (justify at least as high as any QC the timeout quorum reported) stops this.
+                if p.proposal.tc.is_some() && !self.qcs.is_empty() && self.rng.gen_bool(0.5) {
+                    let old = self.qcs[self.rng.gen_range(0..self.qcs.len())].clone();
+                    if old.data.view < p.proposal.view {
+                        twin.proposal.block.parent_hash = old.data.block_hash;
+                        twin.proposal.block.number = old.data.block_number + 1;
+                        twin.proposal.justify = Some(old);
+                    }
+                }
+                let parent = twin.proposal.block.parent_hash;
+                let (h, _) = self.build(i, p.proposal.view, parent, twin.proposal.block.number - 1, 1);
                 twin.proposal.block.hash = h;
                 twin.signature = Fake::sign(&public(i), &twin.proposal.signing_message());
                 for to in 0..self.n {
@@ -621,7 +640,11 @@ impl Sim {
         while !live(&self) {
             if self.now > heal_time + 60_000 || !self.step() {
                 let heights: Vec<_> = self.nodes.iter().map(|n| n.max_final).collect();
-                let views: Vec<_> = self.nodes.iter().map(|n| n.engine.as_ref().map(|e| e.view())).collect();
+                let views: Vec<_> = self
+                    .nodes
+                    .iter()
+                    .map(|n| n.engine.as_ref().map(|e| (e.view(), e.high_qc().map(|q| q.data.view), n.byz.is_some(), e.safety_data().last_voted_view, e.safety_data().last_timeout_view)))
+                    .collect();
                 self.fail(format!("no liveness after healing: target {target}, finalized {heights:?}, views {views:?}"));
             }
         }
