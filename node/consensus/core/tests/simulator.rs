@@ -120,6 +120,7 @@ struct Stats {
     views: u64,
     messages: u64,
     dropped: u64,
+    duplicated: u64,
     crashes: u64,
     mid_list_crashes: u64,
     partitions: u64,
@@ -138,6 +139,7 @@ impl Stats {
         self.views += o.views;
         self.messages += o.messages;
         self.dropped += o.dropped;
+        self.duplicated += o.duplicated;
         self.crashes += o.crashes;
         self.mid_list_crashes += o.mid_list_crashes;
         self.partitions += o.partitions;
@@ -315,6 +317,15 @@ impl Sim {
             self.at(self.now + import, Ev::Ready { to, view: p.proposal.view, hash: p.proposal.block.hash });
         }
         self.at(self.now + delay, Ev::Deliver { to, from, bytes: msg.encode() });
+        if !self.healed && self.rng.gen_bool(0.1) {
+            // Gossip duplicates messages, sometimes much later (e.g. to a node that restarted).
+            self.stats.duplicated += 1;
+            let late = self.now + delay + self.rng.gen_range(1..1000);
+            if let Message::Proposal(p) = msg {
+                self.at(late, Ev::Ready { to, view: p.proposal.view, hash: p.proposal.block.hash });
+            }
+            self.at(late, Ev::Deliver { to, from, bytes: msg.encode() });
+        }
     }
 
     fn broadcast(&mut self, from: usize, msg: &Message) {
@@ -703,7 +714,7 @@ fn simulated_networks_are_safe_and_live() {
         s.add(t);
     }
     println!(
-        "simulated {} seeds (n in 1,4,7) in {:.1?}: {} views, {} messages ({} dropped), {} crashes ({} mid-action-list), \
+        "simulated {} seeds (n in 1,4,7) in {:.1?}: {} views, {} messages ({} dropped, {} duplicated), {} crashes ({} mid-action-list), \
          {} partitions, {} byzantine validators ({} byzantine acts, {} equivocations detected, {} misbehaviour reports), \
          {} honest finalizations; after healing, finality within at most {} views / {} ms",
         s.seeds,
@@ -711,6 +722,7 @@ fn simulated_networks_are_safe_and_live() {
         s.views,
         s.messages,
         s.dropped,
+        s.duplicated,
         s.crashes,
         s.mid_list_crashes,
         s.partitions,
