@@ -1,1 +1,11 @@
-fn main() {}
+//! `bpci-node`: the BPCI chain node.
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> sc_cli::Result<()> {
+    command::run()
+}

@@ -1,1 +1,20 @@
+//! Substrate glue of the BPCI BFT engine.
+//!
+//! The protocol itself lives in `bpci-consensus-core`, a pure state machine. This crate wraps it:
+//! - [`worker`] drives the engine on a validator: builds the blocks it must propose with
+//!   sc-basic-authorship, imports them, signs with the keystore's BLS key, persists safety data
+//!   before any vote leaves, and finalizes through the client with our justification;
+//! - [`import`] is the import-queue verifier every node runs on blocks from the network: it checks
+//!   the proposer's seal, the certificate of the parent carried in the header, and any attached
+//!   finality justification, so a syncing node verifies the chain from genesis;
+//! - [`aux_schema`] keeps the safety data in the client's aux database.
 
+pub mod aux_schema;
+pub mod digests;
+pub mod import;
+pub mod status;
+pub mod worker;
+
+pub use import::Verifier;
+pub use status::{ConsensusStatus, SharedStatus};
+pub use worker::{start_validator, ValidatorParams};

@@ -40,8 +40,6 @@ impl Node {
             base.join("data").display().to_string(),
             "--rpc-port".into(),
             n.rpc_port.to_string(),
-            "--port".into(),
-            n.p2p_port.to_string(),
             "--no-prometheus".into(),
             "--no-telemetry".into(),
             "--no-mdns".into(),
@@ -64,9 +62,12 @@ impl Node {
         self.wait_rpc(Duration::from_secs(120));
     }
 
-    fn wait_rpc(&self, timeout: Duration) {
+    fn wait_rpc(&mut self, timeout: Duration) {
         let start = Instant::now();
         while start.elapsed() < timeout {
+            if !self.is_running() {
+                panic!("node exited; log:\n{}", self.log_tail());
+            }
             if self.try_rpc("system_health", json!([])).is_ok() {
                 return;
             }
@@ -184,6 +185,7 @@ pub fn from_hex(v: &Value) -> Vec<u8> {
 pub mod tx {
     //! Signed extrinsics built the way a wallet builds them.
     use bpci_runtime::{Runtime, RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic, VERSION};
+    use codec::Encode;
     use sp_core::{Pair, H256};
     use sp_keyring::Sr25519Keyring;
     use sp_runtime::generic::Era;

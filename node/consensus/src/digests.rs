@@ -1,0 +1,49 @@
+//! The engine's header digests: a `PreRuntime` [`PreDigest`] and a `Seal` with the proposer's BLS
+//! signature over the hash of the header without the seal.
+
+use bpci_primitives::{BlsSignature, PreDigest, BPCI_ENGINE_ID};
+use codec::{Decode, Encode};
+use sp_runtime::{traits::Header as HeaderT, DigestItem};
+
+pub fn pre_digest_item(pre: &PreDigest) -> DigestItem {
+    DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode())
+}
+
+pub fn seal_item(sig: &BlsSignature) -> DigestItem {
+    DigestItem::Seal(BPCI_ENGINE_ID, sig.encode())
+}
+
+/// The one pre-digest of our engine; more than one, or a malformed one, is an error.
+pub fn find_pre_digest<H: HeaderT>(header: &H) -> Result<PreDigest, String> {
+    let mut found = None;
+    for log in header.digest().logs() {
+        if let DigestItem::PreRuntime(id, data) = log {
+            if *id == BPCI_ENGINE_ID {
+                if found.is_some() {
+                    return Err("multiple BPCI pre-digests".into());
+                }
+                found = Some(PreDigest::decode(&mut &data[..]).map_err(|e| format!("bad pre-digest: {e}"))?);
+            }
+        }
+    }
+    found.ok_or_else(|| "no BPCI pre-digest".into())
+}
+
+/// Removes and decodes the seal, which must be the header's last digest item.
+pub fn take_seal<H: HeaderT>(header: &mut H) -> Result<(DigestItem, BlsSignature), String> {
+    let item = header.digest_mut().pop().ok_or("no digest")?;
+    match &item {
+        DigestItem::Seal(id, data) if *id == BPCI_ENGINE_ID => {
+            let sig = BlsSignature::decode(&mut &data[..]).map_err(|e| format!("bad seal: {e}"))?;
+            Ok((item, sig))
+        }
+        _ => Err("last digest item is not a BPCI seal".into()),
+    }
+}
+
+/// What the proposer signs in the seal: domain-separated pre-seal header hash.
+pub fn seal_message(pre_hash: &[u8]) -> Vec<u8> {
+    let mut m = b"BPCI-SEAL-V1".to_vec();
+    m.extend_from_slice(pre_hash);
+    m
+}

@@ -1,0 +1,120 @@
+//! Import-queue verification of blocks from the network (or `import-blocks`).
+//!
+//! A block is accepted only if its proposer is the leader of the view it claims, its seal is that
+//! leader's BLS signature over the pre-seal header, and the certificate of its parent that it
+//! carries is a valid quorum certificate of the validator set. A finality justification attached to
+//! it is checked too, and a valid one finalizes the block on import, which is how a new node syncs a
+//! finalized chain it verified itself.
+
+use crate::digests::{find_pre_digest, seal_message, take_seal};
+use bpci_primitives::{
+    qc::FinalityJustification, BpciConsensusApi, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
+};
+use codec::Decode;
+use sc_consensus::{BlockImportParams, ForkChoiceStrategy};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_core::H256;
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT, Zero};
+use std::{marker::PhantomData, sync::Arc};
+
+pub struct Verifier<C, B> {
+    client: Arc<C>,
+    _block: PhantomData<B>,
+}
+
+impl<C, B> Verifier<C, B> {
+    pub fn new(client: Arc<C>) -> Self {
+        Self { client, _block: PhantomData }
+    }
+}
+
+/// Checks a header's consensus digests against the validator set of its parent's state.
+///
+/// `parent_view` is the view of the parent block (0 for genesis).
+pub fn check_header(
+    set: &ValidatorSet,
+    pre: &PreDigest,
+    parent_hash: H256,
+    parent_number: u32,
+    parent_view: u64,
+    pre_hash: &[u8],
+    seal: &bpci_primitives::BlsSignature,
+) -> Result<(), String> {
+    if pre.set_id != set.set_id {
+        return Err(format!("block claims set {}, parent state has set {}", pre.set_id, set.set_id));
+    }
+    let (leader, key) = set.leader(pre.view).ok_or("empty validator set")?;
+    if leader as u32 != pre.proposer_index {
+        return Err(format!("proposer {} is not the leader {} of view {}", pre.proposer_index, leader, pre.view));
+    }
+    if pre.view <= parent_view {
+        return Err(format!("view {} does not follow parent view {}", pre.view, parent_view));
+    }
+    if !bpci_primitives::bls::native::verify(key, &seal_message(pre_hash), seal) {
+        return Err("bad seal".into());
+    }
+    match (&pre.justify, parent_number) {
+        (None, 0) => Ok(()),
+        (None, _) => Err("missing certificate of the parent".into()),
+        (Some(_), 0) => Err("genesis needs no certificate".into()),
+        (Some(qc), _) => {
+            if qc.data.block_hash != parent_hash || qc.data.block_number != parent_number || qc.data.view != parent_view {
+                return Err("certificate is not for the parent".into());
+            }
+            qc.verify(set).map_err(|e| format!("invalid parent certificate: {e:?}"))
+        }
+    }
+}
+
+/// The view a header was proposed in (0 for genesis).
+pub fn header_view<H: HeaderT>(header: &H) -> Result<u64, String> {
+    if header.number().is_zero() {
+        return Ok(0);
+    }
+    find_pre_digest(header).map(|p| p.view)
+}
+
+#[async_trait::async_trait]
+impl<C, B> sc_consensus::Verifier<B> for Verifier<C, B>
+where
+    B: BlockT<Hash = H256>,
+    <B::Header as HeaderT>::Number: Into<u32>,
+    C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync + 'static,
+    C::Api: BpciConsensusApi<B>,
+{
+    async fn verify(&self, mut block: BlockImportParams<B>) -> Result<BlockImportParams<B>, String> {
+        let number: u32 = (*block.header.number()).into();
+        if number == 0 {
+            return Err("refusing to import a second genesis".into());
+        }
+        let post_hash = block.header.hash();
+        let parent_hash = *block.header.parent_hash();
+        let parent = self
+            .client
+            .header(parent_hash)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("unknown parent {parent_hash:?}"))?;
+        let parent_view = header_view(&parent)?;
+        let (seal_item, seal) = take_seal(&mut block.header)?;
+        let pre_hash = block.header.hash();
+        let pre = find_pre_digest(&block.header)?;
+        let set = self.client.runtime_api().validator_set(parent_hash).map_err(|e| e.to_string())?;
+        check_header(&set, &pre, parent_hash, number - 1, parent_view, pre_hash.as_ref(), &seal)
+            .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
+
+        if let Some(raw) = block.justifications.as_ref().and_then(|j| j.get(BPCI_ENGINE_ID)) {
+            let justification = FinalityJustification::decode(&mut &raw[..])
+                .map_err(|e| format!("malformed justification: {e}"))?;
+            justification
+                .verify(&set, post_hash, number)
+                .map_err(|e| format!("invalid justification of #{number}: {e:?}"))?;
+            block.finalized = true;
+        }
+
+        block.post_digests.push(seal_item);
+        block.post_hash = Some(post_hash);
+        block.fork_choice = Some(ForkChoiceStrategy::LongestChain);
+        Ok(block)
+    }
+}

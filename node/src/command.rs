@@ -1,0 +1,142 @@
+use crate::{
+    chain_spec,
+    cli::{Cli, InspectBlsCmd, KeyCmd, Subcommand},
+    service,
+};
+use bpci_runtime::opaque::Block;
+use sc_cli::SubstrateCli;
+use sc_service::PartialComponents;
+
+impl SubstrateCli for Cli {
+    fn impl_name() -> String {
+        "BPCI Node".into()
+    }
+
+    fn impl_version() -> String {
+        env!("SUBSTRATE_CLI_IMPL_VERSION").into()
+    }
+
+    fn description() -> String {
+        env!("CARGO_PKG_DESCRIPTION").into()
+    }
+
+    fn author() -> String {
+        env!("CARGO_PKG_AUTHORS").into()
+    }
+
+    fn support_url() -> String {
+        "https://example.invalid/bpci-chain/issues".into()
+    }
+
+    fn copyright_start_year() -> i32 {
+        2026
+    }
+
+    fn load_spec(&self, id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
+        Ok(match id {
+            "dev" => Box::new(chain_spec::development_config()?),
+            "" | "local" => Box::new(chain_spec::local_config()?),
+            path => {
+                let path = std::path::PathBuf::from(path);
+                if !path.exists() {
+                    return Err(format!(
+                        "chain spec `{}` is neither a built-in chain (dev, local) nor an existing file",
+                        path.display()
+                    ));
+                }
+                Box::new(
+                    chain_spec::ChainSpec::from_json_file(path.clone())
+                        .map_err(|e| format!("invalid chain spec {}: {e}", path.display()))?,
+                )
+            }
+        })
+    }
+}
+
+fn inspect_bls(cmd: &InspectBlsCmd) -> sc_cli::Result<()> {
+    use sp_core::crypto::{AccountId32, Ss58Codec};
+    let pair = bpci_primitives::host::keystore::try_dev_keypair(&cmd.suri)
+        .ok_or_else(|| sc_cli::Error::Input(format!("invalid secret URI `{}`", cmd.suri)))?;
+    println!("BLS public key (bpcb): {:?}", pair.public);
+    if let Some(owner) = &cmd.owner {
+        let account = AccountId32::from_ss58check(owner)
+            .map_err(|e| sc_cli::Error::Input(format!("invalid SS58 account `{owner}`: {e:?}")))?;
+        let pop = pair.proof_of_possession(&codec::Encode::encode(&account));
+        println!("Proof of possession for {owner}: {pop:?}");
+    }
+    Ok(())
+}
+
+pub fn run() -> sc_cli::Result<()> {
+    let cli = Cli::from_args();
+
+    match &cli.subcommand {
+        Some(Subcommand::Key(KeyCmd::Substrate(cmd))) => cmd.run(&cli),
+        Some(Subcommand::Key(KeyCmd::InspectBls(cmd))) => inspect_bls(cmd),
+        Some(Subcommand::BuildSpec(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
+        }
+        Some(Subcommand::ExportChainSpec(cmd)) => {
+            let spec = cli.load_spec(&cmd.chain)?;
+            cmd.run(spec)
+        }
+        Some(Subcommand::CheckBlock(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+                Ok((cmd.run(client, import_queue), task_manager))
+            })
+        }
+        Some(Subcommand::ExportBlocks(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+                Ok((cmd.run(client, config.database), task_manager))
+            })
+        }
+        Some(Subcommand::ExportState(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+                Ok((cmd.run(client, config.chain_spec), task_manager))
+            })
+        }
+        Some(Subcommand::ImportBlocks(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+                Ok((cmd.run(client, import_queue), task_manager))
+            })
+        }
+        Some(Subcommand::PurgeChain(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| cmd.run(config.database))
+        }
+        Some(Subcommand::Revert(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.async_run(|config| {
+                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config)?;
+                Ok((cmd.run(client, backend, None), task_manager))
+            })
+        }
+        Some(Subcommand::ChainInfo(cmd)) => {
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| cmd.run::<Block>(&config))
+        }
+        None => {
+            let runner = cli.create_runner(&cli.run)?;
+            runner.run_node_until_exit(|config| async move {
+                match config.network.network_backend {
+                    sc_network::config::NetworkBackendType::Libp2p => {
+                        service::new_full::<sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>>(config)
+                            .map_err(sc_cli::Error::Service)
+                    }
+                    sc_network::config::NetworkBackendType::Litep2p => {
+                        service::new_full::<sc_network::Litep2pNetworkBackend>(config).map_err(sc_cli::Error::Service)
+                    }
+                }
+            })
+        }
+    }
+}
