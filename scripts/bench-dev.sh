@@ -7,7 +7,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 PROFILE="${PROFILE:-debug}"
 if [ "$PROFILE" = release ]; then cargo build --release -p bpci-node; else cargo build -p bpci-node; fi
-(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm install --no-audit --no-fund --loglevel=error; })
+(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp -t bpci-bench.XXXXXX.log)

@@ -6,7 +6,7 @@ source scripts/env.sh
 NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
 [ -x "$NODE_BIN" ] || cargo build -p bpci-node
 
-(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm install --no-audit --no-fund --loglevel=error; })
+(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 p2p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

@@ -8,7 +8,8 @@ const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exit(1); };
 const check = (cond, msg) => { if (!cond) fail(msg); console.log(`ok - ${msg}`); };
 setTimeout(() => fail('timed out after 180 s'), 180_000).unref();
 
-const api = await ApiPromise.create({ provider: new WsProvider(url), noInitWarn: true });
+const provider = new WsProvider(url);
+const api = await ApiPromise.create({ provider, noInitWarn: true });
 check(api.runtimeVersion.specName.toString() === 'bpci', `spec name is bpci (${api.runtimeVersion.specName})`);
 check(api.runtimeMetadata.version >= 14, `metadata v${api.runtimeMetadata.version}`);
 const props = await api.rpc.system.properties();
@@ -43,7 +44,7 @@ const head = await api.rpc.chain.getHeader();
 const finNum = (await api.rpc.chain.getHeader(finalizedHead)).number.toNumber();
 check(head.number.toNumber() - finNum <= 2, `finality follows the head (best ${head.number}, finalized ${finNum})`);
 
-const status = await api.provider.send('bpci_consensusStatus', []);
+const status = await provider.send('bpci_consensusStatus', []);
 check(status.role === 'validator' && status.validators === 1, 'bpci_consensusStatus answers');
 
 await api.disconnect();
