@@ -118,6 +118,8 @@ enum Ev {
 struct Stats {
     seeds: u64,
     views: u64,
+    /// Views of the seeds with n > 1.
+    views_multi: u64,
     messages: u64,
     dropped: u64,
     duplicated: u64,
@@ -137,6 +139,7 @@ impl Stats {
     fn add(&mut self, o: &Stats) {
         self.seeds += o.seeds;
         self.views += o.views;
+        self.views_multi += o.views_multi;
         self.messages += o.messages;
         self.dropped += o.dropped;
         self.duplicated += o.duplicated;
@@ -674,6 +677,9 @@ impl Sim {
         }
         let mut stats = self.stats;
         stats.views = self.max_honest_view();
+        if self.n > 1 {
+            stats.views_multi = stats.views;
+        }
         if std::env::var("BPCI_SIM_VERBOSE").is_ok() {
             let f: Vec<_> = self.nodes.iter().map(|n| n.max_final).collect();
             println!(
@@ -714,12 +720,13 @@ fn simulated_networks_are_safe_and_live() {
         s.add(t);
     }
     println!(
-        "simulated {} seeds (n in 1,4,7) in {:.1?}: {} views, {} messages ({} dropped, {} duplicated), {} crashes ({} mid-action-list), \
+        "simulated {} seeds (n in 1,4,7) in {:.1?}: {} views ({} with n > 1), {} messages ({} dropped, {} duplicated), {} crashes ({} mid-action-list), \
          {} partitions, {} byzantine validators ({} byzantine acts, {} equivocations detected, {} misbehaviour reports), \
          {} honest finalizations; after healing, finality within at most {} views / {} ms",
         s.seeds,
         started.elapsed(),
         s.views,
+        s.views_multi,
         s.messages,
         s.dropped,
         s.duplicated,
