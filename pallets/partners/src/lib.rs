@@ -1,0 +1,1 @@
+//! Placeholder: this pallet is being written.
