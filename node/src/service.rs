@@ -141,6 +141,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
     let role = config.role;
     let prometheus_registry = config.prometheus_registry().cloned();
     let consensus_status = bpci_consensus::SharedStatus::default();
+    consensus_status.write().role = if role.is_authority() { "validator" } else { "observer" }.into();
 
     let rpc_extensions_builder = {
         let client = client.clone();

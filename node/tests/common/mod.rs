@@ -26,6 +26,16 @@ pub struct Node {
 impl Node {
     /// Starts `bpci-node --dev` on fresh loopback ports with its data under `base`.
     pub fn dev(base: &Path, name: &str) -> Node {
+        Self::dev_at(base, name, &base.join("data").display().to_string())
+    }
+
+    /// Like [`Node::dev`], with the chain data in `data` and the log under `base`.
+    pub fn dev_at(base: &Path, name: &str, data: &str) -> Node {
+        Self::with_args(base, name, data, &["--dev"])
+    }
+
+    /// A node with the given role/chain arguments, its data in `data` and its log under `base`.
+    pub fn with_args(base: &Path, name: &str, data: &str, role: &[&str]) -> Node {
         let mut n = Node {
             child: None,
             rpc_port: free_port(),
@@ -34,10 +44,10 @@ impl Node {
             log: base.join(format!("{name}.log")),
             args: vec![],
         };
-        n.args = vec![
-            "--dev".into(),
+        n.args = role.iter().map(|s| s.to_string()).collect();
+        n.args.extend([
             "--base-path".into(),
-            base.join("data").display().to_string(),
+            data.to_string(),
             "--rpc-port".into(),
             n.rpc_port.to_string(),
             "--no-prometheus".into(),
@@ -45,7 +55,7 @@ impl Node {
             "--no-mdns".into(),
             "--listen-addr".into(),
             format!("/ip4/127.0.0.1/tcp/{}", n.p2p_port),
-        ];
+        ]);
         n.start();
         n
     }
