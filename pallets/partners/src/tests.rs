@@ -1,0 +1,681 @@
+//! Unit tests of the partner registry against the mock runtime.
+use crate::mock::*;
+use crate::{
+    pallet, ActivePartner, ConsensusKind, CurrentRequirements, Error, Event, HoldReason, InstallerProvider, Obligation,
+    PartnerOfChain, PartnerPenalties, PartnerProvider, PartnerStatus, ProofBridge, ReputationHandler, Requirements,
+};
+use sp_core::H256;
+use sp_runtime::BuildStorage;
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::fungible::{Inspect, InspectHold},
+};
+use sp_runtime::DispatchError::BadOrigin;
+
+const CHAIN: H256 = H256::repeat_byte(1);
+const TERMS: H256 = H256::repeat_byte(9);
+const REPORT: H256 = H256::repeat_byte(7);
+
+fn events() -> Vec<Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| if let RuntimeEvent::Partners(e) = r.event { Some(e) } else { None })
+        .collect()
+}
+
+fn last_event() -> Event<Test> {
+    events().pop().expect("an event")
+}
+
+fn chain(who: u64) -> H256 {
+    H256::repeat_byte(who as u8)
+}
+
+fn apply_as(who: u64) -> frame_support::dispatch::DispatchResult {
+    Partners::apply(
+        RuntimeOrigin::signed(who),
+        b"chain".to_vec(),
+        chain(who),
+        ConsensusKind::ProofOfStake,
+        NowSecs::get() - 2 * YEAR,
+        150,
+        who + 100,
+        MIN_BOND,
+    )
+}
+
+fn assessed(who: u64) {
+    assert_ok!(apply_as(who));
+    assert_ok!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), who, true, REPORT));
+}
+
+fn integrating(who: u64) {
+    assessed(who);
+    assert_ok!(Partners::decide(RuntimeOrigin::root(), who, true));
+}
+
+fn proven(who: u64) {
+    integrating(who);
+    assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(who), vec![who + 200]));
+    assert_ok!(<Partners as ProofBridge<u64>>::confirm_first_proof(&who));
+}
+
+fn active(who: u64) {
+    proven(who);
+    assert_ok!(Partners::propose_agreement(RuntimeOrigin::root(), who, TERMS, 2, 3, vec![Obligation::RunBridgeNodes]));
+    assert_ok!(Partners::sign_agreement(RuntimeOrigin::signed(who), TERMS));
+}
+
+fn status(who: u64) -> Option<PartnerStatus> {
+    pallet::Partners::<Test>::get(who).map(|p| p.status)
+}
+
+fn held(who: u64) -> u64 {
+    Balances::balance_on_hold(&HoldReason::PartnerBond.into(), &who)
+}
+
+fn check() {
+    Partners::do_try_state().expect("invariants hold");
+}
+
+// ---------- apply ----------
+
+#[test]
+fn apply_stores_record_holds_bond_and_emits_event() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(apply_as(1));
+        let p = pallet::Partners::<Test>::get(1).unwrap();
+        assert_eq!(p.status, PartnerStatus::AwaitingAssessment);
+        assert_eq!(p.chain_id, chain(1));
+        assert_eq!(p.payout, 101);
+        assert_eq!(p.bond, MIN_BOND);
+        assert_eq!(p.reputation, 500);
+        assert_eq!(p.validator_count, 150);
+        assert_eq!(p.timeline.applied, 1);
+        assert_eq!(held(1), MIN_BOND);
+        assert_eq!(Balances::balance(&1), 100_000 - MIN_BOND);
+        assert_eq!(PartnerOfChain::<Test>::get(chain(1)), Some(1));
+        assert_eq!(last_event(), Event::Applied { who: 1, chain_id: chain(1), bond: MIN_BOND });
+        check();
+    });
+}
+
+#[test]
+fn apply_requires_signed_origin() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(
+            Partners::apply(RuntimeOrigin::root(), b"c".to_vec(), CHAIN, ConsensusKind::Bft, 0, 150, 1, MIN_BOND),
+            BadOrigin
+        );
+    });
+}
+
+fn apply_with(since: u64, validators: u32, bond: u64) -> frame_support::dispatch::DispatchResult {
+    Partners::apply(RuntimeOrigin::signed(1), b"c".to_vec(), CHAIN, ConsensusKind::ProofOfWork, since, validators, 1, bond)
+}
+
+#[test]
+fn apply_rejects_unmet_requirements_and_stores_nothing() {
+    new_test_ext().execute_with(|| {
+        let now = NowSecs::get();
+        assert_noop!(apply_with(now - YEAR + 1, 150, MIN_BOND), Error::<Test>::NotOperationalLongEnough);
+        assert_noop!(apply_with(now + 1, 150, MIN_BOND), Error::<Test>::OperationalSinceInFuture);
+        assert_noop!(apply_with(now - YEAR, 99, MIN_BOND), Error::<Test>::TooFewValidators);
+        assert_noop!(apply_with(now - YEAR, 100, MIN_BOND - 1), Error::<Test>::BondTooLow);
+        assert_noop!(apply_with(now - YEAR, 100, 100_001), Error::<Test>::InsufficientBalance);
+        assert!(events().is_empty());
+        // Exactly at every boundary is accepted.
+        assert_ok!(apply_with(now - YEAR, 100, MIN_BOND));
+        check();
+    });
+}
+
+#[test]
+fn apply_checks_name_duplicates_and_capacity() {
+    new_test_ext().execute_with(|| {
+        let since = NowSecs::get() - 2 * YEAR;
+        let ap = |who: u64, name: Vec<u8>, id: H256| {
+            Partners::apply(RuntimeOrigin::signed(who), name, id, ConsensusKind::Hybrid, since, 100, who, MIN_BOND)
+        };
+        assert_noop!(ap(1, vec![], CHAIN), Error::<Test>::EmptyName);
+        assert_noop!(ap(1, vec![b'x'; 17], CHAIN), Error::<Test>::NameTooLong);
+        assert_ok!(ap(1, vec![b'x'; 16], CHAIN));
+        assert_noop!(ap(1, b"again".to_vec(), chain(2)), Error::<Test>::AlreadyPartner);
+        assert_noop!(ap(2, b"same chain".to_vec(), CHAIN), Error::<Test>::ChainAlreadyRegistered);
+        for w in 2..=4 {
+            assert_ok!(ap(w, b"c".to_vec(), chain(w + 10)));
+        }
+        assert_eq!(pallet::Partners::<Test>::count(), 4);
+        assert_noop!(ap(5, b"c".to_vec(), chain(50)), Error::<Test>::TooManyPartners);
+        check();
+    });
+}
+
+// ---------- requirements ----------
+
+#[test]
+fn set_requirements_changes_what_apply_accepts() {
+    new_test_ext().execute_with(|| {
+        let r = Requirements { min_operational_secs: 0, min_validators: 4, min_bond: 10 };
+        assert_noop!(Partners::set_requirements(RuntimeOrigin::signed(1), r), BadOrigin);
+        assert_ok!(Partners::set_requirements(RuntimeOrigin::root(), r));
+        assert_eq!(CurrentRequirements::<Test>::get(), r);
+        assert_eq!(Partners::requirements(), r);
+        assert_eq!(last_event(), Event::RequirementsSet { requirements: r });
+        assert_ok!(apply_with(NowSecs::get(), 4, 10));
+    });
+}
+
+#[test]
+fn default_requirements_are_one_year_and_100_validators() {
+    sp_io::TestExternalities::default().execute_with(|| {
+        let r = CurrentRequirements::<Test>::get();
+        assert_eq!(r.min_operational_secs, YEAR);
+        assert_eq!(r.min_validators, 100);
+    });
+}
+
+// ---------- assess ----------
+
+#[test]
+fn assess_pass_moves_to_vote() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(apply_as(1));
+        System::set_block_number(5);
+        assert_ok!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, true, REPORT));
+        let p = pallet::Partners::<Test>::get(1).unwrap();
+        assert_eq!(p.status, PartnerStatus::AwaitingVote);
+        assert_eq!(p.assessment_report, Some(REPORT));
+        assert_eq!(p.timeline.assessed, Some(5));
+        assert_eq!(last_event(), Event::AssessmentPassed { who: 1, report: REPORT });
+    });
+}
+
+#[test]
+fn assess_fail_removes_and_refunds() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(apply_as(1));
+        assert_ok!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, false, REPORT));
+        assert_eq!(status(1), None);
+        assert_eq!(held(1), 0);
+        assert_eq!(Balances::balance(&1), 100_000);
+        assert_eq!(PartnerOfChain::<Test>::get(chain(1)), None);
+        assert_eq!(last_event(), Event::AssessmentFailed { who: 1, report: REPORT, refunded: MIN_BOND });
+        // The chain may apply again.
+        assert_ok!(apply_as(1));
+        check();
+    });
+}
+
+#[test]
+fn assess_errors_and_origin() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, true, REPORT), Error::<Test>::NotPartner);
+        assert_ok!(apply_as(1));
+        assert_noop!(Partners::assess(RuntimeOrigin::signed(2), 1, true, REPORT), BadOrigin);
+        assert_noop!(Partners::assess(RuntimeOrigin::root(), 1, true, REPORT), BadOrigin);
+        assert_ok!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, true, REPORT));
+        assert_noop!(
+            Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, true, REPORT),
+            Error::<Test>::NotAwaitingAssessment
+        );
+    });
+}
+
+// ---------- decide ----------
+
+#[test]
+fn decide_approve_and_reject() {
+    new_test_ext().execute_with(|| {
+        assessed(1);
+        assessed(2);
+        System::set_block_number(3);
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
+        assert_eq!(status(1), Some(PartnerStatus::Integrating));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().timeline.decided, Some(3));
+        assert_eq!(last_event(), Event::Approved { who: 1 });
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 2, false));
+        assert_eq!(status(2), None);
+        assert_eq!(Balances::balance(&2), 100_000);
+        assert_eq!(last_event(), Event::Rejected { who: 2, refunded: MIN_BOND });
+        check();
+    });
+}
+
+#[test]
+fn decide_errors_and_origin() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::decide(RuntimeOrigin::root(), 1, true), Error::<Test>::NotPartner);
+        assert_ok!(apply_as(1));
+        assert_noop!(Partners::decide(RuntimeOrigin::root(), 1, true), Error::<Test>::NotAwaitingVote);
+        assert_ok!(Partners::assess(RuntimeOrigin::signed(ASSESSOR), 1, true, REPORT));
+        assert_noop!(Partners::decide(RuntimeOrigin::signed(1), 1, true), BadOrigin);
+        assert_noop!(Partners::decide(RuntimeOrigin::signed(ASSESSOR), 1, true), BadOrigin);
+    });
+}
+
+// ---------- relayers & first proof ----------
+
+#[test]
+fn register_relayers_indexes_and_replaces() {
+    new_test_ext().execute_with(|| {
+        integrating(1);
+        assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20, 21]));
+        assert_eq!(last_event(), Event::RelayersRegistered { who: 1, count: 2 });
+        assert_eq!(<Partners as ProofBridge<u64>>::partner_of_relayer(&20), Some(1));
+        assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![21, 22, 23]));
+        assert_eq!(<Partners as ProofBridge<u64>>::partner_of_relayer(&20), None);
+        assert_eq!(<Partners as ProofBridge<u64>>::partner_of_relayer(&23), Some(1));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().relayers.to_vec(), vec![21, 22, 23]);
+        check();
+    });
+}
+
+#[test]
+fn register_relayers_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20]), Error::<Test>::NotPartner);
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::root(), vec![20]), BadOrigin);
+        assessed(1);
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20]), Error::<Test>::NotIntegrating);
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![]), Error::<Test>::NoRelayers);
+        assert_noop!(
+            Partners::register_relayers(RuntimeOrigin::signed(1), vec![20, 21, 22, 23]),
+            Error::<Test>::TooManyRelayers
+        );
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20, 21, 20]), Error::<Test>::DuplicateRelayer);
+        integrating(2);
+        assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(2), vec![30]));
+        assert_noop!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20, 30]), Error::<Test>::RelayerInUse);
+    });
+}
+
+#[test]
+fn confirm_first_proof_rules() {
+    new_test_ext().execute_with(|| {
+        let confirm = |w: u64| <Partners as ProofBridge<u64>>::confirm_first_proof(&w);
+        assert_noop!(confirm(1), Error::<Test>::NotPartner);
+        assessed(1);
+        assert_noop!(confirm(1), Error::<Test>::NotIntegrating);
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
+        assert_noop!(confirm(1), Error::<Test>::RelayersMissing);
+        assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20]));
+        System::set_block_number(8);
+        assert_ok!(confirm(1));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().timeline.first_proof, Some(8));
+        assert_eq!(last_event(), Event::FirstProofConfirmed { who: 1 });
+        assert_noop!(confirm(1), Error::<Test>::FirstProofAlreadyConfirmed);
+    });
+}
+
+// ---------- agreement ----------
+
+#[test]
+fn propose_and_sign_agreement_activates() {
+    new_test_ext().execute_with(|| {
+        proven(1);
+        assert!(!<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        assert_ok!(Partners::propose_agreement(
+            RuntimeOrigin::root(),
+            1,
+            TERMS,
+            2,
+            3,
+            vec![Obligation::ZeroCostProofRetrieval, Obligation::Custom(REPORT)]
+        ));
+        assert_eq!(last_event(), Event::AgreementProposed { who: 1, terms_hash: TERMS, revenue_weight: 2, vote_weight: 3 });
+        // Proposed is not signed: still no member.
+        assert_eq!(<Partners as PartnerProvider<u64>>::vote_weight(&1), None);
+        System::set_block_number(9);
+        assert_ok!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS));
+        assert_eq!(last_event(), Event::Activated { who: 1, terms_hash: TERMS });
+        let p = pallet::Partners::<Test>::get(1).unwrap();
+        assert_eq!(p.status, PartnerStatus::Active);
+        assert_eq!(p.timeline.activated, Some(9));
+        assert_eq!(p.agreement.unwrap().signed_at, Some(9));
+        assert!(<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        assert_eq!(<Partners as PartnerProvider<u64>>::vote_weight(&1), Some(3));
+        assert_eq!(
+            <Partners as PartnerProvider<u64>>::active_partners(),
+            vec![ActivePartner { who: 1, payout: 101, revenue_weight: 2, vote_weight: 3 }]
+        );
+        assert_eq!(<Partners as PartnerProvider<u64>>::total_vote_weight(), 3);
+        check();
+    });
+}
+
+#[test]
+fn propose_agreement_errors() {
+    new_test_ext().execute_with(|| {
+        let pa = |o: RuntimeOrigin, rw: u32, vw: u32, obl: Vec<Obligation>| Partners::propose_agreement(o, 1, TERMS, rw, vw, obl);
+        assert_noop!(pa(RuntimeOrigin::root(), 1, 1, vec![]), Error::<Test>::NotPartner);
+        assessed(1);
+        assert_noop!(pa(RuntimeOrigin::root(), 1, 1, vec![]), Error::<Test>::NotIntegrating);
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
+        assert_noop!(pa(RuntimeOrigin::signed(1), 1, 1, vec![]), BadOrigin);
+        assert_noop!(pa(RuntimeOrigin::root(), 0, 1, vec![]), Error::<Test>::ZeroWeight);
+        assert_noop!(pa(RuntimeOrigin::root(), 1, 0, vec![]), Error::<Test>::ZeroWeight);
+        assert_noop!(
+            pa(RuntimeOrigin::root(), 1, 1, vec![Obligation::RunBridgeNodes; 3]),
+            Error::<Test>::TooManyObligations
+        );
+        assert_ok!(pa(RuntimeOrigin::root(), 1, 1, vec![Obligation::RunBridgeNodes; 2]));
+    });
+}
+
+#[test]
+fn sign_agreement_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS), Error::<Test>::NotPartner);
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::root(), TERMS), BadOrigin);
+        assessed(1);
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS), Error::<Test>::NotIntegrating);
+        assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
+        assert_ok!(Partners::propose_agreement(RuntimeOrigin::root(), 1, TERMS, 1, 1, vec![]));
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS), Error::<Test>::FirstProofMissing);
+        integrating(2);
+        assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(2), vec![40]));
+        assert_ok!(<Partners as ProofBridge<u64>>::confirm_first_proof(&2));
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(2), TERMS), Error::<Test>::NoAgreementProposed);
+        assert_ok!(Partners::propose_agreement(RuntimeOrigin::root(), 2, TERMS, 1, 1, vec![]));
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(2), REPORT), Error::<Test>::TermsMismatch);
+        assert_ok!(Partners::sign_agreement(RuntimeOrigin::signed(2), TERMS));
+        assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(2), TERMS), Error::<Test>::NotIntegrating);
+    });
+}
+
+#[test]
+fn set_weights_rules() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::set_weights(RuntimeOrigin::root(), 1, 1, 1), Error::<Test>::NotPartner);
+        proven(1);
+        assert_noop!(Partners::set_weights(RuntimeOrigin::root(), 1, 1, 1), Error::<Test>::NotActive);
+        assert_ok!(Partners::propose_agreement(RuntimeOrigin::root(), 1, TERMS, 1, 1, vec![]));
+        assert_ok!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS));
+        assert_noop!(Partners::set_weights(RuntimeOrigin::signed(1), 1, 5, 6), BadOrigin);
+        assert_noop!(Partners::set_weights(RuntimeOrigin::root(), 1, 0, 6), Error::<Test>::ZeroWeight);
+        assert_ok!(Partners::set_weights(RuntimeOrigin::root(), 1, 5, 6));
+        assert_eq!(last_event(), Event::WeightsSet { who: 1, revenue_weight: 5, vote_weight: 6 });
+        assert_eq!(<Partners as PartnerProvider<u64>>::vote_weight(&1), Some(6));
+        assert_eq!(<Partners as PartnerProvider<u64>>::active_partners()[0].revenue_weight, 5);
+    });
+}
+
+#[test]
+fn set_payout_rules() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::set_payout(RuntimeOrigin::signed(1), 7), Error::<Test>::NotPartner);
+        assert_noop!(Partners::set_payout(RuntimeOrigin::root(), 7), BadOrigin);
+        active(1);
+        assert_ok!(Partners::set_payout(RuntimeOrigin::signed(1), 7));
+        assert_eq!(last_event(), Event::PayoutSet { who: 1, payout: 7 });
+        assert_eq!(<Partners as PartnerProvider<u64>>::active_partners()[0].payout, 7);
+    });
+}
+
+// ---------- suspension, exit, removal ----------
+
+#[test]
+fn suspend_and_resume() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::suspend(RuntimeOrigin::root(), 1), Error::<Test>::NotPartner);
+        integrating(2);
+        assert_noop!(Partners::suspend(RuntimeOrigin::root(), 2), Error::<Test>::NotActive);
+        active(1);
+        assert_noop!(Partners::suspend(RuntimeOrigin::signed(1), 1), BadOrigin);
+        assert_noop!(Partners::resume(RuntimeOrigin::root(), 1), Error::<Test>::NotSuspended);
+        assert_ok!(Partners::suspend(RuntimeOrigin::root(), 1));
+        assert_eq!(last_event(), Event::Suspended { who: 1 });
+        assert!(!<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        assert!(<Partners as PartnerProvider<u64>>::active_partners().is_empty());
+        assert_noop!(Partners::suspend(RuntimeOrigin::root(), 1), Error::<Test>::NotActive);
+        assert_noop!(Partners::resume(RuntimeOrigin::signed(1), 1), BadOrigin);
+        assert_noop!(Partners::resume(RuntimeOrigin::root(), 3), Error::<Test>::NotPartner);
+        assert_ok!(Partners::resume(RuntimeOrigin::root(), 1));
+        assert_eq!(last_event(), Event::Resumed { who: 1 });
+        assert!(<Partners as PartnerProvider<u64>>::is_active_member(&1));
+    });
+}
+
+#[test]
+fn exit_unbonds_then_withdraws() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_noop!(Partners::withdraw_bond(RuntimeOrigin::signed(1)), Error::<Test>::NotExiting);
+        System::set_block_number(4);
+        assert_ok!(Partners::request_exit(RuntimeOrigin::signed(1)));
+        assert_eq!(last_event(), Event::ExitRequested { who: 1, unbond_at: 14 });
+        assert_eq!(status(1), Some(PartnerStatus::Exiting));
+        assert!(!<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        // Relayers no longer count.
+        assert_eq!(<Partners as ProofBridge<u64>>::partner_of_relayer(&201), None);
+        assert_noop!(Partners::request_exit(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyExiting);
+        System::set_block_number(13);
+        assert_noop!(Partners::withdraw_bond(RuntimeOrigin::signed(1)), Error::<Test>::UnbondingNotOver);
+        assert_eq!(held(1), MIN_BOND);
+        System::set_block_number(14);
+        assert_ok!(Partners::withdraw_bond(RuntimeOrigin::signed(1)));
+        assert_eq!(last_event(), Event::BondWithdrawn { who: 1, amount: MIN_BOND });
+        assert_eq!(status(1), None);
+        assert_eq!(Balances::balance(&1), 100_000);
+        check();
+    });
+}
+
+#[test]
+fn exit_and_withdraw_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::request_exit(RuntimeOrigin::signed(1)), Error::<Test>::NotPartner);
+        assert_noop!(Partners::request_exit(RuntimeOrigin::root()), BadOrigin);
+        assert_noop!(Partners::withdraw_bond(RuntimeOrigin::signed(1)), Error::<Test>::NotPartner);
+        assert_noop!(Partners::withdraw_bond(RuntimeOrigin::root()), BadOrigin);
+        // An applicant may withdraw its application the same way.
+        assert_ok!(apply_as(1));
+        assert_ok!(Partners::request_exit(RuntimeOrigin::signed(1)));
+        System::set_block_number(11);
+        assert_ok!(Partners::withdraw_bond(RuntimeOrigin::signed(1)));
+        assert_eq!(Balances::balance(&1), 100_000);
+    });
+}
+
+#[test]
+fn remove_by_governance() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::remove(RuntimeOrigin::root(), 1), Error::<Test>::NotPartner);
+        active(1);
+        assert_noop!(Partners::remove(RuntimeOrigin::signed(1), 1), BadOrigin);
+        assert_ok!(Partners::remove(RuntimeOrigin::root(), 1));
+        assert_eq!(last_event(), Event::Removed { who: 1, unbond_at: 11 });
+        assert_eq!(status(1), Some(PartnerStatus::Removed));
+        assert!(!<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        assert_noop!(Partners::remove(RuntimeOrigin::root(), 1), Error::<Test>::AlreadyExiting);
+        assert_noop!(Partners::request_exit(RuntimeOrigin::signed(1)), Error::<Test>::AlreadyExiting);
+        System::set_block_number(11);
+        assert_ok!(Partners::withdraw_bond(RuntimeOrigin::signed(1)));
+        check();
+    });
+}
+
+// ---------- penalties & reputation ----------
+
+#[test]
+fn slash_bond_reduces_bond_and_reputation() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        let issuance = Balances::total_issuance();
+        let slashed = <Partners as PartnerPenalties<u64, u64>>::slash_bond(&1, 400).unwrap();
+        assert_eq!(slashed, 400);
+        assert_eq!(held(1), MIN_BOND - 400);
+        assert_eq!(Balances::total_issuance(), issuance - 400);
+        let p = pallet::Partners::<Test>::get(1).unwrap();
+        assert_eq!(p.bond, MIN_BOND - 400);
+        assert_eq!(p.reputation, 300);
+        assert!(events().contains(&Event::BondSlashed { who: 1, amount: 400 }));
+        assert_eq!(last_event(), Event::ReputationChanged { who: 1, old: 500, new: 300 });
+        // More than the bond: only the bond is slashed.
+        assert_eq!(<Partners as PartnerPenalties<u64, u64>>::slash_bond(&1, 5_000).unwrap(), MIN_BOND - 400);
+        assert_eq!(held(1), 0);
+        assert_eq!(Balances::balance(&1), 100_000 - MIN_BOND);
+        assert_eq!(
+            <Partners as PartnerPenalties<u64, u64>>::slash_bond(&9, 1),
+            Err(Error::<Test>::NotPartner.into())
+        );
+        check();
+    });
+}
+
+#[test]
+fn slash_is_possible_during_unbonding() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::request_exit(RuntimeOrigin::signed(1)));
+        assert_eq!(<Partners as PartnerPenalties<u64, u64>>::slash_bond(&1, 100), Ok(100));
+        System::set_block_number(11);
+        assert_ok!(Partners::withdraw_bond(RuntimeOrigin::signed(1)));
+        assert_eq!(last_event(), Event::BondWithdrawn { who: 1, amount: MIN_BOND - 100 });
+        assert_eq!(Balances::balance(&1), 100_000 - 100);
+    });
+}
+
+#[test]
+fn penalties_suspend() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(<Partners as PartnerPenalties<u64, u64>>::suspend(&1));
+        assert_eq!(status(1), Some(PartnerStatus::Suspended));
+        assert_eq!(<Partners as PartnerPenalties<u64, u64>>::suspend(&1), Err(Error::<Test>::NotActive.into()));
+    });
+}
+
+#[test]
+fn reputation_is_bounded() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        for _ in 0..100 {
+            <Partners as ReputationHandler<u64>>::proof_delivered(&1);
+        }
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().reputation, 1000);
+        <Partners as ReputationHandler<u64>>::duty_missed(&1);
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().reputation, 950);
+        assert_eq!(last_event(), Event::ReputationChanged { who: 1, old: 1000, new: 950 });
+        for _ in 0..10 {
+            <Partners as ReputationHandler<u64>>::dispute_lost(&1);
+        }
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().reputation, 0);
+        // No change, no event; unknown accounts are ignored.
+        let n = events().len();
+        <Partners as ReputationHandler<u64>>::dispute_lost(&1);
+        <Partners as ReputationHandler<u64>>::proof_delivered(&42);
+        assert_eq!(events().len(), n);
+    });
+}
+
+// ---------- installers ----------
+
+#[test]
+fn installer_register_leave_and_remove() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Partners::register_installer(RuntimeOrigin::signed(1), b"node-1".to_vec(), 50));
+        assert_eq!(last_event(), Event::InstallerRegistered { who: 1, bond: 50 });
+        assert_eq!(Balances::balance_on_hold(&HoldReason::InstallerBond.into(), &1), 50);
+        assert_ok!(Partners::register_installer(RuntimeOrigin::signed(2), b"node-2".to_vec(), 0));
+        assert!(<Partners as InstallerProvider<u64>>::is_installer(&2));
+        let mut all = <Partners as InstallerProvider<u64>>::installers();
+        all.sort();
+        assert_eq!(all, vec![1, 2]);
+        check();
+        assert_ok!(Partners::leave_installer(RuntimeOrigin::signed(1)));
+        assert_eq!(last_event(), Event::InstallerRemoved { who: 1, refunded: 50 });
+        assert_eq!(Balances::balance(&1), 100_000);
+        assert_ok!(Partners::remove_installer(RuntimeOrigin::root(), 2));
+        assert_eq!(last_event(), Event::InstallerRemoved { who: 2, refunded: 0 });
+        assert!(<Partners as InstallerProvider<u64>>::installers().is_empty());
+    });
+}
+
+#[test]
+fn installer_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::register_installer(RuntimeOrigin::root(), b"n".to_vec(), 0), BadOrigin);
+        assert_noop!(Partners::register_installer(RuntimeOrigin::signed(1), vec![], 0), Error::<Test>::EmptyName);
+        assert_noop!(Partners::register_installer(RuntimeOrigin::signed(1), vec![b'n'; 17], 0), Error::<Test>::NameTooLong);
+        assert_noop!(
+            Partners::register_installer(RuntimeOrigin::signed(1), b"n".to_vec(), 200_000),
+            Error::<Test>::InsufficientBalance
+        );
+        assert_ok!(Partners::register_installer(RuntimeOrigin::signed(1), b"n".to_vec(), 0));
+        assert_noop!(Partners::register_installer(RuntimeOrigin::signed(1), b"n".to_vec(), 0), Error::<Test>::AlreadyInstaller);
+        assert_ok!(Partners::register_installer(RuntimeOrigin::signed(2), b"n".to_vec(), 0));
+        assert_noop!(Partners::register_installer(RuntimeOrigin::signed(3), b"n".to_vec(), 0), Error::<Test>::TooManyInstallers);
+        assert_noop!(Partners::remove_installer(RuntimeOrigin::signed(1), 1), BadOrigin);
+        assert_noop!(Partners::remove_installer(RuntimeOrigin::root(), 5), Error::<Test>::NotInstaller);
+        assert_noop!(Partners::leave_installer(RuntimeOrigin::signed(5)), Error::<Test>::NotInstaller);
+        assert_noop!(Partners::leave_installer(RuntimeOrigin::root()), BadOrigin);
+    });
+}
+
+// ---------- read API & genesis ----------
+
+#[test]
+fn partners_api_summaries() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(apply_as(2));
+        let mut all = Partners::partners();
+        all.sort_by_key(|s| s.who);
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].status, PartnerStatus::Active);
+        assert_eq!((all[0].revenue_weight, all[0].vote_weight, all[0].reputation), (2, 3, 500));
+        assert_eq!(all[0].relayers, vec![201]);
+        assert_eq!(all[0].chain_name, b"chain".to_vec());
+        assert_eq!(all[1].status, PartnerStatus::AwaitingAssessment);
+        assert_eq!((all[1].revenue_weight, all[1].vote_weight), (0, 0));
+        assert_eq!(Partners::partner(2), Some(all[1].clone()));
+        assert_eq!(Partners::partner(3), None);
+    });
+}
+
+#[test]
+fn genesis_partners_are_active_with_held_bond() {
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    pallet_balances::GenesisConfig::<Test> { balances: vec![(1, 10_000), (2, 10_000)], ..Default::default() }
+        .assimilate_storage(&mut t)
+        .unwrap();
+    crate::GenesisConfig::<Test> {
+        requirements: None,
+        partners: vec![(1, b"alpha".to_vec(), chain(1), 500), (2, b"beta".to_vec(), chain(2), 0)],
+    }
+    .assimilate_storage(&mut t)
+    .unwrap();
+    sp_io::TestExternalities::new(t).execute_with(|| {
+        assert!(<Partners as PartnerProvider<u64>>::is_active_member(&1));
+        assert!(<Partners as PartnerProvider<u64>>::is_active_member(&2));
+        assert_eq!(<Partners as PartnerProvider<u64>>::total_vote_weight(), 2);
+        assert_eq!(held(1), 500);
+        assert_eq!(CurrentRequirements::<Test>::get().min_validators, 100);
+        check();
+    });
+}
+
+#[test]
+fn full_lifecycle_event_sequence() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        let kinds: Vec<&'static str> = events()
+            .iter()
+            .map(|e| match e {
+                Event::Applied { .. } => "applied",
+                Event::AssessmentPassed { .. } => "assessed",
+                Event::Approved { .. } => "approved",
+                Event::RelayersRegistered { .. } => "relayers",
+                Event::FirstProofConfirmed { .. } => "proof",
+                Event::AgreementProposed { .. } => "proposed",
+                Event::Activated { .. } => "activated",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(kinds, vec!["applied", "assessed", "approved", "relayers", "proof", "proposed", "activated"]);
+        check();
+    });
+}
