@@ -97,12 +97,29 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         other: mut telemetry,
     } = new_partial(&config)?;
 
-    let net_config = sc_network::config::FullNetworkConfiguration::<
+    let mut net_config = sc_network::config::FullNetworkConfiguration::<
         Block,
         <Block as sp_runtime::traits::Block>::Hash,
         N,
     >::new(&config.network, config.prometheus_registry().cloned());
     let metrics = N::register_notification_metrics(config.prometheus_registry());
+
+    let genesis = sp_blockchain::HeaderBackend::info(&*client).genesis_hash;
+    let (consensus_protocol, consensus_notifications) = N::notification_config(
+        bpci_consensus::protocol_name(&genesis).into(),
+        Vec::new(),
+        bpci_consensus::MAX_MESSAGE_SIZE,
+        None,
+        sc_network::config::SetConfig {
+            in_peers: 25,
+            out_peers: 25,
+            reserved_nodes: Vec::new(),
+            non_reserved_mode: sc_network::config::NonReservedPeerMode::Accept,
+        },
+        metrics.clone(),
+        net_config.peer_store_handle(),
+    );
+    net_config.add_notification_protocol(consensus_protocol);
 
     let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
         sc_service::build_network(sc_service::BuildNetworkParams {
@@ -173,34 +190,38 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         tracing_execute_block: None,
     })?;
 
-    if role.is_authority() {
-        let proposer_factory = sc_basic_authorship::ProposerFactory::new(
+    // Every node runs the engine: validators sign, others observe and finalize from the
+    // certificates they hear.
+    let proposer_factory = role.is_authority().then(|| {
+        sc_basic_authorship::ProposerFactory::new(
             task_manager.spawn_handle(),
             client.clone(),
             transaction_pool.clone(),
             prometheus_registry.as_ref(),
             telemetry.as_ref().map(|x| x.handle()),
-        );
-        let validator = bpci_consensus::start_validator(bpci_consensus::ValidatorParams {
-            client: client.clone(),
-            proposer_factory,
-            block_import: client.clone(),
-            keystore: keystore_container.keystore(),
-            status: consensus_status,
-            _phantom: Default::default(),
-        });
-        // Essential: if the engine stops (e.g. it cannot persist its safety data), the node stops
-        // rather than run on without finality.
-        task_manager.spawn_essential_handle().spawn_blocking(
-            "bpci-consensus",
-            Some("block-authoring"),
-            validator.map(|r| {
-                if let Err(e) = r {
-                    log::error!(target: "bpci", "consensus stopped: {e}");
-                }
-            }),
-        );
-    }
+        )
+    });
+    let consensus = bpci_consensus::start_validator(bpci_consensus::ValidatorParams {
+        client: client.clone(),
+        proposer_factory,
+        block_import: client.clone(),
+        keystore: keystore_container.keystore(),
+        status: consensus_status,
+        network: network.clone(),
+        notifications: consensus_notifications,
+        _phantom: Default::default(),
+    });
+    // Essential: if the engine stops (e.g. it cannot persist its safety data), the node stops
+    // rather than run on without finality.
+    task_manager.spawn_essential_handle().spawn_blocking(
+        "bpci-consensus",
+        Some("consensus"),
+        consensus.map(|r| {
+            if let Err(e) = r {
+                log::error!(target: "bpci", "consensus stopped: {e}");
+            }
+        }),
+    );
 
     Ok(task_manager)
 }

@@ -17,4 +17,4 @@ pub mod worker;
 
 pub use import::Verifier;
 pub use status::{ConsensusStatus, SharedStatus};
-pub use worker::{start_validator, ValidatorParams};
+pub use worker::{protocol_name, start_validator, ValidatorParams, MAX_MESSAGE_SIZE};
