@@ -1,0 +1,123 @@
+use crate as pallet_auction;
+use crate::{AuctionMode, AuctionRevenue, CreditOf};
+use core::cell::RefCell;
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{fungible::Balanced, ConstU32, ConstU64, Hooks, Imbalance},
+    weights::Weight,
+};
+use frame_system::EnsureRoot;
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Auction: pallet_auction,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type AccountStore = System;
+    type ExistentialDeposit = ConstU64<1>;
+    type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+pub const REVENUE: u64 = 999;
+pub const COMMIT: u64 = 5;
+pub const REVEAL: u64 = 5;
+
+thread_local! {
+    pub static PROCEEDS: RefCell<u64> = RefCell::new(0);
+    pub static FORFEITS: RefCell<u64> = RefCell::new(0);
+}
+
+/// Resolves auction money into the REVENUE account and counts it by kind.
+pub struct MockRevenue;
+impl crate::RevenueSink<CreditOf<Test>> for MockRevenue {
+    fn credit(kind: AuctionRevenue, credit: CreditOf<Test>) {
+        let amount = credit.peek();
+        match kind {
+            AuctionRevenue::Proceeds => PROCEEDS.with(|p| *p.borrow_mut() += amount),
+            AuctionRevenue::Forfeit => FORFEITS.with(|p| *p.borrow_mut() += amount),
+        }
+        let _ = <Balances as Balanced<u64>>::resolve(&REVENUE, credit);
+    }
+}
+pub fn proceeds() -> u64 {
+    PROCEEDS.with(|p| *p.borrow())
+}
+pub fn forfeits() -> u64 {
+    FORFEITS.with(|p| *p.borrow())
+}
+
+parameter_types! {
+    pub static Budget: Weight = Weight::from_parts(1_000_000_000_000, 1_000_000_000);
+    pub const CommitPeriod: u64 = COMMIT;
+    pub const RevealPeriod: u64 = REVEAL;
+}
+
+impl pallet_auction::Config for Test {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Currency = Balances;
+    type Revenue = MockRevenue;
+    type GovernanceOrigin = EnsureRoot<u64>;
+    type CommitPeriod = CommitPeriod;
+    type RevealPeriod = RevealPeriod;
+    type MaxCalls = ConstU32<4>;
+    type MaxBundleBytes = ConstU32<256>;
+    type MaxBidders = ConstU32<16>;
+    type RoundWeightBudget = Budget;
+    type MinDeposit = ConstU64<10>;
+    type HistoryDepth = ConstU32<3>;
+    type WeightInfo = ();
+}
+
+pub const START: u64 = 1_000_000;
+
+pub fn ext_with(mode: AuctionMode) -> sp_io::TestExternalities {
+    Budget::set(Weight::from_parts(1_000_000_000_000, 1_000_000_000));
+    PROCEEDS.with(|p| *p.borrow_mut() = 0);
+    FORFEITS.with(|p| *p.borrow_mut() = 0);
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    pallet_balances::GenesisConfig::<Test> {
+        balances: (1..=40).map(|a| (a, START)).chain([(REVENUE, 1)]).collect(),
+        ..Default::default()
+    }
+    .assimilate_storage(&mut t)
+    .unwrap();
+    pallet_auction::GenesisConfig::<Test> { mode, _config: Default::default() }.assimilate_storage(&mut t).unwrap();
+    let mut ext: sp_io::TestExternalities = t.into();
+    ext.execute_with(|| System::set_block_number(1));
+    ext
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    ext_with(AuctionMode::Mainnet)
+}
+
+pub fn run_to_block(n: u64) {
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        Auction::on_initialize(next);
+    }
+}
+
+pub fn auction_events() -> Vec<crate::Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| if let RuntimeEvent::Auction(e) = r.event { Some(e) } else { None })
+        .collect()
+}
