@@ -1,0 +1,188 @@
+//! A mock runtime: System, Balances, Preimage, Scheduler and Roundtable, with a mocked partner
+//! registry (`MockMembers`) whose members and weights tests set directly.
+use crate as pallet_roundtable;
+use crate::{ClassifyCall, ProposalClass};
+use frame_support::{
+    derive_impl, parameter_types,
+    traits::{ConstU32, ConstU64, EitherOfDiverse, EqualPrivilegeOnly},
+    weights::Weight,
+};
+use frame_system::EnsureRoot;
+use pallet_partners::{ActivePartner, PartnerPenalties, PartnerProvider};
+use sp_runtime::{BuildStorage, DispatchError, DispatchResult};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Balances: pallet_balances,
+        Preimage: pallet_preimage,
+        Scheduler: pallet_scheduler,
+        Roundtable: pallet_roundtable,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+    type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+    type AccountStore = System;
+}
+
+impl pallet_preimage::Config for Test {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type Currency = Balances;
+    type ManagerOrigin = EnsureRoot<u64>;
+    type Consideration = ();
+}
+
+parameter_types! {
+    pub MaximumSchedulerWeight: Weight = Weight::from_parts(2_000_000_000_000, u64::MAX);
+}
+
+impl pallet_scheduler::Config for Test {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeOrigin = RuntimeOrigin;
+    type PalletsOrigin = OriginCaller;
+    type RuntimeCall = RuntimeCall;
+    type MaximumWeight = MaximumSchedulerWeight;
+    type ScheduleOrigin = EnsureRoot<u64>;
+    type OriginPrivilegeCmp = EqualPrivilegeOnly;
+    type MaxScheduledPerBlock = ConstU32<20>;
+    type WeightInfo = ();
+    type Preimages = Preimage;
+    type BlockNumberProvider = frame_system::Pallet<Test>;
+}
+
+parameter_types! {
+    /// Active members and their vote weights.
+    pub static Members: Vec<(u64, u32)> = vec![(1, 1), (2, 1), (3, 1), (4, 1)];
+    /// Partners that are not active (applicants, suspended, exiting).
+    pub static OtherPartners: Vec<u64> = vec![];
+    /// Bonds of partners, for slashing.
+    pub static Bonds: Vec<(u64, u64)> = vec![(1, 1_000), (2, 1_000), (3, 1_000), (4, 1_000)];
+}
+
+pub struct MockMembers;
+impl PartnerProvider<u64> for MockMembers {
+    fn is_active_member(who: &u64) -> bool {
+        Members::get().iter().any(|(m, _)| m == who)
+    }
+    fn vote_weight(who: &u64) -> Option<u32> {
+        Members::get().iter().find(|(m, _)| m == who).map(|(_, w)| *w)
+    }
+    fn active_partners() -> Vec<ActivePartner<u64>> {
+        Members::get()
+            .into_iter()
+            .map(|(who, w)| ActivePartner { who, payout: who, revenue_weight: 1, vote_weight: w })
+            .collect()
+    }
+    fn is_partner(who: &u64) -> bool {
+        Self::is_active_member(who) || OtherPartners::get().contains(who)
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn make_active_member(who: &u64, vote_weight: u32) {
+        Members::mutate(|m| {
+            m.retain(|(a, _)| a != who);
+            m.push((*who, vote_weight));
+        });
+    }
+}
+
+impl PartnerPenalties<u64, u64> for MockMembers {
+    fn slash_bond(who: &u64, amount: u64) -> Result<u64, DispatchError> {
+        let mut slashed = None;
+        Bonds::mutate(|b| {
+            if let Some((_, bond)) = b.iter_mut().find(|(a, _)| a == who) {
+                let s = amount.min(*bond);
+                *bond -= s;
+                slashed = Some(s);
+            }
+        });
+        slashed.ok_or(DispatchError::Other("not a partner"))
+    }
+    fn suspend(who: &u64) -> DispatchResult {
+        if !Self::is_active_member(who) {
+            return Err(DispatchError::Other("not active"));
+        }
+        Members::mutate(|m| m.retain(|(a, _)| a != who));
+        OtherPartners::mutate(|o| o.push(*who));
+        Ok(())
+    }
+}
+
+/// `set_code`, `set_storage` and `kill_storage` are Protocol; `remark_with_event` of `[b'x', n]`
+/// is aimed at partner `n` (PartnerRemoval); everything else is Ordinary.
+pub struct MockClassify;
+impl ClassifyCall<RuntimeCall, u64> for MockClassify {
+    fn classify(call: &RuntimeCall) -> (ProposalClass, Option<u64>) {
+        match call {
+            RuntimeCall::System(frame_system::Call::set_code { .. })
+            | RuntimeCall::System(frame_system::Call::set_storage { .. })
+            | RuntimeCall::System(frame_system::Call::kill_storage { .. }) => (ProposalClass::Protocol, None),
+            RuntimeCall::System(frame_system::Call::remark_with_event { remark }) if remark.len() == 2 && remark[0] == b'x' => {
+                (ProposalClass::PartnerRemoval, Some(remark[1] as u64))
+            }
+            _ => (ProposalClass::Ordinary, None),
+        }
+    }
+}
+
+pub const DEPOSIT: u64 = 100;
+pub const DISPUTE_DEPOSIT: u64 = 50;
+pub const PERIOD: u64 = 10;
+pub const DELAY: u64 = 2;
+
+impl pallet_roundtable::Config for Test {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type PalletsOrigin = OriginCaller;
+    type Scheduler = Scheduler;
+    type Preimages = Preimage;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Currency = Balances;
+    type Slash = ();
+    type Members = MockMembers;
+    type ClassifyCall = MockClassify;
+    type AdminOrigin = EitherOfDiverse<EnsureRoot<u64>, crate::EnsureRoundtable>;
+    type ProposalDeposit = ConstU64<DEPOSIT>;
+    type DisputeDeposit = ConstU64<DISPUTE_DEPOSIT>;
+    type VotingPeriod = ConstU64<PERIOD>;
+    type EnactmentDelay = ConstU64<DELAY>;
+    type MaxActiveProposals = ConstU32<4>;
+    type MaxVoters = ConstU32<16>;
+    type MaxOpenDisputes = ConstU32<2>;
+    type MaxAutoClosePerBlock = ConstU32<2>;
+    type WeightInfo = ();
+}
+
+/// Accounts 1..=20 hold 10_000 each; members 1..=4 with weight 1.
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    Members::set(vec![(1, 1), (2, 1), (3, 1), (4, 1)]);
+    OtherPartners::set(vec![]);
+    Bonds::set(vec![(1, 1_000), (2, 1_000), (3, 1_000), (4, 1_000)]);
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    pallet_balances::GenesisConfig::<Test> { balances: (1..=20).map(|a| (a, 10_000)).collect(), ..Default::default() }
+        .assimilate_storage(&mut t)
+        .unwrap();
+    let mut ext: sp_io::TestExternalities = t.into();
+    ext.execute_with(|| System::set_block_number(1));
+    ext
+}
+
+/// Run blocks up to `n`, with the scheduler's and the roundtable's hooks.
+pub fn run_to(n: u64) {
+    use frame_support::traits::Hooks;
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        Scheduler::on_initialize(next);
+        Roundtable::on_initialize(next);
+    }
+}

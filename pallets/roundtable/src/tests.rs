@@ -1,0 +1,577 @@
+//! Unit and property tests of the roundtable against the mock runtime.
+use crate::mock::*;
+use crate::{
+    pallet, Active, ClassParams, ClassParamsOf, DisputeCount, Disputes, Error, Event, Fraction, HoldReason,
+    ProposalClass, ProposalCount, Proposals, Tally, Verdict, Votes,
+};
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::{
+        fungible::{Inspect, InspectHold},
+        Bounded, QueryPreimage, StorePreimage,
+    },
+};
+use pallet_partners::PartnerProvider;
+use proptest::prelude::*;
+use sp_core::H256;
+use sp_runtime::{traits::Hash, DispatchError::BadOrigin};
+
+type Call = RuntimeCall;
+
+fn remark(n: u8) -> Call {
+    RuntimeCall::System(frame_system::Call::remark { remark: vec![n] })
+}
+
+fn against(partner: u8) -> Call {
+    RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![b'x', partner] })
+}
+
+fn set_storage(v: u8) -> Call {
+    RuntimeCall::System(frame_system::Call::set_storage { items: vec![(b"rtkey".to_vec(), vec![v])] })
+}
+
+fn params(period: u64) -> ClassParams<u64> {
+    ClassParams { voting_period: period, enactment_delay: 1, quorum: Fraction::new(1, 3), approval: Fraction::new(3, 4), strict: false }
+}
+
+fn set_params_call(period: u64) -> Call {
+    RuntimeCall::Roundtable(crate::Call::set_class_params { class: ProposalClass::Ordinary, params: params(period) })
+}
+
+fn bound(c: Call) -> Box<Bounded<Call, <Test as frame_system::Config>::Hashing>> {
+    Box::new(<Preimage as StorePreimage>::bound(c).unwrap())
+}
+
+fn propose(who: u64, class: ProposalClass, c: Call) -> frame_support::dispatch::DispatchResult {
+    Roundtable::propose(RuntimeOrigin::signed(who), class, bound(c))
+}
+
+fn events() -> Vec<Event<Test>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| if let RuntimeEvent::Roundtable(e) = r.event { Some(e) } else { None })
+        .collect()
+}
+
+fn last_event() -> Event<Test> {
+    events().pop().expect("an event")
+}
+
+fn held(who: u64) -> u64 {
+    Balances::balance_on_hold(&HoldReason::ProposalDeposit.into(), &who)
+}
+
+fn vote_all(index: u32, votes: &[(u64, bool)]) {
+    for (who, aye) in votes {
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(*who), index, *aye));
+    }
+}
+
+fn check() {
+    Roundtable::do_try_state().expect("invariants hold");
+}
+
+fn outcome(index: u32) -> Option<(bool, Tally)> {
+    events().into_iter().rev().find_map(|e| match e {
+        Event::Passed { index: i, tally, .. } if i == index => Some((true, tally)),
+        Event::Rejected { index: i, tally, .. } if i == index => Some((false, tally)),
+        _ => None,
+    })
+}
+
+fn scheduler_results() -> Vec<Result<(), sp_runtime::DispatchError>> {
+    System::events()
+        .into_iter()
+        .filter_map(|r| match r.event {
+            RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { result, .. }) => Some(result),
+            _ => None,
+        })
+        .collect()
+}
+
+// ---------- propose ----------
+
+#[test]
+fn propose_holds_deposit_and_records() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        let p = Proposals::<Test>::get(0).unwrap();
+        assert_eq!((p.proposer, p.class, p.deposit, p.submitted, p.end, p.voters), (1, ProposalClass::Ordinary, DEPOSIT, 1, 1 + PERIOD, 0));
+        assert_eq!(p.accused, None);
+        assert_eq!(held(1), DEPOSIT);
+        assert_eq!(ProposalCount::<Test>::get(), 1);
+        assert_eq!(Active::<Test>::get().to_vec(), vec![(0, 1 + PERIOD)]);
+        let call_hash = <Test as frame_system::Config>::Hashing::hash_of(&remark(1));
+        assert_eq!(last_event(), Event::Proposed { index: 0, proposer: 1, class: ProposalClass::Ordinary, call_hash, end: 11 });
+        check();
+    });
+}
+
+#[test]
+fn propose_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(propose(9, ProposalClass::Ordinary, remark(1)), Error::<Test>::NotMember);
+        assert_noop!(Roundtable::propose(RuntimeOrigin::root(), ProposalClass::Ordinary, bound(remark(1))), BadOrigin);
+        assert_noop!(propose(1, ProposalClass::Ordinary, set_storage(1)), Error::<Test>::ClassTooLow);
+        assert_noop!(propose(1, ProposalClass::PartnerRemoval, set_storage(1)), Error::<Test>::ClassTooLow);
+        assert_noop!(propose(1, ProposalClass::Ordinary, against(4)), Error::<Test>::ClassTooLow);
+        let missing = Bounded::Lookup { hash: H256::repeat_byte(3), len: 40 };
+        assert_noop!(
+            Roundtable::propose(RuntimeOrigin::signed(1), ProposalClass::Ordinary, Box::new(missing)),
+            Error::<Test>::PreimageUnavailable
+        );
+        Members::mutate(|m| m.push((30, 1)));
+        assert_noop!(propose(30, ProposalClass::Ordinary, remark(1)), Error::<Test>::InsufficientBalance);
+        // A higher class than needed is allowed.
+        assert_ok!(propose(2, ProposalClass::Protocol, remark(1)));
+        assert_eq!(Proposals::<Test>::get(0).unwrap().class, ProposalClass::Protocol);
+        for i in 0..3 {
+            assert_ok!(propose(1, ProposalClass::Ordinary, remark(i)));
+        }
+        assert_noop!(propose(2, ProposalClass::Ordinary, remark(9)), Error::<Test>::TooManyProposals);
+        check();
+    });
+}
+
+#[test]
+fn propose_with_noted_preimage() {
+    new_test_ext().execute_with(|| {
+        let big = RuntimeCall::System(frame_system::Call::remark { remark: vec![7u8; 300] });
+        let encoded = codec::Encode::encode(&big);
+        assert_ok!(Preimage::note_preimage(RuntimeOrigin::signed(5), encoded.clone()));
+        let hash = <Test as frame_system::Config>::Hashing::hash(&encoded);
+        let b = Bounded::Lookup { hash, len: encoded.len() as u32 };
+        assert_ok!(Roundtable::propose(RuntimeOrigin::signed(1), ProposalClass::Ordinary, Box::new(b)));
+        assert!(<Preimage as QueryPreimage>::is_requested(&hash));
+        vote_all(0, &[(1, true), (2, true), (3, true)]);
+        run_to(1 + PERIOD + 1);
+        assert!(matches!(outcome(0), Some((true, _))));
+        // Scheduler requested it; our hold is dropped; the call runs at enactment.
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(scheduler_results(), vec![Ok(())]);
+    });
+}
+
+// ---------- vote ----------
+
+#[test]
+fn vote_records_and_changes_without_double_counting() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true));
+        assert_eq!(last_event(), Event::Voted { index: 0, who: 2, aye: true });
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, false));
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true));
+        assert_eq!(Proposals::<Test>::get(0).unwrap().voters, 1);
+        assert_eq!(Votes::<Test>::get(0, 2), Some(true));
+        let p = Proposals::<Test>::get(0).unwrap();
+        assert_eq!(Roundtable::tally(0, &p), Tally { ayes: 1, nays: 0, electorate: 4 });
+        check();
+    });
+}
+
+#[test]
+fn vote_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(1), 0, true), Error::<Test>::ProposalNotFound);
+        assert_ok!(propose(1, ProposalClass::PartnerRemoval, against(4)));
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(9), 0, true), Error::<Test>::NotMember);
+        assert_noop!(Roundtable::vote(RuntimeOrigin::root(), 0, true), BadOrigin);
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(4), 0, true), Error::<Test>::AccusedCannotVote);
+        System::set_block_number(1 + PERIOD);
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(1), 0, true));
+        System::set_block_number(2 + PERIOD);
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true), Error::<Test>::VotingClosed);
+    });
+}
+
+#[test]
+fn voters_are_bounded() {
+    new_test_ext().execute_with(|| {
+        Members::set((1..=17).map(|a| (a, 1)).collect());
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        for a in 1..=16 {
+            assert_ok!(Roundtable::vote(RuntimeOrigin::signed(a), 0, true));
+        }
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(17), 0, true), Error::<Test>::TooManyVoters);
+        // A voter already counted may still change its vote.
+        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(16), 0, false));
+        check();
+    });
+}
+
+// ---------- close & enactment ----------
+
+#[test]
+fn close_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Roundtable::close(RuntimeOrigin::signed(9), 0), Error::<Test>::ProposalNotFound);
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        assert_noop!(Roundtable::close(RuntimeOrigin::root(), 0), BadOrigin);
+        System::set_block_number(1 + PERIOD);
+        assert_noop!(Roundtable::close(RuntimeOrigin::signed(9), 0), Error::<Test>::VotingNotOver);
+    });
+}
+
+#[test]
+fn passed_ordinary_proposal_is_enacted_with_roundtable_origin() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, set_params_call(33)));
+        vote_all(0, &[(1, true), (2, true), (3, false)]);
+        System::set_block_number(1 + PERIOD + 1);
+        assert_ok!(Roundtable::close(RuntimeOrigin::signed(9), 0));
+        let enact_at = 1 + PERIOD + 1 + DELAY;
+        assert!(events().contains(&Event::Passed { index: 0, tally: Tally { ayes: 2, nays: 1, electorate: 4 }, enact_at }));
+        assert_eq!(last_event(), Event::DepositRefunded { who: 1, amount: DEPOSIT });
+        assert_eq!(held(1), 0);
+        assert!(Proposals::<Test>::get(0).is_none());
+        assert_eq!(Votes::<Test>::iter_prefix(0).count(), 0);
+        assert!(Active::<Test>::get().is_empty());
+        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), None);
+        run_to(enact_at - 1);
+        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), None);
+        run_to(enact_at);
+        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), Some(params(33)));
+        assert_eq!(scheduler_results(), vec![Ok(())]);
+        check();
+    });
+}
+
+#[test]
+fn protocol_proposal_is_enacted_as_root_at_two_thirds() {
+    new_test_ext().execute_with(|| {
+        Members::set(vec![(1, 1), (2, 1), (3, 1)]);
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
+        vote_all(0, &[(1, true), (2, true), (3, false)]);
+        run_to(1 + PERIOD + 1);
+        assert_eq!(outcome(0), Some((true, Tally { ayes: 2, nays: 1, electorate: 3 })));
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(sp_io::storage::get(b"rtkey").map(|v| v.to_vec()), Some(vec![5]));
+    });
+}
+
+#[test]
+fn protocol_proposal_below_two_thirds_fails_and_refunds() {
+    new_test_ext().execute_with(|| {
+        // 5 of 8 weight = 62.5% < 2/3.
+        Members::set(vec![(1, 3), (2, 2), (3, 3)]);
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
+        vote_all(0, &[(1, true), (2, true), (3, false)]);
+        run_to(1 + PERIOD + 1);
+        assert!(events().contains(&Event::Rejected { index: 0, tally: Tally { ayes: 5, nays: 3, electorate: 8 }, quorum_reached: true }));
+        assert_eq!(last_event(), Event::DepositRefunded { who: 1, amount: DEPOSIT });
+        run_to(20);
+        assert_eq!(sp_io::storage::get(b"rtkey"), None);
+        assert!(scheduler_results().is_empty());
+    });
+}
+
+#[test]
+fn ordinary_tie_fails() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        vote_all(0, &[(1, true), (2, true), (3, false), (4, false)]);
+        run_to(1 + PERIOD + 1);
+        assert_eq!(outcome(0), Some((false, Tally { ayes: 2, nays: 2, electorate: 4 })));
+        assert_eq!(Balances::balance(&1), 10_000);
+    });
+}
+
+#[test]
+fn no_quorum_fails_and_slashes_deposit() {
+    new_test_ext().execute_with(|| {
+        let issuance = Balances::total_issuance();
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        // 1 of 4 weight < 1/2 quorum, though unanimous.
+        vote_all(0, &[(1, true)]);
+        run_to(1 + PERIOD + 1);
+        assert!(events().contains(&Event::Rejected { index: 0, tally: Tally { ayes: 1, nays: 0, electorate: 4 }, quorum_reached: false }));
+        assert_eq!(last_event(), Event::DepositSlashed { who: 1, amount: DEPOSIT });
+        assert_eq!(Balances::balance(&1), 10_000 - DEPOSIT);
+        assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
+        // No vote at all also fails.
+        assert_ok!(propose(2, ProposalClass::Ordinary, remark(2)));
+        run_to(System::block_number() + PERIOD + 1);
+        assert_eq!(outcome(1), Some((false, Tally { ayes: 0, nays: 0, electorate: 4 })));
+    });
+}
+
+#[test]
+fn on_initialize_closes_a_bounded_number_per_block() {
+    new_test_ext().execute_with(|| {
+        for i in 0..3 {
+            assert_ok!(propose(1, ProposalClass::Ordinary, remark(i)));
+        }
+        run_to(1 + PERIOD);
+        assert_eq!(Active::<Test>::get().len(), 3);
+        run_to(2 + PERIOD);
+        assert_eq!(Active::<Test>::get().to_vec(), vec![(2, 1 + PERIOD)]);
+        run_to(3 + PERIOD);
+        assert!(Active::<Test>::get().is_empty());
+        check();
+    });
+}
+
+#[test]
+fn weights_and_membership_at_close_count() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        vote_all(0, &[(1, true), (2, false), (3, false)]);
+        // Governance raises member 1's weight to 5; member 3 is suspended before close.
+        Members::set(vec![(1, 5), (2, 1), (4, 1)]);
+        run_to(1 + PERIOD + 1);
+        assert_eq!(outcome(0), Some((true, Tally { ayes: 5, nays: 1, electorate: 7 })));
+    });
+}
+
+#[test]
+fn enacted_roundtable_calls_cannot_propose_or_vote() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
+        let nested = RuntimeCall::Roundtable(crate::Call::propose {
+            class: ProposalClass::Ordinary,
+            call: bound(remark(2)),
+        });
+        let nested_vote = RuntimeCall::Roundtable(crate::Call::vote { index: 0, aye: true });
+        assert_ok!(propose(1, ProposalClass::Ordinary, nested));
+        assert_ok!(propose(2, ProposalClass::Ordinary, nested_vote));
+        vote_all(1, &[(1, true), (2, true), (3, true)]);
+        vote_all(2, &[(1, true), (2, true), (3, true)]);
+        // Three proposals expire together; two close per block.
+        run_to(1 + PERIOD + 2);
+        assert!(matches!(outcome(1), Some((true, _))));
+        assert!(matches!(outcome(2), Some((true, _))));
+        run_to(1 + PERIOD + 2 + DELAY);
+        assert_eq!(scheduler_results(), vec![Err(BadOrigin.into()), Err(BadOrigin.into())]);
+        assert_eq!(ProposalCount::<Test>::get(), 3);
+        check();
+    });
+}
+
+// ---------- class params ----------
+
+#[test]
+fn set_class_params_rules() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::signed(1), ProposalClass::Ordinary, params(5)), BadOrigin);
+        let mut bad = params(5);
+        bad.quorum = Fraction::new(4, 3);
+        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, bad), Error::<Test>::InvalidParams);
+        bad = params(5);
+        bad.approval = Fraction::new(1, 0);
+        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, bad), Error::<Test>::InvalidParams);
+        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, params(0)), Error::<Test>::InvalidParams);
+        assert_ok!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Protocol, params(5)));
+        assert_eq!(last_event(), Event::ClassParamsSet { class: ProposalClass::Protocol, params: params(5) });
+        assert_ok!(Roundtable::set_class_params(RuntimeOrigin::from(crate::RawOrigin::Roundtable), ProposalClass::Protocol, params(6)));
+        assert_eq!(Roundtable::params(ProposalClass::Protocol), params(6));
+        assert_eq!(Roundtable::params(ProposalClass::Ordinary), Roundtable::default_params(ProposalClass::Ordinary));
+        // New proposals use the new period.
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(1)));
+        assert_eq!(Proposals::<Test>::get(0).unwrap().end, 7);
+    });
+}
+
+#[test]
+fn ensure_roundtable_accepts_only_its_origin() {
+    use frame_support::traits::EnsureOrigin;
+    new_test_ext().execute_with(|| {
+        assert!(crate::EnsureRoundtable::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_ok());
+        assert!(<crate::EnsureRoundtable as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+        assert!(<crate::EnsureRoundtable as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::signed(1)).is_err());
+    });
+}
+
+// ---------- disputes ----------
+
+#[test]
+fn raise_and_answer_dispute() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_eq!(last_event(), Event::DisputeRaised { index: 0, accuser: 1, accused: 4, evidence: ev });
+        assert_eq!(Balances::balance_on_hold(&HoldReason::DisputeDeposit.into(), &1), DISPUTE_DEPOSIT);
+        assert_eq!(DisputeCount::<Test>::get(), 1);
+        let ans = H256::repeat_byte(2);
+        assert_noop!(Roundtable::answer(RuntimeOrigin::signed(1), 0, ans), Error::<Test>::NotAccused);
+        assert_noop!(Roundtable::answer(RuntimeOrigin::signed(4), 1, ans), Error::<Test>::DisputeNotFound);
+        assert_noop!(Roundtable::answer(RuntimeOrigin::root(), 0, ans), BadOrigin);
+        assert_ok!(Roundtable::answer(RuntimeOrigin::signed(4), 0, ans));
+        assert_eq!(last_event(), Event::DisputeAnswered { index: 0, answer: ans });
+        assert_eq!(Disputes::<Test>::get(0).unwrap().answer, Some(ans));
+        assert_noop!(Roundtable::answer(RuntimeOrigin::signed(4), 0, ans), Error::<Test>::AlreadyAnswered);
+    });
+}
+
+#[test]
+fn raise_dispute_errors() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::root(), 4, ev), BadOrigin);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(9), 4, ev), Error::<Test>::NotEntitled);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 1, ev), Error::<Test>::SelfDispute);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 9, ev), Error::<Test>::NotPartner);
+        // A non-active partner (e.g. suspended) may raise one too.
+        OtherPartners::set(vec![7, 30]);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(7), 4, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(30), 4, ev), Error::<Test>::InsufficientBalance);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 7, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev), Error::<Test>::TooManyDisputes);
+    });
+}
+
+#[test]
+fn resolve_dispute_verdicts() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_noop!(
+            Roundtable::resolve_dispute(RuntimeOrigin::root(), 0, Verdict::Dismissed { slash_deposit: false }),
+            Error::<Test>::DisputeNotFound
+        );
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_noop!(
+            Roundtable::resolve_dispute(RuntimeOrigin::signed(1), 0, Verdict::Dismissed { slash_deposit: false }),
+            BadOrigin
+        );
+        assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::root(), 0, Verdict::Upheld { slash: 300, suspend: true }));
+        assert_eq!(last_event(), Event::DisputeResolved { index: 0, verdict: Verdict::Upheld { slash: 300, suspend: true }, slashed: 300, suspended: true });
+        assert!(events().contains(&Event::DepositRefunded { who: 1, amount: DISPUTE_DEPOSIT }));
+        assert_eq!(Bonds::get()[3], (4, 700));
+        assert!(!MockMembers::is_active_member(&4));
+        assert_eq!(Disputes::<Test>::count(), 0);
+        // Dismissed with a slashed deposit.
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 3, ev));
+        assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::root(), 1, Verdict::Dismissed { slash_deposit: true }));
+        assert!(events().contains(&Event::DepositSlashed { who: 2, amount: DISPUTE_DEPOSIT }));
+        assert_eq!(Balances::balance(&2), 10_000 - DISPUTE_DEPOSIT);
+        assert_eq!(Bonds::get()[2], (3, 1_000));
+        // Dismissed with a refund.
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 3, ev));
+        assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::root(), 2, Verdict::Dismissed { slash_deposit: false }));
+        assert_eq!(Balances::balance(&2), 10_000 - DISPUTE_DEPOSIT);
+        assert_eq!(Balances::balance_on_hold(&HoldReason::DisputeDeposit.into(), &2), 0);
+    });
+}
+
+#[test]
+fn dispute_resolved_through_a_partner_removal_proposal() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, H256::repeat_byte(1)));
+        let resolve = RuntimeCall::Roundtable(crate::Call::resolve_dispute { index: 0, verdict: Verdict::Upheld { slash: 250, suspend: true } });
+        assert_noop!(propose(1, ProposalClass::Ordinary, resolve.clone()), Error::<Test>::ClassTooLow);
+        assert_ok!(propose(1, ProposalClass::PartnerRemoval, resolve));
+        assert_eq!(Proposals::<Test>::get(0).unwrap().accused, Some(4));
+        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(4), 0, false), Error::<Test>::AccusedCannotVote);
+        vote_all(0, &[(1, true), (2, true), (3, false)]);
+        run_to(1 + PERIOD + 1);
+        // The accused is out of the electorate: 2 of 3 meets two thirds.
+        assert_eq!(outcome(0), Some((true, Tally { ayes: 2, nays: 1, electorate: 3 })));
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(scheduler_results(), vec![Ok(())]);
+        assert_eq!(Bonds::get()[3], (4, 750));
+        assert!(!MockMembers::is_active_member(&4));
+        assert!(Disputes::<Test>::get(0).is_none());
+    });
+}
+
+#[test]
+fn classify_partner_removal_from_runtime_rule() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(Roundtable::classify(&against(3)), (ProposalClass::PartnerRemoval, Some(3)));
+        assert_eq!(Roundtable::classify(&set_storage(1)), (ProposalClass::Protocol, None));
+        assert_eq!(Roundtable::classify(&remark(1)), (ProposalClass::Ordinary, None));
+        let _ = pallet::Pallet::<Test>::default_params(ProposalClass::Ordinary);
+    });
+}
+
+// ---------- tally: property tests ----------
+
+fn two_thirds() -> ClassParams<u64> {
+    ClassParams { voting_period: 1, enactment_delay: 0, quorum: Fraction::new(0, 1), approval: Fraction::new(2, 3), strict: false }
+}
+
+fn majority() -> ClassParams<u64> {
+    ClassParams { voting_period: 1, enactment_delay: 0, quorum: Fraction::new(0, 1), approval: Fraction::new(1, 2), strict: true }
+}
+
+proptest! {
+    /// Two thirds: the least passing aye weight is exactly ceil(2 * cast / 3).
+    #[test]
+    fn two_thirds_boundary_is_exact(cast in 1u64..1_000_000_000_000) {
+        let min_ayes = (2 * cast + 2) / 3;
+        let t = |ayes: u64| Tally { ayes, nays: cast - ayes, electorate: cast };
+        prop_assert!(t(min_ayes).approved(&two_thirds()));
+        prop_assert!(!t(min_ayes - 1).approved(&two_thirds()));
+    }
+
+    /// Simple majority: more than half; a tie fails.
+    #[test]
+    fn majority_boundary_is_exact(cast in 1u64..1_000_000_000_000) {
+        let min_ayes = cast / 2 + 1;
+        let t = |ayes: u64| Tally { ayes, nays: cast - ayes, electorate: cast };
+        prop_assert!(t(min_ayes).approved(&majority()));
+        prop_assert!(!t(min_ayes - 1).approved(&majority()));
+    }
+
+    /// Quorum: turnout at least num/den of the electorate, exactly.
+    #[test]
+    fn quorum_boundary_is_exact(electorate in 1u64..1_000_000_000, num in 1u32..100, extra in 0u32..100) {
+        let den = num + extra;
+        let mut p = majority();
+        p.quorum = Fraction::new(num, den);
+        let need = ((electorate as u128 * num as u128 + den as u128 - 1) / den as u128) as u64;
+        let need = need.max(1);
+        let at = Tally { ayes: need, nays: 0, electorate };
+        let below = Tally { ayes: need - 1, nays: 0, electorate };
+        prop_assert!(at.quorum_reached(&p));
+        prop_assert!(!below.quorum_reached(&p));
+    }
+
+    /// Extreme weights never overflow and more ayes never turn a pass into a fail.
+    #[test]
+    fn approval_is_monotonic(ayes in 0u64..=u64::MAX / 2, nays in 0u64..=u64::MAX / 2, more in 0u64..1000) {
+        let p = two_thirds();
+        let a = Tally { ayes, nays, electorate: u64::MAX };
+        let b = Tally { ayes: ayes + more, nays, electorate: u64::MAX };
+        prop_assert!(!a.approved(&p) || b.approved(&p));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Through the pallet: any sequence of votes and changes counts each member once, with its
+    /// weight at close, on the side of its last vote; the outcome follows the class rules.
+    #[test]
+    fn pallet_tally_matches_last_votes(
+        weights in proptest::collection::vec(1u32..=5, 1..=8),
+        votes in proptest::collection::vec((0usize..8, any::<bool>()), 0..30),
+        protocol in any::<bool>(),
+    ) {
+        new_test_ext().execute_with(|| {
+            let members: Vec<(u64, u32)> = weights.iter().enumerate().map(|(i, w)| (i as u64 + 1, *w)).collect();
+            Members::set(members.clone());
+            let (class, call) = if protocol { (ProposalClass::Protocol, set_storage(1)) } else { (ProposalClass::Ordinary, remark(1)) };
+            assert_ok!(propose(1, class, call));
+            let mut last = std::collections::BTreeMap::new();
+            for (i, aye) in &votes {
+                let who = (*i % members.len()) as u64 + 1;
+                assert_ok!(Roundtable::vote(RuntimeOrigin::signed(who), 0, *aye));
+                last.insert(who, *aye);
+            }
+            let weight = |w: &u64| members.iter().find(|(m, _)| m == w).unwrap().1 as u64;
+            let ayes: u64 = last.iter().filter(|(_, a)| **a).map(|(w, _)| weight(w)).sum();
+            let nays: u64 = last.iter().filter(|(_, a)| !**a).map(|(w, _)| weight(w)).sum();
+            let electorate: u64 = members.iter().map(|(_, w)| *w as u64).sum();
+            assert_eq!(Proposals::<Test>::get(0).unwrap().voters as usize, last.len());
+            run_to(1 + PERIOD + 1);
+            let cast = ayes + nays;
+            let quorum = cast > 0 && 2 * cast >= electorate;
+            let approved = if protocol { 3 * ayes >= 2 * cast } else { 2 * ayes > cast };
+            let expected_tally = Tally { ayes, nays, electorate };
+            assert_eq!(outcome(0), Some((quorum && approved && cast > 0, expected_tally)));
+            let refunded = Balances::balance(&1) == 10_000;
+            assert_eq!(refunded, quorum);
+        });
+    }
+}

@@ -1,0 +1,106 @@
+//! Weights for `pallet_roundtable`.
+//!
+//! First cut: the storage read/write counts follow each extrinsic's code path (including the
+//! scheduler, preimage and partner-registry calls it makes) and the execution times are
+//! conservative estimates for a reference machine, checked against the benchmarks in
+//! `benchmarking.rs` (which run in `cargo test --features runtime-benchmarks`). Regenerate with
+//! `frame-benchmarking-cli` (`bpci-node benchmark pallet --pallet pallet_roundtable`) once the node
+//! has the benchmark command.
+#![allow(unused_parens, unused_imports, missing_docs)]
+
+use core::marker::PhantomData;
+use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
+
+/// Weight functions needed for `pallet_roundtable`.
+pub trait WeightInfo {
+    fn propose() -> Weight;
+    fn vote() -> Weight;
+    fn close(v: u32) -> Weight;
+    fn set_class_params() -> Weight;
+    fn raise_dispute() -> Weight;
+    fn answer() -> Weight;
+    fn resolve_dispute() -> Weight;
+}
+
+/// Weights for `pallet_roundtable` using the runtime's database weights.
+pub struct SubstrateWeight<T>(PhantomData<T>);
+impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
+    fn propose() -> Weight {
+        Weight::from_parts(70_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(5_u64))
+    }
+    fn vote() -> Weight {
+        Weight::from_parts(35_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(3_u64))
+            .saturating_add(T::DbWeight::get().writes(2_u64))
+    }
+    fn close(v: u32) -> Weight {
+        Weight::from_parts(80_000_000, 4000)
+            .saturating_add(Weight::from_parts(6_000_000, 0).saturating_mul(v.into()))
+            .saturating_add(T::DbWeight::get().reads(8_u64))
+            .saturating_add(T::DbWeight::get().writes(8_u64))
+            .saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
+            .saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
+    }
+    fn set_class_params() -> Weight {
+        Weight::from_parts(12_000_000, 0)
+            .saturating_add(T::DbWeight::get().writes(1_u64))
+    }
+    fn raise_dispute() -> Weight {
+        Weight::from_parts(60_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(5_u64))
+    }
+    fn answer() -> Weight {
+        Weight::from_parts(20_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(1_u64))
+            .saturating_add(T::DbWeight::get().writes(1_u64))
+    }
+    fn resolve_dispute() -> Weight {
+        Weight::from_parts(90_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(8_u64))
+            .saturating_add(T::DbWeight::get().writes(8_u64))
+    }
+}
+
+/// For tests and mocks: RocksDB weights.
+impl WeightInfo for () {
+    fn propose() -> Weight {
+        Weight::from_parts(70_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(5_u64))
+    }
+    fn vote() -> Weight {
+        Weight::from_parts(35_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(3_u64))
+            .saturating_add(RocksDbWeight::get().writes(2_u64))
+    }
+    fn close(v: u32) -> Weight {
+        Weight::from_parts(80_000_000, 4000)
+            .saturating_add(Weight::from_parts(6_000_000, 0).saturating_mul(v.into()))
+            .saturating_add(RocksDbWeight::get().reads(8_u64))
+            .saturating_add(RocksDbWeight::get().writes(8_u64))
+            .saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
+            .saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(v.into())))
+    }
+    fn set_class_params() -> Weight {
+        Weight::from_parts(12_000_000, 0)
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
+    }
+    fn raise_dispute() -> Weight {
+        Weight::from_parts(60_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(5_u64))
+    }
+    fn answer() -> Weight {
+        Weight::from_parts(20_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(1_u64))
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
+    }
+    fn resolve_dispute() -> Weight {
+        Weight::from_parts(90_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(8_u64))
+            .saturating_add(RocksDbWeight::get().writes(8_u64))
+    }
+}
