@@ -1,1 +1,138 @@
+//! Benchmarks for every extrinsic of `pallet_roundtable` (frame-benchmarking v2).
+use super::*;
+use crate::pallet::{BalanceOf, BoundedCallOf, Disputes, Proposals, Votes};
+use alloc::{boxed::Box, vec};
+use frame_benchmarking::v2::*;
+use frame_support::traits::{
+    fungible::{Inspect, Mutate},
+    EnsureOrigin, Get, StorePreimage,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin as SystemOrigin};
+use sp_core::H256;
+use sp_runtime::traits::{Saturating, Zero};
 
+fn assert_last_event<T: Config>(e: Event<T>) {
+    let e: <T as Config>::RuntimeEvent = e.into();
+    frame_system::Pallet::<T>::assert_last_event(e.into());
+}
+
+fn member<T: Config>(name: &'static str, i: u32) -> T::AccountId {
+    let who: T::AccountId = account(name, i, 0);
+    let amount = T::Currency::minimum_balance()
+        .saturating_add(T::ProposalDeposit::get())
+        .saturating_add(T::DisputeDeposit::get())
+        .saturating_mul(1_000u32.into());
+    T::Currency::set_balance(&who, amount);
+    T::Members::make_active_member(&who, 1);
+    who
+}
+
+fn remark_call<T: Config>() -> Box<BoundedCallOf<T>> {
+    let call: <T as Config>::RuntimeCall =
+        <T as frame_system::Config>::RuntimeCall::from(frame_system::Call::<T>::remark { remark: vec![] }).into();
+    Box::new(T::Preimages::bound(call).expect("small call bounds inline"))
+}
+
+fn proposed<T: Config>(who: &T::AccountId) -> ProposalIndex {
+    let index = ProposalCount::<T>::get();
+    Pallet::<T>::propose(SystemOrigin::Signed(who.clone()).into(), ProposalClass::Protocol, remark_call::<T>())
+        .expect("propose");
+    index
+}
+
+fn disputed<T: Config>() -> (T::AccountId, T::AccountId, DisputeIndex) {
+    let accuser = member::<T>("accuser", 0);
+    let accused = member::<T>("accused", 0);
+    let index = DisputeCount::<T>::get();
+    Pallet::<T>::raise_dispute(SystemOrigin::Signed(accuser.clone()).into(), accused.clone(), H256::repeat_byte(1))
+        .expect("dispute");
+    (accuser, accused, index)
+}
+
+#[benchmarks]
+mod benchmarks {
+    use super::*;
+
+    #[benchmark]
+    fn propose() {
+        let who = member::<T>("proposer", 0);
+        let call = remark_call::<T>();
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(who.clone()), ProposalClass::Protocol, call);
+        assert!(Proposals::<T>::contains_key(0));
+    }
+
+    #[benchmark]
+    fn vote() {
+        let proposer = member::<T>("proposer", 0);
+        let index = proposed::<T>(&proposer);
+        let voter = member::<T>("voter", 0);
+        // Worst case: a vote that is replaced.
+        Pallet::<T>::vote(SystemOrigin::Signed(voter.clone()).into(), index, false).expect("vote");
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(voter.clone()), index, true);
+        assert_eq!(Votes::<T>::get(index, &voter), Some(true));
+    }
+
+    #[benchmark]
+    fn close(v: Linear<1, { T::MaxVoters::get() }>) {
+        let proposer = member::<T>("proposer", 0);
+        let index = proposed::<T>(&proposer);
+        for i in 0..v {
+            let voter = member::<T>("voter", i);
+            Pallet::<T>::vote(SystemOrigin::Signed(voter).into(), index, true).expect("vote");
+        }
+        let end = Proposals::<T>::get(index).expect("proposal").end;
+        frame_system::Pallet::<T>::set_block_number(end.saturating_add(1u32.into()));
+        let caller: T::AccountId = whitelisted_caller();
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(caller), index);
+        assert!(!Proposals::<T>::contains_key(index));
+    }
+
+    #[benchmark]
+    fn set_class_params() -> Result<(), BenchmarkError> {
+        let o = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let params = ClassParams::<BlockNumberFor<T>> {
+            voting_period: 5u32.into(),
+            enactment_delay: Zero::zero(),
+            quorum: Fraction::new(1, 2),
+            approval: Fraction::new(2, 3),
+            strict: false,
+        };
+        #[extrinsic_call]
+        _(o as T::RuntimeOrigin, ProposalClass::Protocol, params);
+        assert_eq!(Pallet::<T>::params(ProposalClass::Protocol), params);
+        Ok(())
+    }
+
+    #[benchmark]
+    fn raise_dispute() {
+        let accuser = member::<T>("accuser", 0);
+        let accused = member::<T>("accused", 0);
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(accuser.clone()), accused.clone(), H256::repeat_byte(1));
+        assert_last_event::<T>(Event::DisputeRaised { index: 0, accuser, accused, evidence: H256::repeat_byte(1) });
+    }
+
+    #[benchmark]
+    fn answer() {
+        let (_, accused, index) = disputed::<T>();
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(accused), index, H256::repeat_byte(2));
+        assert_last_event::<T>(Event::DisputeAnswered { index, answer: H256::repeat_byte(2) });
+    }
+
+    #[benchmark]
+    fn resolve_dispute() -> Result<(), BenchmarkError> {
+        let (_, _, index) = disputed::<T>();
+        let o = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let slash: BalanceOf<T> = T::Currency::minimum_balance();
+        #[extrinsic_call]
+        _(o as T::RuntimeOrigin, index, Verdict::Upheld { slash, suspend: true });
+        assert!(!Disputes::<T>::contains_key(index));
+        Ok(())
+    }
+
+    impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
