@@ -209,6 +209,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         status: consensus_status,
         network: network.clone(),
         notifications: consensus_notifications,
+        sync: sync_service.clone(),
+        prometheus: prometheus_registry.clone(),
         _phantom: Default::default(),
     });
     // Essential: if the engine stops (e.g. it cannot persist its safety data), the node stops

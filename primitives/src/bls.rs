@@ -116,9 +116,27 @@ pub mod native {
         }
     }
 
-    /// Decompresses and subgroup-checks a public key; rejects the identity point.
+    /// Validated public keys by their compressed form. Decompressing and subgroup-checking a
+    /// key costs about as much as 40 point additions, and a certificate check would otherwise
+    /// pay it for every signer every time; validator keys change once a session, so caching
+    /// them makes the check one pairing plus additions, nearly independent of the set size.
+    static KEYS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<[u8; PUBLIC_LEN], PublicKey>>> =
+        std::sync::LazyLock::new(Default::default);
+    /// Far above any validator set plus bridge partners' sets; past it the cache starts over.
+    const KEY_CACHE_LIMIT: usize = 8192;
+
+    /// Decompresses and subgroup-checks a public key (cached); rejects the identity point.
     pub fn public_key(p: &BlsPublic) -> Option<PublicKey> {
-        PublicKey::key_validate(&p.0).ok()
+        if let Some(pk) = KEYS.lock().ok()?.get(&p.0) {
+            return Some(*pk);
+        }
+        let pk = PublicKey::key_validate(&p.0).ok()?;
+        let mut cache = KEYS.lock().ok()?;
+        if cache.len() >= KEY_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(p.0, pk);
+        Some(pk)
     }
 
     fn signature(s: &BlsSignature) -> Option<Signature> {

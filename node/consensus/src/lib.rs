@@ -12,6 +12,7 @@
 pub mod aux_schema;
 pub mod digests;
 pub mod import;
+pub mod metrics;
 pub mod status;
 pub mod worker;
 

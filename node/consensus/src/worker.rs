@@ -9,7 +9,7 @@
 //! Validators and full nodes both run it: a node without a key of the validator set is an
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
-use crate::{aux_schema, digests, status::*};
+use crate::{aux_schema, digests, metrics::{Latencies, Metrics}, status::*};
 use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData};
 use bpci_primitives::{
     bls::native::Keypair, host::keystore, qc::FinalityJustification, BpciConsensusApi, PreDigest,
@@ -23,6 +23,7 @@ use sc_network::{
     service::traits::{NotificationEvent, NotificationService, ValidationResult},
     NetworkPeers, ReputationChange,
 };
+use sc_network_sync::{SyncEvent, SyncEventStream};
 use sc_network_types::PeerId;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
@@ -66,6 +67,10 @@ pub struct ValidatorParams<B, C, BE, PF, BI> {
     pub status: SharedStatus,
     pub network: Arc<dyn NetworkPeers + Send + Sync>,
     pub notifications: Box<dyn NotificationService>,
+    /// Consensus messages are exchanged only with peers the sync protocol is connected to, so
+    /// the node's peering policy (reserved peers, `system_removeReservedPeer`) governs them too.
+    pub sync: Arc<dyn SyncEventStream>,
+    pub prometheus: Option<substrate_prometheus_endpoint::Registry>,
     pub _phantom: PhantomData<(B, BE)>,
 }
 
@@ -93,8 +98,20 @@ where
     PF::Proposer: Proposer<B>,
     BI: BlockImport<B>,
 {
-    let ValidatorParams { client, mut proposer_factory, block_import, keystore, status, network, mut notifications, .. } =
-        params;
+    let ValidatorParams {
+        client, mut proposer_factory, block_import, keystore, status, network, mut notifications, sync, prometheus, ..
+    } = params;
+    let mut sync_events = sync.event_stream("bpci-consensus").fuse();
+    let mut sync_peers: HashSet<PeerId> = HashSet::new();
+    let metrics = match prometheus.as_ref().map(Metrics::register) {
+        Some(Ok(m)) => Some(m),
+        Some(Err(e)) => {
+            log::warn!(target: "bpci", "consensus metrics unavailable: {e}");
+            None
+        }
+        None => None,
+    };
+    let mut latencies = Latencies::default();
     let info = client.info();
     let api = client.runtime_api();
     let set: ValidatorSet = api.validator_set(info.finalized_hash).map_err(|e| e.to_string())?;
@@ -148,6 +165,7 @@ where
             // With one validator the queue never drains (each certificate makes the next
             // proposal), so the status is refreshed per action rather than per batch.
             update_status(&status, &engine, &*client);
+            observe(&mut latencies, metrics.as_ref(), &engine, &*client);
             match action {
                 Action::Propose { view, parent_hash, parent_number } => {
                     let (Some(pf), Some(sealer), Some(index)) = (proposer_factory.as_mut(), sealer.as_ref(), my_index) else {
@@ -170,8 +188,11 @@ where
                 // consensus peer, which for the set sizes we run costs less than mapping
                 // validators to peer ids. Others drop votes that are not theirs to aggregate.
                 Action::SendTo(_, msg) | Action::Broadcast(msg) => {
+                    if matches!(msg, Message::Timeout(_)) {
+                        Latencies::timeout(metrics.as_ref());
+                    }
                     let bytes = msg.encode();
-                    for peer in &peers {
+                    for peer in peers.intersection(&sync_peers) {
                         notifications.send_sync_notification(peer, bytes.clone());
                     }
                 }
@@ -183,11 +204,13 @@ where
                 Action::Equivocation(evidence) => {
                     log::warn!(target: "bpci", "equivocation: {evidence:?}");
                     status.write().equivocations += 1;
+                    Latencies::equivocation(metrics.as_ref());
                 }
                 Action::Misbehaviour { reason } => log::debug!(target: "bpci", "dropped message: {reason}"),
             }
         }
         update_status(&status, &engine, &*client);
+        observe(&mut latencies, metrics.as_ref(), &engine, &*client);
 
         let wait = engine.next_deadline().saturating_sub(now_ms()).min(1_000);
         let timer = futures_timer::Delay::new(Duration::from_millis(wait)).fuse();
@@ -203,7 +226,7 @@ where
                 Some(NotificationEvent::NotificationStreamClosed { peer }) => {
                     peers.remove(&peer);
                 }
-                Some(NotificationEvent::NotificationReceived { peer, notification }) => {
+                Some(NotificationEvent::NotificationReceived { peer, notification }) if sync_peers.contains(&peer) => {
                     match Message::decode_all(&mut &notification[..]) {
                         Ok(msg) => {
                             for action in engine.on_message(msg, now_ms()) {
@@ -218,10 +241,21 @@ where
                         Err(_) => network.report_peer(peer, BAD_MESSAGE),
                     }
                 }
+                Some(NotificationEvent::NotificationReceived { .. }) => {}
                 None => return Err("consensus notification service stopped".into()),
+            },
+            event = sync_events.next() => match event {
+                Some(SyncEvent::PeerConnected { peer_id, .. }) => {
+                    sync_peers.insert(peer_id);
+                }
+                Some(SyncEvent::PeerDisconnected(peer_id)) => {
+                    sync_peers.remove(&peer_id);
+                }
+                None => return Err("sync event stream stopped".into()),
             },
             imported = imports.next() => {
                 let Some(imported) = imported else { return Err("import notifications stopped".into()) };
+                latencies.imported((*imported.header.number()).into());
                 if let Ok(pre) = digests::find_pre_digest(&imported.header) {
                     queue.extend(engine.on_proposal_block_ready(pre.view, imported.hash, now_ms()));
                 }
@@ -257,6 +291,19 @@ where
     if wait > 0 {
         futures_timer::Delay::new(Duration::from_millis(wait)).await;
     }
+}
+
+fn observe<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(
+    latencies: &mut Latencies,
+    metrics: Option<&Metrics>,
+    engine: &Engine,
+    client: &C,
+) where
+    <B::Header as HeaderT>::Number: Into<u32>,
+{
+    let info = client.info();
+    let qc = engine.high_qc().map(|qc| qc.data.block_number);
+    latencies.observe(metrics, engine.view(), qc, info.best_number.into(), info.finalized_number.into());
 }
 
 fn update_status<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(status: &SharedStatus, engine: &Engine, client: &C)
