@@ -9,6 +9,7 @@ source scripts/env.sh
 DIR="${TESTNET_DIR:-/tmp/bpci-testnet}"
 BASE_P2P="${BASE_P2P:-30400}"
 BASE_RPC="${BASE_RPC:-9950}"
+BASE_PROM="${BASE_PROM:-9615}"
 NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
 NAMES=(alice bob charlie dave)
 
@@ -38,7 +39,7 @@ for i in $(seq 0 $((N - 1))); do
     args=(--chain chain-specs/local.json --validator "--${NAMES[$i]}" --name "${NAMES[$i]}"
           --base-path "$base" --node-key-file "$base/node-key"
           --listen-addr "/ip4/127.0.0.1/tcp/$((BASE_P2P + i))" --rpc-port "$((BASE_RPC + i))"
-          --prometheus-port "$((9615 + i))" --no-mdns --no-telemetry --allow-private-ip)
+          --prometheus-port "$((BASE_PROM + i))" --no-mdns --no-telemetry --allow-private-ip)
     [ -n "$boot" ] && args+=(--bootnodes "$boot")
     "$NODE_BIN" "${args[@]}" >"$DIR/node$i.log" 2>&1 &
     echo $! >"$DIR/node$i.pid"

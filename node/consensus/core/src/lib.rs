@@ -383,6 +383,7 @@ impl<C: Crypto> Engine<C> {
             Message::Proposal(p) => self.handle_proposal(p, now_ms, &mut out),
             Message::Vote(v) => self.handle_vote(v, now_ms, &mut out),
             Message::Timeout(t) => self.handle_timeout(t, now_ms, &mut out),
+            Message::Certificate(qc) => self.handle_certificate(qc, now_ms, &mut out),
         }
         out
     }
@@ -828,7 +829,23 @@ impl<C: Crypto> Engine<C> {
         collector.certified = true;
         let qc = QuorumCertificate { data: v.data, signers, signature };
         self.mark_verified(Self::digest(&qc));
+        out.push(Action::Broadcast(Message::Certificate(qc.clone())));
         self.process_qc(&qc, now_ms, out);
+    }
+
+    fn handle_certificate(&mut self, qc: QuorumCertificate, now_ms: u64, out: &mut Vec<Action>) {
+        // Old or known certificates change nothing; checking them again would only cost pairings.
+        if qc.data.view <= self.high_qc_view() {
+            return;
+        }
+        if qc.data.set_id != self.set.set_id {
+            out.push(Action::Misbehaviour { reason: "certificate of another validator set" });
+            return;
+        }
+        match self.check_qc(&qc) {
+            Ok(()) => self.process_qc(&qc, now_ms, out),
+            Err(reason) => out.push(Action::Misbehaviour { reason }),
+        }
     }
 
     fn handle_timeout(&mut self, t: SignedTimeout, now_ms: u64, out: &mut Vec<Action>) {

@@ -17,6 +17,10 @@ pub enum Message {
     Proposal(SignedProposal),
     Vote(SignedVote),
     Timeout(SignedTimeout),
+    /// A quorum certificate the next leader just formed, broadcast at once rather than only
+    /// inside its next proposal: the block it certifies finalizes its parent everywhere a block
+    /// time earlier than the pipelined proposal would tell.
+    Certificate(QuorumCertificate),
 }
 
 /// The leader's proposal of `block` in `view`.

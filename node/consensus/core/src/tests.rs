@@ -383,8 +383,14 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
     assert_eq!(e.view(), 1);
     let a = e.on_message(Message::Vote(signed_vote(3, data.clone())), 0);
     assert_eq!(e.view(), 2);
-    assert_eq!(a, vec![Action::Propose { view: 2, parent_hash: b1.hash, parent_number: 1 }]);
     let qc = e.high_qc().unwrap().clone();
+    assert_eq!(
+        a,
+        vec![
+            Action::Broadcast(Message::Certificate(qc.clone())),
+            Action::Propose { view: 2, parent_hash: b1.hash, parent_number: 1 },
+        ]
+    );
     assert_eq!(qc.data, data);
     assert!(qc.verify(&set(4)).is_ok());
     assert_eq!(e.proposal_justify(2), Some(&qc));
@@ -618,4 +624,28 @@ fn garbage_never_panics() {
         let _ = empty.on_message(Message::decode(&mut &s[..]).unwrap(), 0);
     }
     let _ = empty.on_tick(u64::MAX);
+}
+
+#[test]
+fn a_broadcast_certificate_finalizes_the_parent_before_the_next_proposal() {
+    let s = set(4);
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let b2 = block(&b1, 2);
+    let mut e = engine(4, 3);
+    let qc1 = qc_for(4, &[0, 1, 2], vote_data(1, &b1, 0));
+    let qc2 = qc_for(4, &[0, 1, 3], vote_data(2, &b2, 1));
+    let out = e.on_message(Message::Certificate(qc1), 0);
+    assert!(!out.iter().any(|a| matches!(a, Action::Finalize { .. })), "genesis child: nothing to finalize yet");
+    let out = e.on_message(Message::Certificate(qc2.clone()), 0);
+    let finalized: Vec<_> = out.iter().filter_map(|a| match a { Action::Finalize { block, justification } => Some((block.clone(), justification.clone())), _ => None }).collect();
+    assert_eq!(finalized.len(), 1);
+    assert_eq!(finalized[0].0.hash, b1.hash);
+    assert!(finalized[0].1.verify(&s, b1.hash, b1.number).is_ok());
+    assert_eq!(e.view(), 3);
+    // A repeated certificate is ignored; a forged one is misbehaviour.
+    assert!(e.on_message(Message::Certificate(qc2.clone()), 0).is_empty());
+    let mut forged = qc_for(4, &[0, 1, 2], vote_data(3, &block(&b2, 3), 2));
+    forged.data.block_number += 1;
+    assert!(has_misbehaviour(&e.on_message(Message::Certificate(forged), 0)));
 }

@@ -346,6 +346,8 @@ impl Sim {
             Message::Proposal(p) => (0u8, p.proposal.view, p.proposal.signing_message()),
             Message::Vote(v) => (1, v.data.view, v.data.signing_message()),
             Message::Timeout(t) => (2, t.data.view, t.data.signing_message()),
+            // An aggregate of others' votes, not a statement of its sender.
+            Message::Certificate(_) => return,
         };
         match self.signed.get(&(i, kind, view)) {
             Some(known) if *known != bytes => self.fail(format!("honest validator {i} equivocated: {msg:?}")),
