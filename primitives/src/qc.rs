@@ -96,6 +96,21 @@ pub fn verify_quorum(
     msg: &[u8],
     signature: &BlsSignature,
 ) -> Result<(), QcError> {
+    verify_quorum_with(set, set_id, signers, msg, signature, |publics, msg, sig| {
+        crate::host::bpci_bls::verify_aggregate(publics.to_vec(), msg, *sig)
+    })
+}
+
+/// [`verify_quorum`] with the aggregate check supplied, for verifiers that are not the host (the
+/// consensus simulator's stand-in signatures): the same checks, in the same order, with the same errors.
+pub fn verify_quorum_with(
+    set: &ValidatorSet,
+    set_id: SetId,
+    signers: &Bitfield,
+    msg: &[u8],
+    signature: &BlsSignature,
+    verify_aggregate: impl FnOnce(&[crate::BlsPublic], &[u8], &BlsSignature) -> bool,
+) -> Result<(), QcError> {
     if set_id != set.set_id {
         return Err(QcError::WrongSet);
     }
@@ -107,7 +122,7 @@ pub fn verify_quorum(
         return Err(QcError::NoQuorum);
     }
     let publics: Vec<_> = signers.indices().map(|i| set.validators[i]).collect();
-    if crate::host::bpci_bls::verify_aggregate(publics, msg, *signature) {
+    if verify_aggregate(&publics, msg, signature) {
         Ok(())
     } else {
         Err(QcError::BadSignature)

@@ -52,22 +52,7 @@ pub fn check_quorum<C: Crypto>(
     msg: &[u8],
     signature: &BlsSignature,
 ) -> Result<(), QcError> {
-    if set_id != set.set_id {
-        return Err(QcError::WrongSet);
-    }
-    let n = set.validators.len();
-    if !signers.fits(n) {
-        return Err(QcError::BadBitfield);
-    }
-    if n == 0 || signers.count() < set.quorum() {
-        return Err(QcError::NoQuorum);
-    }
-    let publics: Vec<_> = signers.indices().map(|i| set.validators[i]).collect();
-    if C::verify_aggregate(&publics, msg, signature) {
-        Ok(())
-    } else {
-        Err(QcError::BadSignature)
-    }
+    bpci_primitives::qc::verify_quorum_with(set, set_id, signers, msg, signature, C::verify_aggregate)
 }
 
 /// Verifies a quorum certificate with `C`. For [`Bls`] this is exactly `qc.verify(set)`.
