@@ -100,6 +100,34 @@ impl_runtime_apis! {
         }
     }
 
+    impl pallet_partners::PartnersApi<Block, AccountId, Balance> for Runtime {
+        fn partners() -> Vec<pallet_partners::PartnerSummary<AccountId, Balance>> {
+            Partners::partners()
+        }
+
+        fn partner(who: AccountId) -> Option<pallet_partners::PartnerSummary<AccountId, Balance>> {
+            Partners::partner(who)
+        }
+
+        fn requirements() -> pallet_partners::Requirements<Balance> {
+            Partners::requirements()
+        }
+    }
+
+    impl pallet_revenue::RevenueApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+        fn era_report(era: pallet_revenue::EraIndex) -> Option<pallet_revenue::ApiEraReport<AccountId, Balance, BlockNumber>> {
+            Revenue::era_report(era)
+        }
+
+        fn current_era() -> pallet_revenue::CurrentEraInfo<Balance, BlockNumber> {
+            Revenue::current_era()
+        }
+
+        fn shares() -> pallet_revenue::Shares {
+            Revenue::shares()
+        }
+    }
+
     impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
         fn account_nonce(account: AccountId) -> Nonce {
             System::account_nonce(account)

@@ -1,4 +1,42 @@
 //! Pallet configurations.
+//!
+//! ## How the partnership pallets are tied together
+//!
+//! **Origins.** [`GovernanceOrigin`] = `EitherOfDiverse<EnsureRoot, EnsureRoundtable>` is the
+//! governance origin of pallet-partners (decide, agreements, weights, suspend, remove,
+//! requirements), of pallet-roundtable (`AdminOrigin`: class parameters, dispute verdicts), of
+//! pallet-revenue (shares, block reward, era length, mode), of pallet-auction (mode) and, with a
+//! spend cap, the treasury's `SpendOrigin`/`RejectOrigin`. A passed roundtable proposal is
+//! enacted through pallet-scheduler with the Roundtable origin, or with Root for the `Protocol`
+//! class (which may upgrade the runtime), so both must be accepted. Root outside the roundtable
+//! only exists where pallet-sudo has a key (the dev and local presets).
+//!
+//! **Assessment.** pallet-partners' `AssessorOrigin` is the same `Root | Roundtable` origin: on dev
+//! and local chains the sudo key records technical assessments; on a chain without sudo the
+//! roundtable does, through an `Ordinary` proposal of `Partners::assess`.
+//!
+//! **Call classes** ([`BpciClassifyCall`]): runtime upgrades and raw storage writes
+//! (`System::set_code*`, `authorize_upgrade*`, `apply_authorized_upgrade`, `set_storage`,
+//! `kill_storage`, `kill_prefix`), every revenue parameter call, `Auction::set_mode`,
+//! `Roundtable::set_class_params`, scheduler and sudo calls are `Protocol`;
+//! `Partners::{remove, suspend}` are `PartnerRemoval` aimed at `who`; `Utility::{batch, batch_all,
+//! force_batch, as_derivative, with_weight}` are classified by their inner calls (the highest
+//! class; several different accused partners make it `Protocol`); other utility wrappers and
+//! nesting deeper than [`MAX_CLASSIFY_DEPTH`] are `Protocol`; the rest is `Ordinary`.
+//!
+//! **Accounts.** Revenue pot: `PalletId(*b"bpci/rev")`. Development share:
+//! `PalletId(*b"bpci/dev")`, infrastructure share: `PalletId(*b"bpci/inf")` (both
+//! `into_account_truncating`, keyless: spent by a later runtime upgrade or a governance-owned
+//! proxy). Community share, slashed bonds and slashed deposits: the pallet-treasury account
+//! (`PalletId(*b"py/trsry")`).
+//!
+//! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed. In every block,
+//! after `on_initialize` (`frame_system::Config::PreInherents`), the runtime reads the engine's
+//! `PreRuntime` digest (`bpci_primitives::PreDigest` under `BPCI_ENGINE_ID`), maps
+//! `proposer_index` to `pallet_session::Validators[proposer_index]` and adds a point to that account
+//! in [`AuthoredBlocks`] under the running revenue era (a bounded map kept beside the pallets,
+//! storage prefix `BpciActivity`; the two latest eras are kept). Blocks without a pre-digest
+//! (genesis, native tests) score nobody; their validator share is carried like any unpaid class.
 
 use crate::*;
 use frame_support::{
@@ -9,8 +47,22 @@ use frame_support::{
         IdentityFee, Weight,
     },
 };
+use frame_support::{
+    traits::{
+        fungible::HoldConsideration,
+        tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
+        EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
+    },
+    pallet_prelude::ValueQuery,
+    BoundedVec, PalletId, Twox64Concat,
+};
 use frame_system::limits::{BlockLength, BlockWeights};
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use frame_system::{EnsureRoot, EnsureWithSuccess};
+use pallet_partners::PartnerProvider;
+use pallet_roundtable::{ClassifyCall, ProposalClass};
+use sp_runtime::traits::{AccountIdConversion, IdentityLookup};
+use sp_runtime::Permill;
+use pallet_transaction_payment::{ConstFeeMultiplier, Multiplier};
 use sp_runtime::{traits::One, Perbill};
 
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -48,6 +100,7 @@ impl frame_system::Config for Runtime {
     type AccountData = pallet_balances::AccountData<Balance>;
     type SS58Prefix = SS58Prefix;
     type MaxConsumers = ConstU32<16>;
+    type PreInherents = RecordBlockAuthor;
 }
 
 impl pallet_timestamp::Config for Runtime {
@@ -82,7 +135,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
-    type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+    /// Fees and tips are rent: they go to the revenue pot.
+    type OnChargeTransaction = pallet_revenue::RentAdapter<Runtime>;
     type OperationalFeeMultiplier = ConstU8<5>;
     type WeightToFee = IdentityFee<Balance>;
     type LengthToFee = IdentityFee<Balance>;
@@ -128,4 +182,370 @@ impl pallet_sudo::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
     type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Governance plumbing: preimage, scheduler, treasury.
+// ---------------------------------------------------------------------------------------------
+
+/// Root (sudo on dev/local, or a passed `Protocol` proposal) or the roundtable's own origin.
+pub type GovernanceOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable>;
+
+parameter_types! {
+    pub const PreimageBaseDeposit: Balance = UNIT;
+    pub const PreimageByteDeposit: Balance = MICRO_UNIT * 10;
+    pub const PreimageHoldReason: RuntimeHoldReason = RuntimeHoldReason::Preimage(pallet_preimage::HoldReason::Preimage);
+}
+
+impl pallet_preimage::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = pallet_preimage::weights::SubstrateWeight<Runtime>;
+    type Currency = Balances;
+    type ManagerOrigin = EnsureRoot<AccountId>;
+    type Consideration = HoldConsideration<
+        AccountId,
+        Balances,
+        PreimageHoldReason,
+        LinearStoragePrice<PreimageBaseDeposit, PreimageByteDeposit, Balance>,
+    >;
+}
+
+parameter_types! {
+    /// Half of the block for scheduled (enacted) calls: enough for a `set_code` (about 165 ms
+    /// of the 400 ms) and leaves the other half to the auction budget and normal transactions.
+    pub SchedulerMaximumWeight: Weight = Perbill::from_percent(50) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_scheduler::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeOrigin = RuntimeOrigin;
+    type PalletsOrigin = OriginCaller;
+    type RuntimeCall = RuntimeCall;
+    type MaximumWeight = SchedulerMaximumWeight;
+    type ScheduleOrigin = EnsureRoot<AccountId>;
+    type OriginPrivilegeCmp = EqualPrivilegeOnly;
+    type MaxScheduledPerBlock = ConstU32<50>;
+    type WeightInfo = pallet_scheduler::weights::SubstrateWeight<Runtime>;
+    type Preimages = Preimage;
+    type BlockNumberProvider = System;
+}
+
+parameter_types! {
+    pub const TreasuryPalletId: PalletId = PalletId(*b"py/trsry");
+    pub TreasuryAccount: AccountId = Treasury::account_id();
+    pub const SpendPeriod: BlockNumber = DAYS;
+    pub const TreasuryBurn: Permill = Permill::zero();
+    pub const PayoutPeriod: BlockNumber = 30 * DAYS;
+    /// The most one roundtable-approved spend may move.
+    pub const MaxTreasurySpend: Balance = 1_000_000 * UNIT;
+}
+
+/// Treasury spends are approved by the roundtable (or Root), up to [`MaxTreasurySpend`] each.
+pub type TreasurySpendOrigin = EnsureWithSuccess<GovernanceOrigin, AccountId, MaxTreasurySpend>;
+
+impl pallet_treasury::Config for Runtime {
+    type Currency = Balances;
+    type RejectOrigin = GovernanceOrigin;
+    type RuntimeEvent = RuntimeEvent;
+    type SpendPeriod = SpendPeriod;
+    type Burn = TreasuryBurn;
+    type PalletId = TreasuryPalletId;
+    type BurnDestination = ();
+    type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+    type SpendFunds = ();
+    type MaxApprovals = ConstU32<100>;
+    type SpendOrigin = TreasurySpendOrigin;
+    type AssetKind = ();
+    type Beneficiary = AccountId;
+    type BeneficiaryLookup = IdentityLookup<AccountId>;
+    type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+    type BalanceConverter = UnityAssetBalanceConversion;
+    type PayoutPeriod = PayoutPeriod;
+    #[cfg(feature = "runtime-benchmarks")]
+    type BenchmarkHelper = TreasuryBenchmarkHelper;
+    type BlockNumberProvider = System;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+pub struct TreasuryBenchmarkHelper;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_treasury::ArgumentsFactory<(), AccountId> for TreasuryBenchmarkHelper {
+    fn create_asset_kind(_seed: u32) {}
+    fn create_beneficiary(seed: [u8; 32]) -> AccountId {
+        AccountId::from(seed)
+    }
+}
+
+/// Slashed bonds and deposits go to the treasury.
+pub type ToTreasury = ResolveTo<TreasuryAccount, Balances>;
+
+// ---------------------------------------------------------------------------------------------
+// Partners and roundtable.
+// ---------------------------------------------------------------------------------------------
+
+parameter_types! {
+    pub const MaxPartners: u32 = 64;
+}
+
+impl pallet_partners::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Currency = Balances;
+    type Slash = ToTreasury;
+    type UnixTime = Timestamp;
+    /// Sudo on dev/local chains, the roundtable elsewhere (see the module docs).
+    type AssessorOrigin = GovernanceOrigin;
+    type GovernanceOrigin = GovernanceOrigin;
+    type UnbondingPeriod = ConstU32<{ 7 * DAYS }>;
+    type MaxPartners = MaxPartners;
+    type MaxInstallers = ConstU32<256>;
+    type MaxNameLen = ConstU32<64>;
+    type MaxRelayers = ConstU32<16>;
+    type MaxObligations = ConstU32<8>;
+    type MinInstallerBond = ConstU128<{ 10 * UNIT }>;
+    type MaxReputation = ConstU32<1000>;
+    type InitialReputation = ConstU32<500>;
+    type ProofReward = ConstU32<1>;
+    type MissedDutyPenalty = ConstU32<10>;
+    type DisputePenalty = ConstU32<100>;
+    type WeightInfo = pallet_partners::weights::SubstrateWeight<Runtime>;
+}
+
+/// Nesting of wrapper calls the classifier follows; anything deeper is `Protocol`.
+pub const MAX_CLASSIFY_DEPTH: u32 = 4;
+
+/// The least proposal class of a runtime call (see the module docs).
+pub struct BpciClassifyCall;
+
+impl BpciClassifyCall {
+    fn classify_at(call: &RuntimeCall, depth: u32) -> (ProposalClass, Option<AccountId>) {
+        use ProposalClass::*;
+        if depth > MAX_CLASSIFY_DEPTH {
+            return (Protocol, None);
+        }
+        match call {
+            RuntimeCall::System(c) => match c {
+                frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. } => (Ordinary, None),
+                _ => (Protocol, None),
+            },
+            RuntimeCall::Revenue(_) => (Protocol, None),
+            RuntimeCall::Auction(pallet_auction::Call::set_mode { .. }) => (Protocol, None),
+            RuntimeCall::Roundtable(pallet_roundtable::Call::set_class_params { .. }) => (Protocol, None),
+            RuntimeCall::Partners(pallet_partners::Call::remove { who })
+            | RuntimeCall::Partners(pallet_partners::Call::suspend { who }) => (PartnerRemoval, Some(who.clone())),
+            RuntimeCall::Scheduler(_) | RuntimeCall::Sudo(_) | RuntimeCall::Session(_) => (Protocol, None),
+            RuntimeCall::Utility(u) => match u {
+                pallet_utility::Call::batch { calls }
+                | pallet_utility::Call::batch_all { calls }
+                | pallet_utility::Call::force_batch { calls } => Self::classify_many(calls.iter(), depth),
+                pallet_utility::Call::as_derivative { call, .. } | pallet_utility::Call::with_weight { call, .. } => {
+                    Self::classify_at(call, depth + 1)
+                },
+                _ => (Protocol, None),
+            },
+            _ => (Ordinary, None),
+        }
+    }
+
+    fn classify_many<'a>(
+        calls: impl Iterator<Item = &'a RuntimeCall>,
+        depth: u32,
+    ) -> (ProposalClass, Option<AccountId>) {
+        let mut class = ProposalClass::Ordinary;
+        let mut accused: Option<AccountId> = None;
+        for c in calls {
+            let (k, a) = Self::classify_at(c, depth + 1);
+            class = class.max(k);
+            match (&accused, a) {
+                (_, None) => {},
+                (None, Some(a)) => accused = Some(a),
+                (Some(x), Some(a)) if *x == a => {},
+                // Aimed at several partners: only the strictest class, nobody excluded.
+                (Some(_), Some(_)) => return (ProposalClass::Protocol, None),
+            }
+        }
+        (class, accused)
+    }
+}
+
+impl ClassifyCall<RuntimeCall, AccountId> for BpciClassifyCall {
+    fn classify(call: &RuntimeCall) -> (ProposalClass, Option<AccountId>) {
+        Self::classify_at(call, 0)
+    }
+}
+
+impl pallet_roundtable::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type PalletsOrigin = OriginCaller;
+    type Scheduler = Scheduler;
+    type Preimages = Preimage;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Currency = Balances;
+    type Slash = ToTreasury;
+    type Members = Partners;
+    type ClassifyCall = BpciClassifyCall;
+    type AdminOrigin = GovernanceOrigin;
+    type ProposalDeposit = ConstU128<{ 10 * UNIT }>;
+    type DisputeDeposit = ConstU128<{ 10 * UNIT }>;
+    type VotingPeriod = ConstU32<{ 10 * MINUTES }>;
+    type EnactmentDelay = ConstU32<MINUTES>;
+    type MaxActiveProposals = ConstU32<32>;
+    type MaxVoters = MaxPartners;
+    type MaxOpenDisputes = ConstU32<32>;
+    type MaxAutoClosePerBlock = ConstU32<4>;
+    type WeightInfo = pallet_roundtable::weights::SubstrateWeight<Runtime>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Revenue and auction.
+// ---------------------------------------------------------------------------------------------
+
+parameter_types! {
+    pub const RevenuePalletId: PalletId = PalletId(*b"bpci/rev");
+    pub DevelopmentAccount: AccountId = PalletId(*b"bpci/dev").into_account_truncating();
+    pub InfrastructureAccount: AccountId = PalletId(*b"bpci/inf").into_account_truncating();
+}
+
+/// Most validators paid per era: the most validators there can be.
+pub const MAX_VALIDATOR_PAYEES: u32 = 128;
+
+/// Blocks proposed per validator in an era (see the module docs): storage beside the pallets,
+/// prefix `BpciActivity`, bounded by [`MAX_VALIDATOR_PAYEES`] entries per era.
+#[frame_support::storage_alias]
+pub type AuthoredBlocks = StorageMap<
+    BpciActivity,
+    Twox64Concat,
+    pallet_revenue::EraIndex,
+    BoundedVec<(AccountId, u64), ConstU32<MAX_VALIDATOR_PAYEES>>,
+    ValueQuery,
+>;
+
+/// Credits the author of the block being built or imported with one point (see the module docs).
+pub struct RecordBlockAuthor;
+
+impl RecordBlockAuthor {
+    /// The session validator that proposed this block, from the engine's pre-digest.
+    pub fn author() -> Option<AccountId> {
+        let digest = frame_system::Pallet::<Runtime>::digest();
+        let pre = digest
+            .logs()
+            .iter()
+            .find_map(|l| l.pre_runtime_try_to::<bpci_primitives::PreDigest>(&bpci_primitives::BPCI_ENGINE_ID))?;
+        pallet_session::Validators::<Runtime>::get().get(pre.proposer_index as usize).cloned()
+    }
+
+    /// Add a point to `who` in the running revenue era; forget eras older than the previous one.
+    pub fn note_author(who: AccountId) {
+        let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
+        AuthoredBlocks::mutate(era, |points| {
+            if let Some(entry) = points.iter_mut().find(|(a, _)| *a == who) {
+                entry.1 = entry.1.saturating_add(1);
+            } else {
+                // Full only with more than MAX_VALIDATOR_PAYEES validators: ignore the rest.
+                let _ = points.try_push((who, 1));
+            }
+        });
+        if let Some(old) = era.checked_sub(2) {
+            AuthoredBlocks::remove(old);
+        }
+    }
+}
+
+impl frame_support::traits::PreInherents for RecordBlockAuthor {
+    fn pre_inherents() {
+        // digest + session validators + era + activity read; activity write + removal.
+        let weight = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(4, 2);
+        frame_system::Pallet::<Runtime>::register_extra_weight_unchecked(
+            weight,
+            frame_support::dispatch::DispatchClass::Mandatory,
+        );
+        if let Some(author) = Self::author() {
+            Self::note_author(author);
+        }
+    }
+}
+
+/// Validator points per era: blocks proposed, from [`AuthoredBlocks`].
+pub struct BlockAuthorActivity;
+
+impl pallet_revenue::ValidatorActivity<AccountId> for BlockAuthorActivity {
+    fn era_points(era: pallet_revenue::EraIndex) -> Vec<(AccountId, u64)> {
+        AuthoredBlocks::get(era).into_inner()
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn set_points(points: Vec<(AccountId, u64)>) {
+        let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
+        AuthoredBlocks::insert(era, BoundedVec::truncate_from(points));
+    }
+}
+
+/// Active partners' payout accounts and revenue weights, from pallet-partners.
+pub struct PartnerRevenueShares;
+
+impl pallet_revenue::PartnerShares<AccountId> for PartnerRevenueShares {
+    fn active_partners() -> Vec<(AccountId, u64)> {
+        <Partners as PartnerProvider<AccountId>>::active_partners()
+            .into_iter()
+            .map(|p| (p.payout, p.revenue_weight as u64))
+            .collect()
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn set_partners(partners: Vec<(AccountId, u64)>) {
+        for (who, _) in partners {
+            <Partners as PartnerProvider<AccountId>>::make_active_member(&who, 1);
+        }
+    }
+}
+
+impl pallet_revenue::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type Currency = Balances;
+    type GovernanceOrigin = GovernanceOrigin;
+    type PalletId = RevenuePalletId;
+    type DevelopmentAccount = DevelopmentAccount;
+    type InfrastructureAccount = InfrastructureAccount;
+    type TreasuryAccount = TreasuryAccount;
+    type ValidatorActivity = BlockAuthorActivity;
+    type PartnerShares = PartnerRevenueShares;
+    type MaxValidatorPayees = ConstU32<MAX_VALIDATOR_PAYEES>;
+    type MaxPartnerPayees = MaxPartners;
+    type HistoryDepth = ConstU32<256>;
+    type WeightInfo = pallet_revenue::weights::SubstrateWeight<Runtime>;
+}
+
+/// Auction proceeds and forfeits go to the revenue pot as `RevenueSource::Auction`.
+pub struct AuctionToRevenue;
+
+impl pallet_auction::RevenueSink<pallet_auction::CreditOf<Runtime>> for AuctionToRevenue {
+    fn credit(_kind: pallet_auction::AuctionRevenue, credit: pallet_auction::CreditOf<Runtime>) {
+        <Revenue as pallet_revenue::RevenueSink<AccountId, Balance, pallet_revenue::CreditOf<Runtime>>>::credit_imbalance(
+            pallet_revenue::RevenueSource::Auction,
+            credit,
+        )
+    }
+}
+
+parameter_types! {
+    /// A fifth of the block (80 ms) for winning bundles: with the scheduler's half, mandatory work
+    /// stays under the block and leaves room for normal transactions.
+    pub AuctionRoundWeightBudget: Weight = Perbill::from_percent(20) * RuntimeBlockWeights::get().max_block;
+}
+
+impl pallet_auction::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type RuntimeCall = RuntimeCall;
+    type RuntimeHoldReason = RuntimeHoldReason;
+    type Currency = Balances;
+    type Revenue = AuctionToRevenue;
+    type GovernanceOrigin = GovernanceOrigin;
+    type CommitPeriod = ConstU32<5>;
+    type RevealPeriod = ConstU32<3>;
+    type MaxCalls = ConstU32<8>;
+    type MaxBundleBytes = ConstU32<{ 16 * 1024 }>;
+    type MaxBidders = ConstU32<32>;
+    type RoundWeightBudget = AuctionRoundWeightBudget;
+    type MinDeposit = ConstU128<UNIT>;
+    type HistoryDepth = ConstU32<256>;
+    type WeightInfo = pallet_auction::weights::SubstrateWeight<Runtime>;
 }

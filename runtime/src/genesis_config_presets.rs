@@ -1,6 +1,12 @@
 //! Genesis presets: `development` (Alice validates alone) and `local_testnet` (Alice, Bob, Charlie
 //! and Dave validate: n = 4 tolerates one fault).
 //!
+//! Both make the partnership lifecycle usable at once: Alice and Bob are `Active` partners from
+//! genesis (so the roundtable has members; each holds a bond of [`GENESIS_PARTNER_BOND`]), the
+//! application requirements are the defaults (a year, 100 validators) with a minimum bond of
+//! [`MIN_PARTNER_BOND`], revenue uses the default 40/25/15/15/5 shares in `Testnet` mode with a
+//! block reward of one token and short eras, and the auction runs in `Testnet` mode.
+//!
 //! The presets are built inside the WASM runtime, which has no BLS implementation of its own, so
 //! the validators' BLS keys are constants here. They are what the node derives for `--alice` etc.
 //! (see `bpci_primitives::host`); a runtime test recomputes them and fails if they drift.
@@ -11,6 +17,10 @@ use bpci_primitives::{BlsPublic, BlsSessionKey};
 use frame_support::build_struct_json_patch;
 use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
+use pallet_auction::AuctionMode;
+use pallet_partners::Requirements;
+use pallet_revenue::{Mode as RevenueMode, Shares};
+use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
 
 /// Each endowed development account starts with a million tokens.
@@ -61,7 +71,31 @@ fn session_keys(who: Sr25519Keyring) -> SessionKeys {
     SessionKeys { bls: BlsSessionKey(dev_bls_key(who)) }
 }
 
-fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: AccountId) -> Value {
+/// Bond each genesis partner holds.
+pub const GENESIS_PARTNER_BOND: Balance = 1_000 * UNIT;
+/// Smallest bond an application must hold on the dev and local chains.
+pub const MIN_PARTNER_BOND: Balance = 100 * UNIT;
+/// Units minted into the revenue pot per block on the dev and local chains.
+pub const DEV_BLOCK_REWARD: Balance = UNIT;
+
+/// The genesis partners: controller and chain name.
+pub const GENESIS_PARTNERS: [(Sr25519Keyring, &str); 2] =
+    [(Sr25519Keyring::Alice, "Alice chain"), (Sr25519Keyring::Bob, "Bob chain")];
+
+/// The chain id a genesis partner stands for: the hash of its name (no real chain behind it).
+pub fn genesis_partner_chain_id(name: &str) -> H256 {
+    <sp_runtime::traits::BlakeTwo256 as sp_runtime::traits::Hash>::hash(name.as_bytes())
+}
+
+/// Alice and Bob are Active partners from genesis, so the roundtable has members.
+fn genesis_partners() -> Vec<(AccountId, Vec<u8>, H256, Balance)> {
+    GENESIS_PARTNERS
+        .iter()
+        .map(|(k, name)| (k.to_account_id(), name.as_bytes().to_vec(), genesis_partner_chain_id(name), GENESIS_PARTNER_BOND))
+        .collect()
+}
+
+fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: AccountId, era_length: u32) -> Value {
     build_struct_json_patch!(crate::RuntimeGenesisConfig {
         balances: pallet_balances::GenesisConfig {
             balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
@@ -73,6 +107,21 @@ fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, roo
                 .collect::<Vec<_>>(),
         },
         sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+        partners: pallet_partners::GenesisConfig {
+            requirements: Some(Requirements {
+                min_operational_secs: pallet_partners::YEAR_SECS,
+                min_validators: 100,
+                min_bond: MIN_PARTNER_BOND,
+            }),
+            partners: genesis_partners(),
+        },
+        revenue: pallet_revenue::GenesisConfig {
+            shares: Shares::default(),
+            era_length,
+            block_reward: DEV_BLOCK_REWARD,
+            mode: RevenueMode::Testnet,
+        },
+        auction: pallet_auction::GenesisConfig { mode: AuctionMode::Testnet },
     })
 }
 
@@ -81,14 +130,21 @@ pub fn development_config_genesis() -> Value {
         vec![Sr25519Keyring::Alice],
         Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
         Sr25519Keyring::Alice.to_account_id(),
+        DEV_ERA_LENGTH,
     )
 }
+
+/// Revenue era on the dev chain: 10 blocks (10 s).
+pub const DEV_ERA_LENGTH: u32 = 10;
+/// Revenue era on the local testnet: a minute.
+pub const LOCAL_ERA_LENGTH: u32 = 60;
 
 pub fn local_config_genesis() -> Value {
     testnet_genesis(
         vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave],
         Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
         Sr25519Keyring::Alice.to_account_id(),
+        LOCAL_ERA_LENGTH,
     )
 }
 

@@ -1,7 +1,11 @@
 //! The BPCI chain runtime.
 //!
-//! Library pallets (system, timestamp, balances, transaction payment, session, utility, sudo) plus
-//! `pallet-validators`, which hands the BFT engine its BLS validator set. Block production and
+//! Library pallets (system, timestamp, balances, transaction payment, session, utility, sudo,
+//! preimage, scheduler, treasury) plus our own: `pallet-validators`, which hands the BFT engine its
+//! BLS validator set, and the partnership pallets `pallet-partners` (registry), `pallet-roundtable`
+//! (governance by the active partners), `pallet-revenue` (era pot and split) and `pallet-auction`
+//! (sealed-bid bundle auction). How they are tied together (origins, accounts, call classes,
+//! validator activity) is documented in [`configs`]. Block production and
 //! finality are not pallets: the node's BFT engine reads the validator set and block time through
 //! [`bpci_primitives::BpciConsensusApi`].
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -70,6 +74,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 pub const MILLISECS_PER_BLOCK: u64 = 1000;
 pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
 pub const HOURS: BlockNumber = MINUTES * 60;
+pub const DAYS: BlockNumber = HOURS * 24;
 
 /// Token: BPCI, 12 decimals.
 pub const TOKEN_DECIMALS: u8 = 12;
@@ -147,6 +152,22 @@ mod runtime {
     pub type Utility = pallet_utility;
     #[runtime::pallet_index(7)]
     pub type Sudo = pallet_sudo;
+    #[runtime::pallet_index(8)]
+    pub type Preimage = pallet_preimage;
+    #[runtime::pallet_index(9)]
+    pub type Scheduler = pallet_scheduler;
+    #[runtime::pallet_index(10)]
+    pub type Treasury = pallet_treasury;
+    #[runtime::pallet_index(11)]
+    pub type Partners = pallet_partners;
+    /// Has its own origin (`pallet_roundtable::RawOrigin::Roundtable`): calls enacted by a passed
+    /// proposal of a non-`Protocol` class run with it.
+    #[runtime::pallet_index(12)]
+    pub type Roundtable = pallet_roundtable;
+    #[runtime::pallet_index(13)]
+    pub type Revenue = pallet_revenue;
+    #[runtime::pallet_index(14)]
+    pub type Auction = pallet_auction;
 }
 
 #[cfg(test)]

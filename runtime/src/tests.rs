@@ -42,8 +42,13 @@ fn development_preset_has_alice_as_the_only_validator() {
         let set = Validators::validator_set();
         assert_eq!(set.set_id, 0);
         assert_eq!(set.validators, vec![dev_bls_key(Sr25519Keyring::Alice)]);
+        // Bob is a genesis partner: his bond is held from the endowment.
         assert_eq!(
             pallet_balances::Pallet::<Runtime>::free_balance(Sr25519Keyring::Bob.to_account_id()),
+            ENDOWMENT - GENESIS_PARTNER_BOND
+        );
+        assert_eq!(
+            pallet_balances::Pallet::<Runtime>::free_balance(Sr25519Keyring::Charlie.to_account_id()),
             ENDOWMENT
         );
         assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(Sr25519Keyring::Alice.to_account_id()));
@@ -91,4 +96,369 @@ fn session_key_registration_requires_a_valid_proof_of_possession() {
 fn block_weights_leave_room_for_consensus() {
     let max = <configs::RuntimeBlockWeights as Get<frame_system::limits::BlockWeights>>::get().max_block;
     assert!(max.ref_time() <= frame_support::weights::constants::WEIGHT_REF_TIME_PER_SECOND / 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partnership flows: partners, roundtable, scheduler, treasury, revenue, auction.
+// ---------------------------------------------------------------------------------------------
+
+mod flows {
+    use super::*;
+    use codec::Encode;
+    use frame_support::{
+        assert_ok,
+        traits::{fungible::Inspect, OnInitialize, PreInherents, StorePreimage},
+    };
+    use pallet_partners::{ConsensusKind, Obligation, PartnerStatus, ProofBridge, Requirements};
+    use pallet_revenue::{RecipientClass, Shares};
+    use pallet_roundtable::{ProposalClass, Verdict};
+    use sp_core::H256;
+    use sp_runtime::{generic::DigestItem, Digest, Perbill};
+
+    fn acc(k: Sr25519Keyring) -> AccountId {
+        k.to_account_id()
+    }
+    fn signed(k: Sr25519Keyring) -> RuntimeOrigin {
+        RuntimeOrigin::signed(acc(k))
+    }
+    fn free(who: &AccountId) -> Balance {
+        Balances::balance(who)
+    }
+
+    /// The dev preset at block 1, with the clock three years after the epoch.
+    fn dev_ext() -> sp_io::TestExternalities {
+        let mut ext = ext_from_preset("development");
+        ext.execute_with(|| {
+            pallet_timestamp::Pallet::<Runtime>::set_timestamp(3 * 365 * 24 * 3600 * 1000);
+            next_block();
+        });
+        ext
+    }
+
+    /// Start the next block as the executive does: `System::initialize` with the engine's
+    /// pre-digest (Alice, index 0 of the session validators, proposes every block), every pallet's
+    /// `on_initialize`, then `PreInherents` (which credits the author).
+    fn next_block() {
+        let n = System::block_number() + 1;
+        let pre = bpci_primitives::PreDigest { view: n as u64, set_id: 0, proposer_index: 0, justify: None };
+        let digest = Digest { logs: vec![DigestItem::PreRuntime(bpci_primitives::BPCI_ENGINE_ID, pre.encode())] };
+        System::initialize(&n, &System::parent_hash(), &digest);
+        <AllPalletsWithSystem as OnInitialize<BlockNumber>>::on_initialize(n);
+        <configs::RecordBlockAuthor as PreInherents>::pre_inherents();
+    }
+
+    fn run_to(n: BlockNumber) {
+        while System::block_number() < n {
+            next_block();
+        }
+    }
+
+    /// `who` proposes `call` in `class`; `voters` vote aye; blocks run until it is enacted.
+    /// Returns the proposal index.
+    fn pass(proposer: Sr25519Keyring, class: ProposalClass, call: RuntimeCall, voters: &[Sr25519Keyring]) -> u32 {
+        let index = pallet_roundtable::ProposalCount::<Runtime>::get();
+        let bounded = <Preimage as StorePreimage>::bound(call).unwrap();
+        assert_ok!(Roundtable::propose(signed(proposer), class, Box::new(bounded)));
+        for v in voters {
+            assert_ok!(Roundtable::vote(signed(*v), index, true));
+        }
+        let params = Roundtable::params(class);
+        let end = System::block_number() + params.voting_period;
+        run_to(end + 1 + params.enactment_delay);
+        assert!(pallet_roundtable::Proposals::<Runtime>::get(index).is_none(), "proposal {index} closed");
+        index
+    }
+
+    #[test]
+    fn presets_make_alice_and_bob_roundtable_members_with_revenue_and_auction_set_up() {
+        for preset in ["development", "local_testnet"] {
+            ext_from_preset(preset).execute_with(|| {
+                use pallet_partners::PartnerProvider;
+                let members: Vec<_> =
+                    <Partners as PartnerProvider<AccountId>>::active_partners().into_iter().map(|p| p.who).collect();
+                assert_eq!(members.len(), 2);
+                assert!(members.contains(&acc(Sr25519Keyring::Alice)) && members.contains(&acc(Sr25519Keyring::Bob)));
+                assert_eq!(Partners::requirements().min_bond, MIN_PARTNER_BOND);
+                assert_eq!(Revenue::shares(), Shares::default());
+                assert_eq!(pallet_auction::Mode::<Runtime>::get(), pallet_auction::AuctionMode::Testnet);
+                assert_eq!(pallet_revenue::BlockReward::<Runtime>::get(), DEV_BLOCK_REWARD);
+                let era = if preset == "development" { DEV_ERA_LENGTH } else { LOCAL_ERA_LENGTH };
+                assert_eq!(pallet_revenue::EraLength::<Runtime>::get(), era);
+            });
+        }
+    }
+
+    #[test]
+    fn calls_are_classified_through_wrappers() {
+        use configs::BpciClassifyCall as C;
+        use pallet_roundtable::ClassifyCall;
+        let charlie = acc(Sr25519Keyring::Charlie);
+        let set_code = RuntimeCall::System(frame_system::Call::set_code { code: vec![] });
+        let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+        let remove = RuntimeCall::Partners(pallet_partners::Call::remove { who: charlie.clone() });
+        let shares = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: Shares::default() });
+        assert_eq!(C::classify(&set_code), (ProposalClass::Protocol, None));
+        assert_eq!(C::classify(&shares), (ProposalClass::Protocol, None));
+        assert_eq!(C::classify(&remark), (ProposalClass::Ordinary, None));
+        assert_eq!(C::classify(&remove), (ProposalClass::PartnerRemoval, Some(charlie.clone())));
+        let batch = |calls: Vec<RuntimeCall>| RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
+        assert_eq!(C::classify(&batch(vec![remark.clone(), set_code.clone()])), (ProposalClass::Protocol, None));
+        assert_eq!(C::classify(&batch(vec![remark.clone(), remove.clone()])), (ProposalClass::PartnerRemoval, Some(charlie)));
+        let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(remark.clone()) });
+        assert_eq!(C::classify(&sudo).0, ProposalClass::Protocol);
+        let suspend_dave =
+            RuntimeCall::Partners(pallet_partners::Call::suspend { who: acc(Sr25519Keyring::Dave) });
+        assert_eq!(C::classify(&batch(vec![remove, suspend_dave])), (ProposalClass::Protocol, None));
+        // Deep nesting is Protocol.
+        let mut deep = remark;
+        for _ in 0..8 {
+            deep = batch(vec![deep]);
+        }
+        assert_eq!(C::classify(&deep).0, ProposalClass::Protocol);
+    }
+
+    #[test]
+    fn a_partner_goes_from_application_to_active_governs_is_disputed_and_exits() {
+        use Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+        dev_ext().execute_with(|| {
+            let charlie = acc(Charlie);
+            let bond = 200 * UNIT;
+            let now_secs = pallet_timestamp::Now::<Runtime>::get() / 1000;
+            // Application and assessment (Root: sudo on dev chains).
+            assert_ok!(Partners::apply(
+                signed(Charlie),
+                b"Charlie chain".to_vec(),
+                H256::repeat_byte(7),
+                ConsensusKind::ProofOfStake,
+                now_secs - 2 * 365 * 24 * 3600,
+                150,
+                charlie.clone(),
+                bond,
+            ));
+            assert!(Partners::assess(signed(Alice), charlie.clone(), true, H256::repeat_byte(1)).is_err());
+            assert_ok!(Partners::assess(RuntimeOrigin::root(), charlie.clone(), true, H256::repeat_byte(1)));
+            // A signed account is not the roundtable.
+            assert!(Partners::decide(signed(Alice), charlie.clone(), true).is_err());
+
+            // The roundtable votes it in.
+            let decide = RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true });
+            pass(Alice, ProposalClass::Ordinary, decide, &[Alice, Bob]);
+            assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Integrating);
+
+            // Integration: relayers, the bridge confirms a first proof, the roundtable proposes
+            // the agreement, the partner signs it.
+            assert_ok!(Partners::register_relayers(signed(Charlie), vec![acc(Dave)]));
+            assert_eq!(<Partners as ProofBridge<AccountId>>::partner_of_relayer(&acc(Dave)), Some(charlie.clone()));
+            assert_ok!(<Partners as ProofBridge<AccountId>>::confirm_first_proof(&charlie));
+            let terms = H256::repeat_byte(9);
+            let agreement = RuntimeCall::Partners(pallet_partners::Call::propose_agreement {
+                who: charlie.clone(),
+                terms_hash: terms,
+                revenue_weight: 2,
+                vote_weight: 1,
+                obligations: vec![Obligation::ZeroCostProofRetrieval, Obligation::GovernanceParticipation],
+            });
+            pass(Bob, ProposalClass::Ordinary, agreement, &[Alice, Bob]);
+            assert_ok!(Partners::sign_agreement(signed(Charlie), terms));
+            let p = Partners::partner(charlie.clone()).unwrap();
+            assert_eq!((p.status, p.revenue_weight, p.vote_weight), (PartnerStatus::Active, 2, 1));
+
+            // The new member proposes a requirement change and, in parallel, Alice a treasury
+            // spend; both pass and are enacted through the scheduler.
+            let treasury = configs::TreasuryAccount::get();
+            assert_ok!(Balances::transfer_keep_alive(signed(Eve), treasury.clone().into(), 1_000 * UNIT));
+            let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
+            let req_call = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: new_req });
+            let spend_call = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                asset_kind: Box::new(()),
+                amount: 50 * UNIT,
+                beneficiary: Box::new(acc(Dave)),
+                valid_from: None,
+            });
+            let i = pallet_roundtable::ProposalCount::<Runtime>::get();
+            let bound = |c| Box::new(<Preimage as StorePreimage>::bound(c).unwrap());
+            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Ordinary, bound(req_call)));
+            assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
+            // A treasury spend by a signed account is refused.
+            assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            for v in [Alice, Bob, Charlie] {
+                assert_ok!(Roundtable::vote(signed(v), i, true));
+                assert_ok!(Roundtable::vote(signed(v), i + 1, true));
+            }
+            let params = Roundtable::params(ProposalClass::Ordinary);
+            run_to(System::block_number() + params.voting_period + params.enactment_delay + 1);
+            assert_eq!(Partners::requirements(), new_req);
+            let dave_before = free(&acc(Dave));
+            assert_ok!(Treasury::payout(signed(Eve), 0));
+            assert_eq!(free(&acc(Dave)), dave_before + 50 * UNIT);
+
+            // A dispute: the roundtable upholds it (PartnerRemoval; Charlie cannot vote), which
+            // slashes Charlie's bond to the treasury and suspends it.
+            assert_ok!(Roundtable::raise_dispute(signed(Alice), charlie.clone(), H256::repeat_byte(3)));
+            let verdict = RuntimeCall::Roundtable(pallet_roundtable::Call::resolve_dispute {
+                index: 0,
+                verdict: Verdict::Upheld { slash: 50 * UNIT, suspend: true },
+            });
+            assert!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(verdict.clone())).is_err());
+            let i = pallet_roundtable::ProposalCount::<Runtime>::get();
+            assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::PartnerRemoval, bound(verdict)));
+            assert!(Roundtable::vote(signed(Charlie), i, false).is_err());
+            let treasury_before = free(&treasury);
+            for v in [Alice, Bob] {
+                assert_ok!(Roundtable::vote(signed(v), i, true));
+            }
+            let params = Roundtable::params(ProposalClass::PartnerRemoval);
+            run_to(System::block_number() + params.voting_period + params.enactment_delay + 1);
+            let p = Partners::partner(charlie.clone()).unwrap();
+            assert_eq!(p.status, PartnerStatus::Suspended);
+            assert_eq!(p.bond, bond - 50 * UNIT);
+            assert!(free(&treasury) >= treasury_before + 50 * UNIT);
+
+            // Exit: the bond stays held through the unbonding period, then is released.
+            assert_ok!(Partners::request_exit(signed(Charlie)));
+            assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Exiting);
+            assert!(Partners::withdraw_bond(signed(Charlie)).is_err());
+            let before = free(&charlie);
+            System::set_block_number(System::block_number() + 7 * DAYS);
+            assert_ok!(Partners::withdraw_bond(signed(Charlie)));
+            assert!(Partners::partner(charlie.clone()).is_none());
+            assert_eq!(free(&charlie), before + bond - 50 * UNIT);
+        });
+    }
+
+    /// A wallet-built signed extrinsic (immortal, no tip).
+    fn signed_xt(call: RuntimeCall, from: Sr25519Keyring, nonce: Nonce) -> UncheckedExtrinsic {
+        use sp_core::Pair;
+        let ext: TxExtension = (
+            frame_system::AuthorizeCall::<Runtime>::new(),
+            frame_system::CheckNonZeroSender::<Runtime>::new(),
+            frame_system::CheckSpecVersion::<Runtime>::new(),
+            frame_system::CheckTxVersion::<Runtime>::new(),
+            frame_system::CheckGenesis::<Runtime>::new(),
+            frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
+            frame_system::CheckNonce::<Runtime>::from(nonce),
+            frame_system::CheckWeight::<Runtime>::new(),
+            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+            frame_system::WeightReclaim::<Runtime>::new(),
+        );
+        let genesis = System::block_hash(0);
+        let implicit = ((), (), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+        let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
+        let sig = payload.using_encoded(|p| from.pair().sign(p));
+        UncheckedExtrinsic::new_signed(call, acc(from).into(), sig.into(), ext)
+    }
+
+    /// What a report must say for a pot split by `shares` with Alice the only block author and
+    /// Alice and Bob equal partners: `(class, account, amount)` in payout order, and the remainder.
+    fn expected_split(pot: Balance, pct: [u64; 5]) -> (Vec<(RecipientClass, AccountId, Balance)>, Balance) {
+        let cut = |p: u64| pot * p as u128 / 100;
+        let (v, d, i, t, p) = (cut(pct[0]), cut(pct[1]), cut(pct[2]), cut(pct[3]), cut(pct[4]));
+        let half = p / 2;
+        let rest = pot - (v + d + i + t + p) + (p - 2 * half);
+        let mut out = vec![
+            (RecipientClass::Validators, acc(Sr25519Keyring::Alice), v),
+            (RecipientClass::Development, configs::DevelopmentAccount::get(), d),
+            (RecipientClass::Infrastructure, configs::InfrastructureAccount::get(), i),
+            (RecipientClass::Treasury, configs::TreasuryAccount::get(), t),
+        ];
+        // Partners come in storage order; compare as a set below.
+        out.push((RecipientClass::Partners, acc(Sr25519Keyring::Alice), half));
+        out.push((RecipientClass::Partners, acc(Sr25519Keyring::Bob), half));
+        (out, rest)
+    }
+
+    /// Checks era `era`'s report against the hand computation; returns what it carries on.
+    fn check_report(era: u32, pot: Balance, sources: (Balance, Balance, Balance), pct: [u64; 5]) -> Balance {
+        let r = Revenue::era_report(era).unwrap_or_else(|| panic!("report of era {era}"));
+        assert_eq!((r.sources.block_rewards, r.sources.auction, r.sources.rent), sources, "era {era} sources");
+        assert_eq!(r.pot, pot, "era {era} pot");
+        let (mut want, rest) = expected_split(pot, pct);
+        let mut got: Vec<_> = r.payouts.iter().map(|p| (p.class, p.account.clone(), p.amount)).collect();
+        let key = |x: &(RecipientClass, AccountId, Balance)| (x.0 as u8, x.1.clone());
+        want.sort_by_key(key);
+        got.sort_by_key(key);
+        assert_eq!(got, want, "era {era} payouts");
+        assert!(r.payouts.iter().all(|p| p.status == pallet_revenue::PayoutStatus::Paid), "era {era} paid");
+        assert_eq!(r.carried_out, rest, "era {era} carried");
+        assert_eq!(r.distributed + r.carried_out, r.pot, "era {era} ledger");
+        rest
+    }
+
+    #[test]
+    fn revenue_eras_with_all_sources_and_a_share_change_by_the_roundtable() {
+        use Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
+        dev_ext().execute_with(|| {
+            // Real money on this chain: revenue and auction in Mainnet mode (sudo is Root).
+            assert_ok!(Revenue::set_mode(RuntimeOrigin::root(), pallet_revenue::Mode::Mainnet));
+            assert_ok!(Auction::set_mode(RuntimeOrigin::root(), pallet_auction::AuctionMode::Mainnet));
+            assert!(Revenue::set_mode(signed(Alice), pallet_revenue::Mode::Testnet).is_err());
+            let dev_account = configs::DevelopmentAccount::get();
+            assert_eq!(free(&dev_account), 0);
+
+            // Era 0 is blocks 1..=9: nine block rewards.
+            run_to(10);
+            let carried = check_report(0, 9 * UNIT, (9 * UNIT, 0, 0), [40, 25, 15, 15, 5]);
+            assert_eq!(carried, 0);
+            assert_eq!(configs::AuthoredBlocks::get(0).into_inner(), vec![(acc(Alice), 9)]);
+
+            // Era 1 is blocks 10..=19: ten rewards, a bundle auction won at 3 tokens (round 1:
+            // commit from block 8, reveal from 13, settled in block 16) and the fee of a real
+            // signed transfer.
+            let bundle: pallet_auction::BundleOf<Runtime> = frame_support::BoundedVec::truncate_from(vec![Box::new(
+                RuntimeCall::System(frame_system::Call::remark_with_event { remark: b"bundle".to_vec() }),
+            )]);
+            let (bid, salt) = (3 * UNIT, [5u8; 32]);
+            let hash = Auction::commitment_of(&bundle, &bid, &salt);
+            assert_ok!(Auction::commit(signed(Eve), hash, 5 * UNIT));
+            run_to(12);
+            let charlie_before = free(&acc(Charlie));
+            let xt = signed_xt(
+                RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: acc(Ferdie).into(), value: UNIT }),
+                Charlie,
+                0,
+            );
+            assert_ok!(Executive::apply_extrinsic(xt).unwrap());
+            let rent = charlie_before - free(&acc(Charlie)) - UNIT;
+            assert!(rent > 0);
+            run_to(14);
+            assert_ok!(Auction::reveal(signed(Eve), bundle, bid, salt));
+            let eve_before = free(&acc(Eve)) + 5 * UNIT; // the deposit is held
+            run_to(20);
+            assert_eq!(free(&acc(Eve)), eve_before - bid);
+            let mut carried = check_report(1, 10 * UNIT + bid + rent, (10 * UNIT, bid, rent), [40, 25, 15, 15, 5]);
+
+            // The roundtable changes the shares: a Protocol proposal (enacted as Root). It cannot
+            // be proposed as Ordinary.
+            let new = Shares {
+                validators: Perbill::from_percent(50),
+                development: Perbill::from_percent(20),
+                infrastructure: Perbill::from_percent(10),
+                treasury: Perbill::from_percent(15),
+                partners: Perbill::from_percent(5),
+            };
+            let call = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: new });
+            let bounded = Box::new(<Preimage as StorePreimage>::bound(call.clone()).unwrap());
+            assert_eq!(
+                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bounded),
+                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
+            );
+            assert_eq!(System::block_number(), 20);
+            pass(Alice, ProposalClass::Protocol, call, &[Alice, Bob]);
+            // Voting ends at 620, the proposal closes in block 621 and is enacted in block 681,
+            // i.e. during era 68 (blocks 680..=689).
+            assert_eq!(Revenue::shares(), new);
+            run_to(700);
+            // Eras 2..=69: ten rewards each plus the rounding remainder the era before carried;
+            // the new shares apply from era 68 on.
+            for era in 2..70 {
+                let pct = if era < 68 { [40, 25, 15, 15, 5] } else { [50, 20, 10, 15, 5] };
+                carried = check_report(era, 10 * UNIT + carried, (10 * UNIT, 0, 0), pct);
+            }
+
+            // Every development payout reached the development account.
+            let paid: Balance = (0..70).map(|e| Revenue::era_report(e).unwrap().allocated.development).sum();
+            assert_eq!(free(&dev_account), paid);
+            assert_eq!(pallet_revenue::CarriedIn::<Runtime>::get(), carried);
+        });
+    }
 }
