@@ -1,6 +1,6 @@
 //! The node's RPC: Substrate's standard set (added by sc-service) plus these.
 
-use bpci_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use bpci_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use sc_transaction_pool_api::TransactionPool;
 use sp_api::ProvideRuntimeApi;
@@ -24,17 +24,20 @@ where
         + 'static,
     C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
-        + BlockBuilder<Block>,
+        + BlockBuilder<Block>
+        + pallet_partners::PartnersApi<Block, AccountId, Balance>
+        + pallet_revenue::RevenueApi<Block, AccountId, Balance, BlockNumber>,
     P: TransactionPool + 'static,
 {
-    use bpci_rpc::{Bpci, BpciApiServer};
+    use bpci_rpc::{Bpci, BpciApiServer, BpciRegistryApiServer, Registry};
     use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
     use substrate_frame_rpc_system::{System, SystemApiServer};
 
     let mut module = RpcModule::new(());
     let FullDeps { client, pool, consensus_status } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
-    module.merge(TransactionPayment::new(client).into_rpc())?;
+    module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+    module.merge(Registry::<_, Block, AccountId, Balance, BlockNumber>::new(client).into_rpc())?;
     module.merge(Bpci::new(consensus_status).into_rpc())?;
     Ok(module)
 }

@@ -1,7 +1,25 @@
 //! BPCI's own JSON-RPC methods, beside the standard Substrate set.
+//!
+//! - `bpci_consensusStatus`: the consensus engine's status ([`Bpci`]).
+//! - `bpci_partners`, `bpci_eraReport(era)`, `bpci_currentEra`: the partner registry and the
+//!   revenue reports, read through the runtime APIs `pallet_partners::PartnersApi` and
+//!   `pallet_revenue::RevenueApi` at the best block ([`Registry`]). Balances are decimal strings
+//!   (they exceed JavaScript's safe integers), accounts are printed with their `Display` (SS58 for
+//!   `AccountId32`), shares are parts per billion.
 
 use bpci_consensus::{ConsensusStatus, SharedStatus};
-use jsonrpsee::{core::RpcResult, proc_macros::rpc};
+use jsonrpsee::{
+    core::RpcResult,
+    proc_macros::rpc,
+    types::{error::ErrorObjectOwned, ErrorObject},
+};
+use pallet_partners::{PartnerSummary, PartnersApi};
+use pallet_revenue::{ApiEraReport, ClassTotals, CurrentEraInfo, RevenueApi, Shares, SourceTotals};
+use serde_json::{json, Value};
+use sp_api::ProvideRuntimeApi;
+use sp_blockchain::HeaderBackend;
+use sp_runtime::traits::Block as BlockT;
+use std::{fmt::Display, marker::PhantomData, sync::Arc};
 
 #[rpc(server)]
 pub trait BpciApi {
@@ -27,9 +45,209 @@ impl BpciApiServer for Bpci {
     }
 }
 
+/// Partner registry and revenue reports.
+#[rpc(server)]
+pub trait BpciRegistryApi {
+    /// Every partner in any status: account, chain, status, revenue and vote weight, reputation,
+    /// bond, payout account, relayers.
+    #[method(name = "bpci_partners")]
+    fn partners(&self) -> RpcResult<Vec<Value>>;
+
+    /// The report of a closed revenue era, or `null` if it is not (or no longer) in the history.
+    #[method(name = "bpci_eraReport")]
+    fn era_report(&self, era: u32) -> RpcResult<Option<Value>>;
+
+    /// The running revenue era: index, start, length, what the pot holds so far, mode, and the
+    /// shares in force.
+    #[method(name = "bpci_currentEra")]
+    fn current_era(&self) -> RpcResult<Value>;
+}
+
+/// Serves [`BpciRegistryApiServer`] from any client whose runtime implements `PartnersApi` and
+/// `RevenueApi`.
+pub struct Registry<C, Block, AccountId, Balance, BlockNumber> {
+    client: Arc<C>,
+    _marker: PhantomData<fn() -> (Block, AccountId, Balance, BlockNumber)>,
+}
+
+impl<C, Block, AccountId, Balance, BlockNumber> Registry<C, Block, AccountId, Balance, BlockNumber> {
+    pub fn new(client: Arc<C>) -> Self {
+        Self { client, _marker: PhantomData }
+    }
+}
+
+fn api_error(e: impl Display) -> ErrorObjectOwned {
+    ErrorObject::owned(1001, format!("runtime API call failed: {e}"), None::<()>)
+}
+
+impl<C, Block, AccountId, Balance, BlockNumber> BpciRegistryApiServer for Registry<C, Block, AccountId, Balance, BlockNumber>
+where
+    Block: BlockT,
+    C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
+    C::Api: PartnersApi<Block, AccountId, Balance> + RevenueApi<Block, AccountId, Balance, BlockNumber>,
+    AccountId: codec::Codec + Display + Send + Sync + 'static,
+    Balance: codec::Codec + Display + Send + Sync + 'static,
+    BlockNumber: codec::Codec + Display + Send + Sync + 'static,
+{
+    fn partners(&self) -> RpcResult<Vec<Value>> {
+        let best = self.client.info().best_hash;
+        let list = self.client.runtime_api().partners(best).map_err(api_error)?;
+        Ok(list.iter().map(partner_json).collect())
+    }
+
+    fn era_report(&self, era: u32) -> RpcResult<Option<Value>> {
+        let best = self.client.info().best_hash;
+        let report = self.client.runtime_api().era_report(best, era).map_err(api_error)?;
+        Ok(report.as_ref().map(era_report_json))
+    }
+
+    fn current_era(&self) -> RpcResult<Value> {
+        let best = self.client.info().best_hash;
+        let api = self.client.runtime_api();
+        let info = api.current_era(best).map_err(api_error)?;
+        let shares = api.shares(best).map_err(api_error)?;
+        Ok(current_era_json(&info, &shares))
+    }
+}
+
+/// A partner as `bpci_partners` returns it.
+pub fn partner_json<AccountId: Display, Balance: Display>(p: &PartnerSummary<AccountId, Balance>) -> Value {
+    json!({
+        "account": p.who.to_string(),
+        "chainName": String::from_utf8_lossy(&p.chain_name),
+        "chainId": format!("{:?}", p.chain_id),
+        "consensus": format!("{:?}", p.consensus),
+        "status": format!("{:?}", p.status),
+        "revenueWeight": p.revenue_weight,
+        "voteWeight": p.vote_weight,
+        "reputation": p.reputation,
+        "bond": p.bond.to_string(),
+        "payout": p.payout.to_string(),
+        "relayers": p.relayers.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+    })
+}
+
+fn sources_json<B: Display>(s: &SourceTotals<B>) -> Value {
+    json!({
+        "blockRewards": s.block_rewards.to_string(),
+        "auction": s.auction.to_string(),
+        "rent": s.rent.to_string(),
+        "other": s.other.to_string(),
+    })
+}
+
+fn classes_json<B: Display>(c: &ClassTotals<B>) -> Value {
+    json!({
+        "validators": c.validators.to_string(),
+        "development": c.development.to_string(),
+        "infrastructure": c.infrastructure.to_string(),
+        "treasury": c.treasury.to_string(),
+        "partners": c.partners.to_string(),
+    })
+}
+
+fn shares_json(s: &Shares) -> Value {
+    json!({
+        "validators": s.validators.deconstruct(),
+        "development": s.development.deconstruct(),
+        "infrastructure": s.infrastructure.deconstruct(),
+        "treasury": s.treasury.deconstruct(),
+        "partners": s.partners.deconstruct(),
+    })
+}
+
+/// An era report as `bpci_eraReport` returns it.
+pub fn era_report_json<AccountId: Display, Balance: Display, BlockNumber: Display>(
+    r: &ApiEraReport<AccountId, Balance, BlockNumber>,
+) -> Value {
+    json!({
+        "era": r.era,
+        "mode": format!("{:?}", r.mode),
+        "start": r.start.to_string().parse::<u64>().unwrap_or_default(),
+        "end": r.end.to_string().parse::<u64>().unwrap_or_default(),
+        "sources": sources_json(&r.sources),
+        "carriedIn": r.carried_in.to_string(),
+        "pot": r.pot.to_string(),
+        "shares": shares_json(&r.shares),
+        "allocated": classes_json(&r.allocated),
+        "payouts": r.payouts.iter().map(|p| json!({
+            "class": format!("{:?}", p.class),
+            "account": p.account.to_string(),
+            "amount": p.amount.to_string(),
+            "status": format!("{:?}", p.status),
+        })).collect::<Vec<_>>(),
+        "distributed": r.distributed.to_string(),
+        "carriedOut": r.carried_out.to_string(),
+    })
+}
+
+/// The running era as `bpci_currentEra` returns it.
+pub fn current_era_json<Balance: Display, BlockNumber: Display>(i: &CurrentEraInfo<Balance, BlockNumber>, shares: &Shares) -> Value {
+    json!({
+        "index": i.index,
+        "start": i.start.to_string().parse::<u64>().unwrap_or_default(),
+        "length": i.length.to_string().parse::<u64>().unwrap_or_default(),
+        "sources": sources_json(&i.sources),
+        "carriedIn": i.carried_in.to_string(),
+        "retained": i.retained.to_string(),
+        "blockReward": i.block_reward.to_string(),
+        "mode": format!("{:?}", i.mode),
+        "shares": shares_json(shares),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partner_and_report_json_keep_balances_exact() {
+        let p = PartnerSummary::<u64, u128> {
+            who: 7,
+            chain_name: b"Alice chain".to_vec(),
+            chain_id: sp_core::H256::repeat_byte(1),
+            consensus: pallet_partners::ConsensusKind::Bft,
+            status: pallet_partners::PartnerStatus::Active,
+            payout: 8,
+            bond: 1_000_000_000_000_000_000_000,
+            reputation: 500,
+            revenue_weight: 2,
+            vote_weight: 1,
+            relayers: vec![9],
+        };
+        let v = partner_json(&p);
+        assert_eq!(v["status"], "Active");
+        assert_eq!(v["bond"], "1000000000000000000000");
+        assert_eq!(v["revenueWeight"], 2);
+        assert_eq!(v["relayers"][0], "9");
+
+        let r: ApiEraReport<u64, u128, u32> = pallet_revenue::EraReport {
+            era: 3,
+            mode: pallet_revenue::Mode::Mainnet,
+            start: 30,
+            end: 39,
+            sources: SourceTotals { block_rewards: 10, auction: 3, rent: 1, other: 0 },
+            carried_in: 2,
+            pot: 16,
+            shares: Shares::default(),
+            allocated: ClassTotals { validators: 6, development: 4, infrastructure: 2, treasury: 2, partners: 0 },
+            payouts: vec![pallet_revenue::Payout {
+                class: pallet_revenue::RecipientClass::Development,
+                account: 5,
+                amount: 4,
+                status: pallet_revenue::PayoutStatus::Paid,
+            }],
+            distributed: 4,
+            carried_out: 12,
+        };
+        let v = era_report_json(&r);
+        assert_eq!(v["era"], 3);
+        assert_eq!(v["end"], 39);
+        assert_eq!(v["sources"]["auction"], "3");
+        assert_eq!(v["shares"]["validators"], 400_000_000);
+        assert_eq!(v["payouts"][0]["class"], "Development");
+        assert_eq!(v["carriedOut"], "12");
+    }
 
     #[tokio::test]
     async fn status_is_served_as_camel_case_json() {
@@ -37,7 +255,7 @@ mod tests {
         status.write().view = 42;
         status.write().role = "validator".into();
         let module = Bpci::new(status).into_rpc();
-        let value: serde_json::Value = module.call("bpci_consensusStatus", jsonrpsee::rpc_params![]).await.unwrap();
+        let value: serde_json::Value = module.call("bpci_consensusStatus", Vec::<()>::new()).await.unwrap();
         assert_eq!(value["view"], 42);
         assert_eq!(value["role"], "validator");
         assert!(value.get("lastFinalized").is_some());

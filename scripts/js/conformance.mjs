@@ -47,6 +47,25 @@ check(head.number.toNumber() - finNum <= 2, `finality follows the head (best ${h
 const status = await provider.send('bpci_consensusStatus', []);
 check(status.role === 'validator' && status.validators === 1, 'bpci_consensusStatus answers');
 
+// Partnership pallets: constants, storage and our RPC.
+check(api.consts.partners.maxPartners.toNumber() === 64, 'partners.maxPartners constant');
+check(api.consts.roundtable.proposalDeposit.toBigInt() > 0n, 'roundtable.proposalDeposit constant');
+const shares = await api.query.revenue.currentShares();
+check(shares.validators.toNumber() === 400_000_000 && shares.partners.toNumber() === 50_000_000,
+  'revenue.currentShares is 40/25/15/15/5');
+const partners = await provider.send('bpci_partners', []);
+check(partners.length === 2 && partners.every((p) => p.status === 'Active' && p.voteWeight === 1),
+  `bpci_partners lists two active genesis partners (${partners.map((p) => p.chainName).join(', ')})`);
+check(partners.some((p) => p.account === alice.address) && partners.some((p) => p.account === bob.address),
+  'bpci_partners: Alice and Bob');
+const era = await provider.send('bpci_currentEra', []);
+check(era.length === 10 && era.mode === 'Testnet', `bpci_currentEra (era ${era.index}, length ${era.length})`);
+if (era.index > 0) {
+  const report = await provider.send('bpci_eraReport', [era.index - 1]);
+  check(report !== null && BigInt(report.distributed) + BigInt(report.carriedOut) === BigInt(report.pot),
+    `bpci_eraReport(${era.index - 1}) accounts for its whole pot`);
+}
+
 await api.disconnect();
 console.log('conformance: all checks passed');
 process.exit(0);
