@@ -10,3 +10,4 @@ cargo build -p bpci-node
 # Node end-to-end tests each start a debug node; two at a time fit two cores.
 cargo test --workspace -- --test-threads=2
 bash scripts/conformance.sh
+bash scripts/e2e-js.sh

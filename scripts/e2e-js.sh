@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End-to-end polkadot.js scripts (scripts/js/governance.mjs) against one
+# fresh dev chain on free loopback ports, run one after the other. Non-zero exit on any failure,
+# with the tail of the node log.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
+[ -x "$NODE_BIN" ] || cargo build -p bpci-node
+
+(cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+p2p=$(free_port)
+log=$(mktemp -t bpci-e2e-js.XXXXXX.log)
+"$NODE_BIN" --dev --rpc-port "$port" --port "$p2p" --no-prometheus --no-telemetry --no-mdns >"$log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+
+node_log_tail() { echo "--- node log tail ($log) ---"; tail -40 "$log"; }
+
+for _ in $(seq 1 240); do
+    curl -sf -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}' \
+        "http://127.0.0.1:$port" >/dev/null 2>&1 && break
+    kill -0 $pid 2>/dev/null || { echo "node exited:"; node_log_tail; exit 1; }
+    sleep 0.5
+done
+
+for script in governance; do
+    echo "=== $script.mjs ==="
+    start=$(date +%s)
+    if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then
+        echo "$script.mjs failed"; node_log_tail; exit 1
+    fi
+    echo "=== $script.mjs passed in $(( $(date +%s) - start )) s ==="
+done
+rm -f "$log"
