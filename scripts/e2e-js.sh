@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end polkadot.js scripts (scripts/js/governance.mjs) against one
+# End-to-end polkadot.js scripts (scripts/js/governance.mjs, scripts/js/auction.mjs) against one
 # fresh dev chain on free loopback ports, run one after the other. Non-zero exit on any failure,
 # with the tail of the node log.
 set -euo pipefail
@@ -27,7 +27,7 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 
-for script in governance; do
+for script in governance auction; do
     echo "=== $script.mjs ==="
     start=$(date +%s)
     if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then
