@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: unit, pallet, runtime, consensus simulation, node
-# end-to-end (real bpci-node processes on loopback) and the polkadot.js conformance script.
+# end-to-end (real bpci-node processes on loopback), a forkless upgrade through the roundtable, and
+# the polkadot.js scripts (conformance, governance lifecycle, auction and revenue).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
 
+# The runtime one spec_version higher, for the forkless-upgrade test (builds both runtime variants).
+upgrade_wasm=$(bash scripts/build-upgrade-wasm.sh)
 cargo build -p bpci-node
 # Node end-to-end tests each start a debug node; two at a time fit two cores.
 cargo test --workspace -- --test-threads=2
+BPCI_UPGRADE_WASM="$upgrade_wasm" cargo test -p bpci-node --test upgrade -- --ignored
 bash scripts/conformance.sh
 bash scripts/e2e-js.sh

@@ -58,6 +58,7 @@ impl_opaque_keys! {
     }
 }
 
+#[cfg(not(feature = "upgrade-test"))]
 #[sp_version::runtime_version]
 pub const VERSION: RuntimeVersion = RuntimeVersion {
     spec_name: alloc::borrow::Cow::Borrowed("bpci"),
@@ -65,6 +66,21 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
     authoring_version: 1,
     // Bumped on every change of runtime logic; a forkless upgrade needs a higher value.
     spec_version: 100,
+    impl_version: 1,
+    apis: apis::RUNTIME_API_VERSIONS,
+    transaction_version: 1,
+    system_version: 1,
+};
+
+/// The same runtime one `spec_version` higher: what the forkless-upgrade test enacts through the
+/// roundtable (`scripts/build-upgrade-wasm.sh`). The version macro needs literals, hence the copy.
+#[cfg(feature = "upgrade-test")]
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+    spec_name: alloc::borrow::Cow::Borrowed("bpci"),
+    impl_name: alloc::borrow::Cow::Borrowed("bpci-node"),
+    authoring_version: 1,
+    spec_version: 101,
     impl_version: 1,
     apis: apis::RUNTIME_API_VERSIONS,
     transaction_version: 1,

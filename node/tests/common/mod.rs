@@ -221,8 +221,20 @@ pub mod tx {
 
     /// Signed by `signer` but claiming to come from `from` (for bad-signature tests when they differ).
     pub fn signed_by(call: RuntimeCall, from: Sr25519Keyring, signer: Sr25519Keyring, nonce: u32, genesis: H256) -> UncheckedExtrinsic {
+        signed_for(call, from, signer, nonce, genesis, VERSION.spec_version)
+    }
+
+    /// Signed for a given runtime `spec_version` (which the signature commits to).
+    pub fn signed_for(
+        call: RuntimeCall,
+        from: Sr25519Keyring,
+        signer: Sr25519Keyring,
+        nonce: u32,
+        genesis: H256,
+        spec_version: u32,
+    ) -> UncheckedExtrinsic {
         let ext = extension(nonce);
-        let implicit = ((), (), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+        let implicit = ((), (), spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
         let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
         let sig = payload.using_encoded(|p| signer.pair().sign(p));
         UncheckedExtrinsic::new_signed(call, from.to_account_id().into(), sig.into(), ext)
