@@ -47,6 +47,12 @@ pub enum Subcommand {
 
     /// Db meta columns information.
     ChainInfo(sc_cli::ChainInfoCmd),
+
+    /// Runtime benchmarks (`benchmark pallet` writes the pallets' weights); built only with
+    /// `--features runtime-benchmarks`.
+    #[cfg(feature = "runtime-benchmarks")]
+    #[command(subcommand)]
+    Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 }
 
 #[derive(Debug, clap::Subcommand)]

@@ -120,6 +120,18 @@ pub fn run() -> sc_cli::Result<()> {
                 Ok((cmd.run(client, backend, None), task_manager))
             })
         }
+        #[cfg(feature = "runtime-benchmarks")]
+        Some(Subcommand::Benchmark(cmd)) => {
+            use frame_benchmarking_cli::BenchmarkCmd;
+            let runner = cli.create_runner(cmd)?;
+            runner.sync_run(|config| match cmd {
+                BenchmarkCmd::Pallet(cmd) => cmd
+                    .run_with_spec::<sp_runtime::traits::HashingFor<Block>, bpci_primitives::host::bpci_bls::HostFunctions>(
+                        Some(config.chain_spec),
+                    ),
+                _ => Err("only `benchmark pallet` is supported by this node".into()),
+            })
+        }
         Some(Subcommand::ChainInfo(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run::<Block>(&config))

@@ -310,7 +310,7 @@ impl pallet_partners::Config for Runtime {
     type ProofReward = ConstU32<1>;
     type MissedDutyPenalty = ConstU32<10>;
     type DisputePenalty = ConstU32<100>;
-    type WeightInfo = pallet_partners::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_partners::WeightInfo<Runtime>;
 }
 
 /// Nesting of wrapper calls the classifier follows; anything deeper is `Protocol`.
@@ -396,7 +396,7 @@ impl pallet_roundtable::Config for Runtime {
     type MaxVoters = MaxPartners;
     type MaxOpenDisputes = ConstU32<32>;
     type MaxAutoClosePerBlock = ConstU32<4>;
-    type WeightInfo = pallet_roundtable::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_roundtable::WeightInfo<Runtime>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -513,7 +513,7 @@ impl pallet_revenue::Config for Runtime {
     type MaxValidatorPayees = ConstU32<MAX_VALIDATOR_PAYEES>;
     type MaxPartnerPayees = MaxPartners;
     type HistoryDepth = ConstU32<256>;
-    type WeightInfo = pallet_revenue::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_revenue::WeightInfo<Runtime>;
 }
 
 /// Auction proceeds and forfeits go to the revenue pot as `RevenueSource::Auction`.
@@ -549,5 +549,5 @@ impl pallet_auction::Config for Runtime {
     type RoundWeightBudget = AuctionRoundWeightBudget;
     type MinDeposit = ConstU128<UNIT>;
     type HistoryDepth = ConstU32<256>;
-    type WeightInfo = pallet_auction::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_auction::WeightInfo<Runtime>;
 }

@@ -19,6 +19,7 @@ extern crate alloc;
 pub mod apis;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
+pub mod weights;
 pub mod configs;
 pub mod genesis_config_presets;
 
