@@ -462,3 +462,28 @@ mod flows {
         });
     }
 }
+
+/// A proposal's call lives in a preimage, so the size limit of a proposal is the preimage
+/// pallet's: anything larger is refused when noted, and a proposal naming a preimage nobody
+/// could note is refused too. Nothing is stored either way.
+#[test]
+fn proposals_over_the_size_limit_are_refused() {
+    use frame_support::{assert_noop, traits::Bounded};
+    ext_from_preset("development").execute_with(|| {
+        let alice = Sr25519Keyring::Alice.to_account_id();
+        let too_big = vec![0u8; pallet_preimage::MAX_SIZE as usize + 1];
+        assert_noop!(
+            Preimage::note_preimage(RuntimeOrigin::signed(alice.clone()), too_big),
+            pallet_preimage::Error::<Runtime>::TooBig
+        );
+        let unnoted = Bounded::Lookup { hash: sp_core::H256::repeat_byte(7), len: pallet_preimage::MAX_SIZE + 1 };
+        assert_noop!(
+            Roundtable::propose(
+                RuntimeOrigin::signed(alice),
+                pallet_roundtable::ProposalClass::Protocol,
+                Box::new(unnoted)
+            ),
+            pallet_roundtable::Error::<Runtime>::PreimageUnavailable
+        );
+    });
+}
