@@ -30,10 +30,11 @@
 //! proxy). Community share, slashed bonds and slashed deposits: the pallet-treasury account
 //! (`PalletId(*b"py/trsry")`).
 //!
-//! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed. In every block,
-//! after `on_initialize` (`frame_system::Config::PreInherents`), the runtime reads the engine's
-//! `PreRuntime` digest (`bpci_primitives::PreDigest` under `BPCI_ENGINE_ID`), maps
-//! `proposer_index` to `pallet_session::Validators[proposer_index]` and adds a point to that account
+//! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed and one per
+//! quorum certificate signed. In every block, after `on_initialize`
+//! (`frame_system::Config::PreInherents`), the runtime reads the engine's `PreRuntime` digest
+//! (`bpci_primitives::PreDigest` under `BPCI_ENGINE_ID`), maps `proposer_index` and the signers of
+//! the parent's certificate (`justify`) to `pallet_session::Validators[i]` and adds a point to each
 //! in [`AuthoredBlocks`] under the running revenue era (a bounded map kept beside the pallets,
 //! storage prefix `BpciActivity`; the two latest eras are kept). Blocks without a pre-digest
 //! (genesis, native tests) score nobody; their validator share is carried like any unpaid class.
@@ -423,18 +424,35 @@ pub type AuthoredBlocks = StorageMap<
     ValueQuery,
 >;
 
-/// Credits the author of the block being built or imported with one point (see the module docs).
+/// Credits validators for the block being built or imported (see the module docs): one point to
+/// its proposer and one to each signer of the parent's quorum certificate it carries, so that the
+/// validators' revenue share follows both the blocks they proposed and the certificates they signed.
 pub struct RecordBlockAuthor;
 
 impl RecordBlockAuthor {
-    /// The session validator that proposed this block, from the engine's pre-digest.
-    pub fn author() -> Option<AccountId> {
-        let digest = frame_system::Pallet::<Runtime>::digest();
-        let pre = digest
+    fn pre_digest() -> Option<bpci_primitives::PreDigest> {
+        frame_system::Pallet::<Runtime>::digest()
             .logs()
             .iter()
-            .find_map(|l| l.pre_runtime_try_to::<bpci_primitives::PreDigest>(&bpci_primitives::BPCI_ENGINE_ID))?;
+            .find_map(|l| l.pre_runtime_try_to::<bpci_primitives::PreDigest>(&bpci_primitives::BPCI_ENGINE_ID))
+    }
+
+    /// The session validator that proposed this block, from the engine's pre-digest.
+    pub fn author() -> Option<AccountId> {
+        let pre = Self::pre_digest()?;
         pallet_session::Validators::<Runtime>::get().get(pre.proposer_index as usize).cloned()
+    }
+
+    /// The proposer and the signers of the parent's certificate, as session validator accounts.
+    /// The certificate was checked by every node before this block was imported.
+    pub fn credited() -> Vec<AccountId> {
+        let Some(pre) = Self::pre_digest() else { return Vec::new() };
+        let validators = pallet_session::Validators::<Runtime>::get();
+        let signers = pre.justify.iter().flat_map(|qc| qc.signers.indices().collect::<Vec<_>>());
+        core::iter::once(pre.proposer_index as usize)
+            .chain(signers)
+            .filter_map(|i| validators.get(i).cloned())
+            .collect()
     }
 
     /// Add a point to `who` in the running revenue era; forget eras older than the previous one.
@@ -456,19 +474,23 @@ impl RecordBlockAuthor {
 
 impl frame_support::traits::PreInherents for RecordBlockAuthor {
     fn pre_inherents() {
-        // digest + session validators + era + activity read; activity write + removal.
-        let weight = <Runtime as frame_system::Config>::DbWeight::get().reads_writes(4, 2);
+        // digest + session validators + era + activity read; activity write + removal, plus a
+        // scan of the activity list per credited validator.
+        let credited = Self::credited();
+        let weight = <Runtime as frame_system::Config>::DbWeight::get()
+            .reads_writes(4, 2)
+            .saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(credited.len() as u64));
         frame_system::Pallet::<Runtime>::register_extra_weight_unchecked(
             weight,
             frame_support::dispatch::DispatchClass::Mandatory,
         );
-        if let Some(author) = Self::author() {
-            Self::note_author(author);
+        for who in credited {
+            Self::note_author(who);
         }
     }
 }
 
-/// Validator points per era: blocks proposed, from [`AuthoredBlocks`].
+/// Validator points per era: blocks proposed and certificates signed, from [`AuthoredBlocks`].
 pub struct BlockAuthorActivity;
 
 impl pallet_revenue::ValidatorActivity<AccountId> for BlockAuthorActivity {

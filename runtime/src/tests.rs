@@ -487,3 +487,38 @@ fn proposals_over_the_size_limit_are_refused() {
         );
     });
 }
+
+/// The validators' revenue points follow both the block's proposer and the signers of the
+/// certificate it carries (the certificate itself is checked by the node before import).
+#[test]
+fn proposer_and_certificate_signers_earn_activity_points() {
+    use bpci_primitives::{qc::{Bitfield, QuorumCertificate, VoteData}, PreDigest, BPCI_ENGINE_ID};
+    ext_from_preset("local_testnet").execute_with(|| {
+        let mut signers = Bitfield::new(4);
+        for i in [1, 2, 3] {
+            signers.set(i);
+        }
+        let data = VoteData {
+            set_id: 0,
+            view: 1,
+            block_hash: Default::default(),
+            block_number: 1,
+            parent_hash: Default::default(),
+            parent_view: 0,
+        };
+        let justify = Some(QuorumCertificate { data, signers, signature: Default::default() });
+        let pre = PreDigest { view: 2, set_id: 0, proposer_index: 1, justify };
+        let digest = sp_runtime::Digest {
+            logs: vec![sp_runtime::DigestItem::PreRuntime(BPCI_ENGINE_ID, codec::Encode::encode(&pre))],
+        };
+        System::initialize(&1, &Default::default(), &digest);
+        <configs::RecordBlockAuthor as frame_support::traits::PreInherents>::pre_inherents();
+        let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
+        let points = configs::AuthoredBlocks::get(era).into_inner();
+        let of = |k: Sr25519Keyring| points.iter().find(|(a, _)| *a == k.to_account_id()).map(|(_, p)| *p);
+        assert_eq!(of(Sr25519Keyring::Bob), Some(2), "proposer and signer");
+        assert_eq!(of(Sr25519Keyring::Charlie), Some(1));
+        assert_eq!(of(Sr25519Keyring::Dave), Some(1));
+        assert_eq!(of(Sr25519Keyring::Alice), None, "did not sign");
+    });
+}
