@@ -14,73 +14,21 @@
 // holds the reveals closes and bpci_eraReport shows the 40/25/15/15/5 split.
 //
 // Exits 1 on the first failed check.
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
+import { harness } from './harness.mjs';
 import { blake2AsHex, blake2AsU8a } from '@polkadot/util-crypto';
 import { u8aConcat, u8aToHex, stringToU8a } from '@polkadot/util';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
 const t0 = Date.now();
-const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exit(1); };
-let checks = 0;
-const check = (cond, msg) => { if (!cond) fail(msg); checks += 1; console.log(`ok - ${msg}`); };
-const TIMEOUT_S = 150;
-setTimeout(() => fail(`timed out after ${TIMEOUT_S} s`), TIMEOUT_S * 1000).unref();
-
-const provider = new WsProvider(url);
-const api = await ApiPromise.create({ provider, noInitWarn: true });
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-const [alice, bob, charlie, dave, eve, ferdie] =
-  ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) => keyring.addFromUri(`//${n}`));
-const names = new Map([[alice.address, 'Alice'], [bob.address, 'Bob'], [charlie.address, 'Charlie'],
-  [dave.address, 'Dave'], [eve.address, 'Eve'], [ferdie.address, 'Ferdie']]);
+const h = await harness(url, 150);
+const { api, provider, keyring, fail, check, send, waitHead, errName, ok, failsWith, hasEvent } = h;
+const [alice, bob, charlie, dave, eve, ferdie] = h.accounts;
+const names = h.names;
 const UNIT = 1_000_000_000_000n;
 
 // ---------------------------------------------------------------------------------------------
-// Helpers (as in governance.mjs).
+// Helpers beyond the shared ones in harness.mjs.
 // ---------------------------------------------------------------------------------------------
-const nonces = new Map();
-for (const p of [alice, bob, charlie, dave, eve, ferdie]) {
-  nonces.set(p.address, (await api.rpc.system.accountNextIndex(p.address)).toNumber());
-}
-const takeNonce = (p) => { const n = nonces.get(p.address); nonces.set(p.address, n + 1); return n; };
-
-let head = (await api.rpc.chain.getHeader()).number.toNumber();
-const headWaiters = [];
-await api.rpc.chain.subscribeNewHeads((h) => {
-  head = Math.max(head, h.number.toNumber());
-  for (const w of headWaiters.splice(0)) if (head >= w.n) w.resolve(head); else headWaiters.push(w);
-});
-const waitHead = (n) => (head >= n ? Promise.resolve(head) : new Promise((resolve) => headWaiters.push({ n, resolve })));
-
-const errName = (e) => {
-  if (!e) return null;
-  if (e.isModule) { const m = api.registry.findMetaError(e.asModule); return `${m.section}.${m.name}`; }
-  return e.type;
-};
-function send(tx, signer, label) {
-  const nonce = takeNonce(signer);
-  return new Promise((resolve, reject) => {
-    let unsub = null; let done = false;
-    tx.signAndSend(signer, { nonce }, async (r) => {
-      if (done) return;
-      if (r.status.isInBlock) {
-        done = true; if (unsub) unsub();
-        const hash = r.status.asInBlock;
-        const header = await api.rpc.chain.getHeader(hash);
-        resolve({ label, hash, parent: header.parentHash, number: header.number.toNumber(),
-          events: r.events.map((e) => e.event), error: errName(r.dispatchError) });
-      } else if (r.status.isInvalid || r.status.isDropped || r.status.isUsurped) {
-        done = true; if (unsub) unsub();
-        reject(new Error(`${label}: ${r.status.type}`));
-      }
-    }).then((u) => { unsub = u; if (done) u(); }).catch((e) => reject(new Error(`${label}: ${e.message}`)));
-  }).catch((e) => fail(e.message));
-}
-const ok = (r) => check(r.error === null, `${r.label} succeeds (block #${r.number})`);
-const failsWith = (r, name) => check(r.error === name, `${r.label} fails with ${name} (got ${r.error}, block #${r.number})`);
-const hasEvent = (events, section, method, pred = () => true) =>
-  events.some((e) => e.section === section && e.method === method && pred(e.data));
 const bidHold = async (who, hash) => {
   const holds = await (await api.at(hash)).query.balances.holds(who);
   return holds.filter((h) => h.id.isAuction).reduce((a, h) => a + h.amount.toBigInt(), 0n);
@@ -161,7 +109,7 @@ for (const b of Object.values(bids)) b.hash = commitmentOf(b.bundle, b.bid, b.sa
 // 1. Commit phase: wait for a round whose commit phase is ahead of us.
 // ---------------------------------------------------------------------------------------------
 let [round, start] = (await api.query.auction.currentRound()).map((x) => x.toNumber());
-if (head > start + 1) { round += 1; start += COMMIT + REVEAL; await waitHead(start - 1); }
+if (h.head > start + 1) { round += 1; start += COMMIT + REVEAL; await waitHead(start - 1); }
 const target = start + COMMIT + REVEAL;
 console.log(`# round ${round}: commit #${start}..#${start + COMMIT - 1}, reveal #${start + COMMIT}..#${target - 1}, target #${target}`);
 
@@ -180,11 +128,11 @@ failsWith(commitRes[7], 'auction.DepositTooLow');
 await untouched(commitRes[7], bob.address, round);
 await waitHead(Math.max(...commitRes.map((r) => r.number)));
 {
-  const q = (await api.at(await api.rpc.chain.getBlockHash(head))).query;
+  const q = (await api.at(await api.rpc.chain.getBlockHash(h.head))).query;
   for (const k of commitOrder) {
     const c = (await q.auction.commitments(round, bids[k].who.address)).unwrap();
     check(c.hash_.toHex() === bids[k].hash && c.deposit.toBigInt() === DEPOSIT, `${names.get(bids[k].who.address)}'s commitment stored (hash only, deposit 10)`);
-    check(await bidHold(bids[k].who.address, await api.rpc.chain.getBlockHash(head)) === DEPOSIT, `${names.get(bids[k].who.address)}'s deposit held once (BidDeposit)`);
+    check(await bidHold(bids[k].who.address, await api.rpc.chain.getBlockHash(h.head)) === DEPOSIT, `${names.get(bids[k].who.address)}'s deposit held once (BidDeposit)`);
   }
   check((await q.auction.commitCount(round)).toNumber() === 5, 'five commitments in the round (the second of Charlie rejected)');
   check((await q.auction.reveals(round, dave.address)).isNone, 'no reveal stored for Dave');
@@ -362,5 +310,5 @@ check(eraClosed && eraClosed.event.data.era.toNumber() === era && eraClosed.even
 
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 await api.disconnect();
-console.log(`auction: all ${checks} checks passed in ${secs} s`);
+console.log(`auction: all ${h.checks} checks passed in ${secs} s`);
 process.exit(0);

@@ -12,77 +12,22 @@
 // FirstProofMissing without it.
 //
 // Exits 1 on the first failed check.
-import { ApiPromise, WsProvider } from '@polkadot/api';
-import { Keyring } from '@polkadot/keyring';
+import { harness } from './harness.mjs';
 import { blake2AsHex, xxhashAsHex } from '@polkadot/util-crypto';
 import { u8aToHex } from '@polkadot/util';
 
 const url = process.argv[2] ?? 'ws://127.0.0.1:9944';
 const t0 = Date.now();
-const fail = (msg) => { console.error(`FAIL: ${msg}`); process.exit(1); };
-let checks = 0;
-const check = (cond, msg) => { if (!cond) fail(msg); checks += 1; console.log(`ok - ${msg}`); };
-const TIMEOUT_S = 200;
-setTimeout(() => fail(`timed out after ${TIMEOUT_S} s`), TIMEOUT_S * 1000).unref();
-
-const provider = new WsProvider(url);
-const api = await ApiPromise.create({ provider, noInitWarn: true });
-const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
-const [alice, bob, charlie, dave, eve, ferdie] =
-  ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'].map((n) => keyring.addFromUri(`//${n}`));
+const h = await harness(url, 200);
+const { api, provider, keyring, fail, check, send, waitHead, errName, ok, failsWith, hasEvent } = h;
+const [alice, bob, charlie, dave, eve, ferdie] = h.accounts;
 const relayers = ['//Charlie//relayer//0', '//Charlie//relayer//1'].map((s) => keyring.addFromUri(s).address);
 const UNIT = 1_000_000_000_000n;
 const YEAR_SECS = 365n * 24n * 3600n;
 
 // ---------------------------------------------------------------------------------------------
-// Helpers: explicit nonces (several extrinsics of one account in one block, in order), inclusion,
-// named errors, block following, storage snapshots.
+// Helpers beyond the shared ones in harness.mjs: sudo results, storage snapshots.
 // ---------------------------------------------------------------------------------------------
-const nonces = new Map();
-for (const p of [alice, bob, charlie, dave, eve, ferdie]) {
-  nonces.set(p.address, (await api.rpc.system.accountNextIndex(p.address)).toNumber());
-}
-const takeNonce = (p) => { const n = nonces.get(p.address); nonces.set(p.address, n + 1); return n; };
-
-let head = (await api.rpc.chain.getHeader()).number.toNumber();
-const headWaiters = [];
-await api.rpc.chain.subscribeNewHeads((h) => {
-  head = Math.max(head, h.number.toNumber());
-  for (const w of headWaiters.splice(0)) if (head >= w.n) w.resolve(head); else headWaiters.push(w);
-});
-const waitHead = (n) => (head >= n ? Promise.resolve(head) : new Promise((resolve) => headWaiters.push({ n, resolve })));
-
-const errName = (e) => {
-  if (!e) return null;
-  if (e.isModule) { const m = api.registry.findMetaError(e.asModule); return `${m.section}.${m.name}`; }
-  return e.type;
-};
-
-/// Sign and send; resolves once in a block with the block hash, number, this extrinsic's events and
-/// the named dispatch error (null on success).
-function send(tx, signer, label) {
-  const nonce = takeNonce(signer);
-  return new Promise((resolve, reject) => {
-    let unsub = null; let done = false;
-    tx.signAndSend(signer, { nonce }, async (r) => {
-      if (done) return;
-      if (r.status.isInBlock) {
-        done = true; if (unsub) unsub();
-        const hash = r.status.asInBlock;
-        const number = (await api.rpc.chain.getHeader(hash)).number.toNumber();
-        resolve({ label, hash, number, events: r.events.map((e) => e.event), error: errName(r.dispatchError) });
-      } else if (r.status.isInvalid || r.status.isDropped || r.status.isUsurped) {
-        done = true; if (unsub) unsub();
-        reject(new Error(`${label}: ${r.status.type}`));
-      }
-    }).then((u) => { unsub = u; if (done) u(); }).catch((e) => reject(new Error(`${label}: ${e.message}`)));
-  }).catch((e) => fail(e.message));
-}
-
-const ok = (r) => check(r.error === null, `${r.label} succeeds (block #${r.number})`);
-const failsWith = (r, name) => check(r.error === name, `${r.label} fails with ${name} (got ${r.error}, block #${r.number})`);
-const hasEvent = (events, section, method, pred = () => true) =>
-  events.some((e) => e.section === section && e.method === method && pred(e.data));
 /// sudo's own extrinsic succeeds even when the inner call fails: look at Sudid.
 const sudoOk = (r) => check(r.error === null && hasEvent(r.events, 'sudo', 'Sudid', (d) => d[0].isOk),
   `${r.label} (sudo) dispatched Ok (block #${r.number})`);
@@ -344,7 +289,7 @@ const firstProofPatch = async () => {
   const type = api.registry.createLookupType(typeId);
   const json = cur.toJSON();
   check(api.createType(type, json).toHex() === cur.toHex(), 'partner record re-encodes byte for byte');
-  json.timeline.firstProof = head;
+  json.timeline.firstProof = h.head;
   const value = api.createType(type, json);
   return api.tx.sudo.sudo(api.tx.system.setStorage([[api.query.partners.partners.key(charlie.address), value.toHex()]]));
 };
@@ -399,5 +344,5 @@ await expectRejected([
 
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 await api.disconnect();
-console.log(`governance: all ${checks} checks passed in ${secs} s`);
+console.log(`governance: all ${h.checks} checks passed in ${secs} s`);
 process.exit(0);
