@@ -91,6 +91,19 @@ pub const BLOCK_CACHE: usize = 1024;
 /// How many verified certificates are remembered to skip re-verifying copies.
 const VERIFIED_CACHE: usize = 32;
 
+/// The view an epoch-end statement times out: "I give up on every view of this epoch".
+///
+/// Ending an epoch is a timeout for the last possible view. The existing safety rules then do all
+/// the work: a validator that signed it has `last_timeout_view == EPOCH_END`, so it never votes,
+/// proposes or times out again in this epoch, and `2f + 1` such statements form a
+/// [`TimeoutCertificate`] whose highest reported QC extends every block the epoch committed
+/// (the Jolteon argument for any TC). That certificate is the epoch-end certificate: the next
+/// epoch starts on the block of its `high_qc`.
+pub const EPOCH_END: View = View::MAX;
+
+/// Most roots an epoch accepts.
+pub const MAX_ROOTS: usize = 16;
+
 /// A block as the engine sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct BlockInfo {
@@ -181,6 +194,9 @@ pub enum Action {
     Finalize { block: BlockInfo, justification: FinalityJustification },
     /// Two different signed statements of one validator for one view.
     Equivocation(Evidence),
+    /// `2f + 1` validators ended the epoch (see [`EPOCH_END`]): the next epoch starts on the block
+    /// of the certificate's `high_qc`, and this engine has nothing left to do. Emitted once.
+    EpochEnded(TimeoutCertificate),
     /// A message failed checks: lower the sending peer's reputation.
     Misbehaviour { reason: &'static str },
 }
@@ -214,7 +230,13 @@ pub struct Engine<C: Crypto = Bls> {
     me: Option<(u32, C::Key)>,
     /// As last emitted in `PersistSafety`.
     safety: SafetyData,
+    /// The root this node's proposals extend when it has no certificate of this epoch yet.
     genesis: BlockInfo,
+    /// Every block this epoch may start from: genesis for the first epoch; for a later one each
+    /// block some epoch-end certificate (or forced change) made a root. Roots rank as certified
+    /// at view 0, below every certificate of the epoch, so they play genesis' part in the
+    /// voting rule; the glue verifies a root's hand-over before adding it.
+    roots: BTreeMap<H256, BlockInfo>,
     view: View,
     high_qc: Option<QuorumCertificate>,
     /// Highest TC seen.
@@ -237,6 +259,12 @@ pub struct Engine<C: Crypto = Bls> {
     evidence: Vec<Evidence>,
     evidence_seen: BTreeSet<(u8, u32, View)>,
     verified: VecDeque<[u8; 32]>,
+    /// This validator's signed epoch-end statement, re-broadcast every timeout period.
+    my_epoch_end: Option<SignedTimeout>,
+    /// The certificate that proved the next set's block final, re-broadcast with the statement:
+    /// it is what lets every other validator see the same and join.
+    end_proof: Option<QuorumCertificate>,
+    epoch_end: Option<TimeoutCertificate>,
 }
 
 impl Engine<Bls> {
@@ -280,7 +308,8 @@ impl<C: Crypto> Engine<C> {
             .max(tc_view)
             .saturating_add(1)
             .max(safety.last_voted_view)
-            .max(safety.last_timeout_view)
+            // An ended epoch signs nothing more; its statement is no view to resume in.
+            .max(if safety.last_timeout_view == EPOCH_END { 0 } else { safety.last_timeout_view })
             .max(1);
         let last_tc = high_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
         let mut engine = Self {
@@ -308,7 +337,12 @@ impl<C: Crypto> Engine<C> {
             evidence: Vec::new(),
             evidence_seen: BTreeSet::new(),
             verified: VecDeque::new(),
+            my_epoch_end: None,
+            end_proof: None,
+            epoch_end: None,
+            roots: BTreeMap::new(),
         };
+        engine.roots.insert(engine.genesis.hash, engine.genesis.clone());
         if let Some(qc) = high_qc {
             engine.remember_qc_block(&qc);
             engine.high_qc = Some(qc);
@@ -324,6 +358,54 @@ impl<C: Crypto> Engine<C> {
             self.last_finalized = block;
         }
         self
+    }
+
+    /// Adds a block this epoch may start from (see `roots`). The first block of an epoch names
+    /// its root as parent and carries no certificate. Bounded: beyond [`MAX_ROOTS`] the call is
+    /// ignored, and honest hand-overs never come near it.
+    pub fn add_root(&mut self, root: BlockInfo) {
+        if self.roots.len() < MAX_ROOTS {
+            self.remember_block(root.clone());
+            self.roots.insert(root.hash, root);
+        }
+    }
+
+    /// Makes `root` the one this node's own proposals extend while it holds no certificate of
+    /// the epoch (adding it if needed).
+    pub fn prefer_root(&mut self, root: BlockInfo) {
+        self.add_root(root.clone());
+        if self.roots.contains_key(&root.hash) {
+            self.genesis = root;
+        }
+    }
+
+    /// Ends this validator's part in the epoch: signs, persists and broadcasts the epoch-end
+    /// statement (a timeout of [`EPOCH_END`]). After it, the validator never signs anything else
+    /// in this epoch, also after a restart. Call it once a block whose state holds the next
+    /// validator set is final, with the certificate that proved it (the child QC the block's
+    /// justification came from): it travels with the statement so that the others, whose votes
+    /// the epoch no longer gets, can finalize that block too. Observers sign nothing; calling it
+    /// again re-broadcasts.
+    pub fn end_epoch(&mut self, proof: Option<QuorumCertificate>, now_ms: u64) -> Vec<Action> {
+        let mut out = Vec::new();
+        if self.end_proof.is_none() {
+            self.end_proof = proof;
+        }
+        if let Some(qc) = &self.end_proof {
+            out.push(Action::Broadcast(Message::Certificate(qc.clone())));
+        }
+        self.sign_epoch_end(now_ms, &mut out);
+        out
+    }
+
+    /// Whether this validator signed the epoch end (persisted, so also true after a restart).
+    pub fn has_ended(&self) -> bool {
+        self.safety.last_timeout_view == EPOCH_END
+    }
+
+    /// The epoch-end certificate, once `2f + 1` validators ended the epoch.
+    pub fn epoch_end_certificate(&self) -> Option<&TimeoutCertificate> {
+        self.epoch_end.as_ref()
     }
 
     pub fn start(&mut self, now_ms: u64) -> Vec<Action> {
@@ -442,6 +524,15 @@ impl<C: Crypto> Engine<C> {
         let mut out = Vec::new();
         if now_ms >= self.deadline {
             self.deadline = now_ms.saturating_add(self.current_timeout());
+            if let Some(t) = &self.my_epoch_end {
+                // Also after this node's certificate formed: the others need the statements to
+                // form theirs (the glue stops calling once it has moved to the next epoch).
+                if let Some(qc) = &self.end_proof {
+                    out.push(Action::Broadcast(Message::Certificate(qc.clone())));
+                }
+                out.push(Action::Broadcast(Message::Timeout(t.clone())));
+                return out;
+            }
             self.local_timeout(now_ms, &mut out);
         }
         out
@@ -463,6 +554,10 @@ impl<C: Crypto> Engine<C> {
 
     fn high_qc_view(&self) -> View {
         self.high_qc.as_ref().map_or(0, |qc| qc.data.view)
+    }
+
+    fn justify_view(&self, p: &Proposal) -> View {
+        p.justify_view()
     }
 
     fn may_vote_in(&self, view: View) -> bool {
@@ -492,8 +587,8 @@ impl<C: Crypto> Engine<C> {
         if self.is_verified(&d) {
             return Ok(());
         }
-        if qc.data.view == 0 || qc.data.block_number == 0 {
-            return Err("certificate for view or block 0");
+        if qc.data.view == 0 || self.roots.contains_key(&qc.data.block_hash) {
+            return Err("certificate for view 0 or for a root");
         }
         verify_qc::<C>(&self.set, qc).map_err(|_| "invalid quorum certificate")?;
         self.mark_verified(d);
@@ -556,7 +651,8 @@ impl<C: Crypto> Engine<C> {
         }
         if let Some(justification) = FinalityJustification::from_child_qc(qc) {
             if let Some(number) = qc.data.block_number.checked_sub(1) {
-                if number > self.last_finalized.number {
+                // A root was made final by the previous epoch's rules, not by this set's votes.
+                if number > self.last_finalized.number && !self.roots.contains_key(&qc.data.parent_hash) {
                     let hash = qc.data.parent_hash;
                     let block = self.blocks.get(&hash).cloned().filter(|b| b.number == number).unwrap_or(BlockInfo {
                         hash,
@@ -677,12 +773,15 @@ impl<C: Crypto> Engine<C> {
         }
         let (parent_hash, parent_number) = match &p.justify {
             Some(qc) => (qc.data.block_hash, qc.data.block_number),
-            None => (self.genesis.hash, self.genesis.number),
+            None => match self.roots.get(&p.block.parent_hash) {
+                Some(root) => (root.hash, root.number),
+                None => return Err("proposal without certificate on a block that is no root"),
+            },
         };
         if p.block.parent_hash != parent_hash || Some(p.block.number) != parent_number.checked_add(1) {
             return Err("proposed block does not extend its certified parent");
         }
-        let justify_view = p.justify_view();
+        let justify_view = self.justify_view(p);
         if justify_view >= p.view {
             return Err("proposal certificate not below its view");
         }
@@ -727,7 +826,7 @@ impl<C: Crypto> Engine<C> {
         }
         // The 2-chain voting rule (Jolteon): extend the previous view's certificate, or after a
         // timeout extend a certificate at least as high as any the timeout quorum reported.
-        let justify_view = p.justify_view();
+        let justify_view = self.justify_view(p);
         let safe = justify_view.checked_add(1) == Some(view)
             || p.tc.as_ref().is_some_and(|tc| tc.view.checked_add(1) == Some(view) && justify_view >= tc.max_high_qc_view());
         if !safe {
@@ -834,8 +933,12 @@ impl<C: Crypto> Engine<C> {
     }
 
     fn handle_certificate(&mut self, qc: QuorumCertificate, now_ms: u64, out: &mut Vec<Action>) {
-        // Old or known certificates change nothing; checking them again would only cost pairings.
-        if qc.data.view <= self.high_qc_view() {
+        // Old or known certificates change nothing, and checking them again would only cost
+        // pairings; except one that commits a block above the last final one (an epoch-end
+        // proof reaching a node that holds a higher certificate but missed the commit).
+        let commits_more = qc.data.parent_view.checked_add(1) == Some(qc.data.view)
+            && qc.data.block_number.saturating_sub(1) > self.last_finalized.number;
+        if qc.data.view <= self.high_qc_view() && !commits_more {
             return;
         }
         if qc.data.set_id != self.set.set_id {
@@ -915,7 +1018,8 @@ impl<C: Crypto> Engine<C> {
     /// Counts a timeout whose signature (and attached certificate) is known good.
     fn accept_timeout(&mut self, t: SignedTimeout, now_ms: u64, out: &mut Vec<Action>) {
         let view = t.data.view;
-        if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
+        let epoch_end = view == EPOCH_END;
+        if !epoch_end && (view < self.view || view > self.view.saturating_add(VIEW_WINDOW)) {
             return;
         }
         let quorum = self.set.quorum();
@@ -964,12 +1068,54 @@ impl<C: Crypto> Engine<C> {
                 high_qc: collector.high_qc.clone(),
             };
             self.mark_verified(Self::digest(&tc));
-            self.process_tc(&tc, now_ms, out);
+            if epoch_end {
+                if let Some(qc) = &tc.high_qc {
+                    self.process_qc(qc, now_ms, out);
+                }
+                self.epoch_end = Some(tc.clone());
+                out.push(Action::EpochEnded(tc));
+            } else {
+                self.process_tc(&tc, now_ms, out);
+            }
+        } else if epoch_end {
+            // `f + 1` statements include an honest validator that saw the next set's block final:
+            // the epoch is over, and joining at once is what lets the certificate form.
+            if count >= amplify && self.my_epoch_end.is_none() {
+                self.sign_epoch_end(now_ms, out);
+            }
         } else if count >= amplify && view == self.view && self.my_timeout.is_none() {
             // At least one honest validator gave up on this view: it cannot certify anymore
             // without it, so join at once instead of waiting for the local deadline.
             self.local_timeout(now_ms, out);
         }
+    }
+
+    fn sign_epoch_end(&mut self, now_ms: u64, out: &mut Vec<Action>) {
+        let Some(me) = self.my_index() else { return };
+        if let Some(t) = &self.my_epoch_end {
+            out.push(Action::Broadcast(Message::Timeout(t.clone())));
+            return;
+        }
+        let high_qc = if self.has_ended() {
+            // Signed before a restart: the same statement again, not an equivocation.
+            self.safety.high_qc.clone()
+        } else {
+            self.safety.last_timeout_view = EPOCH_END;
+            self.persist(out);
+            self.high_qc.clone()
+        };
+        let data = TimeoutData {
+            set_id: self.set.set_id,
+            view: EPOCH_END,
+            high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
+        };
+        let signature = self.sign(&data.signing_message());
+        let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc: None };
+        self.my_epoch_end = Some(t.clone());
+        self.build = None;
+        self.deadline = now_ms.saturating_add(self.current_timeout());
+        out.push(Action::Broadcast(Message::Timeout(t.clone())));
+        self.accept_timeout(t, now_ms, out);
     }
 
     /// The current view failed locally: sign (once) and (re-)broadcast a timeout.

@@ -649,3 +649,89 @@ fn a_broadcast_certificate_finalizes_the_parent_before_the_next_proposal() {
     forged.data.block_number += 1;
     assert!(has_misbehaviour(&e.on_message(Message::Certificate(forged), 0)));
 }
+
+#[test]
+fn ended_epoch_signs_nothing_more_and_forms_certificate_on_highest_qc() {
+    let n = 4;
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
+    let b2 = block(&b1, 2);
+    let qc2 = qc_for(n, &[0, 1, 2], vote_data(2, &b2, 1));
+    let mut e = engine(n, 0);
+    e.on_message(Message::Certificate(qc1.clone()), 0);
+    let out = e.end_epoch(Some(qc1.clone()), 10);
+    // Persisted before the statement leaves, and the proof travels with it.
+    let persist = out.iter().position(|a| matches!(a, Action::PersistSafety(s) if s.last_timeout_view == EPOCH_END));
+    let stmt = out.iter().position(|a| matches!(a, Action::Broadcast(Message::Timeout(t)) if t.data.view == EPOCH_END));
+    assert!(persist.unwrap() < stmt.unwrap());
+    assert!(out.iter().any(|a| matches!(a, Action::Broadcast(Message::Certificate(q)) if *q == qc1)));
+    assert!(e.has_ended());
+    // No vote and no proposal after the end, whatever arrives.
+    let b3 = block(&b2, 3);
+    let out = e.on_message(Message::Proposal(signed_proposal(3, 3, b3.clone(), Some(qc2.clone()), None)), 20);
+    let out2 = e.on_proposal_block_ready(3, b3.hash, 20);
+    assert!(votes_of(&out).is_empty() && votes_of(&out2).is_empty());
+    assert!(!out.iter().chain(&out2).any(|a| matches!(a, Action::Propose { .. })));
+    // Two more statements: one reports the higher certificate, which becomes the root.
+    let out = e.on_message(Message::Timeout(signed_timeout(1, EPOCH_END, Some(qc1.clone()))), 30);
+    assert!(!out.iter().any(|a| matches!(a, Action::EpochEnded(_))));
+    let out = e.on_message(Message::Timeout(signed_timeout(2, EPOCH_END, Some(qc2.clone()))), 40);
+    let tc = out.iter().find_map(|a| match a { Action::EpochEnded(tc) => Some(tc.clone()), _ => None }).unwrap();
+    assert_eq!(tc.high_qc.as_ref().unwrap().data.block_hash, b2.hash);
+    tc.verify::<Bls>(&set(n)).unwrap();
+    // A restart keeps the end: same statement again, still no vote.
+    let safety = e.safety_data().clone();
+    let mut r = Engine::new(CFG, set(n), Some(key(0)), safety, genesis(), 50);
+    assert!(r.has_ended());
+    let again = r.end_epoch(None, 60);
+    let first = again.iter().find_map(|a| match a { Action::Broadcast(Message::Timeout(t)) => Some(t.data.clone()), _ => None }).unwrap();
+    assert_eq!(first.view, EPOCH_END);
+    assert_eq!(first.high_qc_view, 1);
+}
+
+#[test]
+fn f_plus_one_epoch_end_statements_make_a_validator_end_too() {
+    let n = 4;
+    let mut e = engine(n, 3);
+    assert!(!e.has_ended());
+    e.on_message(Message::Timeout(signed_timeout(0, EPOCH_END, None)), 0);
+    assert!(!e.has_ended(), "one statement may be a byzantine one");
+    let out = e.on_message(Message::Timeout(signed_timeout(1, EPOCH_END, None)), 0);
+    assert!(e.has_ended());
+    assert!(out.iter().any(|a| matches!(a, Action::Broadcast(Message::Timeout(t)) if t.data.view == EPOCH_END && t.voter == 3)));
+}
+
+#[test]
+fn next_epoch_starts_on_any_verified_root_and_never_finalizes_it() {
+    let n = 4;
+    let root_a = BlockInfo { hash: H256::repeat_byte(0xa1), number: 40, parent_hash: H256::repeat_byte(0xa0) };
+    let root_b = BlockInfo { hash: H256::repeat_byte(0xb1), number: 41, parent_hash: root_a.hash };
+    let stranger = BlockInfo { hash: H256::repeat_byte(0xcc), number: 41, parent_hash: root_a.hash };
+    // Validator 1 leads view 1 of the new epoch and proposes on its root, with no certificate.
+    let mut leader = Engine::new(CFG, set(n), Some(key(1)), SafetyData::default(), root_a.clone(), 0);
+    let out = leader.start(0);
+    assert!(out.iter().any(|a| matches!(a, Action::Propose { view: 1, parent_hash, .. } if *parent_hash == root_a.hash)));
+    // Validator 3 knows root B too; a proposal on a block that is no root is refused.
+    let mut v = Engine::new(CFG, set(n), Some(key(3)), SafetyData::default(), root_a.clone(), 0);
+    v.add_root(root_b.clone());
+    let bad = block(&stranger, 1);
+    let out = v.on_message(Message::Proposal(signed_proposal(1, 1, bad.clone(), None, None)), 0);
+    assert!(has_misbehaviour(&out));
+    let d = block(&root_b, 1);
+    let out = v.on_message(Message::Proposal(signed_proposal(1, 1, d.clone(), None, None)), 0);
+    assert!(!has_misbehaviour(&out));
+    let out = v.on_proposal_block_ready(1, d.hash, 0);
+    let votes = votes_of(&out);
+    assert_eq!(votes.len(), 1);
+    assert_eq!(votes[0].1.data.parent_view, 0);
+    // The certificate of the first block would "finalize" its root by the 2-chain rule; the root
+    // is final by the previous epoch's rules, so nothing is reported.
+    let qc_d = qc_for(n, &[0, 1, 2], vote_data(1, &d, 0));
+    let out = v.on_message(Message::Certificate(qc_d.clone()), 10);
+    assert!(!out.iter().any(|a| matches!(a, Action::Finalize { .. })));
+    // ...and a certificate of a root itself is refused.
+    let qc_root = qc_for(n, &[0, 1, 2], vote_data(5, &root_b, 4));
+    let out = v.on_message(Message::Certificate(qc_root), 10);
+    assert!(has_misbehaviour(&out));
+}

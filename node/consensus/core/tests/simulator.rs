@@ -98,6 +98,11 @@ struct Node {
     max_final: u32,
     /// Last Finalize number of the current incarnation, to check ordering.
     last_final_this_run: u32,
+    /// The certificate that showed this node a block at or above the switch height final: the
+    /// glue's trigger to end the epoch (it re-derives it from the database after a restart).
+    end_proof: Option<bpci_primitives::QuorumCertificate>,
+    /// Formed an epoch-end certificate (the glue then moves to the next epoch for good).
+    got_ec: bool,
 }
 
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
@@ -133,6 +138,9 @@ struct Stats {
     finalized: u64,
     max_views_to_finality_after_heal: u64,
     max_ms_to_finality_after_heal: u64,
+    /// Seeds that ended their epoch, and honest epoch-end certificates checked.
+    epoch_ends: u64,
+    epoch_certificates: u64,
 }
 
 impl Stats {
@@ -151,6 +159,8 @@ impl Stats {
         self.equivocations_detected += o.equivocations_detected;
         self.misbehaviour_reports += o.misbehaviour_reports;
         self.finalized += o.finalized;
+        self.epoch_ends += o.epoch_ends;
+        self.epoch_certificates += o.epoch_certificates;
         self.max_views_to_finality_after_heal = self.max_views_to_finality_after_heal.max(o.max_views_to_finality_after_heal);
         self.max_ms_to_finality_after_heal = self.max_ms_to_finality_after_heal.max(o.max_ms_to_finality_after_heal);
     }
@@ -184,6 +194,12 @@ struct Sim {
     signed: HashMap<(usize, u8, View), Vec<u8>>,
     /// Certificates seen on the wire, for byzantine leaders to fork from.
     qcs: Vec<bpci_primitives::QuorumCertificate>,
+    /// Height from which blocks hold the next validator set: an honest validator ends the epoch
+    /// once it sees such a block final.
+    switch_height: Option<u32>,
+    /// Roots of the epoch-end certificates honest nodes formed: every block the epoch finalized,
+    /// before or after, must be on each root's chain.
+    ec_roots: Vec<(H256, u32)>,
     stats: Stats,
 }
 
@@ -209,7 +225,16 @@ impl Sim {
                 amnesia: rng.gen_bool(0.3),
                 garbage: rng.gen_bool(0.5),
             });
-            nodes.push(Node { engine: None, incarnation: 0, persisted: SafetyData::default(), byz, max_final: 0, last_final_this_run: 0 });
+            nodes.push(Node {
+                engine: None,
+                incarnation: 0,
+                persisted: SafetyData::default(),
+                byz,
+                max_final: 0,
+                last_final_this_run: 0,
+                end_proof: None,
+                got_ec: false,
+            });
         }
         let mut final_at = HashMap::new();
         final_at.insert(0, genesis.hash);
@@ -232,6 +257,8 @@ impl Sim {
             final_at,
             signed: HashMap::new(),
             qcs: Vec::new(),
+            switch_height: None,
+            ec_roots: Vec::new(),
             stats,
         };
         sim.weather();
@@ -286,9 +313,52 @@ impl Sim {
                 node.last_final_this_run = number;
             }
         }
-        let actions = e.start(self.now);
+        let mut actions = e.start(self.now);
+        if let Some(proof) = node.end_proof.clone() {
+            actions.extend(e.end_epoch(Some(proof), self.now));
+        }
         self.nodes[i].engine = Some(e);
         self.handle(i, actions);
+    }
+
+    /// Is `block` (`number`) on the chain of `tip`?
+    fn on_chain_of(&self, (tip, tip_number): (H256, u32), (block, number): (H256, u32)) -> bool {
+        if number > tip_number {
+            return false;
+        }
+        let (mut h, mut n) = (tip, tip_number);
+        while n > number {
+            h = self.tree[&h].1;
+            n -= 1;
+        }
+        h == block
+    }
+
+    fn on_epoch_end(&mut self, i: usize, tc: TimeoutCertificate) {
+        if tc.view != EPOCH_END {
+            self.fail(format!("node {i} ended the epoch with a TC of view {}", tc.view));
+        }
+        if !self.honest(i) {
+            return;
+        }
+        let root = tc.high_qc.as_ref().map_or((self.genesis.hash, 0), |qc| (qc.data.block_hash, qc.data.block_number));
+        let Some(switch) = self.switch_height else { self.fail(format!("node {i} ended an epoch nobody ended")) };
+        // The next epoch must start on a block that holds the next set, and on a chain that
+        // contains everything this epoch finalized.
+        if root.1 < switch {
+            self.fail(format!("epoch-end root {root:?} is below the switch height {switch}"));
+        }
+        let finals: Vec<(H256, u32)> = self.final_at.iter().map(|(n, h)| (*h, *n)).collect();
+        for f in finals {
+            if !self.on_chain_of(root, f) {
+                self.fail(format!("epoch-end root {root:?} does not extend finalized {f:?}"));
+            }
+        }
+        self.stats.epoch_certificates += 1;
+        self.nodes[i].got_ec = true;
+        if !self.ec_roots.contains(&root) {
+            self.ec_roots.push(root);
+        }
     }
 
     fn crash(&mut self, i: usize) {
@@ -395,6 +465,20 @@ impl Sim {
             num -= 1;
             let _ = self.tree[&h];
         }
+        if self.switch_height.is_some_and(|h| block.number >= h) && self.nodes[i].end_proof.is_none() {
+            let data = j.vote_data(self.set.set_id, block.hash, block.number).expect("checked above");
+            let proof = bpci_primitives::QuorumCertificate { data, signers: j.signers.clone(), signature: j.signature };
+            self.nodes[i].end_proof = Some(proof.clone());
+            if let Some(e) = self.nodes[i].engine.as_mut() {
+                let actions = e.end_epoch(Some(proof), self.now);
+                self.handle(i, actions);
+            }
+        }
+        for root in self.ec_roots.clone() {
+            if !self.on_chain_of(root, (block.hash, block.number)) {
+                self.fail(format!("node {i} finalized {block:?} off the epoch-end root {root:?}"));
+            }
+        }
     }
 
     fn build(&mut self, i: usize, view: View, parent: H256, parent_number: u32, variant: u8) -> (H256, u32) {
@@ -442,6 +526,7 @@ impl Sim {
                     self.stats.equivocations_detected += 1;
                 }
                 Action::Misbehaviour { .. } => self.stats.misbehaviour_reports += 1,
+                Action::EpochEnded(tc) => self.on_epoch_end(i, tc),
             }
         }
     }
@@ -621,6 +706,25 @@ impl Sim {
         (0..self.n).filter(|i| self.honest(*i)).filter_map(|i| self.nodes[i].engine.as_ref().map(|e| e.view())).max().unwrap_or(0)
     }
 
+    /// After healing, every honest validator must hold an epoch-end certificate within a bounded
+    /// time (checked for safety as each forms, in `on_epoch_end`).
+    fn run_until_epoch_ends(&mut self, from: u64) {
+        let done = |s: &Sim| {
+            (0..s.n).filter(|i| s.honest(*i)).all(|i| s.nodes[i].got_ec)
+        };
+        while !done(self) {
+            if self.now > from + 60_000 || !self.step() {
+                let state: Vec<_> = self
+                    .nodes
+                    .iter()
+                    .map(|n| (n.max_final, n.end_proof.is_some(), n.engine.as_ref().map(|e| (e.view(), e.has_ended()))))
+                    .collect();
+                self.fail(format!("epoch did not end after healing (switch at {:?}): {state:?}", self.switch_height));
+            }
+        }
+        self.stats.epoch_ends += 1;
+    }
+
     fn run(mut self) -> Stats {
         let chaos_end = self.rng.gen_range(1000..CHAOS_MS);
         let first_change = self.rng.gen_range(100..1000);
@@ -644,9 +748,25 @@ impl Sim {
             }
         }
         self.at(chaos_end, Ev::Heal);
+        // One seed in five ends its epoch in the middle of the chaos: a validator-set change
+        // announced at a random height, with crashes, partitions and byzantine nodes at work.
+        let chaos_epoch = self.seed % 5 == 4;
+        if chaos_epoch {
+            self.switch_height = Some(self.rng.gen_range(2..15));
+        }
         while self.now < chaos_end && self.step() {}
         while !self.healed {
             self.step();
+        }
+        if chaos_epoch {
+            let heal_time = self.now;
+            self.run_until_epoch_ends(heal_time);
+            let mut stats = std::mem::take(&mut self.stats);
+            stats.views = self.max_honest_view();
+            if self.n > 1 {
+                stats.views_multi = stats.views;
+            }
+            return stats;
         }
 
         let target = (0..self.n).filter(|i| self.honest(*i)).map(|i| self.nodes[i].max_final).max().unwrap_or(0);
@@ -677,6 +797,11 @@ impl Sim {
                 self.fail(format!("node {i} stopped finalizing after healing at {}", self.nodes[i].max_final));
             }
         }
+        // Then the epoch ends: the next set's blocks start just above what is final now.
+        let top = (0..self.n).filter(|i| self.honest(*i)).map(|i| self.nodes[i].max_final).max().unwrap_or(0);
+        self.switch_height = Some(top + 1);
+        let from = self.now;
+        self.run_until_epoch_ends(from);
         let mut stats = self.stats;
         stats.views = self.max_honest_view();
         if self.n > 1 {
@@ -724,7 +849,8 @@ fn simulated_networks_are_safe_and_live() {
     println!(
         "simulated {} seeds (n in 1,4,7) in {:.1?}: {} views ({} with n > 1), {} messages ({} dropped, {} duplicated), {} crashes ({} mid-action-list), \
          {} partitions, {} byzantine validators ({} byzantine acts, {} equivocations detected, {} misbehaviour reports), \
-         {} honest finalizations; after healing, finality within at most {} views / {} ms",
+         {} honest finalizations; after healing, finality within at most {} views / {} ms; \
+         {} epochs ended ({} epoch-end certificates checked)",
         s.seeds,
         started.elapsed(),
         s.views,
@@ -742,7 +868,10 @@ fn simulated_networks_are_safe_and_live() {
         s.finalized,
         s.max_views_to_finality_after_heal,
         s.max_ms_to_finality_after_heal,
+        s.epoch_ends,
+        s.epoch_certificates,
     );
+    assert_eq!(s.epoch_ends, seeds, "every seed ends its epoch");
     assert_eq!(s.seeds, seeds);
     assert!(s.finalized > 0);
 }
