@@ -79,11 +79,39 @@ pub struct PreDigest {
     pub justify: Option<QuorumCertificate>,
 }
 
+/// A consensus epoch: the validator set that proposes and certifies a run of blocks, and the block
+/// that run starts from.
+///
+/// Sessions decide *who* validates ([`BpciConsensusApi::validator_set`]); epochs decide *from which
+/// block on*. A new epoch starts at a block whose pre-digest names a set id other than its parent's
+/// epoch, and only on a parent whose state holds that set and that the outgoing set handed over
+/// (an epoch-end certificate in the first block, see `bpci-consensus`) or that enacted a forced
+/// change. Until then the outgoing set keeps validating, so a session change never leaves the
+/// chain without a set that can certify it.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Default)]
+pub struct EpochInfo {
+    pub set: ValidatorSet,
+    /// The block the epoch's first block extends (`H256::zero()` for the genesis epoch).
+    pub root_hash: sp_core::H256,
+    pub root_number: u32,
+}
+
+/// A validator-set change forced by governance (root): the set id it created and the number of
+/// the block that enacted it. That block may root a new epoch without the outgoing set's consent,
+/// which is what restores finality after more than `f` validators are lost for good.
+pub type ForcedChange = (SetId, u32);
+
 sp_api::decl_runtime_apis! {
     /// What the node needs from the runtime to run the BFT engine.
     pub trait BpciConsensusApi {
-        /// The validator set that signs blocks built on top of this state.
+        /// The validator set of the current session in this state: the set the next epoch will
+        /// have once the current one hands over.
         fn validator_set() -> ValidatorSet;
+        /// The epoch that validates blocks built on top of this state, unless such a block starts
+        /// a new one.
+        fn epoch() -> EpochInfo;
+        /// The last forced change, if governance ever made one.
+        fn forced_change() -> Option<ForcedChange>;
         /// Target time between blocks, in milliseconds.
         fn block_time_ms() -> u64;
     }

@@ -95,6 +95,14 @@ impl_runtime_apis! {
             Validators::validator_set()
         }
 
+        fn epoch() -> bpci_primitives::EpochInfo {
+            Validators::epoch()
+        }
+
+        fn forced_change() -> Option<bpci_primitives::ForcedChange> {
+            Validators::forced_change()
+        }
+
         fn block_time_ms() -> u64 {
             MILLISECS_PER_BLOCK
         }

@@ -11,6 +11,7 @@ frame_benchmarking::define_benchmarks!(
     [pallet_preimage, Preimage]
     [pallet_scheduler, Scheduler]
     [pallet_treasury, Treasury]
+    [pallet_validators, Validators]
     [pallet_partners, Partners]
     [pallet_roundtable, Roundtable]
     [pallet_revenue, Revenue]

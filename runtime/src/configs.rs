@@ -145,25 +145,38 @@ impl pallet_transaction_payment::Config for Runtime {
     type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
-impl pallet_validators::Config for Runtime {
-    type MaxValidators = ConstU32<128>;
+parameter_types! {
+    /// An hour of 1 s blocks: validator-set changes take effect at this pace until governance
+    /// sets another session length (`Validators::set_session_length`).
+    pub const SessionPeriod: BlockNumber = HOURS;
+    /// Shortest session governance may set: an epoch handover (announce, certify, hand over)
+    /// takes a few blocks.
+    pub const MinSessionLength: BlockNumber = 10;
+    pub const SessionKeyDeposit: Balance = 0;
 }
 
-parameter_types! {
-    /// An hour of 1 s blocks: validator-set changes take effect at this pace.
-    pub const SessionPeriod: BlockNumber = HOURS;
-    pub const SessionOffset: BlockNumber = 0;
-    pub const SessionKeyDeposit: Balance = 0;
+/// Membership (`add_validator`, `remove_validator`), session length and the emergency
+/// `force_set` are Root's: sudo on dev/local chains, a passed `Protocol` roundtable proposal
+/// (scheduler, Root origin) elsewhere. pallet-validators must stay declared before pallet-session
+/// in the runtime: its `on_initialize` records a new epoch with the parent's session set, before
+/// a session rotation in the same block.
+impl pallet_validators::Config for Runtime {
+    type RuntimeEvent = RuntimeEvent;
+    type MaxValidators = ConstU32<128>;
+    type DefaultSessionLength = SessionPeriod;
+    type MinSessionLength = MinSessionLength;
+    type AdminOrigin = EnsureRoot<AccountId>;
+    type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
 }
 
 impl pallet_session::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type ValidatorId = AccountId;
     type ValidatorIdOf = sp_runtime::traits::ConvertInto;
-    type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-    type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-    // The set is fixed at genesis until the BFT-engine issue brings set changes.
-    type SessionManager = ();
+    // Sessions last `Validators::SessionLength` blocks; the set is `Validators::Members`.
+    type ShouldEndSession = Validators;
+    type NextSessionRotation = Validators;
+    type SessionManager = Validators;
     type SessionHandler = <SessionKeys as sp_runtime::traits::OpaqueKeys>::KeyTypeIdProviders;
     type Keys = SessionKeys;
     type DisablingStrategy = ();

@@ -522,3 +522,188 @@ fn proposer_and_certificate_signers_earn_activity_points() {
         assert_eq!(of(Sr25519Keyring::Alice), None, "did not sign");
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Validator set: membership through session rotation, session length, forced change, epochs.
+// ---------------------------------------------------------------------------------------------
+
+mod validator_set {
+    use super::*;
+    use bpci_primitives::runtime_decl_for_bpci_consensus_api::BpciConsensusApiV1 as ConsensusApi;
+    use bpci_primitives::{BlsPublic, PreDigest, SetId, BPCI_ENGINE_ID};
+    use codec::Encode;
+    use frame_support::{
+        assert_noop, assert_ok,
+        traits::{OnInitialize, PreInherents},
+    };
+    use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+    use sp_runtime::{generic::DigestItem, Digest, DispatchError};
+
+    fn acc(k: Sr25519Keyring) -> AccountId {
+        k.to_account_id()
+    }
+
+    fn api_epoch() -> bpci_primitives::EpochInfo {
+        <Runtime as ConsensusApi<Block>>::epoch()
+    }
+
+    /// The dev preset (Alice validates alone) at block 1, with a keystore for session keys.
+    fn dev_ext() -> sp_io::TestExternalities {
+        let mut ext = ext_from_preset("development");
+        ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+        ext.execute_with(|| {
+            pallet_timestamp::Pallet::<Runtime>::set_timestamp(3 * 365 * 24 * 3600 * 1000);
+            next_block(0);
+        });
+        ext
+    }
+
+    /// Start the next block as the executive does, with a pre-digest naming `set_id`.
+    fn next_block(set_id: SetId) {
+        let n = System::block_number() + 1;
+        let pre = PreDigest { view: n as u64, set_id, proposer_index: 0, justify: None };
+        let digest = Digest { logs: vec![DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode())] };
+        System::reset_events();
+        System::initialize(&n, &sp_core::H256::repeat_byte(n as u8), &digest);
+        <AllPalletsWithSystem as OnInitialize<BlockNumber>>::on_initialize(n);
+        <configs::RecordBlockAuthor as PreInherents>::pre_inherents();
+    }
+
+    /// Run to block `n`, every block naming the running epoch's set.
+    fn run_to(n: BlockNumber) {
+        while System::block_number() < n {
+            next_block(Validators::epoch().set.set_id);
+        }
+    }
+
+    /// `who` registers a freshly generated BLS session key with its proof of possession.
+    fn register_keys(who: Sr25519Keyring) -> BlsPublic {
+        let owner = acc(who);
+        let generated = SessionKeys::generate(&owner.encode(), None);
+        assert_ok!(Session::set_keys(
+            RuntimeOrigin::signed(owner),
+            generated.keys.clone(),
+            generated.proof.encode()
+        ));
+        generated.keys.bls.0
+    }
+
+    fn sudo(call: pallet_validators::Call<Runtime>) {
+        let alice = RuntimeOrigin::signed(acc(Sr25519Keyring::Alice));
+        assert_ok!(Sudo::sudo(alice, Box::new(RuntimeCall::Validators(call))));
+        assert!(
+            System::events().iter().any(|e| matches!(
+                e.event,
+                RuntimeEvent::Sudo(pallet_sudo::Event::Sudid { sudo_result: Ok(()) })
+            )),
+            "the sudo call succeeded"
+        );
+    }
+
+    #[test]
+    fn genesis_epoch_is_the_genesis_set_and_sessions_last_an_hour() {
+        dev_ext().execute_with(|| {
+            let epoch = api_epoch();
+            assert_eq!(epoch.set, <Runtime as ConsensusApi<Block>>::validator_set());
+            assert_eq!(epoch.set.set_id, 0);
+            assert_eq!(epoch.root_number, 0);
+            assert_eq!(<Runtime as ConsensusApi<Block>>::forced_change(), None);
+            assert_eq!(pallet_validators::Members::<Runtime>::get().into_inner(), vec![acc(Sr25519Keyring::Alice)]);
+            assert_eq!(pallet_validators::SessionLength::<Runtime>::get(), HOURS);
+            use pallet_session::ShouldEndSession;
+            assert!(!Validators::should_end_session(HOURS - 1));
+            assert!(Validators::should_end_session(HOURS));
+        });
+    }
+
+    #[test]
+    fn validator_calls_need_root() {
+        dev_ext().execute_with(|| {
+            let bob = acc(Sr25519Keyring::Bob);
+            let alice = RuntimeOrigin::signed(acc(Sr25519Keyring::Alice));
+            assert_noop!(Validators::add_validator(alice.clone(), bob.clone()), DispatchError::BadOrigin);
+            assert_noop!(Validators::remove_validator(alice.clone(), bob.clone()), DispatchError::BadOrigin);
+            assert_noop!(Validators::set_session_length(alice.clone(), 100), DispatchError::BadOrigin);
+            let set = frame_support::BoundedVec::truncate_from(vec![bob]);
+            assert_noop!(Validators::force_set(alice, set), DispatchError::BadOrigin);
+            assert_noop!(
+                Validators::set_session_length(RuntimeOrigin::root(), 9),
+                pallet_validators::Error::<Runtime>::SessionLengthTooShort
+            );
+            assert_noop!(
+                Validators::add_validator(RuntimeOrigin::root(), acc(Sr25519Keyring::Bob)),
+                pallet_validators::Error::<Runtime>::NoSessionKeys
+            );
+        });
+    }
+
+    #[test]
+    fn an_added_validator_joins_after_two_rotations_and_the_next_epoch_follows() {
+        dev_ext().execute_with(|| {
+            let alice_key = dev_bls_key(Sr25519Keyring::Alice);
+            let bob_key = register_keys(Sr25519Keyring::Bob);
+            sudo(pallet_validators::Call::set_session_length { blocks: 10 });
+            sudo(pallet_validators::Call::add_validator { who: acc(Sr25519Keyring::Bob) });
+
+            // Genesis session started at block 0: rotations at 10 and 20.
+            run_to(19);
+            assert_eq!(Session::current_index(), 1);
+            assert_eq!(Validators::validator_set().validators, vec![alice_key]);
+            run_to(20);
+            assert_eq!(Session::current_index(), 2);
+            let set = <Runtime as ConsensusApi<Block>>::validator_set();
+            assert_eq!(set.validators, vec![alice_key, bob_key]);
+            assert_eq!(set.set_id, 1);
+            assert_eq!(api_epoch().set.set_id, 0, "the epoch lags until a block names the new set");
+
+            next_block(1);
+            let epoch = api_epoch();
+            assert_eq!(epoch.set, set);
+            assert_eq!(epoch.root_number, 20);
+            assert_eq!(epoch.root_hash, sp_core::H256::repeat_byte(21));
+            assert!(System::events().iter().any(|e| e.event
+                == RuntimeEvent::Validators(pallet_validators::Event::NewEpoch { set_id: 1, root_number: 20 })));
+            next_block(1);
+            assert_eq!(api_epoch(), epoch);
+        });
+    }
+
+    #[test]
+    fn force_set_makes_the_new_set_active_in_the_same_block() {
+        dev_ext().execute_with(|| {
+            let bob_key = register_keys(Sr25519Keyring::Bob);
+            let charlie_key = register_keys(Sr25519Keyring::Charlie);
+            run_to(5);
+            let members = vec![acc(Sr25519Keyring::Charlie), acc(Sr25519Keyring::Bob)];
+            sudo(pallet_validators::Call::force_set { members: frame_support::BoundedVec::truncate_from(members) });
+            let set = <Runtime as ConsensusApi<Block>>::validator_set();
+            assert_eq!(set.validators, vec![charlie_key, bob_key]);
+            assert_eq!(set.set_id, 1);
+            assert_eq!(<Runtime as ConsensusApi<Block>>::forced_change(), Some((1, 5)));
+            assert!(System::events().iter().any(|e| e.event
+                == RuntimeEvent::Validators(pallet_validators::Event::ForcedSet { set_id: 1, block: 5 })));
+            // The revenue points of the next block go to the new set's proposer.
+            next_block(1);
+            assert_eq!(api_epoch().set, set);
+            assert_eq!(api_epoch().root_number, 5);
+            assert_eq!(configs::RecordBlockAuthor::author(), Some(acc(Sr25519Keyring::Charlie)));
+        });
+    }
+
+    #[test]
+    fn a_removed_validator_leaves_after_two_rotations() {
+        ext_from_preset("local_testnet").execute_with(|| {
+            next_block(0);
+            assert_ok!(Validators::set_session_length(RuntimeOrigin::root(), 10));
+            assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), acc(Sr25519Keyring::Dave)));
+            run_to(20);
+            let set = Validators::validator_set();
+            assert_eq!(set.set_id, 1);
+            assert_eq!(
+                set.validators,
+                [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].map(dev_bls_key).to_vec()
+            );
+            assert_eq!(Session::validators().len(), 3);
+        });
+    }
+}

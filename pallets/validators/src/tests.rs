@@ -1,15 +1,41 @@
 use crate::mock::*;
-use crate::{CurrentSetId, Validators as ValidatorsStorage};
-use bpci_primitives::{BlsPublic, BlsSessionKey};
-use frame_support::traits::OneSessionHandler;
-
-fn key(b: u8) -> BlsSessionKey {
-    BlsSessionKey(BlsPublic([b; 48]))
-}
+use crate::{
+    CurrentSetId, Epoch, Error, Event, ForcedChange, Members, SessionLength, SessionStart,
+    Validators as ValidatorsStorage,
+};
+use bpci_primitives::BlsSessionKey;
+use frame_support::{
+    assert_noop, assert_ok,
+    traits::{EstimateNextSessionRotation, OneSessionHandler},
+    BoundedVec,
+};
+use pallet_session::ShouldEndSession;
+use sp_core::H256;
+use sp_runtime::{DispatchError, Permill};
 
 fn session(keys: &[(u64, BlsSessionKey)]) -> impl Iterator<Item = (&u64, BlsSessionKey)> {
     keys.iter().map(|(a, k)| (a, *k))
 }
+
+fn root() -> RuntimeOrigin {
+    RuntimeOrigin::root()
+}
+
+fn bls(ids: &[u8]) -> Vec<bpci_primitives::BlsPublic> {
+    ids.iter().map(|i| key(*i).0).collect()
+}
+
+fn set(ids: &[u64]) -> BoundedVec<u64, frame_support::traits::ConstU32<4>> {
+    BoundedVec::truncate_from(ids.to_vec())
+}
+
+fn last_event() -> RuntimeEvent {
+    System::events().pop().expect("an event").event
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session handler: keys, set id.
+// ---------------------------------------------------------------------------------------------
 
 #[test]
 fn genesis_session_sets_keys_in_order_with_set_id_zero() {
@@ -19,6 +45,23 @@ fn genesis_session_sets_keys_in_order_with_set_id_zero() {
         let set = Validators::validator_set();
         assert_eq!(set.set_id, 0);
         assert_eq!(set.validators, vec![key(1).0, key(2).0]);
+    });
+}
+
+#[test]
+fn genesis_fills_members_epoch_and_session_start() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(Members::<Test>::get().into_inner(), vec![1, 2, 3]);
+        let set = Validators::validator_set();
+        assert_eq!(set.set_id, 0);
+        assert_eq!(set.validators, bls(&[1, 2, 3]));
+        let epoch = Validators::epoch();
+        assert_eq!(epoch.set, set);
+        assert_eq!(epoch.root_hash, H256::zero());
+        assert_eq!(epoch.root_number, 0);
+        assert_eq!(SessionStart::<Test>::get(), 0);
+        assert_eq!(SessionLength::<Test>::get(), 10, "DefaultSessionLength");
+        assert_eq!(Validators::forced_change(), None);
     });
 }
 
@@ -45,5 +88,271 @@ fn oversized_sets_are_truncated_to_the_bound() {
         let many: Vec<_> = (1..=6u8).map(|i| (i as u64, key(i))).collect();
         Validators::on_genesis_session(session(&many));
         assert_eq!(ValidatorsStorage::<Test>::get().len(), 4);
+        assert_eq!(Members::<Test>::get().len(), 4);
+    });
+}
+
+#[test]
+fn rotations_without_membership_change_keep_the_set_id() {
+    new_test_ext().execute_with(|| {
+        run_to(35);
+        assert_eq!(Session::current_index(), 3);
+        assert_eq!(Validators::validator_set().set_id, 0);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3]));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// add_validator / remove_validator
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn added_validator_is_active_after_two_rotations_with_a_new_set_id() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ValidatorAdded { who: 4 }));
+        assert_eq!(Members::<Test>::get().into_inner(), vec![1, 2, 3, 4]);
+
+        run_to(10);
+        assert_eq!(Session::current_index(), 1);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3]), "queued, not active");
+        assert_eq!(Validators::validator_set().set_id, 0);
+
+        run_to(20);
+        assert_eq!(Session::current_index(), 2);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3, 4]));
+        assert_eq!(Validators::validator_set().set_id, 1);
+        assert_eq!(Session::validators(), vec![1, 2, 3, 4]);
+    });
+}
+
+#[test]
+fn add_validator_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Validators::add_validator(RuntimeOrigin::signed(1), 4), DispatchError::BadOrigin);
+        assert_noop!(Validators::add_validator(root(), 1), Error::<Test>::AlreadyMember);
+        assert_noop!(Validators::add_validator(root(), 6), Error::<Test>::NoSessionKeys);
+        assert_ok!(Validators::add_validator(root(), 4));
+        assert_noop!(Validators::add_validator(root(), 5), Error::<Test>::TooManyValidators);
+    });
+}
+
+#[test]
+fn removed_validator_leaves_after_two_rotations() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::remove_validator(root(), 2));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ValidatorRemoved { who: 2 }));
+        assert_eq!(Members::<Test>::get().into_inner(), vec![1, 3]);
+        run_to(10);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3]));
+        run_to(20);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 3]));
+        assert_eq!(Validators::validator_set().set_id, 1);
+    });
+}
+
+#[test]
+fn remove_validator_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Validators::remove_validator(RuntimeOrigin::signed(1), 2), DispatchError::BadOrigin);
+        assert_noop!(Validators::remove_validator(root(), 4), Error::<Test>::NotMember);
+        assert_ok!(Validators::remove_validator(root(), 2));
+        assert_ok!(Validators::remove_validator(root(), 3));
+        assert_noop!(Validators::remove_validator(root(), 1), Error::<Test>::WouldBeEmpty);
+    });
+}
+
+#[test]
+fn members_fall_back_to_the_session_validators_when_never_filled() {
+    new_test_ext().execute_with(|| {
+        Members::<Test>::kill();
+        assert_ok!(Validators::add_validator(root(), 4));
+        assert_eq!(Members::<Test>::get().into_inner(), vec![1, 2, 3, 4]);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Session length
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn should_end_session_honours_the_default_length() {
+    new_test_ext().execute_with(|| {
+        assert!(!Validators::should_end_session(9));
+        assert!(Validators::should_end_session(10));
+        run_to(9);
+        assert_eq!(Session::current_index(), 0);
+        run_to(10);
+        assert_eq!(Session::current_index(), 1);
+        assert_eq!(SessionStart::<Test>::get(), 10);
+        assert!(!Validators::should_end_session(19));
+        assert!(Validators::should_end_session(20));
+    });
+}
+
+#[test]
+fn set_session_length_changes_when_sessions_end() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::set_session_length(root(), 3));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::SessionLengthSet { blocks: 3 }));
+        assert_eq!(SessionLength::<Test>::get(), 3);
+        run_to(2);
+        assert_eq!(Session::current_index(), 0);
+        run_to(3);
+        assert_eq!(Session::current_index(), 1);
+        run_to(5);
+        assert_eq!(Session::current_index(), 1);
+        run_to(6);
+        assert_eq!(Session::current_index(), 2);
+        // Lengthening applies to the running session too.
+        assert_ok!(Validators::set_session_length(root(), 20));
+        run_to(25);
+        assert_eq!(Session::current_index(), 2);
+        run_to(26);
+        assert_eq!(Session::current_index(), 3);
+    });
+}
+
+#[test]
+fn set_session_length_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Validators::set_session_length(RuntimeOrigin::signed(1), 5), DispatchError::BadOrigin);
+        assert_noop!(Validators::set_session_length(root(), 0), Error::<Test>::ZeroSessionLength);
+        assert_noop!(Validators::set_session_length(root(), 1), Error::<Test>::SessionLengthTooShort);
+        assert_ok!(Validators::set_session_length(root(), 2));
+    });
+}
+
+#[test]
+fn next_session_rotation_estimates_follow_the_length() {
+    new_test_ext().execute_with(|| {
+        assert_eq!(Validators::average_session_length(), 10);
+        assert_eq!(Validators::estimate_next_session_rotation(1).0, Some(10));
+        assert_eq!(Validators::estimate_current_session_progress(1).0, Some(Permill::from_percent(20)));
+        assert_eq!(Validators::estimate_current_session_progress(9).0, Some(Permill::from_percent(100)));
+        run_to(10);
+        assert_eq!(Validators::estimate_next_session_rotation(10).0, Some(20));
+        assert_eq!(Validators::estimate_current_session_progress(10).0, Some(Permill::from_percent(10)));
+        assert_ok!(Validators::set_session_length(root(), 4));
+        assert_eq!(Validators::average_session_length(), 4);
+        assert_eq!(Validators::estimate_next_session_rotation(12).0, Some(14));
+        // Past due: the rotation happens in this block.
+        assert_eq!(Validators::estimate_next_session_rotation(15).0, Some(15));
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// force_set
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn force_set_activates_the_set_in_the_same_block() {
+    new_test_ext().execute_with(|| {
+        run_to(4);
+        assert_ok!(Validators::force_set(root(), set(&[5, 4])));
+        let active = Validators::validator_set();
+        assert_eq!(active.validators, bls(&[5, 4]), "active in this block, in the given order");
+        assert_eq!(active.set_id, 1);
+        assert_eq!(Session::validators(), vec![5, 4]);
+        assert_eq!(Session::current_index(), 2);
+        assert_eq!(Validators::forced_change(), Some((1, 4)));
+        assert_eq!(Members::<Test>::get().into_inner(), vec![5, 4]);
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForcedSet { set_id: 1, block: 4 }));
+        // The session clock restarts at the forced change.
+        assert_eq!(SessionStart::<Test>::get(), 4);
+        // The epoch is the node's business: it moves when a block names the new set.
+        assert_eq!(Validators::epoch().set.set_id, 0);
+        start_block(5, Some(1));
+        assert_eq!(Validators::epoch().set, active);
+        assert_eq!(Validators::epoch().root_number, 4);
+        // Later rotations keep the forced set.
+        run_to(30);
+        assert_eq!(Validators::validator_set(), active);
+    });
+}
+
+#[test]
+fn forcing_the_running_set_keeps_the_set_id_but_records_the_change() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::force_set(root(), set(&[1, 2, 3])));
+        assert_eq!(Validators::validator_set().set_id, 0);
+        assert_eq!(ForcedChange::<Test>::get(), Some((0, 1)));
+    });
+}
+
+#[test]
+fn force_set_errors() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Validators::force_set(RuntimeOrigin::signed(1), set(&[4])), DispatchError::BadOrigin);
+        assert_noop!(Validators::force_set(root(), set(&[])), Error::<Test>::EmptySet);
+        assert_noop!(Validators::force_set(root(), set(&[4, 5, 4])), Error::<Test>::DuplicateMember);
+        assert_noop!(Validators::force_set(root(), set(&[4, 6])), Error::<Test>::NoSessionKeys);
+        assert_eq!(ForcedChange::<Test>::get(), None);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Epochs
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn epoch_stays_while_blocks_name_its_set_or_carry_no_digest() {
+    new_test_ext().execute_with(|| {
+        let before = Epoch::<Test>::get();
+        start_block(2, Some(0));
+        start_block(3, None);
+        assert_eq!(Epoch::<Test>::get(), before);
+        assert!(!System::events().iter().any(|e| matches!(e.event, RuntimeEvent::Validators(Event::NewEpoch { .. }))));
+    });
+}
+
+#[test]
+fn a_block_naming_the_new_set_starts_an_epoch_rooted_at_its_parent() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(25);
+        let session_set = Validators::validator_set();
+        assert_eq!(session_set.set_id, 1);
+        assert_eq!(Validators::epoch().set.set_id, 0, "the epoch lags the session set");
+
+        start_block(26, Some(1));
+        let epoch = Validators::epoch();
+        assert_eq!(epoch.set, session_set);
+        assert_eq!(epoch.root_hash, parent_of(26));
+        assert_eq!(epoch.root_number, 25);
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::NewEpoch { set_id: 1, root_number: 25 }));
+
+        start_block(27, Some(1));
+        assert_eq!(Validators::epoch(), epoch, "same set id: no new epoch");
+    });
+}
+
+#[test]
+fn the_epoch_takes_the_parents_set_when_the_session_rotates_in_the_same_block() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(11);
+        assert_ok!(Validators::remove_validator(root(), 1));
+        run_to(29);
+        assert_eq!(Validators::validator_set().set_id, 1);
+        // Block 30 rotates the session to set 2, and starts the epoch of set 1.
+        start_block(30, Some(1));
+        assert_eq!(Validators::validator_set().set_id, 2);
+        assert_eq!(Validators::validator_set().validators, bls(&[2, 3, 4]));
+        let epoch = Validators::epoch();
+        assert_eq!(epoch.set.set_id, 1);
+        assert_eq!(epoch.set.validators, bls(&[1, 2, 3, 4]));
+        assert_eq!(epoch.root_number, 29);
+    });
+}
+
+#[test]
+fn a_pre_digest_naming_an_unknown_set_is_recorded_with_the_state_set() {
+    new_test_ext().execute_with(|| {
+        start_block(2, Some(7));
+        let epoch = Validators::epoch();
+        assert_eq!(epoch.set, Validators::validator_set());
+        assert_eq!(epoch.root_number, 1);
+        assert_eq!(epoch.root_hash, parent_of(2));
     });
 }
