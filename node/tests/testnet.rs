@@ -1,11 +1,15 @@
 //! Real-process tests of the BFT engine: four `bpci-node` validators (the local chain spec) on
-//! loopback, with kills, restarts, a late joiner and a full restart in another order.
+//! loopback, with kills, restarts, a late joiner and a full restart in another order, a 2-2
+//! partition, a validator-set change through session keys, and the emergency set change after
+//! two of four validators are lost for good.
 
 mod common;
 
-use bpci_primitives::{qc::FinalityJustification, ValidatorSet, BPCI_ENGINE_ID};
-use codec::Decode;
-use common::{from_hex, Node};
+use bpci_primitives::{qc::FinalityJustification, EpochInfo, PreDigest, BPCI_ENGINE_ID};
+use bpci_runtime::RuntimeCall;
+use codec::{Decode, Encode};
+use common::{from_hex, tx, Node};
+use sp_keyring::Sr25519Keyring;
 use serde_json::{json, Value};
 use sp_core::H256;
 use std::{path::Path, time::Duration};
@@ -113,8 +117,10 @@ fn verify_justifications(node: &Node) -> usize {
                 continue;
             }
             let just = FinalityJustification::decode(&mut &bytes(&j[1])[..]).unwrap();
-            let set: ValidatorSet = node.state_call("BpciConsensusApi_validator_set", &[], Some(&at));
-            just.verify(&set, hash, n).unwrap_or_else(|e| panic!("#{n}: {e:?}"));
+            // The set that validated block n is the epoch in n's own state (a block that starts
+            // an epoch records it while it executes).
+            let epoch: EpochInfo = node.state_call("BpciConsensusApi_epoch", &[], Some(&at));
+            just.verify(&epoch.set, hash, n).unwrap_or_else(|e| panic!("#{n}: {e:?}"));
             checked += 1;
         }
     }
@@ -228,4 +234,134 @@ fn a_two_two_partition_stops_finality_safely_and_healing_resumes_it() {
     let top = later.iter().max().unwrap();
     wait_all_finalized(&all, top + 3);
     assert_same_finalized_chain(&all);
+}
+
+fn status(node: &Node) -> Value {
+    node.rpc("bpci_consensusStatus", json!([]))
+}
+
+fn genesis_hash(node: &Node) -> H256 {
+    H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))))
+}
+
+fn nonce(node: &Node, who: Sr25519Keyring) -> u32 {
+    node.rpc("system_accountNextIndex", json!([who.to_account_id().to_string()])).as_u64().unwrap() as u32
+}
+
+fn sudo(node: &Node, call: RuntimeCall) {
+    let call = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) });
+    let xt = tx::signed(call, Sr25519Keyring::Alice, nonce(node, Sr25519Keyring::Alice), genesis_hash(node));
+    node.submit(&xt).expect("sudo call accepted by the pool");
+}
+
+/// The pre-digest of block `n` on `node`'s chain.
+fn pre_digest(node: &Node, n: u32) -> PreDigest {
+    let header = node.rpc("chain_getHeader", json!([format!("{:?}", hash_at(node, n).unwrap())]));
+    for log in header["digest"]["logs"].as_array().unwrap() {
+        let item = sp_runtime::DigestItem::decode(&mut &from_hex(log)[..]).unwrap();
+        if let Some(pre) = item.pre_runtime_try_to::<PreDigest>(&BPCI_ENGINE_ID) {
+            return pre;
+        }
+    }
+    panic!("block #{n} has no BPCI pre-digest");
+}
+
+/// A fifth validator registers its session key; governance adds it and shortens sessions. After
+/// two session rotations the state holds the five-validator set; the four hand over with an
+/// epoch-end certificate, and the five finalize from then on, the newcomer proposing and signing.
+#[test]
+fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
+    let mut net = Testnet::start();
+    let eve = net.spawn(4, &["--eve", "--validator"]);
+    net.nodes.push(eve);
+    let all: Vec<&Node> = net.nodes.iter().collect();
+    wait_all_finalized(&all, 3);
+
+    // Eve's node makes a BLS key with its proof of possession; Eve registers it.
+    let owner = Sr25519Keyring::Eve.to_account_id().encode();
+    let generated = net.nodes[4].rpc("author_rotateKeysWithOwner", json!([format!("0x{}", hex::encode(&owner))]));
+    let keys = bpci_runtime::SessionKeys::decode(&mut &from_hex(&generated["keys"])[..]).unwrap();
+    let proof = from_hex(&generated["proof"]);
+    let set_keys = RuntimeCall::Session(pallet_session::Call::set_keys { keys, proof });
+    let xt = tx::signed(set_keys, Sr25519Keyring::Eve, nonce(&net.nodes[0], Sr25519Keyring::Eve), genesis_hash(&net.nodes[0]));
+    net.nodes[0].submit(&xt).expect("set_keys accepted");
+    // The nonce in the state, not the pool's: the keys must be registered before root adds Eve.
+    net.nodes[0].wait_until("Eve's keys on chain", WAIT, |n| {
+        n.state_call::<u32>("AccountNonceApi_account_nonce", &Sr25519Keyring::Eve.to_account_id().encode(), None) == 1
+    });
+    let eve_account = Sr25519Keyring::Eve.to_account_id();
+    sudo(
+        &net.nodes[0],
+        RuntimeCall::Utility(pallet_utility::Call::batch_all {
+            calls: vec![
+                RuntimeCall::Validators(pallet_validators::Call::set_session_length { blocks: 10 }),
+                RuntimeCall::Validators(pallet_validators::Call::add_validator { who: eve_account }),
+            ],
+        }),
+    );
+
+    // The switch: every node moves to set 1 of five validators, Eve validating.
+    for n in &all {
+        n.wait_until("set 1 of five validators", Duration::from_secs(150), |n| {
+            let s = status(n);
+            s["setId"].as_u64().unwrap_or(0) >= 1 && s["validators"] == 5
+        });
+    }
+    assert_eq!(status(&net.nodes[4])["role"], "validator");
+    let start = net.nodes[0].best_number();
+    wait_all_finalized(&all, start + 8);
+    assert_same_finalized_chain(&all);
+
+    // The first block of the new epoch carries the hand-over; the new set proposes every block
+    // after it, Eve (index 4) among the proposers, and signs the certificates.
+    let fin = net.nodes[0].finalized_number();
+    let mut proposers = std::collections::BTreeSet::new();
+    let mut first_new = None;
+    for n in 1..=fin {
+        let pre = pre_digest(&net.nodes[0], n);
+        if pre.set_id >= 1 {
+            first_new.get_or_insert(n);
+            proposers.insert(pre.proposer_index);
+        } else {
+            assert!(first_new.is_none(), "set 0 proposed #{n} after the hand-over");
+        }
+    }
+    let first_new = first_new.expect("new-set blocks are finalized");
+    assert!(pre_digest(&net.nodes[0], first_new).justify.is_none(), "the first block of an epoch extends its root");
+    assert!(proposers.contains(&4), "Eve proposed in the new set: {proposers:?}");
+    assert!(status(&net.nodes[0])["lastQc"]["signers"].as_u64().unwrap() >= 4, "quorum of five is four");
+    // Every justification verifies against the set of its epoch, before and after the switch.
+    assert!(verify_justifications(&net.nodes[4]) > 0);
+}
+
+/// Two of four validators are lost for good: no quorum, no certificate, no view change. Root
+/// submits `force_set([Alice, Bob])`; after the stall a validator carries it in a stall block,
+/// whose state roots a new epoch of the two survivors, who finalize again.
+#[test]
+fn the_emergency_set_change_restores_finality_after_two_of_four_are_lost() {
+    let mut net = Testnet::start();
+    let all: Vec<&Node> = net.nodes.iter().collect();
+    wait_all_finalized(&all, 3);
+    net.nodes[2].signal("-KILL");
+    net.nodes[3].signal("-KILL");
+    std::thread::sleep(Duration::from_secs(4));
+    let stalled = net.nodes[0].finalized_number();
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(net.nodes[0].finalized_number() <= stalled + 1, "two of four cannot finalize");
+
+    let members = vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()];
+    sudo(
+        &net.nodes[0],
+        RuntimeCall::Validators(pallet_validators::Call::force_set { members: members.try_into().unwrap() }),
+    );
+    for n in &net.nodes[..2] {
+        n.wait_until("forced set of two", Duration::from_secs(150), |n| {
+            let s = status(n);
+            s["setId"].as_u64().unwrap_or(0) >= 1 && s["validators"] == 2
+        });
+    }
+    let fin = net.nodes[0].finalized_number();
+    wait_all_finalized(&[&net.nodes[0], &net.nodes[1]], fin + 5);
+    assert_same_finalized_chain(&[&net.nodes[0], &net.nodes[1]]);
+    assert!(verify_justifications(&net.nodes[1]) > 0);
 }

@@ -47,3 +47,32 @@ pub fn seal_message(pre_hash: &[u8]) -> Vec<u8> {
     m.extend_from_slice(pre_hash);
     m
 }
+
+/// Tags the hand-over digest. A second `PreRuntime` item of its own id, because the block
+/// builder keeps only pre-runtime items of the digests it is given, and the seal must cover it.
+pub const HANDOFF_ID: sp_runtime::ConsensusEngineId = *b"BPCH";
+
+/// The hand-over proof in the first block of an epoch that the outgoing set ended: its epoch-end
+/// certificate, whose `high_qc` certifies the block's parent. In the header, under the seal, so
+/// that a light client following the chain finds it there.
+pub fn handoff_item(tc: &bpci_consensus_core::TimeoutCertificate) -> DigestItem {
+    DigestItem::PreRuntime(HANDOFF_ID, tc.encode())
+}
+
+/// The epoch-end certificate a header carries, if any; more than one, or a malformed one, is an error.
+pub fn find_handoff<H: HeaderT>(header: &H) -> Result<Option<bpci_consensus_core::TimeoutCertificate>, String> {
+    let mut found = None;
+    for log in header.digest().logs() {
+        if let DigestItem::PreRuntime(id, data) = log {
+            if *id == HANDOFF_ID {
+                if found.is_some() {
+                    return Err("multiple BPCI hand-over certificates".into());
+                }
+                let tc = bpci_consensus_core::TimeoutCertificate::decode(&mut &data[..])
+                    .map_err(|e| format!("bad hand-over certificate: {e}"))?;
+                found = Some(tc);
+            }
+        }
+    }
+    Ok(found)
+}

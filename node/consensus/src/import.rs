@@ -5,10 +5,17 @@
 //! carries is a valid quorum certificate of the validator set. A finality justification attached to
 //! it is checked too, and a valid one finalizes the block on import, which is how a new node syncs a
 //! finalized chain it verified itself.
+//!
+//! The set that validates a block is its parent's *epoch* set (`BpciConsensusApi::epoch`), not
+//! the session set: a session change takes effect only when a block starts a new epoch, which it
+//! may do only on a parent whose state holds the new set and which the old set handed over (the
+//! epoch-end certificate in the block, whose highest QC certifies the parent), or which enacted a
+//! forced change.
 
-use crate::digests::{find_pre_digest, seal_message, take_seal};
+use crate::digests::{find_handoff, find_pre_digest, seal_message, take_seal};
+use bpci_consensus_core::{Bls, TimeoutCertificate, EPOCH_END};
 use bpci_primitives::{
-    qc::FinalityJustification, BpciConsensusApi, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
+    qc::FinalityJustification, BpciConsensusApi, EpochInfo, ForcedChange, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
 };
 use codec::Decode;
 use sc_consensus::{BlockImportParams, ForkChoiceStrategy};
@@ -29,18 +36,64 @@ impl<C, B> Verifier<C, B> {
     }
 }
 
-/// Checks a header's consensus digests against the validator set of its parent's state.
+/// Which set validates a block with pre-digest `pre` on a parent whose state gives `epoch`,
+/// `session_set` and `forced`, and whether the block starts a new epoch (its parent is a root).
 ///
-/// `parent_view` is the view of the parent block (0 for genesis).
+/// `handoff` is the epoch-end certificate the block carries, if any.
+pub fn block_set(
+    pre: &PreDigest,
+    parent_hash: H256,
+    parent_number: u32,
+    epoch: EpochInfo,
+    session_set: ValidatorSet,
+    forced: Option<ForcedChange>,
+    handoff: Option<&TimeoutCertificate>,
+) -> Result<(ValidatorSet, bool), String> {
+    if pre.set_id == epoch.set.set_id {
+        if handoff.is_some() {
+            return Err("hand-over certificate in a block that starts no epoch".into());
+        }
+        return Ok((epoch.set, parent_number == 0));
+    }
+    if pre.set_id != session_set.set_id || session_set.set_id <= epoch.set.set_id {
+        return Err(format!(
+            "block claims set {}, but its parent's epoch has set {} and its state set {}",
+            pre.set_id, epoch.set.set_id, session_set.set_id
+        ));
+    }
+    match handoff {
+        None if forced == Some((pre.set_id, parent_number)) => {}
+        None => return Err(format!("set {} starts without the hand-over of set {}", pre.set_id, epoch.set.set_id)),
+        Some(tc) => {
+            if tc.view != EPOCH_END {
+                return Err("hand-over certificate is not an epoch end".into());
+            }
+            tc.verify::<Bls>(&epoch.set).map_err(|e| format!("invalid hand-over certificate: {e}"))?;
+            let certified = tc.high_qc.as_ref().map(|qc| (qc.data.block_hash, qc.data.block_number));
+            if certified != Some((parent_hash, parent_number)) {
+                return Err("hand-over certificate does not end the epoch on the parent".into());
+            }
+        }
+    }
+    Ok((session_set, true))
+}
+
+/// Checks a header's consensus digests against the set that validates it.
+///
+/// `parent_view` is the view of the parent block (ignored when the parent is a root: views start
+/// again at 1 in each epoch, and genesis has view 0). A block on a root carries no certificate.
+#[allow(clippy::too_many_arguments)]
 pub fn check_header(
     set: &ValidatorSet,
     pre: &PreDigest,
     parent_hash: H256,
     parent_number: u32,
     parent_view: u64,
+    parent_is_root: bool,
     pre_hash: &[u8],
     seal: &bpci_primitives::BlsSignature,
 ) -> Result<(), String> {
+    let parent_view = if parent_is_root { 0 } else { parent_view };
     if pre.set_id != set.set_id {
         return Err(format!("block claims set {}, parent state has set {}", pre.set_id, set.set_id));
     }
@@ -54,11 +107,11 @@ pub fn check_header(
     if !bpci_primitives::bls::native::verify(key, &seal_message(pre_hash), seal) {
         return Err("bad seal".into());
     }
-    match (&pre.justify, parent_number) {
-        (None, 0) => Ok(()),
-        (None, _) => Err("missing certificate of the parent".into()),
-        (Some(_), 0) => Err("genesis needs no certificate".into()),
-        (Some(qc), _) => {
+    match (&pre.justify, parent_is_root) {
+        (None, true) => Ok(()),
+        (None, false) => Err("missing certificate of the parent".into()),
+        (Some(_), true) => Err("the first block of an epoch carries no certificate".into()),
+        (Some(qc), false) => {
             if qc.data.block_hash != parent_hash || qc.data.block_number != parent_number || qc.data.view != parent_view {
                 return Err("certificate is not for the parent".into());
             }
@@ -99,8 +152,18 @@ where
         let (seal_item, seal) = take_seal(&mut block.header)?;
         let pre_hash = block.header.hash();
         let pre = find_pre_digest(&block.header)?;
-        let set = self.client.runtime_api().validator_set(parent_hash).map_err(|e| e.to_string())?;
-        check_header(&set, &pre, parent_hash, number - 1, parent_view, pre_hash.as_ref(), &seal)
+        let handoff = find_handoff(&block.header)?;
+        let api = self.client.runtime_api();
+        let epoch = api.epoch(parent_hash).map_err(|e| e.to_string())?;
+        let (set, parent_is_root) = if pre.set_id == epoch.set.set_id && handoff.is_none() {
+            (epoch.set, number == 1)
+        } else {
+            let session_set = api.validator_set(parent_hash).map_err(|e| e.to_string())?;
+            let forced = api.forced_change(parent_hash).map_err(|e| e.to_string())?;
+            block_set(&pre, parent_hash, number - 1, epoch, session_set, forced, handoff.as_ref())
+                .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?
+        };
+        check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal)
             .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
         if let Some(raw) = block.justifications.as_ref().and_then(|j| j.get(BPCI_ENGINE_ID)) {

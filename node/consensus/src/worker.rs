@@ -10,14 +10,14 @@
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
 use crate::{aux_schema, digests, metrics::{Latencies, Metrics}, status::*};
-use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData};
+use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData, TimeoutCertificate};
 use bpci_primitives::{
-    bls::native::Keypair, host::keystore, qc::FinalityJustification, BpciConsensusApi, PreDigest,
-    ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
+    bls::native::Keypair, host::keystore, qc::FinalityJustification, BpciConsensusApi, PreDigest, QuorumCertificate,
+    SetId, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
-use codec::{DecodeAll, Encode};
+use codec::{Decode, DecodeAll, Encode};
 use futures::{FutureExt, StreamExt};
-use sc_client_api::{AuxStore, Backend, BlockchainEvents, Finalizer, StorageProvider};
+use sc_client_api::{AuxStore, Backend, BlockBackend, BlockchainEvents, Finalizer, StorageProvider};
 use sc_consensus::{BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction, StorageChanges};
 use sc_network::{
     service::traits::{NotificationEvent, NotificationService, ValidationResult},
@@ -78,6 +78,23 @@ fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or_default()
 }
 
+/// After this long without any progress (view, certificate or finality), a validator starts to
+/// build "stall blocks"; see [`Worker::maybe_stall_block`].
+const STALL_MS: u64 = 30_000;
+/// Time between two stall blocks of one validator.
+const STALL_BLOCK_INTERVAL_MS: u64 = 10_000;
+/// Consensus messages of a later validator set kept until this node enters that epoch.
+const MAX_FUTURE_MESSAGES: usize = 256;
+
+fn message_set_id(msg: &Message) -> SetId {
+    match msg {
+        Message::Proposal(p) => p.proposal.set_id,
+        Message::Vote(v) => v.data.set_id,
+        Message::Timeout(t) => t.data.set_id,
+        Message::Certificate(qc) => qc.data.set_id,
+    }
+}
+
 /// Runs until the node stops, or returns an error if continuing could break safety.
 pub async fn start_validator<B, C, BE, PF, BI>(params: ValidatorParams<B, C, BE, PF, BI>) -> Result<(), String>
 where
@@ -86,6 +103,7 @@ where
     BE: Backend<B>,
     C: ProvideRuntimeApi<B>
         + HeaderBackend<B>
+        + BlockBackend<B>
         + AuxStore
         + Finalizer<B, BE>
         + BlockchainEvents<B>
@@ -99,10 +117,9 @@ where
     BI: BlockImport<B>,
 {
     let ValidatorParams {
-        client, mut proposer_factory, block_import, keystore, status, network, mut notifications, sync, prometheus, ..
+        client, proposer_factory, block_import, keystore, status, network, mut notifications, sync, prometheus, ..
     } = params;
     let mut sync_events = sync.event_stream("bpci-consensus").fuse();
-    let mut sync_peers: HashSet<PeerId> = HashSet::new();
     let metrics = match prometheus.as_ref().map(Metrics::register) {
         Some(Ok(m)) => Some(m),
         Some(Err(e)) => {
@@ -111,108 +128,85 @@ where
         }
         None => None,
     };
-    let mut latencies = Latencies::default();
     let info = client.info();
-    let api = client.runtime_api();
-    let set: ValidatorSet = api.validator_set(info.finalized_hash).map_err(|e| e.to_string())?;
-    let block_time = api.block_time_ms(info.finalized_hash).map_err(|e| e.to_string())?;
-
-    let me = proposer_factory.as_ref().and_then(|_| {
-        set.validators
-            .iter()
-            .enumerate()
-            .find_map(|(i, pk)| keystore::find(&*keystore, BLS_KEY_TYPE, pk).map(|k| (i as u32, k)))
-    });
-    // The engine owns the signing key; the seal is made with a second handle on the same key.
-    let sealer = me.as_ref().and_then(|(_, k)| keystore::find(&*keystore, BLS_KEY_TYPE, &k.public));
-    let my_index = me.as_ref().map(|(i, _)| *i);
-    match my_index {
-        Some(i) => log::info!(target: "bpci", "validating as #{i} of {} (set {})", set.validators.len(), set.set_id),
-        None => log::info!(target: "bpci", "observing set {} of {} validators", set.set_id, set.validators.len()),
-    }
-
-    let safety = aux_schema::load(&*client)?.unwrap_or_default();
-    let genesis = BlockInfo { hash: info.genesis_hash, number: 0, parent_hash: H256::zero() };
-    let finalized = BlockInfo {
-        hash: info.finalized_hash,
-        number: info.finalized_number.into(),
-        parent_hash: client
-            .header(info.finalized_hash)
-            .map_err(|e| e.to_string())?
-            .map(|h| *h.parent_hash())
-            .unwrap_or_default(),
+    let block_time = client.runtime_api().block_time_ms(info.finalized_hash).map_err(|e| e.to_string())?;
+    let (set, roots) = initial_epoch(&*client)?;
+    let mut w = Worker {
+        client: client.clone(),
+        proposer_factory,
+        block_import,
+        keystore,
+        status,
+        metrics,
+        latencies: Latencies::default(),
+        block_time,
+        set: set.clone(),
+        roots: Vec::new(),
+        engine: None,
+        me: None,
+        sealer: None,
+        pending_final: BTreeMap::new(),
+        pending_root: None,
+        future: VecDeque::new(),
+        deferred_propose: None,
+        progress: (0, 0, 0),
+        progress_at: now_ms(),
+        last_stall_block: 0,
+        queue: VecDeque::new(),
+        _phantom: PhantomData,
     };
-    let mut pending_final: BTreeMap<u32, (BlockInfo, FinalityJustification)> = BTreeMap::new();
-    recover_finality(&safety, &mut pending_final);
-    finalize_ready(&*client, &mut pending_final);
-    let config = Config { base_timeout_ms: 4 * block_time, max_timeout_ms: 60_000 };
-    let mut engine =
-        Engine::new(config, set.clone(), me.map(|(_, k)| k), safety, genesis, now_ms()).with_finalized(finalized);
-    {
-        let mut s = status.write();
-        s.role = if my_index.is_some() { "validator" } else { "observer" }.into();
-        s.set_id = set.set_id;
-        s.validators = set.validators.len() as u32;
-    }
+    w.enter_epoch(set, roots)?;
+    w.check_epoch_end(info.finalized_hash);
 
     let mut imports = client.import_notification_stream();
+    let mut finality = client.finality_notification_stream();
     let mut peers: HashSet<PeerId> = HashSet::new();
-    // A proposal we must make on a parent this node has not imported yet.
-    let mut deferred_propose: Option<(u64, H256, u32)> = None;
-    let mut queue: VecDeque<Action> = engine.start(now_ms()).into();
+    let mut sync_peers: HashSet<PeerId> = HashSet::new();
     loop {
-        while let Some(action) = queue.pop_front() {
+        while let Some(action) = w.queue.pop_front() {
             // With one validator the queue never drains (each certificate makes the next
             // proposal), so the status is refreshed per action rather than per batch.
-            update_status(&status, &engine, &*client);
-            observe(&mut latencies, metrics.as_ref(), &engine, &*client);
+            w.observe();
             match action {
-                Action::Propose { view, parent_hash, parent_number } => {
-                    let (Some(pf), Some(sealer), Some(index)) = (proposer_factory.as_mut(), sealer.as_ref(), my_index) else {
-                        continue;
-                    };
-                    if client.header(parent_hash).ok().flatten().is_none() {
-                        deferred_propose = Some((view, parent_hash, parent_number));
-                        continue;
-                    }
-                    pace(&*client, parent_hash, block_time).await;
-                    let justify = if parent_number == 0 { None } else { engine.proposal_justify(view).cloned() };
-                    let pre = PreDigest { view, set_id: set.set_id, proposer_index: index, justify };
-                    match build_and_import(&*client, pf, &block_import, sealer, parent_hash, pre, block_time).await {
-                        Ok(block) => queue.extend(engine.on_block_built(view, block, now_ms())),
-                        Err(e) => log::warn!(target: "bpci", "view {view}: could not build a block on {parent_hash:?}: {e}"),
-                    }
+                Action::Propose { view, parent_hash, parent_number } => w.propose(view, parent_hash, parent_number).await,
+                Action::SendTo(to, msg) if Some(to) == w.my_index() => {
+                    let out = w.engine().on_message(msg, now_ms());
+                    w.queue.extend(out);
                 }
-                Action::SendTo(to, msg) if Some(to) == my_index => queue.extend(engine.on_message(msg, now_ms())),
                 // Votes are addressed to the next leader; the transport floods them to every
                 // consensus peer, which for the set sizes we run costs less than mapping
                 // validators to peer ids. Others drop votes that are not theirs to aggregate.
                 Action::SendTo(_, msg) | Action::Broadcast(msg) => {
                     if matches!(msg, Message::Timeout(_)) {
-                        Latencies::timeout(metrics.as_ref());
+                        Latencies::timeout(w.metrics.as_ref());
                     }
                     let bytes = msg.encode();
                     for peer in peers.intersection(&sync_peers) {
                         notifications.send_sync_notification(peer, bytes.clone());
                     }
                 }
-                Action::PersistSafety(data) => aux_schema::store(&*client, &data)?,
+                Action::PersistSafety(data) => aux_schema::store(&*w.client, w.set.set_id, &data)?,
                 Action::Finalize { block, justification } => {
-                    pending_final.insert(block.number, (block, justification));
-                    finalize_ready(&*client, &mut pending_final);
+                    w.pending_final.insert(block.number, (block, justification));
+                    finalize_ready(&*w.client, &mut w.pending_final);
                 }
                 Action::Equivocation(evidence) => {
                     log::warn!(target: "bpci", "equivocation: {evidence:?}");
-                    status.write().equivocations += 1;
-                    Latencies::equivocation(metrics.as_ref());
+                    w.status.write().equivocations += 1;
+                    Latencies::equivocation(w.metrics.as_ref());
                 }
                 Action::Misbehaviour { reason } => log::debug!(target: "bpci", "dropped message: {reason}"),
+                Action::EpochEnded(tc) => {
+                    log::info!(target: "bpci", "set {} ended its epoch", w.set.set_id);
+                    w.pending_root = Some(tc);
+                    w.try_pending_root()?;
+                }
             }
         }
-        update_status(&status, &engine, &*client);
-        observe(&mut latencies, metrics.as_ref(), &engine, &*client);
+        w.observe();
+        w.maybe_stall_block().await;
 
-        let wait = engine.next_deadline().saturating_sub(now_ms()).min(1_000);
+        let wait = w.engine().next_deadline().saturating_sub(now_ms()).min(1_000);
         let timer = futures_timer::Delay::new(Duration::from_millis(wait)).fuse();
         futures::pin_mut!(timer);
         futures::select! {
@@ -229,13 +223,8 @@ where
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if sync_peers.contains(&peer) => {
                     match Message::decode_all(&mut &notification[..]) {
                         Ok(msg) => {
-                            for action in engine.on_message(msg, now_ms()) {
-                                if let Action::Misbehaviour { reason } = action {
-                                    log::debug!(target: "bpci", "{peer}: {reason}");
-                                    network.report_peer(peer, MISBEHAVIOUR);
-                                } else {
-                                    queue.push_back(action);
-                                }
+                            if let Some(report) = w.on_message(msg) {
+                                network.report_peer(peer, report);
                             }
                         }
                         Err(_) => network.report_peer(peer, BAD_MESSAGE),
@@ -255,20 +244,404 @@ where
             },
             imported = imports.next() => {
                 let Some(imported) = imported else { return Err("import notifications stopped".into()) };
-                latencies.imported((*imported.header.number()).into());
-                if let Ok(pre) = digests::find_pre_digest(&imported.header) {
-                    queue.extend(engine.on_proposal_block_ready(pre.view, imported.hash, now_ms()));
-                }
-                if let Some((view, parent_hash, parent_number)) = deferred_propose {
-                    if parent_hash == imported.hash && engine.view() == view {
-                        deferred_propose = None;
-                        queue.push_back(Action::Propose { view, parent_hash, parent_number });
-                    }
-                }
-                finalize_ready(&*client, &mut pending_final);
+                w.on_import(imported.hash, &imported.header)?;
             },
-            _ = timer => queue.extend(engine.on_tick(now_ms())),
+            finalized = finality.next() => {
+                let Some(finalized) = finalized else { return Err("finality notifications stopped".into()) };
+                w.check_epoch_end(finalized.hash);
+            },
+            _ = timer => {
+                let out = w.engine().on_tick(now_ms());
+                w.queue.extend(out);
+            }
         }
+    }
+}
+
+/// The epoch to run at start: the one the best block's state names, or a later one this node
+/// had moved to (its first block not imported yet), as stored in the aux database.
+fn initial_epoch<B, C>(client: &C) -> Result<(ValidatorSet, Vec<(BlockInfo, Option<TimeoutCertificate>)>), String>
+where
+    B: BlockT<Hash = H256>,
+    <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
+    C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore,
+    C::Api: BpciConsensusApi<B>,
+{
+    let info = client.info();
+    let api = client.runtime_api();
+    let chain = api.epoch(info.best_hash).map_err(|e| e.to_string())?;
+    let stored = aux_schema::load_epoch(client)?;
+    if let Some(stored) = stored.clone().filter(|e| e.set_id > chain.set.set_id && !e.roots.is_empty()) {
+        let root = &stored.roots[0].0;
+        let set = api.validator_set(root.hash).map_err(|e| e.to_string())?;
+        if set.set_id == stored.set_id {
+            return Ok((set, stored.roots));
+        }
+    }
+    let root = if chain.root_hash.is_zero() {
+        BlockInfo { hash: info.genesis_hash, number: 0, parent_hash: H256::zero() }
+    } else {
+        let parent = client.header(chain.root_hash).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default();
+        BlockInfo { hash: chain.root_hash, number: chain.root_number, parent_hash: parent }
+    };
+    // The hand-over the epoch's first block carried, in case this node has to build a first
+    // block again (no certificate of the epoch yet).
+    let handoff = client
+        .hash(root.number.saturating_add(1).into())
+        .ok()
+        .flatten()
+        .and_then(|h| client.header(h).ok().flatten())
+        .filter(|h| *h.parent_hash() == root.hash)
+        .and_then(|h| digests::find_handoff(&h).ok().flatten());
+    let mut roots = vec![(root, handoff)];
+    if let Some(stored) = stored.filter(|e| e.set_id == chain.set.set_id) {
+        for r in stored.roots {
+            if !roots.iter().any(|(b, _)| b.hash == r.0.hash) {
+                roots.push(r);
+            }
+        }
+    }
+    Ok((chain.set, roots))
+}
+
+struct Worker<B: BlockT, C, BE, PF, BI> {
+    client: Arc<C>,
+    proposer_factory: Option<PF>,
+    block_import: BI,
+    keystore: KeystorePtr,
+    status: SharedStatus,
+    metrics: Option<Metrics>,
+    latencies: Latencies,
+    block_time: u64,
+    /// The set of the current epoch.
+    set: ValidatorSet,
+    /// The epoch's roots and how each was handed over (`None`: genesis or a forced change).
+    roots: Vec<(BlockInfo, Option<TimeoutCertificate>)>,
+    engine: Option<Engine>,
+    /// This node's index in the set and its signing key, when it validates.
+    me: Option<u32>,
+    sealer: Option<Keypair>,
+    pending_final: BTreeMap<u32, (BlockInfo, FinalityJustification)>,
+    /// An epoch-end certificate whose root block is not imported yet.
+    pending_root: Option<TimeoutCertificate>,
+    /// Messages of a later set, replayed on entering its epoch.
+    future: VecDeque<Message>,
+    /// A proposal we must make on a parent this node has not imported yet.
+    deferred_propose: Option<(u64, H256, u32)>,
+    progress: (u64, u64, u32),
+    progress_at: u64,
+    last_stall_block: u64,
+    queue: VecDeque<Action>,
+    _phantom: PhantomData<(B, BE)>,
+}
+
+impl<B, C, BE, PF, BI> Worker<B, C, BE, PF, BI>
+where
+    B: BlockT<Hash = H256>,
+    <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
+    BE: Backend<B>,
+    C: ProvideRuntimeApi<B>
+        + HeaderBackend<B>
+        + BlockBackend<B>
+        + AuxStore
+        + Finalizer<B, BE>
+        + BlockchainEvents<B>
+        + StorageProvider<B, BE>
+        + Send
+        + Sync
+        + 'static,
+    C::Api: BpciConsensusApi<B>,
+    PF: Environment<B>,
+    PF::Proposer: Proposer<B>,
+    BI: BlockImport<B>,
+{
+    fn engine(&mut self) -> &mut Engine {
+        self.engine.as_mut().expect("set in enter_epoch before the loop")
+    }
+
+    fn my_index(&self) -> Option<u32> {
+        self.me
+    }
+
+    /// Runs the engine of `set` from `roots` (the first is the one this node builds on).
+    fn enter_epoch(&mut self, set: ValidatorSet, roots: Vec<(BlockInfo, Option<TimeoutCertificate>)>) -> Result<(), String> {
+        let Some((first, _)) = roots.first().cloned() else { return Err("an epoch without a root".into()) };
+        aux_schema::store_epoch(&*self.client, &aux_schema::EpochAux { set_id: set.set_id, roots: roots.clone() })?;
+        let key = self.proposer_factory.as_ref().and_then(|_| {
+            set.validators.iter().enumerate().find_map(|(i, pk)| keystore::find(&*self.keystore, BLS_KEY_TYPE, pk).map(|k| (i as u32, k)))
+        });
+        // The engine owns the signing key; the seal is made with a second handle on the same key.
+        self.sealer = key.as_ref().and_then(|(_, k)| keystore::find(&*self.keystore, BLS_KEY_TYPE, &k.public));
+        self.me = key.as_ref().map(|(i, _)| *i);
+        match self.me {
+            Some(i) => log::info!(target: "bpci", "validating as #{i} of {} (set {}) from #{} {:?}", set.validators.len(), set.set_id, first.number, first.hash),
+            None => log::info!(target: "bpci", "observing set {} of {} validators from #{}", set.set_id, set.validators.len(), first.number),
+        }
+        let safety = aux_schema::load(&*self.client, set.set_id)?.unwrap_or_default();
+        recover_finality(&safety, &mut self.pending_final);
+        finalize_ready(&*self.client, &mut self.pending_final);
+        let info = self.client.info();
+        let finalized = BlockInfo {
+            hash: info.finalized_hash,
+            number: info.finalized_number.into(),
+            parent_hash: self.client.header(info.finalized_hash).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default(),
+        };
+        let config = Config { base_timeout_ms: 4 * self.block_time, max_timeout_ms: 60_000 };
+        let mut engine = Engine::new(config, set.clone(), key.map(|(_, k)| k), safety, first, now_ms()).with_finalized(finalized);
+        for (root, _) in roots.iter().skip(1) {
+            engine.add_root(root.clone());
+        }
+        {
+            let mut s = self.status.write();
+            s.role = if self.me.is_some() { "validator" } else { "observer" }.into();
+            s.set_id = set.set_id;
+            s.validators = set.validators.len() as u32;
+        }
+        self.queue.clear();
+        self.deferred_propose = None;
+        self.pending_root = None;
+        self.queue.extend(engine.start(now_ms()));
+        self.engine = Some(engine);
+        self.set = set;
+        self.roots = roots;
+        self.progress_at = now_ms();
+        let future: Vec<Message> = self.future.drain(..).collect();
+        for msg in future {
+            let _ = self.on_message(msg);
+        }
+        Ok(())
+    }
+
+    /// Hands a received message to the engine; returns the reputation change its sender earned.
+    fn on_message(&mut self, msg: Message) -> Option<ReputationChange> {
+        let set_id = message_set_id(&msg);
+        if set_id > self.set.set_id {
+            // The next epoch may have started elsewhere before this node saw its first block.
+            if self.future.len() >= MAX_FUTURE_MESSAGES {
+                self.future.pop_front();
+            }
+            self.future.push_back(msg);
+            return None;
+        }
+        if set_id < self.set.set_id {
+            // Stragglers of an ended epoch: harmless.
+            return None;
+        }
+        let mut report = None;
+        for action in self.engine().on_message(msg, now_ms()) {
+            if let Action::Misbehaviour { reason } = action {
+                log::debug!(target: "bpci", "{reason}");
+                report = Some(MISBEHAVIOUR);
+            } else {
+                self.queue.push_back(action);
+            }
+        }
+        report
+    }
+
+    /// Epoch changes a new block shows, then the engine's view of it.
+    fn on_import(&mut self, hash: H256, header: &B::Header) -> Result<(), String> {
+        self.latencies.imported((*header.number()).into());
+        let number: u32 = (*header.number()).into();
+        let pre = digests::find_pre_digest(header).ok();
+        if let Some(pre) = &pre {
+            // The verifier accepted it, so a block of a later set starts that set's epoch on its
+            // parent, and one of this set on a root we did not know adds that root.
+            let parent = BlockInfo {
+                hash: *header.parent_hash(),
+                number: number.saturating_sub(1),
+                parent_hash: self.client.header(*header.parent_hash()).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default(),
+            };
+            let handoff = digests::find_handoff(header).ok().flatten();
+            let starts_epoch = pre.justify.is_none() && number > 1;
+            if pre.set_id > self.set.set_id && starts_epoch {
+                let set = self.client.runtime_api().validator_set(parent.hash).map_err(|e| e.to_string())?;
+                if set.set_id == pre.set_id {
+                    self.enter_epoch(set, vec![(parent, handoff)])?;
+                }
+            } else if pre.set_id == self.set.set_id && starts_epoch && !self.roots.iter().any(|(r, _)| r.hash == parent.hash) {
+                self.roots.push((parent.clone(), handoff));
+                self.engine().add_root(parent);
+            }
+        }
+        if let Ok(Some((set_id, at))) = self.client.runtime_api().forced_change(hash) {
+            if at == number && set_id >= self.set.set_id && !self.roots.iter().any(|(r, _)| r.hash == hash) {
+                let root = BlockInfo { hash, number, parent_hash: *header.parent_hash() };
+                log::warn!(target: "bpci", "forced change to set {set_id} enacted in #{number} {hash:?}");
+                if set_id > self.set.set_id {
+                    let set = self.client.runtime_api().validator_set(hash).map_err(|e| e.to_string())?;
+                    self.enter_epoch(set, vec![(root, None)])?;
+                } else {
+                    self.roots.push((root.clone(), None));
+                    self.engine().add_root(root);
+                }
+            }
+        }
+        self.try_pending_root()?;
+        if let Some(pre) = pre.filter(|p| p.set_id == self.set.set_id) {
+            let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
+            self.queue.extend(out);
+        }
+        if let Some((view, parent_hash, parent_number)) = self.deferred_propose {
+            if parent_hash == hash && self.engine().view() == view {
+                self.deferred_propose = None;
+                self.queue.push_back(Action::Propose { view, parent_hash, parent_number });
+            }
+        }
+        finalize_ready(&*self.client, &mut self.pending_final);
+        Ok(())
+    }
+
+    /// Moves to the next epoch once the root of the epoch-end certificate is imported.
+    fn try_pending_root(&mut self) -> Result<(), String> {
+        let Some(tc) = self.pending_root.clone() else { return Ok(()) };
+        let Some(qc) = tc.high_qc.clone() else {
+            log::error!(target: "bpci", "epoch-end certificate without a certified block: the epoch cannot hand over");
+            self.pending_root = None;
+            return Ok(());
+        };
+        if self.client.header(qc.data.block_hash).ok().flatten().is_none() {
+            return Ok(());
+        }
+        let set = self.client.runtime_api().validator_set(qc.data.block_hash).map_err(|e| e.to_string())?;
+        if set.set_id <= self.set.set_id {
+            log::error!(target: "bpci", "epoch-end root {:?} holds no later set", qc.data.block_hash);
+            self.pending_root = None;
+            return Ok(());
+        }
+        let root = BlockInfo { hash: qc.data.block_hash, number: qc.data.block_number, parent_hash: qc.data.parent_hash };
+        self.enter_epoch(set, vec![(root, Some(tc))])
+    }
+
+    /// Ends this validator's part in the epoch once a block holding a later set is final, with
+    /// the certificate that proved it.
+    fn check_epoch_end(&mut self, finalized: H256) {
+        if self.me.is_none() || self.engine.as_ref().is_none_or(|e| e.has_ended() && e.epoch_end_certificate().is_some()) {
+            return;
+        }
+        let Ok(Some(header)) = self.client.header(finalized) else { return };
+        // Only a block of this epoch, finalized by this set, proves anything to this set.
+        if digests::find_pre_digest(&header).map(|p| p.set_id) != Ok(self.set.set_id) {
+            return;
+        }
+        let Ok(next) = self.client.runtime_api().validator_set(finalized) else { return };
+        if next.set_id <= self.set.set_id {
+            return;
+        }
+        let number: u32 = (*header.number()).into();
+        let proof = self
+            .client
+            .justifications(finalized)
+            .ok()
+            .flatten()
+            .and_then(|j| j.get(BPCI_ENGINE_ID).cloned())
+            .and_then(|raw| FinalityJustification::decode(&mut &raw[..]).ok())
+            .and_then(|j| {
+                let data = j.vote_data(self.set.set_id, finalized, number)?;
+                Some(QuorumCertificate { data, signers: j.signers, signature: j.signature })
+            });
+        if self.engine.as_ref().is_some_and(|e| !e.has_ended()) {
+            log::info!(target: "bpci", "#{number} holds set {}: ending set {}'s epoch", next.set_id, self.set.set_id);
+        }
+        let out = self.engine().end_epoch(proof, now_ms());
+        self.queue.extend(out);
+    }
+
+    async fn propose(&mut self, view: u64, parent_hash: H256, parent_number: u32) {
+        let (Some(index), true) = (self.me, self.sealer.is_some()) else { return };
+        if self.client.header(parent_hash).ok().flatten().is_none() {
+            self.deferred_propose = Some((view, parent_hash, parent_number));
+            return;
+        }
+        pace(&*self.client, parent_hash, self.block_time).await;
+        let justify = self.engine().proposal_justify(view).cloned();
+        let Some(handoff) = self.handoff_for(parent_hash, justify.is_none()) else {
+            log::warn!(target: "bpci", "view {view}: no hand-over known for root {parent_hash:?}; not proposing");
+            return;
+        };
+        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify };
+        match self.build(parent_hash, pre, handoff).await {
+            Ok(block) => {
+                let out = self.engine().on_block_built(view, block, now_ms());
+                self.queue.extend(out);
+            }
+            Err(e) => log::warn!(target: "bpci", "view {view}: could not build a block on {parent_hash:?}: {e}"),
+        }
+    }
+
+    /// The hand-over digest a block on `parent` must carry: `Some(None)` when none is needed,
+    /// `None` when one is needed but unknown here.
+    fn handoff_for(&self, parent: H256, on_root: bool) -> Option<Option<TimeoutCertificate>> {
+        if !on_root {
+            return Some(None);
+        }
+        match self.roots.iter().find(|(r, _)| r.hash == parent) {
+            Some((_, Some(tc))) => Some(Some(tc.clone())),
+            Some((r, None)) => {
+                // Genesis and forced roots need none; any other root needs its certificate.
+                let forced = self.client.runtime_api().forced_change(parent).ok().flatten() == Some((self.set.set_id, r.number));
+                (r.number == 0 || forced).then_some(None)
+            }
+            None => None,
+        }
+    }
+
+    async fn build(&mut self, parent_hash: H256, pre: PreDigest, handoff: Option<TimeoutCertificate>) -> Result<BlockInfo, String> {
+        let (Some(pf), Some(sealer)) = (self.proposer_factory.as_mut(), self.sealer.as_ref()) else {
+            return Err("not a validator".into());
+        };
+        build_and_import(&*self.client, pf, &self.block_import, sealer, parent_hash, pre, handoff, self.block_time).await
+    }
+
+    /// With more than `f` validators gone for good, no certificate forms, no view changes and no
+    /// block can carry the root call that replaces them. After [`STALL_MS`] without progress a
+    /// validator therefore builds a block now and then on its highest certified block, in a view
+    /// it leads, without proposing it: nobody votes for it, nothing is finalized through it, but
+    /// it carries the transaction pool, so a governance `force_set` lands and its block roots the
+    /// next epoch. While the set is healthy this never happens (a view always ends within the
+    /// back-off cap of 60 s, and every certificate counts as progress).
+    async fn maybe_stall_block(&mut self) {
+        let Some(index) = self.me else { return };
+        let now = now_ms();
+        let (view, qc_view, finalized) = {
+            let e = self.engine.as_ref().expect("running");
+            (e.view(), e.high_qc().map_or(0, |qc| qc.data.view), self.client.info().finalized_number.into())
+        };
+        if (view, qc_view, finalized) != self.progress {
+            self.progress = (view, qc_view, finalized);
+            self.progress_at = now;
+            return;
+        }
+        if now.saturating_sub(self.progress_at) < STALL_MS || now.saturating_sub(self.last_stall_block) < STALL_BLOCK_INTERVAL_MS {
+            return;
+        }
+        self.last_stall_block = now;
+        let (parent_hash, justify) = {
+            let e = self.engine.as_ref().expect("running");
+            match e.high_qc() {
+                Some(qc) => (qc.data.block_hash, Some(qc.clone())),
+                None => (self.roots[0].0.hash, None),
+            }
+        };
+        let Some(handoff) = self.handoff_for(parent_hash, justify.is_none()) else { return };
+        let n = self.set.validators.len() as u64;
+        let Some(view) = (view.max(qc_view + 1)..view.max(qc_view + 1) + n).find(|v| self.set.leader(*v).map(|(i, _)| i as u32) == Some(index))
+        else {
+            return;
+        };
+        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify };
+        match self.build(parent_hash, pre, handoff).await {
+            Ok(b) => log::warn!(target: "bpci", "no progress for {} s: built stall block #{} {:?} (view {view}) to carry pending transactions", STALL_MS / 1000, b.number, b.hash),
+            Err(e) => log::warn!(target: "bpci", "could not build a stall block: {e}"),
+        }
+    }
+
+    fn observe(&mut self) {
+        let engine = self.engine.as_ref().expect("running");
+        update_status(&self.status, engine, &*self.client);
+        let info = self.client.info();
+        let qc = engine.high_qc().map(|qc| qc.data.block_number);
+        self.latencies.observe(self.metrics.as_ref(), engine.view(), qc, info.best_number.into(), info.finalized_number.into());
     }
 }
 
@@ -293,19 +666,6 @@ where
     }
 }
 
-fn observe<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(
-    latencies: &mut Latencies,
-    metrics: Option<&Metrics>,
-    engine: &Engine,
-    client: &C,
-) where
-    <B::Header as HeaderT>::Number: Into<u32>,
-{
-    let info = client.info();
-    let qc = engine.high_qc().map(|qc| qc.data.block_number);
-    latencies.observe(metrics, engine.view(), qc, info.best_number.into(), info.finalized_number.into());
-}
-
 fn update_status<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(status: &SharedStatus, engine: &Engine, client: &C)
 where
     <B::Header as HeaderT>::Number: Into<u32>,
@@ -326,6 +686,10 @@ where
 /// unfinalized; the persisted certificate still proves it, so finalize it now.
 fn recover_finality(safety: &SafetyData, pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>) {
     let Some(qc) = &safety.high_qc else { return };
+    // The first block of an epoch extends a root, which is final by the previous epoch's rules.
+    if qc.data.parent_view == 0 {
+        return;
+    }
     let Some(justification) = FinalityJustification::from_child_qc(qc) else { return };
     let number = qc.data.block_number.saturating_sub(1);
     let block = BlockInfo { hash: qc.data.parent_hash, number, parent_hash: H256::zero() };
@@ -365,6 +729,7 @@ async fn build_and_import<B, C, PF, BI>(
     sealer: &Keypair,
     parent_hash: H256,
     pre: PreDigest,
+    handoff: Option<TimeoutCertificate>,
     block_time: u64,
 ) -> Result<BlockInfo, String>
 where
@@ -383,7 +748,9 @@ where
         .map_err(|e| e.to_string())?;
     let args = ProposeArgs {
         inherent_data,
-        inherent_digests: Digest { logs: vec![digests::pre_digest_item(&pre)] },
+        inherent_digests: Digest {
+            logs: std::iter::once(digests::pre_digest_item(&pre)).chain(handoff.as_ref().map(digests::handoff_item)).collect(),
+        },
         max_duration: Duration::from_millis(block_time / 2),
         ..Default::default()
     };
