@@ -7,15 +7,18 @@
 //! - [`import`] is the import-queue verifier every node runs on blocks from the network: it checks
 //!   the proposer's seal, the certificate of the parent carried in the header, and any attached
 //!   finality justification, so a syncing node verifies the chain from genesis;
-//! - [`aux_schema`] keeps the safety data in the client's aux database.
+//! - [`inbound`] is the policy for what peers send: penalties, what is kept, what is dropped;
+//! - [`aux_schema`] keeps the safety data and the current epoch in the client's aux database.
 
 pub mod aux_schema;
 pub mod digests;
 pub mod import;
+pub mod inbound;
 pub mod metrics;
 pub mod status;
 pub mod worker;
 
 pub use import::Verifier;
 pub use status::{ConsensusStatus, SharedStatus};
-pub use worker::{protocol_name, start_validator, ValidatorParams, MAX_MESSAGE_SIZE};
+pub use inbound::MAX_MESSAGE_SIZE;
+pub use worker::{protocol_name, start_validator, ValidatorParams};

@@ -9,13 +9,13 @@
 //! Validators and full nodes both run it: a node without a key of the validator set is an
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
-use crate::{aux_schema, digests, metrics::{Latencies, Metrics}, status::*};
+use crate::{aux_schema, digests, inbound, metrics::{Latencies, Metrics}, status::*};
 use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData, TimeoutCertificate};
 use bpci_primitives::{
     bls::native::Keypair, host::keystore, qc::FinalityJustification, BpciConsensusApi, PreDigest, QuorumCertificate,
-    SetId, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
+    ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
-use codec::{Decode, DecodeAll, Encode};
+use codec::{Decode, Encode};
 use futures::{FutureExt, StreamExt};
 use sc_client_api::{AuxStore, Backend, BlockBackend, BlockchainEvents, Finalizer, StorageProvider};
 use sc_consensus::{BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction, StorageChanges};
@@ -42,12 +42,6 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-/// Consensus messages above this size are not ours: the largest, a proposal carrying a QC and a
-/// TC of 128 validators, is a few kilobytes.
-pub const MAX_MESSAGE_SIZE: u64 = 64 * 1024;
-
-const BAD_MESSAGE: ReputationChange = ReputationChange::new(-(1 << 12), "BPCI: undecodable message");
-const MISBEHAVIOUR: ReputationChange = ReputationChange::new(-(1 << 10), "BPCI: invalid consensus message");
 
 /// The notification protocol's name, unique per chain so that nodes of two chains never mix votes.
 pub fn protocol_name(genesis: &H256) -> String {
@@ -83,17 +77,6 @@ fn now_ms() -> u64 {
 const STALL_MS: u64 = 30_000;
 /// Time between two stall blocks of one validator.
 const STALL_BLOCK_INTERVAL_MS: u64 = 10_000;
-/// Consensus messages of a later validator set kept until this node enters that epoch.
-const MAX_FUTURE_MESSAGES: usize = 256;
-
-fn message_set_id(msg: &Message) -> SetId {
-    match msg {
-        Message::Proposal(p) => p.proposal.set_id,
-        Message::Vote(v) => v.data.set_id,
-        Message::Timeout(t) => t.data.set_id,
-        Message::Certificate(qc) => qc.data.set_id,
-    }
-}
 
 /// Runs until the node stops, or returns an error if continuing could break safety.
 pub async fn start_validator<B, C, BE, PF, BI>(params: ValidatorParams<B, C, BE, PF, BI>) -> Result<(), String>
@@ -221,13 +204,13 @@ where
                     peers.remove(&peer);
                 }
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if sync_peers.contains(&peer) => {
-                    match Message::decode_all(&mut &notification[..]) {
-                        Ok(msg) => {
-                            if let Some(report) = w.on_message(msg) {
-                                network.report_peer(peer, report);
-                            }
-                        }
-                        Err(_) => network.report_peer(peer, BAD_MESSAGE),
+                    let penalty = match inbound::decode(&notification) {
+                        Ok(msg) => w.on_message(msg),
+                        Err(penalty) => Some(penalty),
+                    };
+                    if let Some(penalty) = penalty {
+                        log::debug!(target: "bpci", "{peer}: {}", penalty.reason);
+                        network.report_peer(peer, penalty);
                     }
                 }
                 Some(NotificationEvent::NotificationReceived { .. }) => {}
@@ -412,31 +395,13 @@ where
         Ok(())
     }
 
-    /// Hands a received message to the engine; returns the reputation change its sender earned.
+    /// Hands a received message to the engine (see [`inbound`]); returns the reputation change
+    /// its sender earned.
     fn on_message(&mut self, msg: Message) -> Option<ReputationChange> {
-        let set_id = message_set_id(&msg);
-        if set_id > self.set.set_id {
-            // The next epoch may have started elsewhere before this node saw its first block.
-            if self.future.len() >= MAX_FUTURE_MESSAGES {
-                self.future.pop_front();
-            }
-            self.future.push_back(msg);
-            return None;
-        }
-        if set_id < self.set.set_id {
-            // Stragglers of an ended epoch: harmless.
-            return None;
-        }
-        let mut report = None;
-        for action in self.engine().on_message(msg, now_ms()) {
-            if let Action::Misbehaviour { reason } = action {
-                log::debug!(target: "bpci", "{reason}");
-                report = Some(MISBEHAVIOUR);
-            } else {
-                self.queue.push_back(action);
-            }
-        }
-        report
+        let engine = self.engine.as_mut().expect("running");
+        let (actions, penalty) = inbound::deliver(engine, &mut self.future, msg, now_ms());
+        self.queue.extend(actions);
+        penalty
     }
 
     /// Epoch changes a new block shows, then the engine's view of it.

@@ -104,6 +104,21 @@ pub const EPOCH_END: View = View::MAX;
 /// Most roots an epoch accepts.
 pub const MAX_ROOTS: usize = 16;
 
+/// Sizes of the engine's bounded collections (see "Bounded memory").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MemoryStats {
+    pub proposals: usize,
+    pub ready: usize,
+    pub vote_views: usize,
+    pub votes: usize,
+    pub timeout_views: usize,
+    pub timeouts: usize,
+    pub blocks: usize,
+    pub evidence: usize,
+    pub roots: usize,
+    pub verified: usize,
+}
+
 /// A block as the engine sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct BlockInfo {
@@ -406,6 +421,22 @@ impl<C: Crypto> Engine<C> {
     /// The epoch-end certificate, once `2f + 1` validators ended the epoch.
     pub fn epoch_end_certificate(&self) -> Option<&TimeoutCertificate> {
         self.epoch_end.as_ref()
+    }
+
+    /// How many items each bounded collection holds: what a flood of messages could grow.
+    pub fn memory_stats(&self) -> MemoryStats {
+        MemoryStats {
+            proposals: self.proposals.len(),
+            ready: self.ready.len(),
+            vote_views: self.votes.len(),
+            votes: self.votes.values().map(|c| c.by_voter.len()).sum(),
+            timeout_views: self.timeouts.len(),
+            timeouts: self.timeouts.values().map(|c| c.by_voter.len()).sum(),
+            blocks: self.blocks.len(),
+            evidence: self.evidence.len() + self.evidence_seen.len(),
+            roots: self.roots.len(),
+            verified: self.verified.len(),
+        }
     }
 
     pub fn start(&mut self, now_ms: u64) -> Vec<Action> {
