@@ -73,7 +73,11 @@ fn dev_chain_produces_and_finalizes_blocks_with_verifiable_justifications() {
     assert!(fin >= 4);
     for n in 1..=fin {
         let j = verified_justification(&node, n);
-        assert_eq!(j.child_hash, block_hash(&node, n + 1), "#{n} is justified by its child");
+        // By its own commit votes (no child), or by its child's certificate when those were late.
+        assert!(
+            j.child_hash.is_zero() || j.child_hash == block_hash(&node, n + 1),
+            "#{n} is justified by commit votes or by its child"
+        );
     }
     let status = node.rpc("bpci_consensusStatus", json!([]));
     assert_eq!(status["role"], "validator");

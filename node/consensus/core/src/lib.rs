@@ -30,6 +30,16 @@
 //!   least `B.view` in every later timeout; any TC therefore forces later leaders onto a branch that
 //!   contains `B`, and the voting rule above makes honest validators refuse anything else. The
 //!   certificate of `C` is exactly the [`FinalityJustification`] of `B`.
+//! * **Commit votes (fast path).** The 2-chain rule waits for the child of `B`, which comes one
+//!   block time later. Instead, a validator that receives `B`'s QC (view `v`) before it voted or
+//!   timed out in `v + 1` persists the promise "in view `v + 1` I vote only for a child of `B`" and
+//!   broadcasts a *commit vote*: the vote it would give such a child, with the child's hash left
+//!   zero. `2f + 1` commit votes finalize `B` at once, and their aggregate is the same
+//!   [`FinalityJustification`] (with `child_hash` zero), checked by the same code. The argument is
+//!   the 2-chain one: the `2f + 1` hold `B`'s QC before they sign any timeout of a view `>= v + 1`,
+//!   so every later TC reports a QC of view `>= v`, and in `v + 1` itself none of them votes for a
+//!   block that does not extend `B`. When commit votes are lost the child's certificate still
+//!   finalizes `B` the 2-chain way.
 //! * **Timeouts.** If a view makes no progress before its deadline, a validator signs
 //!   `(set_id, view, high_qc_view)`, persists, broadcasts it (and re-broadcasts it every timeout
 //!   period until the view ends, since messages can be lost). `f + 1` timeouts of the current view
@@ -162,6 +172,10 @@ pub struct SafetyData {
     /// able to show that certificate: a node sitting in a view it cannot justify sends timeouts
     /// that let nobody catch up, and with enough such nodes the views never meet again.
     pub high_tc: Option<TimeoutCertificate>,
+    /// The view of this validator's last commit vote, and the block it promised to extend in
+    /// that view (see "Commit votes" in the crate docs).
+    pub commit_view: View,
+    pub commit_parent: H256,
 }
 
 /// Proof that a validator signed two different statements for one view.
@@ -267,6 +281,8 @@ pub struct Engine<C: Crypto = Bls> {
     build: Option<Build>,
     proposed_view: View,
     votes: BTreeMap<View, VoteCollector>,
+    /// Commit votes, collected by everyone (they are broadcast), per view.
+    commits: BTreeMap<View, VoteCollector>,
     timeouts: BTreeMap<View, TimeoutCollector>,
     my_timeout: Option<SignedTimeout>,
     blocks: HashMap<H256, BlockInfo>,
@@ -345,6 +361,7 @@ impl<C: Crypto> Engine<C> {
             build: None,
             proposed_view: 0,
             votes: BTreeMap::new(),
+            commits: BTreeMap::new(),
             timeouts: BTreeMap::new(),
             my_timeout: None,
             blocks: HashMap::new(),
@@ -680,24 +697,96 @@ impl<C: Crypto> Engine<C> {
         if qc.data.view > self.high_qc_view() {
             self.high_qc = Some(qc.clone());
         }
-        if let Some(justification) = FinalityJustification::from_child_qc(qc) {
-            if let Some(number) = qc.data.block_number.checked_sub(1) {
-                // A root was made final by the previous epoch's rules, not by this set's votes.
-                if number > self.last_finalized.number && !self.roots.contains_key(&qc.data.parent_hash) {
-                    let hash = qc.data.parent_hash;
-                    let block = self.blocks.get(&hash).cloned().filter(|b| b.number == number).unwrap_or(BlockInfo {
-                        hash,
-                        number,
-                        parent_hash: H256::zero(),
-                    });
-                    self.last_finalized = block.clone();
-                    out.push(Action::Finalize { block, justification });
-                }
-            }
-        }
+        self.finalize_by(qc, out);
         if qc.data.view >= self.view {
             self.advance(qc.data.view.saturating_add(1), None, now_ms, out);
+            // Only a certificate that brings this node into the next view: one that arrives after
+            // a timeout certificate moved it on would bind it to `B` while the next leader may
+            // rightly have proposed on an older certificate, and cost a view.
+            self.maybe_commit_vote(qc, now_ms, out);
         }
+    }
+
+    /// Promises to extend `qc`'s block in the next view and says so (see "Commit votes").
+    fn maybe_commit_vote(&mut self, qc: &QuorumCertificate, now_ms: u64, out: &mut Vec<Action>) {
+        let Some(me) = self.my_index() else { return };
+        let view = qc.data.view;
+        let next = view.saturating_add(1);
+        if self.roots.contains_key(&qc.data.block_hash)
+            || self.safety.commit_view >= next
+            || self.safety.last_voted_view > view
+            || self.safety.last_timeout_view > view
+        {
+            return;
+        }
+        let Some(number) = qc.data.block_number.checked_add(1) else { return };
+        self.safety.commit_view = next;
+        self.safety.commit_parent = qc.data.block_hash;
+        // Persists `high_qc` (at least this QC) with the promise, before the vote leaves.
+        self.persist(out);
+        let data = VoteData {
+            set_id: self.set.set_id,
+            view: next,
+            block_hash: H256::zero(),
+            block_number: number,
+            parent_hash: qc.data.block_hash,
+            parent_view: view,
+        };
+        let signature = self.sign(&data.signing_message());
+        let vote = SignedVote { data, voter: me, signature };
+        out.push(Action::Broadcast(Message::Vote(vote.clone())));
+        self.accept_commit_vote(vote, now_ms, out);
+    }
+
+    fn accept_commit_vote(&mut self, v: SignedVote, _now_ms: u64, out: &mut Vec<Action>) {
+        let quorum = self.set.quorum();
+        let n = self.n();
+        let collector = self.commits.entry(v.data.view).or_default();
+        if let Some(known) = collector.by_voter.get(&v.voter) {
+            if known.data != v.data {
+                let evidence = Evidence::Vote(known.clone(), v);
+                self.record_evidence(evidence, out);
+            }
+            return;
+        }
+        collector.by_voter.insert(v.voter, v.clone());
+        if collector.certified {
+            return;
+        }
+        let agreeing: Vec<&SignedVote> = collector.by_voter.values().filter(|o| o.data == v.data).collect();
+
+        if agreeing.len() < quorum {
+            return;
+        }
+        let mut signers = Bitfield::new(n);
+        let sigs: Vec<BlsSignature> = agreeing
+            .iter()
+            .map(|o| {
+                signers.set(o.voter as usize);
+                o.signature
+            })
+            .collect();
+        let Some(signature) = C::aggregate(&sigs) else { return };
+        collector.certified = true;
+        let qc = QuorumCertificate { data: v.data, signers, signature };
+        self.finalize_by(&qc, out);
+    }
+
+    /// Reports the parent of a commit certificate (or of a consecutive child QC) final.
+    fn finalize_by(&mut self, qc: &QuorumCertificate, out: &mut Vec<Action>) {
+        let Some(justification) = FinalityJustification::from_child_qc(qc) else { return };
+        let Some(number) = qc.data.block_number.checked_sub(1) else { return };
+        let hash = qc.data.parent_hash;
+        if number <= self.last_finalized.number || self.roots.contains_key(&hash) {
+            return;
+        }
+        let block = self.blocks.get(&hash).cloned().filter(|b| b.number == number).unwrap_or(BlockInfo {
+            hash,
+            number,
+            parent_hash: H256::zero(),
+        });
+        self.last_finalized = block.clone();
+        out.push(Action::Finalize { block, justification });
     }
 
     fn process_tc(&mut self, tc: &TimeoutCertificate, now_ms: u64, out: &mut Vec<Action>) {
@@ -725,6 +814,7 @@ impl<C: Crypto> Engine<C> {
         let keep_from = view.saturating_sub(1);
         self.votes = self.votes.split_off(&keep_from);
         self.timeouts = self.timeouts.split_off(&view);
+        self.commits = self.commits.split_off(&view.saturating_sub(2));
         self.proposals = self.proposals.split_off(&view.saturating_sub(2));
         self.ready = self.ready.split_off(&(view, H256::zero()));
         self.maybe_propose(out);
@@ -863,6 +953,12 @@ impl<C: Crypto> Engine<C> {
         if !safe {
             return None;
         }
+        // The promise of this view's commit vote: only a child of the block it named.
+        if self.safety.commit_view == view
+            && (justify_view.checked_add(1) != Some(view) || p.block.parent_hash != self.safety.commit_parent)
+        {
+            return None;
+        }
         let data = VoteData {
             set_id: self.set.set_id,
             view,
@@ -906,6 +1002,9 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Misbehaviour { reason: "vote from an unknown validator" });
             return;
         }
+        if v.data.block_hash.is_zero() {
+            return self.handle_commit_vote(v, now_ms, out);
+        }
         // Only the next leader aggregates; votes for views out of the window are dropped unchecked
         // so that they cost nothing.
         if self.my_index() != Some(self.leader(v.data.view.saturating_add(1)))
@@ -925,6 +1024,30 @@ impl<C: Crypto> Engine<C> {
             return;
         }
         self.accept_vote(v, now_ms, out);
+    }
+
+    fn handle_commit_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
+        if v.data.parent_view.checked_add(1) != Some(v.data.view) {
+            out.push(Action::Misbehaviour { reason: "commit vote for a non-consecutive view" });
+            return;
+        }
+        // Everyone collects commit votes; only recent views are kept, and a commit of a block
+        // already final changes nothing.
+        if v.data.view.saturating_add(2) < self.view
+            || v.data.view > self.view.saturating_add(VIEW_WINDOW)
+            || v.data.block_number.saturating_sub(1) <= self.last_finalized.number
+        {
+            return;
+        }
+        if self.commits.get(&v.data.view).and_then(|c| c.by_voter.get(&v.voter)) == Some(&v) {
+            return;
+        }
+        let public = self.set.validators[v.voter as usize];
+        if !C::verify(&public, &v.data.signing_message(), &v.signature) {
+            out.push(Action::Misbehaviour { reason: "bad commit vote signature" });
+            return;
+        }
+        self.accept_commit_vote(v, now_ms, out);
     }
 
     /// Counts a vote whose signature is known good.
@@ -969,6 +1092,18 @@ impl<C: Crypto> Engine<C> {
         // proof reaching a node that holds a higher certificate but missed the commit).
         let commits_more = qc.data.parent_view.checked_add(1) == Some(qc.data.view)
             && qc.data.block_number.saturating_sub(1) > self.last_finalized.number;
+        if qc.data.block_hash.is_zero() {
+            // A commit certificate (an epoch-end proof made of commit votes): it finalizes, and is
+            // no certificate of any block.
+            if !commits_more {
+                return;
+            }
+            if qc.data.set_id != self.set.set_id || verify_qc::<C>(&self.set, &qc).is_err() {
+                out.push(Action::Misbehaviour { reason: "invalid commit certificate" });
+                return;
+            }
+            return self.finalize_by(&qc, out);
+        }
         if qc.data.view <= self.high_qc_view() && !commits_more {
             return;
         }

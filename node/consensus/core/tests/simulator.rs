@@ -414,6 +414,8 @@ impl Sim {
         }
         let (kind, view, bytes) = match msg {
             Message::Proposal(p) => (0u8, p.proposal.view, p.proposal.signing_message()),
+            // A commit vote (zero child hash) is a statement of its own kind in its view.
+            Message::Vote(v) if v.data.block_hash.is_zero() => (3, v.data.view, v.data.signing_message()),
             Message::Vote(v) => (1, v.data.view, v.data.signing_message()),
             Message::Timeout(t) => (2, t.data.view, t.data.signing_message()),
             // An aggregate of others' votes, not a statement of its sender.
@@ -794,7 +796,12 @@ impl Sim {
         while self.now < live_time + STEADY_MS && self.step() {}
         for i in (0..self.n).filter(|i| self.honest(*i)) {
             if self.nodes[i].max_final <= target {
-                self.fail(format!("node {i} stopped finalizing after healing at {}", self.nodes[i].max_final));
+                let views: Vec<_> = self
+                    .nodes
+                    .iter()
+                    .map(|n| n.engine.as_ref().map(|e| (e.view(), e.high_qc().map(|q| q.data.view), n.byz.is_some(), e.safety_data().last_voted_view, e.safety_data().last_timeout_view, e.safety_data().commit_view, n.max_final)))
+                    .collect();
+                self.fail(format!("node {i} stopped finalizing after healing at {}: {views:?}", self.nodes[i].max_final));
             }
         }
         // Then the epoch ends: the next set's blocks start just above what is final now.
