@@ -4,7 +4,8 @@ use clap::Args;
 #[command(
     propagate_version = true,
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    after_help = "bpci-node runs the single-state transaction pool unless --pool-type is given (see docs/operator.md)."
 )]
 pub struct Cli {
     #[command(subcommand)]
