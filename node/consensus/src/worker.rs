@@ -36,7 +36,7 @@ use sp_runtime::{
     Digest,
 };
 use std::{
-    collections::{BTreeMap, HashSet, VecDeque},
+    collections::{BTreeMap, HashMap, HashSet, VecDeque},
     marker::PhantomData,
     sync::Arc,
     time::{Duration, SystemTime, UNIX_EPOCH},
@@ -75,6 +75,12 @@ fn now_ms() -> u64 {
 /// After this long without any progress (view, certificate or finality), a validator starts to
 /// build "stall blocks"; see [`Worker::maybe_stall_block`].
 const STALL_MS: u64 = 30_000;
+/// A block is finalized in the client no sooner than this after its import here. Commit votes can
+/// prove a block final within milliseconds of its import, and the transaction pool, which learns of
+/// new best blocks and of finality on two streams, then reports included transactions as
+/// `Finalized` without ever reporting them `InBlock`: clients that wait for `InBlock` (polkadot.js
+/// scripts often do) would wait forever.
+const FINALIZE_AFTER_IMPORT_MS: u64 = 250;
 /// Time between two stall blocks of one validator.
 const STALL_BLOCK_INTERVAL_MS: u64 = 10_000;
 
@@ -133,6 +139,8 @@ where
         future: VecDeque::new(),
         deferred_propose: None,
         scheduled: None,
+        imported_at: HashMap::new(),
+        imported_order: VecDeque::new(),
         progress: (0, 0, 0),
         progress_at: now_ms(),
         last_stall_block: 0,
@@ -172,7 +180,7 @@ where
                 Action::PersistSafety(data) => aux_schema::store(&*w.client, w.set.set_id, &data)?,
                 Action::Finalize { block, justification } => {
                     w.pending_final.insert(block.number, (block, justification));
-                    finalize_ready(&*w.client, &mut w.pending_final);
+                    w.finalize_ready();
                 }
                 Action::Equivocation(evidence) => {
                     log::warn!(target: "bpci", "equivocation: {evidence:?}");
@@ -201,7 +209,13 @@ where
         }
         w.maybe_stall_block().await;
 
-        let due = w.scheduled.map_or(u64::MAX, |s| s.3);
+        let mut due = w.scheduled.map_or(u64::MAX, |s| s.3);
+        if !w.pending_final.is_empty() {
+            w.finalize_ready();
+            if !w.pending_final.is_empty() {
+                due = due.min(now_ms() + 50);
+            }
+        }
         let wait = w.engine().next_deadline().min(due).saturating_sub(now_ms()).min(1_000);
         let timer = futures_timer::Delay::new(Duration::from_millis(wait)).fuse();
         futures::pin_mut!(timer);
@@ -324,6 +338,9 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     future: VecDeque<Message>,
     /// A proposal we must make on a parent this node has not imported yet.
     deferred_propose: Option<(u64, H256, u32)>,
+    /// When recent blocks were imported here (bounded), see [`FINALIZE_AFTER_IMPORT_MS`].
+    imported_at: HashMap<H256, u64>,
+    imported_order: VecDeque<H256>,
     /// The proposal this node builds once its parent is a block time old.
     scheduled: Option<(u64, H256, u32, u64)>,
     progress: (u64, u64, u32),
@@ -361,6 +378,16 @@ where
         self.me
     }
 
+    /// Finalizes, in order, what is proven and imported long enough ago (see
+    /// [`FINALIZE_AFTER_IMPORT_MS`]).
+    fn finalize_ready(&mut self) {
+        let now = now_ms();
+        let imported_at = &self.imported_at;
+        finalize_ready(&*self.client, &mut self.pending_final, |h| {
+            imported_at.get(h).is_none_or(|t| now.saturating_sub(*t) >= FINALIZE_AFTER_IMPORT_MS)
+        });
+    }
+
     /// Runs the engine of `set` from `roots` (the first is the one this node builds on).
     fn enter_epoch(&mut self, set: ValidatorSet, roots: Vec<(BlockInfo, Option<TimeoutCertificate>)>) -> Result<(), String> {
         let Some((first, _)) = roots.first().cloned() else { return Err("an epoch without a root".into()) };
@@ -377,7 +404,7 @@ where
         }
         let safety = aux_schema::load(&*self.client, set.set_id)?.unwrap_or_default();
         recover_finality(&safety, &mut self.pending_final);
-        finalize_ready(&*self.client, &mut self.pending_final);
+        self.finalize_ready();
         let info = self.client.info();
         let finalized = BlockInfo {
             hash: info.finalized_hash,
@@ -423,6 +450,7 @@ where
     /// Epoch changes a new block shows, then the engine's view of it.
     fn on_import(&mut self, hash: H256, header: &B::Header) -> Result<(), String> {
         self.latencies.imported((*header.number()).into());
+        self.note_imported(hash);
         let number: u32 = (*header.number()).into();
         let pre = digests::find_pre_digest(header).ok();
         if let Some(pre) = &pre {
@@ -474,7 +502,7 @@ where
                 self.queue.push_back(Action::Propose { view, parent_hash, parent_number });
             }
         }
-        finalize_ready(&*self.client, &mut self.pending_final);
+        self.finalize_ready();
         Ok(())
     }
 
@@ -583,7 +611,24 @@ where
         let (Some(pf), Some(sealer)) = (self.proposer_factory.as_mut(), self.sealer.as_ref()) else {
             return Err("not a validator".into());
         };
-        build_and_import(&*self.client, pf, &self.block_import, sealer, parent_hash, pre, handoff, self.block_time).await
+        let block =
+            build_and_import(&*self.client, pf, &self.block_import, sealer, parent_hash, pre, handoff, self.block_time).await?;
+        // Its import notification comes later, on the stream; the clock starts now.
+        self.note_imported(block.hash);
+        Ok(block)
+    }
+
+    fn note_imported(&mut self, hash: H256) {
+        if self.imported_at.contains_key(&hash) {
+            return;
+        }
+        if self.imported_order.len() >= 1024 {
+            if let Some(old) = self.imported_order.pop_front() {
+                self.imported_at.remove(&old);
+            }
+        }
+        self.imported_order.push_back(hash);
+        self.imported_at.insert(hash, now_ms());
     }
 
     /// With more than `f` validators gone for good, no certificate forms, no view changes and no
@@ -691,8 +736,11 @@ fn recover_finality(safety: &SafetyData, pending: &mut BTreeMap<u32, (BlockInfo,
 /// A block that can never be finalized here (it conflicts with what is final) is dropped with
 /// an error in the log: the engine's safety makes that impossible unless the database was
 /// tampered with, and stopping the node would not mend it.
-fn finalize_ready<B, C, BE>(client: &C, pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>)
-where
+fn finalize_ready<B, C, BE>(
+    client: &C,
+    pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>,
+    ready: impl Fn(&H256) -> bool,
+) where
     B: BlockT<Hash = H256>,
     <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
     BE: Backend<B>,
@@ -702,7 +750,7 @@ where
     pending.retain(|n, _| *n > finalized);
     // Only the highest importable block needs finalizing: its ancestors follow implicitly.
     let Some((&number, (block, justification))) =
-        pending.iter().rev().find(|(_, (b, _))| client.header(b.hash).ok().flatten().is_some())
+        pending.iter().rev().find(|(_, (b, _))| ready(&b.hash) && client.header(b.hash).ok().flatten().is_some())
     else {
         return;
     };
