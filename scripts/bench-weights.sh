@@ -8,7 +8,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 touch runtime/build.rs  # the runtime WASM must be rebuilt with the benchmark feature
 cargo build -p bpci-node --features runtime-benchmarks
-for pallet in pallet_partners pallet_roundtable pallet_revenue pallet_auction; do
+for pallet in pallet_partners pallet_roundtable pallet_revenue pallet_auction pallet_validators; do
     "$CARGO_TARGET_DIR/debug/bpci-node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \
         --steps "${1:-5}" --repeat "${2:-3}" --output "runtime/src/weights/$pallet.rs"
 done

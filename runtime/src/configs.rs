@@ -166,7 +166,7 @@ impl pallet_validators::Config for Runtime {
     type DefaultSessionLength = SessionPeriod;
     type MinSessionLength = MinSessionLength;
     type AdminOrigin = EnsureRoot<AccountId>;
-    type WeightInfo = pallet_validators::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_validators::WeightInfo<Runtime>;
 }
 
 impl pallet_session::Config for Runtime {

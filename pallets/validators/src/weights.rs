@@ -2,9 +2,8 @@
 //!
 //! HAND-WRITTEN FROM THE BENCHMARKS' STORAGE ACCESSES, not measured: each function counts the
 //! database reads and writes of its benchmark (`benchmarking.rs`) and adds a round execution
-//! cost. Measured weights for the runtime are left to a follow-up run of
-//! `scripts/bench-weights.sh` (add `pallet_validators` to its list), which writes
-//! `runtime/src/weights/pallet_validators.rs`.
+//! cost. The default for mocks and other runtimes; the BPCI runtime uses the weights
+//! `scripts/bench-weights.sh` measures on it (`runtime/src/weights/pallet_validators.rs`).
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 

@@ -6,3 +6,4 @@ pub mod pallet_auction;
 pub mod pallet_partners;
 pub mod pallet_revenue;
 pub mod pallet_roundtable;
+pub mod pallet_validators;
