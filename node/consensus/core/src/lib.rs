@@ -703,12 +703,12 @@ impl<C: Crypto> Engine<C> {
             // Only a certificate that brings this node into the next view: one that arrives after
             // a timeout certificate moved it on would bind it to `B` while the next leader may
             // rightly have proposed on an older certificate, and cost a view.
-            self.maybe_commit_vote(qc, now_ms, out);
+            self.maybe_commit_vote(qc, out);
         }
     }
 
     /// Promises to extend `qc`'s block in the next view and says so (see "Commit votes").
-    fn maybe_commit_vote(&mut self, qc: &QuorumCertificate, now_ms: u64, out: &mut Vec<Action>) {
+    fn maybe_commit_vote(&mut self, qc: &QuorumCertificate, out: &mut Vec<Action>) {
         let Some(me) = self.my_index() else { return };
         let view = qc.data.view;
         let next = view.saturating_add(1);
@@ -735,28 +735,37 @@ impl<C: Crypto> Engine<C> {
         let signature = self.sign(&data.signing_message());
         let vote = SignedVote { data, voter: me, signature };
         out.push(Action::Broadcast(Message::Vote(vote.clone())));
-        self.accept_commit_vote(vote, now_ms, out);
+        self.accept_commit_vote(vote, out);
     }
 
-    fn accept_commit_vote(&mut self, v: SignedVote, _now_ms: u64, out: &mut Vec<Action>) {
+    fn accept_commit_vote(&mut self, v: SignedVote, out: &mut Vec<Action>) {
+        if let Some(qc) = self.collect(true, v, out) {
+            self.finalize_by(&qc, out);
+        }
+    }
+
+    /// Counts a vote whose signature is known good in the commit-vote or ordinary collector of its
+    /// view (a second, different vote of one voter is evidence); returns the quorum certificate
+    /// the first time `2f + 1` agree.
+    fn collect(&mut self, commit: bool, v: SignedVote, out: &mut Vec<Action>) -> Option<QuorumCertificate> {
         let quorum = self.set.quorum();
         let n = self.n();
-        let collector = self.commits.entry(v.data.view).or_default();
+        let collectors = if commit { &mut self.commits } else { &mut self.votes };
+        let collector = collectors.entry(v.data.view).or_default();
         if let Some(known) = collector.by_voter.get(&v.voter) {
             if known.data != v.data {
                 let evidence = Evidence::Vote(known.clone(), v);
                 self.record_evidence(evidence, out);
             }
-            return;
+            return None;
         }
         collector.by_voter.insert(v.voter, v.clone());
         if collector.certified {
-            return;
+            return None;
         }
         let agreeing: Vec<&SignedVote> = collector.by_voter.values().filter(|o| o.data == v.data).collect();
-
         if agreeing.len() < quorum {
-            return;
+            return None;
         }
         let mut signers = Bitfield::new(n);
         let sigs: Vec<BlsSignature> = agreeing
@@ -766,10 +775,9 @@ impl<C: Crypto> Engine<C> {
                 o.signature
             })
             .collect();
-        let Some(signature) = C::aggregate(&sigs) else { return };
+        let signature = C::aggregate(&sigs)?;
         collector.certified = true;
-        let qc = QuorumCertificate { data: v.data, signers, signature };
-        self.finalize_by(&qc, out);
+        Some(QuorumCertificate { data: v.data, signers, signature })
     }
 
     /// Reports the parent of a commit certificate (or of a consecutive child QC) final.
@@ -1003,7 +1011,7 @@ impl<C: Crypto> Engine<C> {
             return;
         }
         if v.data.block_hash.is_zero() {
-            return self.handle_commit_vote(v, now_ms, out);
+            return self.handle_commit_vote(v, out);
         }
         // Only the next leader aggregates; votes for views out of the window are dropped unchecked
         // so that they cost nothing.
@@ -1026,7 +1034,7 @@ impl<C: Crypto> Engine<C> {
         self.accept_vote(v, now_ms, out);
     }
 
-    fn handle_commit_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
+    fn handle_commit_vote(&mut self, v: SignedVote, out: &mut Vec<Action>) {
         if v.data.parent_view.checked_add(1) != Some(v.data.view) {
             out.push(Action::Misbehaviour { reason: "commit vote for a non-consecutive view" });
             return;
@@ -1047,40 +1055,12 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Misbehaviour { reason: "bad commit vote signature" });
             return;
         }
-        self.accept_commit_vote(v, now_ms, out);
+        self.accept_commit_vote(v, out);
     }
 
     /// Counts a vote whose signature is known good.
     fn accept_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
-        let quorum = self.set.quorum();
-        let n = self.n();
-        let collector = self.votes.entry(v.data.view).or_default();
-        if let Some(known) = collector.by_voter.get(&v.voter) {
-            if known.data != v.data {
-                let evidence = Evidence::Vote(known.clone(), v);
-                self.record_evidence(evidence, out);
-            }
-            return;
-        }
-        collector.by_voter.insert(v.voter, v.clone());
-        if collector.certified {
-            return;
-        }
-        let agreeing: Vec<&SignedVote> = collector.by_voter.values().filter(|o| o.data == v.data).collect();
-        if agreeing.len() < quorum {
-            return;
-        }
-        let mut signers = Bitfield::new(n);
-        let sigs: Vec<BlsSignature> = agreeing
-            .iter()
-            .map(|o| {
-                signers.set(o.voter as usize);
-                o.signature
-            })
-            .collect();
-        let Some(signature) = C::aggregate(&sigs) else { return };
-        collector.certified = true;
-        let qc = QuorumCertificate { data: v.data, signers, signature };
+        let Some(qc) = self.collect(false, v, out) else { return };
         self.mark_verified(Self::digest(&qc));
         out.push(Action::Broadcast(Message::Certificate(qc.clone())));
         self.process_qc(&qc, now_ms, out);
