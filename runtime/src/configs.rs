@@ -443,28 +443,23 @@ pub type AuthoredBlocks = StorageMap<
 pub struct RecordBlockAuthor;
 
 impl RecordBlockAuthor {
-    fn pre_digest() -> Option<bpci_primitives::PreDigest> {
-        frame_system::Pallet::<Runtime>::digest()
-            .logs()
-            .iter()
-            .find_map(|l| l.pre_runtime_try_to::<bpci_primitives::PreDigest>(&bpci_primitives::BPCI_ENGINE_ID))
-    }
-
-    /// The session validator that proposed this block, from the engine's pre-digest.
+    /// The validator that proposed this block, from the engine's pre-digest. Indices name the
+    /// epoch's set (pallet-validators runs first and has recorded an epoch this block starts).
     pub fn author() -> Option<AccountId> {
-        let pre = Self::pre_digest()?;
-        pallet_session::Validators::<Runtime>::get().get(pre.proposer_index as usize).cloned()
+        let pre = pallet_validators::Pallet::<Runtime>::pre_digest()?;
+        pallet_validators::Pallet::<Runtime>::epoch_account(pre.proposer_index as usize)
     }
 
-    /// The proposer and the signers of the parent's certificate, as session validator accounts.
-    /// The certificate was checked by every node before this block was imported.
+    /// The proposer and the signers of the parent's certificate, as accounts of the epoch's set
+    /// (a block's parent is in its epoch unless the block starts one, and then it carries no
+    /// certificate). The certificate was checked by every node before this block was imported.
     pub fn credited() -> Vec<AccountId> {
-        let Some(pre) = Self::pre_digest() else { return Vec::new() };
-        let validators = pallet_session::Validators::<Runtime>::get();
+        let Some(pre) = pallet_validators::Pallet::<Runtime>::pre_digest() else { return Vec::new() };
+        let accounts = pallet_validators::EpochAccounts::<Runtime>::get();
         let signers = pre.justify.iter().flat_map(|qc| qc.signers.indices().collect::<Vec<_>>());
         core::iter::once(pre.proposer_index as usize)
             .chain(signers)
-            .filter_map(|i| validators.get(i).cloned())
+            .filter_map(|i| accounts.get(i).cloned())
             .collect()
     }
 

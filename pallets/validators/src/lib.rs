@@ -98,6 +98,12 @@ pub mod pallet {
     #[pallet::unbounded]
     pub type Epoch<T: Config> = StorageValue<_, EpochInfo, ValueQuery>;
 
+    /// The accounts of the epoch's set, index for index with `Epoch.set.validators`: the
+    /// proposer index and certificate signers in a block's pre-digest name these, not the
+    /// session's validators, which change a session before the epoch does.
+    #[pallet::storage]
+    pub type EpochAccounts<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, ValueQuery>;
+
     /// The last forced change: the set id it created and the block that enacted it.
     #[pallet::storage]
     pub type ForcedChange<T: Config> = StorageValue<_, (SetId, u32), OptionQuery>;
@@ -190,6 +196,8 @@ pub mod pallet {
                 );
             }
             let set_id = set.set_id;
+            // pallet-session's validators of the parent state, the accounts of `set`'s keys.
+            EpochAccounts::<T>::put(Self::bounded(pallet_session::Validators::<T>::get()));
             let root_number = n.saturating_sub(One::one()).saturated_into::<u32>();
             Epoch::<T>::put(EpochInfo { set, root_hash: frame_system::Pallet::<T>::parent_hash(), root_number });
             Self::deposit_event(Event::NewEpoch { set_id, root_number });
@@ -283,6 +291,11 @@ pub mod pallet {
             Epoch::<T>::get()
         }
 
+        /// The account of validator `index` of the epoch's set.
+        pub fn epoch_account(index: usize) -> Option<T::AccountId> {
+            EpochAccounts::<T>::get().get(index).cloned()
+        }
+
         /// The last forced change, if any.
         pub fn forced_change() -> Option<bpci_primitives::ForcedChange> {
             ForcedChange::<T>::get()
@@ -335,7 +348,9 @@ pub mod pallet {
         {
             let (accounts, keys): (Vec<_>, Vec<_>) = validators.map(|(a, k)| (a.clone(), k.0)).unzip();
             let keys = Self::bounded(keys);
-            Members::<T>::put(Self::bounded(accounts));
+            let accounts = Self::bounded(accounts);
+            Members::<T>::put(accounts.clone());
+            EpochAccounts::<T>::put(accounts);
             Validators::<T>::put(keys.clone());
             Epoch::<T>::put(EpochInfo {
                 set: ValidatorSet { set_id: CurrentSetId::<T>::get(), validators: keys.into_inner() },

@@ -343,6 +343,9 @@ fn the_epoch_takes_the_parents_set_when_the_session_rotates_in_the_same_block() 
         assert_eq!(epoch.set.set_id, 1);
         assert_eq!(epoch.set.validators, bls(&[1, 2, 3, 4]));
         assert_eq!(epoch.root_number, 29);
+        // The epoch's accounts are those of its keys, not the session's new validators.
+        assert_eq!(crate::EpochAccounts::<Test>::get().into_inner(), vec![1, 2, 3, 4]);
+        assert_eq!(Validators::epoch_account(0), Some(1));
     });
 }
 

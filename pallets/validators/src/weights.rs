@@ -66,11 +66,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
         Weight::from_parts(5_000_000, 1_500).saturating_add(T::DbWeight::get().reads(4))
     }
     /// Reads: `System::Digest`, `Epoch`, `Validators`, `CurrentSetId`, `System::ParentHash`,
-    /// `SessionStart`, `SessionLength`; event. Writes: `Epoch`; event.
+    /// `SessionStart`, `SessionLength`, `Session::Validators`; event. Writes: `Epoch`,
+    /// `EpochAccounts`; event.
     fn on_initialize_new_epoch() -> Weight {
         Weight::from_parts(25_000_000, 14_000)
-            .saturating_add(T::DbWeight::get().reads(9))
-            .saturating_add(T::DbWeight::get().writes(3))
+            .saturating_add(T::DbWeight::get().reads(10))
+            .saturating_add(T::DbWeight::get().writes(4))
     }
 }
 
@@ -103,7 +104,7 @@ impl WeightInfo for () {
     }
     fn on_initialize_new_epoch() -> Weight {
         Weight::from_parts(25_000_000, 14_000)
-            .saturating_add(RocksDbWeight::get().reads(9))
-            .saturating_add(RocksDbWeight::get().writes(3))
+            .saturating_add(RocksDbWeight::get().reads(10))
+            .saturating_add(RocksDbWeight::get().writes(4))
     }
 }

@@ -49,11 +49,11 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn add_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5223`
-		//  Estimated: `8688`
-		// Minimum execution time: 282_662_000 picoseconds.
-		Weight::from_parts(359_866_000, 0)
-			.saturating_add(Weight::from_parts(0, 8688))
+		//  Measured:  `5233`
+		//  Estimated: `8698`
+		// Minimum execution time: 332_856_000 picoseconds.
+		Weight::from_parts(413_687_000, 0)
+			.saturating_add(Weight::from_parts(0, 8698))
 			.saturating_add(T::DbWeight::get().reads(6))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -69,11 +69,11 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn remove_validator() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `4276`
-		//  Estimated: `5761`
-		// Minimum execution time: 184_495_000 picoseconds.
-		Weight::from_parts(240_479_000, 0)
-			.saturating_add(Weight::from_parts(0, 5761))
+		//  Measured:  `4286`
+		//  Estimated: `5771`
+		// Minimum execution time: 223_022_000 picoseconds.
+		Weight::from_parts(269_452_000, 0)
+			.saturating_add(Weight::from_parts(0, 5771))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -91,8 +91,8 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `19`
 		//  Estimated: `1504`
-		// Minimum execution time: 123_965_000 picoseconds.
-		Weight::from_parts(132_658_000, 0)
+		// Minimum execution time: 126_980_000 picoseconds.
+		Weight::from_parts(141_441_000, 0)
 			.saturating_add(Weight::from_parts(0, 1504))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -130,13 +130,13 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 128]`.
 	fn force_set(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `585 + n * (95 ±0)`
+		//  Measured:  `595 + n * (95 ±0)`
 		//  Estimated: `7631 + n * (2571 ±0)`
-		// Minimum execution time: 648_277_000 picoseconds.
-		Weight::from_parts(607_477_509, 0)
+		// Minimum execution time: 663_289_000 picoseconds.
+		Weight::from_parts(606_785_089, 0)
 			.saturating_add(Weight::from_parts(0, 7631))
-			// Standard Error: 164_024
-			.saturating_add(Weight::from_parts(109_905_123, 0).saturating_mul(n.into()))
+			// Standard Error: 99_572
+			.saturating_add(Weight::from_parts(110_335_809, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(12))
@@ -148,11 +148,11 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `Validators::Epoch` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn on_initialize_same_epoch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `267`
-		//  Estimated: `1752`
-		// Minimum execution time: 79_378_000 picoseconds.
-		Weight::from_parts(84_807_000, 0)
-			.saturating_add(Weight::from_parts(0, 1752))
+		//  Measured:  `277`
+		//  Estimated: `1762`
+		// Minimum execution time: 77_155_000 picoseconds.
+		Weight::from_parts(81_842_000, 0)
+			.saturating_add(Weight::from_parts(0, 1762))
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	/// Storage: `System::Digest` (r:1 w:0)
@@ -163,6 +163,8 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `Validators::CurrentSetId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Validators::Validators` (r:1 w:0)
 	/// Proof: `Validators::Validators` (`max_values`: Some(1), `max_size`: Some(6146), added: 6641, mode: `MaxEncodedLen`)
+	/// Storage: `Session::Validators` (r:1 w:0)
+	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
@@ -173,14 +175,16 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Validators::EpochAccounts` (r:0 w:1)
+	/// Proof: `Validators::EpochAccounts` (`max_values`: Some(1), `max_size`: Some(4098), added: 4593, mode: `MaxEncodedLen`)
 	fn on_initialize_new_epoch() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `6452`
-		//  Estimated: `7937`
-		// Minimum execution time: 216_693_000 picoseconds.
-		Weight::from_parts(230_103_000, 0)
-			.saturating_add(Weight::from_parts(0, 7937))
-			.saturating_add(T::DbWeight::get().reads(9))
-			.saturating_add(T::DbWeight::get().writes(3))
+		//  Measured:  `6642`
+		//  Estimated: `8127`
+		// Minimum execution time: 247_990_000 picoseconds.
+		Weight::from_parts(268_160_000, 0)
+			.saturating_add(Weight::from_parts(0, 8127))
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(4))
 	}
 }
