@@ -809,3 +809,53 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
     assert_eq!(votes.len(), 1);
     assert_eq!(votes[0].1.data.block_hash, child.hash);
 }
+
+// ---- attacks: messages a byzantine validator crafts, not distortions of honest ones ----
+
+/// Issue 9, finding 1: commit votes are broadcast, so a byzantine validator holds 2f+1 of them
+/// before anyone holds the next block's certificate. Aggregated into a "quorum certificate" and
+/// attached to a timeout as its highest QC, they must not move any honest node onto a block that
+/// does not exist.
+#[test]
+fn attack_commit_votes_aggregated_into_a_quorum_certificate_move_no_one() {
+    let n = 4;
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
+    // Honest validators 0, 1, 2 receive b1's certificate and broadcast what they sign.
+    let mut public = Vec::new();
+    for i in 0..3 {
+        let mut e = engine(n, i);
+        for a in e.on_message(Message::Certificate(qc1.clone()), 0) {
+            if let Action::Broadcast(Message::Vote(v)) = a {
+                public.push(v);
+            }
+        }
+    }
+    assert_eq!(public.len(), 3, "every honest validator broadcasts its commit vote");
+    // Byzantine validator 3 aggregates the signatures it saw into a certificate of the signed data.
+    let mut signers = Bitfield::new(n);
+    public.iter().for_each(|v| signers.set(v.voter as usize));
+    let signature = aggregate(&public.iter().map(|v| v.signature).collect::<Vec<_>>()).unwrap();
+    let forged = QuorumCertificate { data: public[0].data.clone(), signers, signature };
+    let mut victim = engine(n, 1);
+    victim.on_message(Message::Certificate(qc1.clone()), 0);
+    let out = victim.on_message(Message::Timeout(signed_timeout(3, 3, Some(forged))), 0);
+    assert_eq!(victim.high_qc(), Some(&qc1), "an honest node adopted a certificate of no block");
+    assert!(has_misbehaviour(&out));
+}
+
+/// Issue 9, finding 5: two chains launched with the same keys and set id (a testnet and a
+/// mainnet, or a relaunch). A certificate signed on one is no certificate on the other.
+#[test]
+fn attack_certificate_of_another_chain_with_the_same_keys_is_rejected() {
+    let n = 4;
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc_on_a = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
+    let genesis_b = BlockInfo { hash: H256::repeat_byte(0xdd), number: 0, parent_hash: H256::zero() };
+    let mut on_b = Engine::new(CFG, set(n), Some(key(1)), SafetyData::default(), genesis_b, 0);
+    let out = on_b.on_message(Message::Certificate(qc_on_a), 0);
+    assert!(on_b.high_qc().is_none(), "a certificate of chain A counts on chain B");
+    assert!(has_misbehaviour(&out));
+}
