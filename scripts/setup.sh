@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # Installs what building and testing the chain needs. Idempotent: installs only what is missing.
+# A bare Debian machine with rustup lacks more than these build machines do: protoc (sc-network
+# compiles .proto files), a C/C++ toolchain (blst, binaryen), curl and python3 (the test scripts),
+# Node.js and npm (the polkadot.js scripts), and faketime (the clock-skew test).
 set -euo pipefail
 
-if ! command -v protoc >/dev/null 2>&1; then
-    # sc-network and litep2p compile .proto files at build time.
+need=()
+command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+command -v make >/dev/null 2>&1 || need+=(make)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v faketime >/dev/null 2>&1 || need+=(faketime)
+if [ ${#need[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    $SUDO apt-get install -y -qq protobuf-compiler
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
 fi
 
 installed_targets=$(rustup target list --installed)

@@ -5,12 +5,14 @@
 
 use bpci_primitives::{
     bls::native::{aggregate, Keypair},
-    qc::{Bitfield, FinalityJustification, QuorumCertificate, VoteData},
+    qc::{Bitfield, FinalityJustification, FinalityProof, QuorumCertificate, VoteData},
     ValidatorSet,
 };
 use codec::Encode;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use sp_core::{ed25519, Pair, H256};
+
+const CHAIN: H256 = H256::repeat_byte(0xcc);
 
 fn certificate(n: usize) -> (ValidatorSet, QuorumCertificate) {
     let keys: Vec<Keypair> = (0..n).map(|i| Keypair::from_ikm(&[(i % 251) as u8 + 1; 32].map(|b| b ^ (i / 251) as u8)).unwrap()).collect();
@@ -23,7 +25,7 @@ fn certificate(n: usize) -> (ValidatorSet, QuorumCertificate) {
         parent_hash: H256::repeat_byte(6),
         parent_view: 9,
     };
-    let msg = data.signing_message();
+    let msg = data.signing_message(&CHAIN);
     let mut signers = Bitfield::new(n);
     let sigs: Vec<_> = (0..set.quorum()).map(|i| { signers.set(i); keys[i].sign(&msg) }).collect();
     let qc = QuorumCertificate { data, signers, signature: aggregate(&sigs).unwrap() };
@@ -34,13 +36,13 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("certificate_verification");
     for n in [4usize, 16, 64, 100] {
         let (set, qc) = certificate(n);
-        assert_eq!(qc.verify(&set), Ok(()));
-        let justification = FinalityJustification::from_child_qc(&qc).unwrap();
+        assert_eq!(qc.verify(&set, &CHAIN), Ok(()));
+        let justification = FinalityJustification::from_proof(&FinalityProof::Child(qc.clone())).unwrap();
         eprintln!("n = {n}: quorum {}, justification {} bytes", set.quorum(), justification.encode().len());
-        group.bench_with_input(BenchmarkId::new("bls_qc", n), &n, |b, _| b.iter(|| qc.verify(&set)));
+        group.bench_with_input(BenchmarkId::new("bls_qc", n), &n, |b, _| b.iter(|| qc.verify(&set, &CHAIN)));
 
         let pairs: Vec<ed25519::Pair> = (0..set.quorum()).map(|i| ed25519::Pair::from_seed(&[i as u8; 32])).collect();
-        let msg = qc.data.signing_message();
+        let msg = qc.data.signing_message(&CHAIN);
         let signed: Vec<_> = pairs.iter().map(|p| (p.public(), p.sign(&msg))).collect();
         group.bench_with_input(BenchmarkId::new("ed25519_each", n), &n, |b, _| {
             b.iter(|| signed.iter().all(|(pk, sig)| ed25519::Pair::verify(sig, &msg, pk)))

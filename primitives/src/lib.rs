@@ -15,10 +15,14 @@ pub mod app;
 pub mod bls;
 pub mod host;
 pub mod qc;
+pub mod statement;
 
 pub use app::BlsSessionKey;
 pub use bls::{BlsPublic, BlsSignature};
-pub use qc::{Bitfield, FinalityJustification, QuorumCertificate, VoteData};
+pub use qc::{
+    Bitfield, CommitCertificate, CommitData, FinalityJustification, FinalityProof, JustificationKind, QuorumCertificate,
+    VoteData,
+};
 
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};

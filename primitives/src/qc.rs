@@ -1,13 +1,23 @@
-//! Votes, quorum certificates and the finality justification.
+//! Votes, commit votes, certificates and the finality justification.
 //!
-//! A vote signs a [`VoteData`]: the block, its view and its parent's view. The commit rule is the
-//! 2-chain rule of Jolteon / DiemBFT v4: block `B` is final once its child `C`, proposed in the view
-//! right after `B`'s, is certified. Honest validators vote for `C` only if `C` carries a valid
-//! certificate of `B`, so a quorum of votes on `C` whose `parent_view + 1 == view` proves both links.
-//! That makes the justification of `B` a single certificate, checked with one aggregate pairing
-//! check and sent without the fields a verifier already knows (`B`'s hash and number).
+//! A vote signs a [`VoteData`]: the block, its view and its parent's view; `2f + 1` votes form a
+//! [`QuorumCertificate`]. A block `B` of view `v` becomes final in one of two ways:
+//!
+//! * **Commit votes.** A validator that holds `B`'s certificate before it acted in `v + 1`
+//!   promises to vote in `v + 1` only for `B`'s children and signs a [`CommitData`] saying so;
+//!   `2f + 1` such promises form a [`CommitCertificate`], which finalizes `B` at once.
+//! * **Child certificate** (the 2-chain rule of Jolteon / DiemBFT v4): a certificate of `B`'s child
+//!   proposed in view `v + 1`. Honest validators vote for that child only if it carries `B`'s
+//!   certificate, so a quorum on it whose `parent_view + 1 == view` proves both links.
+//!
+//! Votes and commit votes are different statements under different signing domains
+//! ([`crate::statement`]), and a commit certificate has its own type: no verifier can take one for
+//! the other. The [`FinalityJustification`] of `B` names which of the two it carries and is sent
+//! without what a verifier already knows (`B`'s hash and number, the set id), so that either kind
+//! is checked with one aggregate pairing check.
 
 use crate::bls::BlsSignature;
+use crate::statement::{signing_message, StatementKind};
 use crate::{SetId, ValidatorSet, View};
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -29,11 +39,25 @@ pub struct VoteData {
 }
 
 impl VoteData {
-    /// The exact bytes signed, domain-separated from proposals and timeouts.
-    pub fn signing_message(&self) -> Vec<u8> {
-        let mut m = b"BPCI-VOTE-V1".to_vec();
-        self.encode_to(&mut m);
-        m
+    /// The exact bytes signed on the chain of genesis `genesis`.
+    pub fn signing_message(&self, genesis: &H256) -> Vec<u8> {
+        signing_message(StatementKind::Vote, genesis, self)
+    }
+}
+
+/// What a validator signs in a commit vote: it holds the certificate of block `block_hash`
+/// (proposed in `view`) and, in view `view + 1`, votes only for children of that block.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct CommitData {
+    pub set_id: SetId,
+    pub view: View,
+    pub block_hash: H256,
+    pub block_number: BlockNumber,
+}
+
+impl CommitData {
+    pub fn signing_message(&self, genesis: &H256) -> Vec<u8> {
+        signing_message(StatementKind::Commit, genesis, self)
     }
 }
 
@@ -78,14 +102,8 @@ pub enum QcError {
     NoQuorum,
     BadSignature,
     NotConsecutive,
-}
-
-/// 2f+1 votes for the same [`VoteData`], aggregated.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct QuorumCertificate {
-    pub data: VoteData,
-    pub signers: Bitfield,
-    pub signature: BlsSignature,
+    /// A justification of another format version.
+    UnknownVersion,
 }
 
 /// Checks that `signers` is a quorum of `set` and that `signature` is their aggregate over `msg`.
@@ -129,50 +147,156 @@ pub fn verify_quorum_with(
     }
 }
 
+/// 2f+1 votes for the same [`VoteData`], aggregated.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct QuorumCertificate {
+    pub data: VoteData,
+    pub signers: Bitfield,
+    pub signature: BlsSignature,
+}
+
 impl QuorumCertificate {
-    pub fn verify(&self, set: &ValidatorSet) -> Result<(), QcError> {
-        verify_quorum(set, self.data.set_id, &self.signers, &self.data.signing_message(), &self.signature)
+    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        verify_quorum(set, self.data.set_id, &self.signers, &self.data.signing_message(genesis), &self.signature)
     }
 }
 
-/// The justification of a finalized block `B`, stored under [`crate::BPCI_ENGINE_ID`]: the
-/// certificate of `B`'s child, minus what the verifier knows (`B`'s hash and number, the set id).
+/// 2f+1 commit votes for the same [`CommitData`], aggregated: proof that the block is final.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct CommitCertificate {
+    pub data: CommitData,
+    pub signers: Bitfield,
+    pub signature: BlsSignature,
+}
+
+impl CommitCertificate {
+    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        verify_quorum(set, self.data.set_id, &self.signers, &self.data.signing_message(genesis), &self.signature)
+    }
+}
+
+/// Either certificate that proves a block final (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum FinalityProof {
+    Commit(CommitCertificate),
+    /// The certificate of the block's child, one view later.
+    Child(QuorumCertificate),
+}
+
+impl FinalityProof {
+    /// Hash and number of the block this proves final.
+    pub fn finalized(&self) -> (H256, BlockNumber) {
+        match self {
+            FinalityProof::Commit(c) => (c.data.block_hash, c.data.block_number),
+            FinalityProof::Child(qc) => (qc.data.parent_hash, qc.data.block_number.saturating_sub(1)),
+        }
+    }
+
+    pub fn set_id(&self) -> SetId {
+        match self {
+            FinalityProof::Commit(c) => c.data.set_id,
+            FinalityProof::Child(qc) => qc.data.set_id,
+        }
+    }
+
+    /// Checks the signatures and, for a child certificate, that it is one view after its parent's
+    /// and one block above it (otherwise it proves nothing final).
+    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        self.verify_with(set, genesis, |publics, msg, sig| {
+            crate::host::bpci_bls::verify_aggregate(publics.to_vec(), msg, *sig)
+        })
+    }
+
+    /// [`FinalityProof::verify`] with the aggregate check supplied (see [`verify_quorum_with`]).
+    pub fn verify_with(
+        &self,
+        set: &ValidatorSet,
+        genesis: &H256,
+        verify_aggregate: impl FnOnce(&[crate::BlsPublic], &[u8], &BlsSignature) -> bool,
+    ) -> Result<(), QcError> {
+        let (set_id, signers, msg, signature) = match self {
+            FinalityProof::Commit(c) => (c.data.set_id, &c.signers, c.data.signing_message(genesis), &c.signature),
+            FinalityProof::Child(qc) => {
+                if qc.data.parent_view.checked_add(1) != Some(qc.data.view) || qc.data.block_number == 0 {
+                    return Err(QcError::NotConsecutive);
+                }
+                (qc.data.set_id, &qc.signers, qc.data.signing_message(genesis), &qc.signature)
+            }
+        };
+        verify_quorum_with(set, set_id, signers, &msg, signature, verify_aggregate)
+    }
+}
+
+/// Version of the [`FinalityJustification`] encoding. Version 1 had no kind and told a commit
+/// certificate from a child certificate by a zero child hash.
+pub const JUSTIFICATION_VERSION: u8 = 2;
+
+/// Which certificate a justification carries, and the fields of it a verifier does not know.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub enum JustificationKind {
+    /// Commit votes of the finalized block's own view.
+    Commit { view: View },
+    /// The certificate of the child `child_hash`, proposed in `view` (the block's view plus one).
+    Child { view: View, child_hash: H256 },
+}
+
+/// The justification of a finalized block `B`, stored under [`crate::BPCI_ENGINE_ID`].
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct FinalityJustification {
-    pub view: View,
-    pub child_hash: H256,
+    /// [`JUSTIFICATION_VERSION`]; verifiers reject any other.
+    pub version: u8,
+    pub kind: JustificationKind,
     pub signers: Bitfield,
     pub signature: BlsSignature,
 }
 
 impl FinalityJustification {
-    /// The justification a child's certificate gives its parent; `None` if the two views are not
-    /// consecutive, in which case the parent is not (yet) final by the 2-chain rule.
-    pub fn from_child_qc(qc: &QuorumCertificate) -> Option<Self> {
-        (qc.data.parent_view.checked_add(1) == Some(qc.data.view)).then(|| Self {
-            view: qc.data.view,
-            child_hash: qc.data.block_hash,
-            signers: qc.signers.clone(),
-            signature: qc.signature,
+    /// The justification a proof gives its block; `None` for a child certificate whose views are
+    /// not consecutive, which proves nothing final.
+    pub fn from_proof(proof: &FinalityProof) -> Option<Self> {
+        let (kind, signers, signature) = match proof {
+            FinalityProof::Commit(c) => (JustificationKind::Commit { view: c.data.view }, &c.signers, c.signature),
+            FinalityProof::Child(qc) => {
+                if qc.data.parent_view.checked_add(1) != Some(qc.data.view) {
+                    return None;
+                }
+                (JustificationKind::Child { view: qc.data.view, child_hash: qc.data.block_hash }, &qc.signers, qc.signature)
+            }
+        };
+        Some(Self { version: JUSTIFICATION_VERSION, kind, signers: signers.clone(), signature })
+    }
+
+    /// The certificate this justification stands for if it justifies (`hash`, `number`) in set `set_id`.
+    pub fn proof(&self, set_id: SetId, hash: H256, number: BlockNumber) -> Result<FinalityProof, QcError> {
+        if self.version != JUSTIFICATION_VERSION {
+            return Err(QcError::UnknownVersion);
+        }
+        let (signers, signature) = (self.signers.clone(), self.signature);
+        Ok(match self.kind {
+            JustificationKind::Commit { view } => FinalityProof::Commit(CommitCertificate {
+                data: CommitData { set_id, view, block_hash: hash, block_number: number },
+                signers,
+                signature,
+            }),
+            JustificationKind::Child { view, child_hash } => FinalityProof::Child(QuorumCertificate {
+                data: VoteData {
+                    set_id,
+                    view,
+                    block_hash: child_hash,
+                    block_number: number.checked_add(1).ok_or(QcError::NotConsecutive)?,
+                    parent_hash: hash,
+                    parent_view: view.checked_sub(1).ok_or(QcError::NotConsecutive)?,
+                },
+                signers,
+                signature,
+            }),
         })
     }
 
-    /// The vote data its signers must have signed if it justifies `finalized`.
-    pub fn vote_data(&self, set_id: SetId, finalized_hash: H256, finalized_number: BlockNumber) -> Option<VoteData> {
-        Some(VoteData {
-            set_id,
-            view: self.view,
-            block_hash: self.child_hash,
-            block_number: finalized_number.checked_add(1)?,
-            parent_hash: finalized_hash,
-            parent_view: self.view.checked_sub(1)?,
-        })
-    }
-
-    /// One aggregate check against the validator set that was current for the finalized block.
-    pub fn verify(&self, set: &ValidatorSet, finalized_hash: H256, finalized_number: BlockNumber) -> Result<(), QcError> {
-        let data = self.vote_data(set.set_id, finalized_hash, finalized_number).ok_or(QcError::NotConsecutive)?;
-        verify_quorum(set, set.set_id, &self.signers, &data.signing_message(), &self.signature)
+    /// One aggregate check against the validator set that was current for the finalized block,
+    /// on the chain of genesis `genesis`.
+    pub fn verify(&self, set: &ValidatorSet, genesis: &H256, hash: H256, number: BlockNumber) -> Result<(), QcError> {
+        self.proof(set.set_id, hash, number)?.verify(set, genesis)
     }
 }
 
@@ -189,11 +313,20 @@ mod tests {
         ValidatorSet { set_id: 7, validators: keys.iter().map(|k| k.public).collect() }
     }
 
+    const CHAIN: H256 = H256::repeat_byte(0xcc);
+
     fn certify(keys: &[Keypair], who: &[usize], data: VoteData) -> QuorumCertificate {
-        let msg = data.signing_message();
+        let msg = data.signing_message(&CHAIN);
         let mut signers = Bitfield::new(keys.len());
         let sigs: Vec<_> = who.iter().map(|&i| { signers.set(i); keys[i].sign(&msg) }).collect();
         QuorumCertificate { data, signers, signature: aggregate(&sigs).unwrap() }
+    }
+
+    fn commit(keys: &[Keypair], who: &[usize], data: CommitData) -> CommitCertificate {
+        let msg = data.signing_message(&CHAIN);
+        let mut signers = Bitfield::new(keys.len());
+        let sigs: Vec<_> = who.iter().map(|&i| { signers.set(i); keys[i].sign(&msg) }).collect();
+        CommitCertificate { data, signers, signature: aggregate(&sigs).unwrap() }
     }
 
     fn child_of(parent: H256, number: BlockNumber, view: View) -> VoteData {
@@ -213,44 +346,88 @@ mod tests {
         let k = keys(4);
         let s = set(&k);
         let qc = certify(&k, &[0, 2, 3], child_of(H256::repeat_byte(1), 10, 5));
-        assert_eq!(qc.verify(&s), Ok(()));
+        assert_eq!(qc.verify(&s, &CHAIN), Ok(()));
 
         let mut other_block = qc.clone();
         other_block.data.block_hash = H256::repeat_byte(8);
-        assert_eq!(other_block.verify(&s), Err(QcError::BadSignature));
+        assert_eq!(other_block.verify(&s, &CHAIN), Err(QcError::BadSignature));
 
         let mut wrong_signers = qc.clone();
         wrong_signers.signers = Bitfield::new(4);
         for i in [0, 1, 3] { wrong_signers.signers.set(i) }
-        assert_eq!(wrong_signers.verify(&s), Err(QcError::BadSignature));
+        assert_eq!(wrong_signers.verify(&s, &CHAIN), Err(QcError::BadSignature));
 
         let small = certify(&k, &[0, 1], child_of(H256::repeat_byte(1), 10, 5));
-        assert_eq!(small.verify(&s), Err(QcError::NoQuorum));
+        assert_eq!(small.verify(&s, &CHAIN), Err(QcError::NoQuorum));
 
         let mut other_set = s.clone();
         other_set.set_id = 8;
-        assert_eq!(qc.verify(&other_set), Err(QcError::WrongSet));
+        assert_eq!(qc.verify(&other_set, &CHAIN), Err(QcError::WrongSet));
 
         let mut oversized = qc.clone();
         oversized.signers.0.push(0);
-        assert_eq!(oversized.verify(&s), Err(QcError::BadBitfield));
-        let mut stray_bit = qc;
+        assert_eq!(oversized.verify(&s, &CHAIN), Err(QcError::BadBitfield));
+        let mut stray_bit = qc.clone();
         stray_bit.signers.0[0] |= 0x80;
-        assert_eq!(stray_bit.verify(&s), Err(QcError::BadBitfield));
+        assert_eq!(stray_bit.verify(&s, &CHAIN), Err(QcError::BadBitfield));
+
+        // The same keys and set id on another chain (a relaunch, a testnet beside a mainnet).
+        assert_eq!(qc.verify(&s, &H256::repeat_byte(0xcd)), Err(QcError::BadSignature));
     }
 
     #[test]
-    fn justification_is_one_child_certificate_under_200_bytes_at_100_validators() {
+    fn commit_votes_and_votes_never_stand_for_each_other() {
+        let k = keys(4);
+        let s = set(&k);
+        let b = H256::repeat_byte(1);
+        let cc = commit(&k, &[0, 1, 2], CommitData { set_id: 7, view: 5, block_hash: b, block_number: 10 });
+        assert_eq!(cc.verify(&s, &CHAIN), Ok(()));
+        // Whatever vote data an attacker pairs with the commit signatures, it is no certificate.
+        for data in [
+            VoteData { set_id: 7, view: 5, block_hash: b, block_number: 10, parent_hash: H256::zero(), parent_view: 4 },
+            VoteData { set_id: 7, view: 6, block_hash: H256::zero(), block_number: 11, parent_hash: b, parent_view: 5 },
+        ] {
+            let forged = QuorumCertificate { data, signers: cc.signers.clone(), signature: cc.signature };
+            assert_eq!(forged.verify(&s, &CHAIN), Err(QcError::BadSignature));
+        }
+        // And a certificate's signatures are no commit certificate.
+        let qc = certify(&k, &[0, 1, 2], child_of(b, 10, 6));
+        let forged = CommitCertificate {
+            data: CommitData { set_id: 7, view: 6, block_hash: qc.data.block_hash, block_number: 11 },
+            signers: qc.signers.clone(),
+            signature: qc.signature,
+        };
+        assert_eq!(forged.verify(&s, &CHAIN), Err(QcError::BadSignature));
+        // The justification says which it carries: a child justification built from commit
+        // signatures fails, and so does one of an unknown version.
+        let j = FinalityJustification::from_proof(&FinalityProof::Commit(cc)).unwrap();
+        assert_eq!(j.verify(&s, &CHAIN, b, 10), Ok(()));
+        let as_child = FinalityJustification {
+            kind: JustificationKind::Child { view: 6, child_hash: H256::zero() },
+            ..j.clone()
+        };
+        assert_eq!(as_child.verify(&s, &CHAIN, b, 10), Err(QcError::BadSignature));
+        let v1 = FinalityJustification { version: 1, ..j };
+        assert_eq!(v1.verify(&s, &CHAIN, b, 10), Err(QcError::UnknownVersion));
+    }
+
+    #[test]
+    fn justification_is_one_certificate_under_200_bytes_at_100_validators() {
         let k = keys(100);
         let s = set(&k);
         let parent = H256::repeat_byte(1);
         let who: Vec<usize> = (0..67).collect();
         let qc = certify(&k, &who, child_of(parent, 41, 12));
-        let j = FinalityJustification::from_child_qc(&qc).unwrap();
+        let j = FinalityJustification::from_proof(&FinalityProof::Child(qc)).unwrap();
         assert!(j.encode().len() < 200, "{} bytes", j.encode().len());
-        assert_eq!(j.verify(&s, parent, 41), Ok(()));
-        assert_eq!(j.verify(&s, H256::repeat_byte(2), 41), Err(QcError::BadSignature));
-        assert_eq!(j.verify(&s, parent, 42), Err(QcError::BadSignature));
+        assert_eq!(j.verify(&s, &CHAIN, parent, 41), Ok(()));
+        assert_eq!(j.verify(&s, &CHAIN, H256::repeat_byte(2), 41), Err(QcError::BadSignature));
+        assert_eq!(j.verify(&s, &CHAIN, parent, 42), Err(QcError::BadSignature));
+        assert_eq!(j.verify(&s, &H256::repeat_byte(0xcd), parent, 41), Err(QcError::BadSignature));
+        let cc = commit(&k, &who, CommitData { set_id: 7, view: 11, block_hash: parent, block_number: 41 });
+        let j = FinalityJustification::from_proof(&FinalityProof::Commit(cc)).unwrap();
+        assert!(j.encode().len() < 200, "{} bytes", j.encode().len());
+        assert_eq!(j.verify(&s, &CHAIN, parent, 41), Ok(()));
     }
 
     #[test]
@@ -258,7 +435,9 @@ mod tests {
         let k = keys(1);
         let mut data = child_of(H256::repeat_byte(1), 3, 9);
         data.parent_view = 7;
-        assert!(FinalityJustification::from_child_qc(&certify(&k, &[0], data)).is_none());
+        let proof = FinalityProof::Child(certify(&k, &[0], data));
+        assert!(FinalityJustification::from_proof(&proof).is_none());
+        assert_eq!(proof.verify(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
     }
 
     #[test]

@@ -41,11 +41,10 @@ pub fn take_seal<H: HeaderT>(header: &mut H) -> Result<(DigestItem, BlsSignature
     }
 }
 
-/// What the proposer signs in the seal: domain-separated pre-seal header hash.
-pub fn seal_message(pre_hash: &[u8]) -> Vec<u8> {
-    let mut m = b"BPCI-SEAL-V1".to_vec();
-    m.extend_from_slice(pre_hash);
-    m
+/// What the proposer signs in the seal: the pre-seal header hash, as a statement of its own kind
+/// on the chain of genesis `genesis`.
+pub fn seal_message(genesis: &sp_core::H256, pre_hash: &[u8]) -> Vec<u8> {
+    bpci_primitives::statement::signing_message(bpci_primitives::statement::StatementKind::Seal, genesis, pre_hash)
 }
 
 /// Tags the hand-over digest. A second `PreRuntime` item of its own id, because the block

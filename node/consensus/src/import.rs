@@ -6,6 +6,11 @@
 //! it is checked too, and a valid one finalizes the block on import, which is how a new node syncs a
 //! finalized chain it verified itself.
 //!
+//! The block's inherents are checked against this node's clock before it is imported (the
+//! runtime's `check_inherents`): a leader whose clock runs more than pallet-timestamp's drift
+//! (30 s) ahead cannot get its blocks imported at all. The tighter rule, no vote for a block
+//! stamped more than a block time ahead, is the worker's (see `worker::clock`).
+//!
 //! The set that validates a block is its parent's *epoch* set (`BpciConsensusApi::epoch`), not
 //! the session set: a session change takes effect only when a block starts a new epoch, which it
 //! may do only on a parent whose state holds the new set and which the old set handed over (the
@@ -48,6 +53,7 @@ pub fn block_set(
     session_set: ValidatorSet,
     forced: Option<ForcedChange>,
     handoff: Option<&TimeoutCertificate>,
+    genesis: &H256,
 ) -> Result<(ValidatorSet, bool), String> {
     if pre.set_id == epoch.set.set_id {
         if handoff.is_some() {
@@ -68,7 +74,7 @@ pub fn block_set(
             if tc.view != EPOCH_END {
                 return Err("hand-over certificate is not an epoch end".into());
             }
-            tc.verify::<Bls>(&epoch.set).map_err(|e| format!("invalid hand-over certificate: {e}"))?;
+            tc.verify::<Bls>(&epoch.set, genesis).map_err(|e| format!("invalid hand-over certificate: {e}"))?;
             let certified = tc.high_qc.as_ref().map(|qc| (qc.data.block_hash, qc.data.block_number));
             if certified != Some((parent_hash, parent_number)) {
                 return Err("hand-over certificate does not end the epoch on the parent".into());
@@ -92,6 +98,7 @@ pub fn check_header(
     parent_is_root: bool,
     pre_hash: &[u8],
     seal: &bpci_primitives::BlsSignature,
+    genesis: &H256,
 ) -> Result<(), String> {
     let parent_view = if parent_is_root { 0 } else { parent_view };
     if pre.set_id != set.set_id {
@@ -104,7 +111,7 @@ pub fn check_header(
     if pre.view <= parent_view {
         return Err(format!("view {} does not follow parent view {}", pre.view, parent_view));
     }
-    if !bpci_primitives::bls::native::verify(key, &seal_message(pre_hash), seal) {
+    if !bpci_primitives::bls::native::verify(key, &seal_message(genesis, pre_hash), seal) {
         return Err("bad seal".into());
     }
     match (&pre.justify, parent_is_root) {
@@ -115,7 +122,7 @@ pub fn check_header(
             if qc.data.block_hash != parent_hash || qc.data.block_number != parent_number || qc.data.view != parent_view {
                 return Err("certificate is not for the parent".into());
             }
-            qc.verify(set).map_err(|e| format!("invalid parent certificate: {e:?}"))
+            qc.verify(set, genesis).map_err(|e| format!("invalid parent certificate: {e:?}"))
         }
     }
 }
@@ -134,7 +141,7 @@ where
     B: BlockT<Hash = H256>,
     <B::Header as HeaderT>::Number: Into<u32>,
     C: ProvideRuntimeApi<B> + HeaderBackend<B> + Send + Sync + 'static,
-    C::Api: BpciConsensusApi<B>,
+    C::Api: BpciConsensusApi<B> + sp_block_builder::BlockBuilder<B>,
 {
     async fn verify(&self, mut block: BlockImportParams<B>) -> Result<BlockImportParams<B>, String> {
         let number: u32 = (*block.header.number()).into();
@@ -143,6 +150,7 @@ where
         }
         let post_hash = block.header.hash();
         let parent_hash = *block.header.parent_hash();
+        let genesis = self.client.info().genesis_hash;
         let parent = self
             .client
             .header(parent_hash)
@@ -160,17 +168,17 @@ where
         } else {
             let session_set = api.validator_set(parent_hash).map_err(|e| e.to_string())?;
             let forced = api.forced_change(parent_hash).map_err(|e| e.to_string())?;
-            block_set(&pre, parent_hash, number - 1, epoch, session_set, forced, handoff.as_ref())
+            block_set(&pre, parent_hash, number - 1, epoch, session_set, forced, handoff.as_ref(), &genesis)
                 .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?
         };
-        check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal)
+        check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal, &genesis)
             .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
         if let Some(raw) = block.justifications.as_ref().and_then(|j| j.get(BPCI_ENGINE_ID)) {
             let justification = FinalityJustification::decode(&mut &raw[..])
                 .map_err(|e| format!("malformed justification: {e}"))?;
             justification
-                .verify(&set, post_hash, number)
+                .verify(&set, &genesis, post_hash, number)
                 .map_err(|e| format!("invalid justification of #{number}: {e:?}"))?;
             block.finalized = true;
         }
@@ -180,4 +188,34 @@ where
         block.fork_choice = Some(ForkChoiceStrategy::LongestChain);
         Ok(block)
     }
+}
+
+/// The runtime's inherent checks of a block (pre-seal header and body) against this node's clock.
+async fn check_inherents<B, C>(client: &C, parent_hash: H256, header: B::Header, body: Vec<B::Extrinsic>) -> Result<(), String>
+where
+    B: BlockT<Hash = H256>,
+    C: ProvideRuntimeApi<B>,
+    C::Api: sp_block_builder::BlockBuilder<B>,
+{
+    use sp_block_builder::BlockBuilder;
+    use sp_inherents::InherentDataProvider;
+    let data = sp_timestamp::InherentDataProvider::from_system_time()
+        .create_inherent_data()
+        .await
+        .map_err(|e| format!("inherent data: {e}"))?;
+    let result = client
+        .runtime_api()
+        .check_inherents(parent_hash, B::new(header, body).into(), data)
+        .map_err(|e| format!("checking inherents: {e}"))?;
+    if result.ok() {
+        return Ok(());
+    }
+    let errors: Vec<String> = result
+        .into_errors()
+        .map(|(id, raw)| match sp_timestamp::InherentError::try_from(&id, &raw) {
+            Some(e) => format!("timestamp: {e:?}"),
+            None => format!("inherent {}: {} bytes of error", String::from_utf8_lossy(&id), raw.len()),
+        })
+        .collect();
+    Err(format!("inherents rejected: {}", errors.join("; ")))
 }

@@ -32,8 +32,10 @@ pub fn message_set_id(msg: &Message) -> SetId {
     match msg {
         Message::Proposal(p) => p.proposal.set_id,
         Message::Vote(v) => v.data.set_id,
+        Message::Commit(v) => v.data.set_id,
         Message::Timeout(t) => t.data.set_id,
         Message::Certificate(qc) => qc.data.set_id,
+        Message::CommitCertificate(cc) => cc.data.set_id,
     }
 }
 
@@ -92,6 +94,7 @@ mod tests {
     use sp_core::H256;
 
     const SET: SetId = 7;
+    const GENESIS: H256 = H256::repeat_byte(1);
 
     fn key(i: usize) -> Keypair {
         Keypair::from_ikm(&[i as u8 + 1; 32]).unwrap()
@@ -102,9 +105,9 @@ mod tests {
     }
 
     fn engine(me: usize) -> Engine {
-        let genesis = BlockInfo { hash: H256::repeat_byte(1), number: 0, parent_hash: H256::zero() };
+        let genesis = BlockInfo { hash: GENESIS, number: 0, parent_hash: H256::zero() };
         let config = Config { base_timeout_ms: 1000, max_timeout_ms: 8000 };
-        let mut e = Engine::new(config, set(), Some(key(me)), SafetyData::default(), genesis, 0);
+        let mut e = Engine::new(config, GENESIS, set(), Some(key(me)), SafetyData::default(), genesis, 0);
         e.start(0);
         e
     }
@@ -118,13 +121,13 @@ mod tests {
             parent_hash: H256::from_low_u64_be(view - 1),
             parent_view: view - 1,
         };
-        let signature = key(i).sign(&data.signing_message());
+        let signature = key(i).sign(&data.signing_message(&GENESIS));
         Message::Vote(SignedVote { data, voter: i as u32, signature })
     }
 
     fn timeout(i: usize, view: u64) -> Message {
         let data = TimeoutData { set_id: SET, view, high_qc_view: 0 };
-        let signature = key(i).sign(&data.signing_message());
+        let signature = key(i).sign(&data.signing_message(&GENESIS));
         Message::Timeout(SignedTimeout { data, voter: i as u32, signature, high_qc: None, last_tc: None })
     }
 
@@ -148,12 +151,12 @@ mod tests {
         // A vote for this node to aggregate (validator 1 leads view 5, so it collects view 4's
         // votes), signed by the wrong key.
         let Message::Vote(mut v) = vote(0, 4, SET) else { unreachable!() };
-        v.signature = key(3).sign(&v.data.signing_message());
+        v.signature = key(3).sign(&v.data.signing_message(&GENESIS));
         assert_eq!(receive(&mut e, &mut future, &Message::Vote(v).encode()), Some(MISBEHAVIOUR));
         // A proposal from a validator that does not lead its view.
         let block = BlockInfo { hash: H256::repeat_byte(9), number: 1, parent_hash: H256::repeat_byte(1) };
         let proposal = Proposal { set_id: SET, view: 1, block, justify: None, tc: None };
-        let signature = key(2).sign(&proposal.signing_message());
+        let signature = key(2).sign(&proposal.signing_message(&GENESIS));
         let sp = SignedProposal { proposal, proposer: 2, signature };
         assert_eq!(receive(&mut e, &mut future, &Message::Proposal(sp).encode()), Some(MISBEHAVIOUR));
         // A certificate without a quorum.

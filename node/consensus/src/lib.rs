@@ -11,6 +11,7 @@
 //! - [`aux_schema`] keeps the safety data and the current epoch in the client's aux database.
 
 pub mod aux_schema;
+pub mod clock;
 pub mod digests;
 pub mod import;
 pub mod inbound;

@@ -9,11 +9,13 @@
 //! Validators and full nodes both run it: a node without a key of the validator set is an
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
-use crate::{aux_schema, digests, inbound, metrics::{Latencies, Metrics}, status::*};
+use crate::{aux_schema, clock, digests, inbound, metrics::{Latencies, Metrics}, status::*};
 use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData, TimeoutCertificate};
 use bpci_primitives::{
-    bls::native::Keypair, host::keystore, qc::FinalityJustification, BpciConsensusApi, PreDigest, QuorumCertificate,
-    ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
+    bls::native::Keypair,
+    host::keystore,
+    qc::{FinalityJustification, FinalityProof},
+    BpciConsensusApi, PreDigest, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
 use codec::{Decode, Encode};
 use futures::{FutureExt, StreamExt};
@@ -28,7 +30,7 @@ use sc_network_types::PeerId;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
 use sp_consensus::{BlockOrigin, Environment, ProposeArgs, Proposer};
-use sp_core::{storage::StorageKey, H256};
+use sp_core::H256;
 use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
@@ -39,13 +41,13 @@ use std::{
     collections::{BTreeMap, HashMap, HashSet, VecDeque},
     marker::PhantomData,
     sync::Arc,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 
 /// The notification protocol's name, unique per chain so that nodes of two chains never mix votes.
 pub fn protocol_name(genesis: &H256) -> String {
-    format!("/{}/bpci/consensus/1", hex_encode(genesis.as_bytes()))
+    format!("/{}/bpci/consensus/2", hex_encode(genesis.as_bytes()))
 }
 
 fn hex_encode(b: &[u8]) -> String {
@@ -68,9 +70,7 @@ pub struct ValidatorParams<B, C, BE, PF, BI> {
     pub _phantom: PhantomData<(B, BE)>,
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or_default()
-}
+use crate::clock::now_ms;
 
 /// After this long without any progress (view, certificate or finality), a validator starts to
 /// build "stall blocks"; see [`Worker::maybe_stall_block`].
@@ -129,6 +129,7 @@ where
         metrics,
         latencies: Latencies::default(),
         block_time,
+        genesis: info.genesis_hash,
         set: set.clone(),
         roots: Vec::new(),
         engine: None,
@@ -323,6 +324,8 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     metrics: Option<Metrics>,
     latencies: Latencies,
     block_time: u64,
+    /// Genesis hash: every statement this node signs or checks names it.
+    genesis: H256,
     /// The set of the current epoch.
     set: ValidatorSet,
     /// The epoch's roots and how each was handed over (`None`: genesis or a forced change).
@@ -412,7 +415,7 @@ where
             parent_hash: self.client.header(info.finalized_hash).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default(),
         };
         let config = Config { base_timeout_ms: 4 * self.block_time, max_timeout_ms: 60_000 };
-        let mut engine = Engine::new(config, set.clone(), key.map(|(_, k)| k), safety, first, now_ms()).with_finalized(finalized);
+        let mut engine = Engine::new(config, self.genesis, set.clone(), key.map(|(_, k)| k), safety, first, now_ms()).with_finalized(finalized);
         for (root, _) in roots.iter().skip(1) {
             engine.add_root(root.clone());
         }
@@ -550,10 +553,7 @@ where
             .flatten()
             .and_then(|j| j.get(BPCI_ENGINE_ID).cloned())
             .and_then(|raw| FinalityJustification::decode(&mut &raw[..]).ok())
-            .and_then(|j| {
-                let data = j.vote_data(self.set.set_id, finalized, number)?;
-                Some(QuorumCertificate { data, signers: j.signers, signature: j.signature })
-            });
+            .and_then(|j| j.proof(self.set.set_id, finalized, number).ok());
         if self.engine.as_ref().is_some_and(|e| !e.has_ended()) {
             log::info!(target: "bpci", "#{number} holds set {}: ending set {}'s epoch", next.set_id, self.set.set_id);
         }
@@ -569,7 +569,7 @@ where
             self.deferred_propose = Some((view, parent_hash, parent_number));
             return;
         }
-        let at = propose_at(&*self.client, parent_hash, self.block_time);
+        let at = clock::build_at(clock::chain_time(&*self.client, parent_hash), now_ms(), self.block_time);
         self.scheduled = Some((view, parent_hash, parent_number, at));
     }
 
@@ -608,11 +608,13 @@ where
     }
 
     async fn build(&mut self, parent_hash: H256, pre: PreDigest, handoff: Option<TimeoutCertificate>) -> Result<BlockInfo, String> {
+        let stamp = now_ms();
         let (Some(pf), Some(sealer)) = (self.proposer_factory.as_mut(), self.sealer.as_ref()) else {
             return Err("not a validator".into());
         };
         let block =
-            build_and_import(&*self.client, pf, &self.block_import, sealer, parent_hash, pre, handoff, self.block_time).await?;
+            build_and_import(&*self.client, pf, &self.block_import, sealer, &self.genesis, parent_hash, stamp, pre, handoff, self.block_time)
+                .await?;
         // Its import notification comes later, on the stream; the clock starts now.
         self.note_imported(block.hash);
         Ok(block)
@@ -683,25 +685,6 @@ where
     }
 }
 
-/// When a block on `parent` may be built: a block time after the parent's timestamp, so the chain
-/// keeps its pace whoever leads and however fast certificates form.
-fn propose_at<B, C, BE>(client: &C, parent: H256, block_time: u64) -> u64
-where
-    B: BlockT<Hash = H256>,
-    BE: Backend<B>,
-    C: StorageProvider<B, BE>,
-{
-    let key = StorageKey([sp_crypto_hashing::twox_128(b"Timestamp"), sp_crypto_hashing::twox_128(b"Now")].concat());
-    let parent_ts = client
-        .storage(parent, &key)
-        .ok()
-        .flatten()
-        .and_then(|v| <u64 as codec::Decode>::decode(&mut &v.0[..]).ok())
-        .unwrap_or(0);
-    let now = now_ms();
-    now.saturating_add(parent_ts.saturating_add(block_time).saturating_sub(now).min(block_time))
-}
-
 fn update_status<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(status: &SharedStatus, engine: &Engine, client: &C)
 where
     <B::Header as HeaderT>::Number: Into<u32>,
@@ -726,7 +709,7 @@ fn recover_finality(safety: &SafetyData, pending: &mut BTreeMap<u32, (BlockInfo,
     if qc.data.parent_view == 0 {
         return;
     }
-    let Some(justification) = FinalityJustification::from_child_qc(qc) else { return };
+    let Some(justification) = FinalityJustification::from_proof(&FinalityProof::Child(qc.clone())) else { return };
     let number = qc.data.block_number.saturating_sub(1);
     let block = BlockInfo { hash: qc.data.parent_hash, number, parent_hash: H256::zero() };
     pending.insert(number, (block, justification));
@@ -766,7 +749,9 @@ async fn build_and_import<B, C, PF, BI>(
     proposer_factory: &mut PF,
     block_import: &BI,
     sealer: &Keypair,
+    genesis: &H256,
     parent_hash: H256,
+    stamp: u64,
     pre: PreDigest,
     handoff: Option<TimeoutCertificate>,
     block_time: u64,
@@ -781,7 +766,7 @@ where
 {
     let parent = client.header(parent_hash).map_err(|e| e.to_string())?.ok_or("unknown parent")?;
     let proposer = proposer_factory.init(&parent).await.map_err(|e| e.to_string())?;
-    let inherent_data = sp_timestamp::InherentDataProvider::from_system_time()
+    let inherent_data = sp_timestamp::InherentDataProvider::new(stamp.into())
         .create_inherent_data()
         .await
         .map_err(|e| e.to_string())?;
@@ -796,7 +781,7 @@ where
     let proposal = proposer.propose(args).map(|r| r.map_err(|e| e.to_string())).await?;
     let (mut header, body) = proposal.block.deconstruct();
     let pre_hash = header.hash();
-    let seal = digests::seal_item(&sealer.sign(&digests::seal_message(pre_hash.as_ref())));
+    let seal = digests::seal_item(&sealer.sign(&digests::seal_message(genesis, pre_hash.as_ref())));
     header.digest_mut().push(seal.clone());
     let post_hash = header.hash();
     header.digest_mut().pop();

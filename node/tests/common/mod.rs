@@ -21,6 +21,8 @@ pub struct Node {
     pub base: PathBuf,
     pub log: PathBuf,
     args: Vec<String>,
+    /// A command the node runs under, e.g. `faketime -f +10s` for a clock that runs ahead.
+    pub wrapper: Vec<String>,
 }
 
 impl Node {
@@ -36,6 +38,11 @@ impl Node {
 
     /// A node with the given role/chain arguments, its data in `data` and its log under `base`.
     pub fn with_args(base: &Path, name: &str, data: &str, role: &[&str]) -> Node {
+        Self::wrapped(base, name, data, role, &[])
+    }
+
+    /// [`Node::with_args`] run under `wrapper` (a command and its arguments, before the binary).
+    pub fn wrapped(base: &Path, name: &str, data: &str, role: &[&str], wrapper: &[&str]) -> Node {
         let mut n = Node {
             child: None,
             rpc_port: free_port(),
@@ -43,6 +50,7 @@ impl Node {
             base: base.to_path_buf(),
             log: base.join(format!("{name}.log")),
             args: vec![],
+            wrapper: wrapper.iter().map(|s| s.to_string()).collect(),
         };
         n.args = role.iter().map(|s| s.to_string()).collect();
         n.args.extend([
@@ -62,7 +70,16 @@ impl Node {
 
     pub fn start(&mut self) {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_bpci-node"))
+        let bin = env!("CARGO_BIN_EXE_bpci-node");
+        let mut command = match self.wrapper.split_first() {
+            Some((program, args)) => {
+                let mut c = Command::new(program);
+                c.args(args).arg(bin);
+                c
+            }
+            None => Command::new(bin),
+        };
+        let child = command
             .args(&self.args)
             .stdout(Stdio::from(log.try_clone().unwrap()))
             .stderr(Stdio::from(log))

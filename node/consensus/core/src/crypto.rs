@@ -6,8 +6,9 @@
 //! [`crate::Engine`]; every quorum check below is the same code whichever scheme signs.
 
 use bpci_primitives::bls::native::{self, Keypair};
-use bpci_primitives::qc::{Bitfield, FinalityJustification, QcError, QuorumCertificate};
+use bpci_primitives::qc::{Bitfield, FinalityJustification, FinalityProof, QcError, QuorumCertificate};
 use bpci_primitives::{BlsPublic, BlsSignature, SetId, ValidatorSet};
+use sp_core::H256;
 
 /// A signature scheme with same-message aggregation (BLS-like).
 pub trait Crypto {
@@ -55,19 +56,24 @@ pub fn check_quorum<C: Crypto>(
     bpci_primitives::qc::verify_quorum_with(set, set_id, signers, msg, signature, C::verify_aggregate)
 }
 
-/// Verifies a quorum certificate with `C`. For [`Bls`] this is exactly `qc.verify(set)`.
-pub fn verify_qc<C: Crypto>(set: &ValidatorSet, qc: &QuorumCertificate) -> Result<(), QcError> {
-    check_quorum::<C>(set, qc.data.set_id, &qc.signers, &qc.data.signing_message(), &qc.signature)
+/// Verifies a quorum certificate with `C`. For [`Bls`] this is exactly `qc.verify(set, genesis)`.
+pub fn verify_qc<C: Crypto>(set: &ValidatorSet, genesis: &H256, qc: &QuorumCertificate) -> Result<(), QcError> {
+    check_quorum::<C>(set, qc.data.set_id, &qc.signers, &qc.data.signing_message(genesis), &qc.signature)
+}
+
+/// Verifies a finality proof with `C`. For [`Bls`] this is exactly `proof.verify(set, genesis)`.
+pub fn verify_proof<C: Crypto>(set: &ValidatorSet, genesis: &H256, proof: &FinalityProof) -> Result<(), QcError> {
+    proof.verify_with(set, genesis, C::verify_aggregate)
 }
 
 /// Verifies the finality justification of block (`hash`, `number`) with `C`. For [`Bls`] this is
-/// exactly `justification.verify(set, hash, number)`.
+/// exactly `justification.verify(set, genesis, hash, number)`.
 pub fn verify_justification<C: Crypto>(
     set: &ValidatorSet,
+    genesis: &H256,
     justification: &FinalityJustification,
-    hash: sp_core::H256,
+    hash: H256,
     number: bpci_primitives::qc::BlockNumber,
 ) -> Result<(), QcError> {
-    let data = justification.vote_data(set.set_id, hash, number).ok_or(QcError::NotConsecutive)?;
-    check_quorum::<C>(set, set.set_id, &justification.signers, &data.signing_message(), &justification.signature)
+    verify_proof::<C>(set, genesis, &justification.proof(set.set_id, hash, number)?)
 }

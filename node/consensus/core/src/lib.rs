@@ -33,9 +33,9 @@
 //! * **Commit votes (fast path).** The 2-chain rule waits for the child of `B`, which comes one
 //!   block time later. Instead, a validator that receives `B`'s QC (view `v`) before it voted or
 //!   timed out in `v + 1` persists the promise "in view `v + 1` I vote only for a child of `B`" and
-//!   broadcasts a *commit vote*: the vote it would give such a child, with the child's hash left
-//!   zero. `2f + 1` commit votes finalize `B` at once, and their aggregate is the same
-//!   [`FinalityJustification`] (with `child_hash` zero), checked by the same code. The argument is
+//!   broadcasts a *commit vote* ([`CommitData`]: `B`, its view, its number). `2f + 1` commit votes
+//!   finalize `B` at once as a [`CommitCertificate`]; it is a statement of its own kind, signed
+//!   under its own domain, so it can never pass for a certificate of any block. The argument is
 //!   the 2-chain one: the `2f + 1` hold `B`'s QC before they sign any timeout of a view `>= v + 1`,
 //!   so every later TC reports a QC of view `>= v`, and in `v + 1` itself none of them votes for a
 //!   block that does not extend `B`. When commit votes are lost the child's certificate still
@@ -74,7 +74,9 @@
 //! Votes and timeouts are kept only for views in `[view - 1, view + VIEW_WINDOW]`, proposals for the
 //! last few views, known block headers up to [`BLOCK_CACHE`], evidence up to [`MAX_EVIDENCE`].
 
-use bpci_primitives::qc::{Bitfield, BlockNumber, FinalityJustification, QuorumCertificate, VoteData};
+use bpci_primitives::qc::{
+    Bitfield, BlockNumber, CommitCertificate, CommitData, FinalityJustification, FinalityProof, QuorumCertificate, VoteData,
+};
 use bpci_primitives::{BlsSignature, ValidatorSet, View};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
@@ -84,9 +86,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 pub mod crypto;
 pub mod messages;
 
-pub use crypto::{verify_justification, verify_qc, Bls, Crypto};
+pub use crypto::{verify_justification, verify_proof, verify_qc, Bls, Crypto};
 pub use messages::{
-    Message, Proposal, SignedProposal, SignedTimeout, SignedVote, TimeoutCertificate, TimeoutData, TimeoutGroup,
+    Message, Proposal, SignedCommitVote, SignedProposal, SignedTimeout, SignedVote, TimeoutCertificate, TimeoutData,
+    TimeoutGroup,
 };
 
 #[cfg(test)]
@@ -94,6 +97,8 @@ mod tests;
 
 /// How far ahead of the current view votes and timeouts are kept.
 pub const VIEW_WINDOW: View = 32;
+/// Most imported blocks remembered per view while waiting for that view's proposal.
+pub const MAX_READY_PER_VIEW: usize = 4;
 /// Most equivocation proofs kept.
 pub const MAX_EVIDENCE: usize = 256;
 /// Most block headers remembered (to name a finalized block's parent).
@@ -183,6 +188,7 @@ pub struct SafetyData {
 pub enum Evidence {
     Proposal(SignedProposal, SignedProposal),
     Vote(SignedVote, SignedVote),
+    Commit(SignedCommitVote, SignedCommitVote),
     /// The timeouts' certificate attachments are stripped; the signatures cover `data` only.
     Timeout(SignedTimeout, SignedTimeout),
 }
@@ -193,6 +199,7 @@ impl Evidence {
         match self {
             Evidence::Proposal(a, _) => (a.proposer, a.proposal.view),
             Evidence::Vote(a, _) => (a.voter, a.data.view),
+            Evidence::Commit(a, _) => (a.voter, a.data.view),
             Evidence::Timeout(a, _) => (a.voter, a.data.view),
         }
     }
@@ -202,6 +209,7 @@ impl Evidence {
             Evidence::Proposal(..) => 0,
             Evidence::Vote(..) => 1,
             Evidence::Timeout(..) => 2,
+            Evidence::Commit(..) => 3,
         }
     }
 }
@@ -230,10 +238,88 @@ pub enum Action {
     Misbehaviour { reason: &'static str },
 }
 
-#[derive(Default)]
-struct VoteCollector {
-    by_voter: BTreeMap<u32, SignedVote>,
+/// A signed statement that `2f + 1` validators aggregate when they agree: votes and commit votes.
+trait Aggregatable: Clone + PartialEq {
+    type Data: Clone + PartialEq;
+    fn data(&self) -> &Self::Data;
+    fn voter(&self) -> u32;
+    fn signature(&self) -> BlsSignature;
+    fn equivocation(first: Self, second: Self) -> Evidence;
+}
+
+impl Aggregatable for SignedVote {
+    type Data = VoteData;
+    fn data(&self) -> &VoteData {
+        &self.data
+    }
+    fn voter(&self) -> u32 {
+        self.voter
+    }
+    fn signature(&self) -> BlsSignature {
+        self.signature
+    }
+    fn equivocation(first: Self, second: Self) -> Evidence {
+        Evidence::Vote(first, second)
+    }
+}
+
+impl Aggregatable for SignedCommitVote {
+    type Data = CommitData;
+    fn data(&self) -> &CommitData {
+        &self.data
+    }
+    fn voter(&self) -> u32 {
+        self.voter
+    }
+    fn signature(&self) -> BlsSignature {
+        self.signature
+    }
+    fn equivocation(first: Self, second: Self) -> Evidence {
+        Evidence::Commit(first, second)
+    }
+}
+
+/// One view's statements of one kind, by voter.
+struct Collector<S> {
+    by_voter: BTreeMap<u32, S>,
     certified: bool,
+}
+
+impl<S> Default for Collector<S> {
+    fn default() -> Self {
+        Self { by_voter: BTreeMap::new(), certified: false }
+    }
+}
+
+impl<S: Aggregatable> Collector<S> {
+    /// Counts a statement whose signature is known good. Returns the evidence if its voter signed
+    /// something else in this view, and the agreed data, signers and aggregate signature the
+    /// first time `quorum` agree.
+    fn add<C: Crypto>(&mut self, s: S, quorum: usize, n: usize) -> (Option<Evidence>, Option<(S::Data, Bitfield, BlsSignature)>) {
+        if let Some(known) = self.by_voter.get(&s.voter()) {
+            let evidence = (known.data() != s.data()).then(|| S::equivocation(known.clone(), s));
+            return (evidence, None);
+        }
+        self.by_voter.insert(s.voter(), s.clone());
+        if self.certified {
+            return (None, None);
+        }
+        let agreeing: Vec<&S> = self.by_voter.values().filter(|o| o.data() == s.data()).collect();
+        if agreeing.len() < quorum {
+            return (None, None);
+        }
+        let mut signers = Bitfield::new(n);
+        let sigs: Vec<BlsSignature> = agreeing
+            .iter()
+            .map(|o| {
+                signers.set(o.voter() as usize);
+                o.signature()
+            })
+            .collect();
+        let Some(signature) = C::aggregate(&sigs) else { return (None, None) };
+        self.certified = true;
+        (None, Some((s.data().clone(), signers, signature)))
+    }
 }
 
 #[derive(Default)]
@@ -255,6 +341,8 @@ struct Build {
 /// The engine. `C` is the signature scheme; production uses the default, [`Bls`].
 pub struct Engine<C: Crypto = Bls> {
     config: Config,
+    /// Genesis hash of the chain: every statement signed or checked here names it.
+    chain: H256,
     set: ValidatorSet,
     me: Option<(u32, C::Key)>,
     /// As last emitted in `PersistSafety`.
@@ -280,9 +368,9 @@ pub struct Engine<C: Crypto = Bls> {
     ready: BTreeSet<(View, H256)>,
     build: Option<Build>,
     proposed_view: View,
-    votes: BTreeMap<View, VoteCollector>,
-    /// Commit votes, collected by everyone (they are broadcast), per view.
-    commits: BTreeMap<View, VoteCollector>,
+    votes: BTreeMap<View, Collector<SignedVote>>,
+    /// Commit votes, collected by everyone (they are broadcast), by the view of the block they commit.
+    commits: BTreeMap<View, Collector<SignedCommitVote>>,
     timeouts: BTreeMap<View, TimeoutCollector>,
     my_timeout: Option<SignedTimeout>,
     blocks: HashMap<H256, BlockInfo>,
@@ -294,22 +382,25 @@ pub struct Engine<C: Crypto = Bls> {
     my_epoch_end: Option<SignedTimeout>,
     /// The certificate that proved the next set's block final, re-broadcast with the statement:
     /// it is what lets every other validator see the same and join.
-    end_proof: Option<QuorumCertificate>,
+    end_proof: Option<FinalityProof>,
     epoch_end: Option<TimeoutCertificate>,
 }
 
 impl Engine<Bls> {
-    /// `me` = the node's BLS key when it is a validator of `set` (its index is found by public key),
-    /// `None` for an observer, which verifies and finalizes but never signs.
+    /// `chain` = the chain's genesis hash. `me` = the node's BLS key when it is a validator of
+    /// `set` (its index is found by public key), `None` for an observer, which verifies and
+    /// finalizes but never signs. `genesis` is the epoch's root: the chain's genesis block in
+    /// the first epoch.
     pub fn new(
         config: Config,
+        chain: H256,
         set: ValidatorSet,
         me: Option<bpci_primitives::bls::native::Keypair>,
         safety: SafetyData,
         genesis: BlockInfo,
         now_ms: u64,
     ) -> Self {
-        Self::with_crypto(config, set, me, safety, genesis, now_ms)
+        Self::with_crypto(config, chain, set, me, safety, genesis, now_ms)
     }
 }
 
@@ -317,6 +408,7 @@ impl<C: Crypto> Engine<C> {
     /// [`Engine::new`] for any signature scheme.
     pub fn with_crypto(
         config: Config,
+        chain: H256,
         set: ValidatorSet,
         me: Option<C::Key>,
         safety: SafetyData,
@@ -346,6 +438,7 @@ impl<C: Crypto> Engine<C> {
         let mut engine = Self {
             deadline: now_ms.saturating_add(config.timeout_ms(0)),
             config,
+            chain,
             set,
             me,
             safety,
@@ -418,13 +511,13 @@ impl<C: Crypto> Engine<C> {
     /// justification came from): it travels with the statement so that the others, whose votes
     /// the epoch no longer gets, can finalize that block too. Observers sign nothing; calling it
     /// again re-broadcasts.
-    pub fn end_epoch(&mut self, proof: Option<QuorumCertificate>, now_ms: u64) -> Vec<Action> {
+    pub fn end_epoch(&mut self, proof: Option<FinalityProof>, now_ms: u64) -> Vec<Action> {
         let mut out = Vec::new();
         if self.end_proof.is_none() {
             self.end_proof = proof;
         }
-        if let Some(qc) = &self.end_proof {
-            out.push(Action::Broadcast(Message::Certificate(qc.clone())));
+        if let Some(proof) = &self.end_proof {
+            out.push(Action::Broadcast(proof_message(proof)));
         }
         self.sign_epoch_end(now_ms, &mut out);
         out
@@ -512,8 +605,10 @@ impl<C: Crypto> Engine<C> {
         match msg {
             Message::Proposal(p) => self.handle_proposal(p, now_ms, &mut out),
             Message::Vote(v) => self.handle_vote(v, now_ms, &mut out),
+            Message::Commit(v) => self.handle_commit_vote(v, &mut out),
             Message::Timeout(t) => self.handle_timeout(t, now_ms, &mut out),
             Message::Certificate(qc) => self.handle_certificate(qc, now_ms, &mut out),
+            Message::CommitCertificate(cc) => self.handle_commit_certificate(cc, &mut out),
         }
         out
     }
@@ -524,8 +619,14 @@ impl<C: Crypto> Engine<C> {
         if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
             return out;
         }
-        // Bounded: a flood of imports for future views cannot grow this set without limit.
-        if self.ready.len() >= 4 * VIEW_WINDOW as usize {
+        // Only the view's proposal can get a vote; before it is known, a few candidates per view.
+        // The bound is per view because only a view's leader can seal its blocks: a byzantine
+        // leader flooding the views it leads fills its own views' slots, never another's.
+        if self.proposals.get(&view).is_some_and(|p| p.proposal.block.hash != hash) {
+            return out;
+        }
+        let in_view = self.ready.range((view, H256::zero())..=(view, H256::repeat_byte(0xff))).count();
+        if in_view >= MAX_READY_PER_VIEW {
             return out;
         }
         self.ready.insert((view, hash));
@@ -553,7 +654,7 @@ impl<C: Crypto> Engine<C> {
             return out;
         }
         let proposal = Proposal { set_id: self.set.set_id, view, block: block.clone(), justify: build.justify, tc: build.tc };
-        let signature = self.sign(&proposal.signing_message());
+        let signature = self.sign(&proposal.signing_message(&self.chain));
         let signed = SignedProposal { proposal, proposer: me, signature };
         self.remember_block(block.clone());
         self.proposals.insert(view, signed.clone());
@@ -575,8 +676,8 @@ impl<C: Crypto> Engine<C> {
             if let Some(t) = &self.my_epoch_end {
                 // Also after this node's certificate formed: the others need the statements to
                 // form theirs (the glue stops calling once it has moved to the next epoch).
-                if let Some(qc) = &self.end_proof {
-                    out.push(Action::Broadcast(Message::Certificate(qc.clone())));
+                if let Some(proof) = &self.end_proof {
+                    out.push(Action::Broadcast(proof_message(proof)));
                 }
                 out.push(Action::Broadcast(Message::Timeout(t.clone())));
                 return out;
@@ -635,10 +736,10 @@ impl<C: Crypto> Engine<C> {
         if self.is_verified(&d) {
             return Ok(());
         }
-        if qc.data.view == 0 || self.roots.contains_key(&qc.data.block_hash) {
-            return Err("certificate for view 0 or for a root");
+        if qc.data.view == 0 || qc.data.block_hash.is_zero() || self.roots.contains_key(&qc.data.block_hash) {
+            return Err("certificate for view 0, for no block or for a root");
         }
-        verify_qc::<C>(&self.set, qc).map_err(|_| "invalid quorum certificate")?;
+        verify_qc::<C>(&self.set, &self.chain, qc).map_err(|_| "invalid quorum certificate")?;
         self.mark_verified(d);
         Ok(())
     }
@@ -648,7 +749,7 @@ impl<C: Crypto> Engine<C> {
         if self.is_verified(&d) {
             return Ok(());
         }
-        tc.verify::<C>(&self.set)?;
+        tc.verify::<C>(&self.set, &self.chain)?;
         self.mark_verified(d);
         Ok(())
     }
@@ -697,7 +798,7 @@ impl<C: Crypto> Engine<C> {
         if qc.data.view > self.high_qc_view() {
             self.high_qc = Some(qc.clone());
         }
-        self.finalize_by(qc, out);
+        self.finalize_by(&FinalityProof::Child(qc.clone()), out);
         if qc.data.view >= self.view {
             self.advance(qc.data.view.saturating_add(1), None, now_ms, out);
             // Only a certificate that brings this node into the next view: one that arrives after
@@ -719,72 +820,37 @@ impl<C: Crypto> Engine<C> {
         {
             return;
         }
-        let Some(number) = qc.data.block_number.checked_add(1) else { return };
         self.safety.commit_view = next;
         self.safety.commit_parent = qc.data.block_hash;
         // Persists `high_qc` (at least this QC) with the promise, before the vote leaves.
         self.persist(out);
-        let data = VoteData {
+        let data = CommitData {
             set_id: self.set.set_id,
-            view: next,
-            block_hash: H256::zero(),
-            block_number: number,
-            parent_hash: qc.data.block_hash,
-            parent_view: view,
+            view,
+            block_hash: qc.data.block_hash,
+            block_number: qc.data.block_number,
         };
-        let signature = self.sign(&data.signing_message());
-        let vote = SignedVote { data, voter: me, signature };
-        out.push(Action::Broadcast(Message::Vote(vote.clone())));
+        let signature = self.sign(&data.signing_message(&self.chain));
+        let vote = SignedCommitVote { data, voter: me, signature };
+        out.push(Action::Broadcast(Message::Commit(vote.clone())));
         self.accept_commit_vote(vote, out);
     }
 
-    fn accept_commit_vote(&mut self, v: SignedVote, out: &mut Vec<Action>) {
-        if let Some(qc) = self.collect(true, v, out) {
-            self.finalize_by(&qc, out);
+    fn accept_commit_vote(&mut self, v: SignedCommitVote, out: &mut Vec<Action>) {
+        let (quorum, n) = (self.set.quorum(), self.n());
+        let (evidence, certified) = self.commits.entry(v.data.view).or_default().add::<C>(v, quorum, n);
+        if let Some(evidence) = evidence {
+            self.record_evidence(evidence, out);
+        }
+        if let Some((data, signers, signature)) = certified {
+            self.finalize_by(&FinalityProof::Commit(CommitCertificate { data, signers, signature }), out);
         }
     }
 
-    /// Counts a vote whose signature is known good in the commit-vote or ordinary collector of its
-    /// view (a second, different vote of one voter is evidence); returns the quorum certificate
-    /// the first time `2f + 1` agree.
-    fn collect(&mut self, commit: bool, v: SignedVote, out: &mut Vec<Action>) -> Option<QuorumCertificate> {
-        let quorum = self.set.quorum();
-        let n = self.n();
-        let collectors = if commit { &mut self.commits } else { &mut self.votes };
-        let collector = collectors.entry(v.data.view).or_default();
-        if let Some(known) = collector.by_voter.get(&v.voter) {
-            if known.data != v.data {
-                let evidence = Evidence::Vote(known.clone(), v);
-                self.record_evidence(evidence, out);
-            }
-            return None;
-        }
-        collector.by_voter.insert(v.voter, v.clone());
-        if collector.certified {
-            return None;
-        }
-        let agreeing: Vec<&SignedVote> = collector.by_voter.values().filter(|o| o.data == v.data).collect();
-        if agreeing.len() < quorum {
-            return None;
-        }
-        let mut signers = Bitfield::new(n);
-        let sigs: Vec<BlsSignature> = agreeing
-            .iter()
-            .map(|o| {
-                signers.set(o.voter as usize);
-                o.signature
-            })
-            .collect();
-        let signature = C::aggregate(&sigs)?;
-        collector.certified = true;
-        Some(QuorumCertificate { data: v.data, signers, signature })
-    }
-
-    /// Reports the parent of a commit certificate (or of a consecutive child QC) final.
-    fn finalize_by(&mut self, qc: &QuorumCertificate, out: &mut Vec<Action>) {
-        let Some(justification) = FinalityJustification::from_child_qc(qc) else { return };
-        let Some(number) = qc.data.block_number.checked_sub(1) else { return };
-        let hash = qc.data.parent_hash;
+    /// Reports the block a finality proof proves final, unless it is final here already.
+    fn finalize_by(&mut self, proof: &FinalityProof, out: &mut Vec<Action>) {
+        let Some(justification) = FinalityJustification::from_proof(proof) else { return };
+        let (hash, number) = proof.finalized();
         if number <= self.last_finalized.number || self.roots.contains_key(&hash) {
             return;
         }
@@ -822,7 +888,8 @@ impl<C: Crypto> Engine<C> {
         let keep_from = view.saturating_sub(1);
         self.votes = self.votes.split_off(&keep_from);
         self.timeouts = self.timeouts.split_off(&view);
-        self.commits = self.commits.split_off(&view.saturating_sub(2));
+        // A commit vote names its block's view, one below the view it promises.
+        self.commits = self.commits.split_off(&view.saturating_sub(3));
         self.proposals = self.proposals.split_off(&view.saturating_sub(2));
         self.ready = self.ready.split_off(&(view, H256::zero()));
         self.maybe_propose(out);
@@ -868,7 +935,7 @@ impl<C: Crypto> Engine<C> {
         }
         let p = &sp.proposal;
         if let Some(known) = self.proposals.get(&p.view) {
-            if known.proposal.signing_message() != p.signing_message() {
+            if known.proposal.signing_message(&self.chain) != p.signing_message(&self.chain) {
                 let evidence = Evidence::Proposal(known.clone(), sp.clone());
                 self.record_evidence(evidence, out);
             }
@@ -920,7 +987,7 @@ impl<C: Crypto> Engine<C> {
             _ => return Err("proposal not justified by its certificates"),
         }
         let public = self.set.validators[sp.proposer as usize];
-        if !C::verify(&public, &p.signing_message(), &sp.signature) {
+        if !C::verify(&public, &p.signing_message(&self.chain), &sp.signature) {
             return Err("bad proposal signature");
         }
         if let Some(qc) = &p.justify {
@@ -977,7 +1044,7 @@ impl<C: Crypto> Engine<C> {
         };
         self.safety.last_voted_view = view;
         self.persist(out);
-        let signature = self.sign(&data.signing_message());
+        let signature = self.sign(&data.signing_message(&self.chain));
         Some(SignedVote { data, voter: me, signature })
     }
 
@@ -1010,9 +1077,6 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Misbehaviour { reason: "vote from an unknown validator" });
             return;
         }
-        if v.data.block_hash.is_zero() {
-            return self.handle_commit_vote(v, out);
-        }
         // Only the next leader aggregates; votes for views out of the window are dropped unchecked
         // so that they cost nothing.
         if self.my_index() != Some(self.leader(v.data.view.saturating_add(1)))
@@ -1027,23 +1091,27 @@ impl<C: Crypto> Engine<C> {
             }
         }
         let public = self.set.validators[v.voter as usize];
-        if !C::verify(&public, &v.data.signing_message(), &v.signature) {
+        if !C::verify(&public, &v.data.signing_message(&self.chain), &v.signature) {
             out.push(Action::Misbehaviour { reason: "bad vote signature" });
             return;
         }
         self.accept_vote(v, now_ms, out);
     }
 
-    fn handle_commit_vote(&mut self, v: SignedVote, out: &mut Vec<Action>) {
-        if v.data.parent_view.checked_add(1) != Some(v.data.view) {
-            out.push(Action::Misbehaviour { reason: "commit vote for a non-consecutive view" });
+    fn handle_commit_vote(&mut self, v: SignedCommitVote, out: &mut Vec<Action>) {
+        if v.data.set_id != self.set.set_id {
+            out.push(Action::Misbehaviour { reason: "commit vote of another validator set" });
+            return;
+        }
+        if v.voter as usize >= self.n() || v.data.view == 0 {
+            out.push(Action::Misbehaviour { reason: "commit vote from an unknown validator" });
             return;
         }
         // Everyone collects commit votes; only recent views are kept, and a commit of a block
         // already final changes nothing.
-        if v.data.view.saturating_add(2) < self.view
+        if v.data.view.saturating_add(3) < self.view
             || v.data.view > self.view.saturating_add(VIEW_WINDOW)
-            || v.data.block_number.saturating_sub(1) <= self.last_finalized.number
+            || v.data.block_number <= self.last_finalized.number
         {
             return;
         }
@@ -1051,7 +1119,7 @@ impl<C: Crypto> Engine<C> {
             return;
         }
         let public = self.set.validators[v.voter as usize];
-        if !C::verify(&public, &v.data.signing_message(), &v.signature) {
+        if !C::verify(&public, &v.data.signing_message(&self.chain), &v.signature) {
             out.push(Action::Misbehaviour { reason: "bad commit vote signature" });
             return;
         }
@@ -1060,7 +1128,13 @@ impl<C: Crypto> Engine<C> {
 
     /// Counts a vote whose signature is known good.
     fn accept_vote(&mut self, v: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
-        let Some(qc) = self.collect(false, v, out) else { return };
+        let (quorum, n) = (self.set.quorum(), self.n());
+        let (evidence, certified) = self.votes.entry(v.data.view).or_default().add::<C>(v, quorum, n);
+        if let Some(evidence) = evidence {
+            self.record_evidence(evidence, out);
+        }
+        let Some((data, signers, signature)) = certified else { return };
+        let qc = QuorumCertificate { data, signers, signature };
         self.mark_verified(Self::digest(&qc));
         out.push(Action::Broadcast(Message::Certificate(qc.clone())));
         self.process_qc(&qc, now_ms, out);
@@ -1072,18 +1146,6 @@ impl<C: Crypto> Engine<C> {
         // proof reaching a node that holds a higher certificate but missed the commit).
         let commits_more = qc.data.parent_view.checked_add(1) == Some(qc.data.view)
             && qc.data.block_number.saturating_sub(1) > self.last_finalized.number;
-        if qc.data.block_hash.is_zero() {
-            // A commit certificate (an epoch-end proof made of commit votes): it finalizes, and is
-            // no certificate of any block.
-            if !commits_more {
-                return;
-            }
-            if qc.data.set_id != self.set.set_id || verify_qc::<C>(&self.set, &qc).is_err() {
-                out.push(Action::Misbehaviour { reason: "invalid commit certificate" });
-                return;
-            }
-            return self.finalize_by(&qc, out);
-        }
         if qc.data.view <= self.high_qc_view() && !commits_more {
             return;
         }
@@ -1095,6 +1157,20 @@ impl<C: Crypto> Engine<C> {
             Ok(()) => self.process_qc(&qc, now_ms, out),
             Err(reason) => out.push(Action::Misbehaviour { reason }),
         }
+    }
+
+    /// A commit certificate finalizes its block, and is no certificate of any block: it never
+    /// moves views or becomes anyone's highest certificate.
+    fn handle_commit_certificate(&mut self, cc: CommitCertificate, out: &mut Vec<Action>) {
+        if cc.data.block_number <= self.last_finalized.number {
+            return;
+        }
+        let proof = FinalityProof::Commit(cc);
+        if proof.set_id() != self.set.set_id || verify_proof::<C>(&self.set, &self.chain, &proof).is_err() {
+            out.push(Action::Misbehaviour { reason: "invalid commit certificate" });
+            return;
+        }
+        self.finalize_by(&proof, out);
     }
 
     fn handle_timeout(&mut self, t: SignedTimeout, now_ms: u64, out: &mut Vec<Action>) {
@@ -1127,7 +1203,7 @@ impl<C: Crypto> Engine<C> {
             return;
         }
         let public = self.set.validators[t.voter as usize];
-        if !C::verify(&public, &d.signing_message(), &t.signature) {
+        if !C::verify(&public, &d.signing_message(&self.chain), &t.signature) {
             out.push(Action::Misbehaviour { reason: "bad timeout signature" });
             return;
         }
@@ -1255,7 +1331,7 @@ impl<C: Crypto> Engine<C> {
             view: EPOCH_END,
             high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
         };
-        let signature = self.sign(&data.signing_message());
+        let signature = self.sign(&data.signing_message(&self.chain));
         let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc: None };
         self.my_epoch_end = Some(t.clone());
         self.build = None;
@@ -1289,12 +1365,20 @@ impl<C: Crypto> Engine<C> {
             view,
             high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
         };
-        let signature = self.sign(&data.signing_message());
+        let signature = self.sign(&data.signing_message(&self.chain));
         let last_tc = self.last_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
         let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc };
         self.my_timeout = Some(t.clone());
         self.deadline = now_ms.saturating_add(self.current_timeout());
         out.push(Action::Broadcast(Message::Timeout(t.clone())));
         self.accept_timeout(t, now_ms, out);
+    }
+}
+
+/// The message that carries a finality proof to the others.
+fn proof_message(proof: &FinalityProof) -> Message {
+    match proof {
+        FinalityProof::Commit(cc) => Message::CommitCertificate(cc.clone()),
+        FinalityProof::Child(qc) => Message::Certificate(qc.clone()),
     }
 }

@@ -1,13 +1,16 @@
 //! Network messages and the timeout certificate.
 //!
 //! Everything here is SCALE-encoded and gossiped as bytes; whatever arrives is untrusted until the
-//! engine has checked it. Each signed statement has its own domain prefix so that a signature over
-//! one kind of statement can never be replayed as another.
+//! engine has checked it. Each signed statement has its own kind and names the chain's genesis
+//! (`bpci_primitives::statement`), so that a signature over one kind of statement, or on another
+//! chain, can never be replayed as another.
 
 use crate::crypto::{verify_qc, Crypto};
 use crate::BlockInfo;
-use bpci_primitives::qc::{Bitfield, QuorumCertificate, VoteData};
+use bpci_primitives::qc::{Bitfield, CommitCertificate, CommitData, QuorumCertificate, VoteData};
+use bpci_primitives::statement::{signing_message, StatementKind};
 use bpci_primitives::{BlsSignature, SetId, ValidatorSet, View};
+use sp_core::H256;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 
@@ -16,11 +19,17 @@ use scale_info::TypeInfo;
 pub enum Message {
     Proposal(SignedProposal),
     Vote(SignedVote),
+    /// Broadcast by every validator that enters view `v + 1` through the certificate of a block
+    /// of view `v` (see "Commit votes" in the crate docs).
+    Commit(SignedCommitVote),
     Timeout(SignedTimeout),
     /// A quorum certificate the next leader just formed, broadcast at once rather than only
     /// inside its next proposal: the block it certifies finalizes its parent everywhere a block
     /// time earlier than the pipelined proposal would tell.
     Certificate(QuorumCertificate),
+    /// `2f + 1` commit votes: the proof that ended an epoch travels as one when it was made of
+    /// commit votes.
+    CommitCertificate(CommitCertificate),
 }
 
 /// The leader's proposal of `block` in `view`.
@@ -44,10 +53,8 @@ impl Proposal {
 
     /// The signed bytes. Certificates are not signed (they prove themselves), except for the view
     /// of `justify`, which fixes the vote a validator derives from this proposal.
-    pub fn signing_message(&self) -> Vec<u8> {
-        let mut m = b"BPCI-PROPOSAL-V1".to_vec();
-        (self.set_id, self.view, &self.block, self.justify_view()).encode_to(&mut m);
-        m
+    pub fn signing_message(&self, genesis: &H256) -> Vec<u8> {
+        signing_message(StatementKind::Proposal, genesis, &(self.set_id, self.view, &self.block, self.justify_view()))
     }
 }
 
@@ -65,6 +72,13 @@ pub struct SignedVote {
     pub signature: BlsSignature,
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
+pub struct SignedCommitVote {
+    pub data: CommitData,
+    pub voter: u32,
+    pub signature: BlsSignature,
+}
+
 /// What a validator signs when it gives up on a view: which view, and how high a certificate it
 /// holds. The second part is what lets the next leader prove it extends the highest certificate a
 /// quorum knows of, which is what keeps a committed block on every later branch.
@@ -76,10 +90,8 @@ pub struct TimeoutData {
 }
 
 impl TimeoutData {
-    pub fn signing_message(&self) -> Vec<u8> {
-        let mut m = b"BPCI-TIMEOUT-V1".to_vec();
-        self.encode_to(&mut m);
-        m
+    pub fn signing_message(&self, genesis: &H256) -> Vec<u8> {
+        signing_message(StatementKind::Timeout, genesis, self)
     }
 }
 
@@ -124,7 +136,7 @@ impl TimeoutCertificate {
     }
 
     /// Checks the certificate against `set`; the error names what is wrong for the peer report.
-    pub fn verify<C: Crypto>(&self, set: &ValidatorSet) -> Result<(), &'static str> {
+    pub fn verify<C: Crypto>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), &'static str> {
         if self.set_id != set.set_id {
             return Err("timeout certificate of another validator set");
         }
@@ -151,7 +163,7 @@ impl TimeoutCertificate {
         match &self.high_qc {
             None if max == 0 => {}
             Some(qc) if qc.data.view == max => {
-                verify_qc::<C>(set, qc).map_err(|_| "timeout certificate carries an invalid certificate")?
+                verify_qc::<C>(set, genesis, qc).map_err(|_| "timeout certificate carries an invalid certificate")?
             }
             _ => return Err("timeout certificate carries the wrong certificate"),
         }
@@ -159,7 +171,7 @@ impl TimeoutCertificate {
             let data = TimeoutData { set_id: self.set_id, view: self.view, high_qc_view: g.high_qc_view };
             // The quorum was counted above on the union of the groups; a group alone is no quorum.
             let publics: Vec<_> = g.signers.indices().map(|i| set.validators[i]).collect();
-            if !C::verify_aggregate(&publics, &data.signing_message(), &g.signature) {
+            if !C::verify_aggregate(&publics, &data.signing_message(genesis), &g.signature) {
                 return Err("timeout certificate with a bad signature");
             }
         }

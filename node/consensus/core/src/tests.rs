@@ -2,10 +2,13 @@
 
 use super::*;
 use bpci_primitives::bls::native::{aggregate, Keypair};
+use bpci_primitives::qc::JustificationKind;
 use codec::Encode;
 use std::collections::VecDeque;
 
 const CFG: Config = Config { base_timeout_ms: 1000, max_timeout_ms: 8000 };
+/// Genesis hash of the chain the tests run on (`genesis()`'s hash).
+const CHAIN: H256 = H256::repeat_byte(0xee);
 
 fn key(i: usize) -> Keypair {
     Keypair::from_ikm(&[i as u8 + 1; 32]).unwrap()
@@ -25,11 +28,11 @@ fn block(parent: &BlockInfo, view: View) -> BlockInfo {
 }
 
 fn engine(n: usize, i: usize) -> Engine {
-    Engine::new(CFG, set(n), Some(key(i)), SafetyData::default(), genesis(), 0)
+    Engine::new(CFG, CHAIN, set(n), Some(key(i)), SafetyData::default(), genesis(), 0)
 }
 
 fn qc_for(n: usize, who: &[usize], data: VoteData) -> QuorumCertificate {
-    let msg = data.signing_message();
+    let msg = data.signing_message(&CHAIN);
     let mut signers = Bitfield::new(n);
     let sigs: Vec<_> = who.iter().map(|&i| {
         signers.set(i);
@@ -44,18 +47,23 @@ fn vote_data(view: View, b: &BlockInfo, parent_view: View) -> VoteData {
 
 fn signed_proposal(leader: usize, view: View, b: BlockInfo, justify: Option<QuorumCertificate>, tc: Option<TimeoutCertificate>) -> SignedProposal {
     let proposal = Proposal { set_id: 3, view, block: b, justify, tc };
-    let signature = key(leader).sign(&proposal.signing_message());
+    let signature = key(leader).sign(&proposal.signing_message(&CHAIN));
     SignedProposal { proposal, proposer: leader as u32, signature }
 }
 
 fn signed_vote(i: usize, data: VoteData) -> SignedVote {
-    let signature = key(i).sign(&data.signing_message());
+    let signature = key(i).sign(&data.signing_message(&CHAIN));
     SignedVote { data, voter: i as u32, signature }
+}
+
+fn signed_commit(i: usize, data: CommitData) -> SignedCommitVote {
+    let signature = key(i).sign(&data.signing_message(&CHAIN));
+    SignedCommitVote { data, voter: i as u32, signature }
 }
 
 fn signed_timeout(i: usize, view: View, high_qc: Option<QuorumCertificate>) -> SignedTimeout {
     let data = TimeoutData { set_id: 3, view, high_qc_view: high_qc.as_ref().map_or(0, |q| q.data.view) };
-    let signature = key(i).sign(&data.signing_message());
+    let signature = key(i).sign(&data.signing_message(&CHAIN));
     SignedTimeout { data, voter: i as u32, signature, high_qc, last_tc: None }
 }
 
@@ -159,12 +167,12 @@ fn qc_check_agrees_with_primitives() {
     let g = genesis();
     let b = block(&g, 1);
     let qc = qc_for(4, &[0, 1, 3], vote_data(1, &b, 0));
-    assert_eq!(verify_qc::<Bls>(&s, &qc), qc.verify(&s));
-    assert!(qc.verify(&s).is_ok());
+    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &qc), qc.verify(&s, &CHAIN));
+    assert!(qc.verify(&s, &CHAIN).is_ok());
     let mut bad = qc.clone();
     bad.data.block_number = 9;
-    assert_eq!(verify_qc::<Bls>(&s, &bad), bad.verify(&s));
-    assert!(bad.verify(&s).is_err());
+    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &bad), bad.verify(&s, &CHAIN));
+    assert!(bad.verify(&s, &CHAIN).is_err());
 }
 
 #[test]
@@ -189,7 +197,7 @@ fn single_validator_finalizes_each_parent_when_child_certified() {
         assert!(persist < bcast);
         for a in &actions {
             if let Action::Finalize { block, justification } = a {
-                assert!(justification.verify(&set(1), block.hash, block.number).is_ok());
+                assert!(justification.verify(&set(1), &CHAIN, block.hash, block.number).is_ok());
                 finalized.push(block.clone());
             }
         }
@@ -213,7 +221,7 @@ fn four_validators_happy_path() {
         for (k, (b, j)) in f.iter().enumerate().take(shortest) {
             assert_eq!(b, &net.finalized[0][k].0);
             assert_eq!(b.number as usize, k + 1, "one Finalize per block on the happy path");
-            assert!(j.verify(&set(4), b.hash, b.number).is_ok());
+            assert!(j.verify(&set(4), &CHAIN, b.hash, b.number).is_ok());
         }
     }
     assert!(net.persisted.iter().all(|p| p.is_some()));
@@ -292,7 +300,7 @@ fn restart_from_persisted_safety_does_not_vote_again() {
     let a = e.on_message(Message::Proposal(p.clone()), 0);
     let Some(Action::PersistSafety(s)) = a.first().cloned() else { panic!("{a:?}") };
     assert_eq!(s.last_voted_view, 1);
-    let mut restarted = Engine::new(CFG, set(4), Some(key(0)), s, g, 0);
+    let mut restarted = Engine::new(CFG, CHAIN, set(4), Some(key(0)), s, g, 0);
     restarted.start(0);
     restarted.on_proposal_block_ready(1, b1.hash, 0);
     let a = restarted.on_message(Message::Proposal(p), 0);
@@ -313,7 +321,7 @@ fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
     // A TC of view 2 whose signers report QC(1) makes it valid.
     let tc2 = {
         let data = TimeoutData { set_id: 3, view: 2, high_qc_view: 1 };
-        let msg = data.signing_message();
+        let msg = data.signing_message(&CHAIN);
         let mut signers = Bitfield::new(4);
         let sigs: Vec<_> = [0, 1, 3].iter().map(|&i| {
             signers.set(i);
@@ -326,7 +334,7 @@ fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
             high_qc: Some(qc1.clone()),
         }
     };
-    assert!(tc2.verify::<Bls>(&set(4)).is_ok());
+    assert!(tc2.verify::<Bls>(&set(4), &CHAIN).is_ok());
     let mut e = engine(4, 1);
     e.on_proposal_block_ready(3, b3.hash, 0);
     let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3, Some(qc1.clone()), Some(tc2.clone()))), 0);
@@ -344,14 +352,14 @@ fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
     // A TC with a forged high QC or too few signers is rejected.
     let mut forged = tc2.clone();
     forged.high_qc.as_mut().unwrap().data.block_number = 5;
-    assert!(forged.verify::<Bls>(&set(4)).is_err());
+    assert!(forged.verify::<Bls>(&set(4), &CHAIN).is_err());
     let mut few = tc2.clone();
     few.groups[0].signers = Bitfield::new(4);
     few.groups[0].signers.set(0);
-    assert!(few.verify::<Bls>(&set(4)).is_err());
+    assert!(few.verify::<Bls>(&set(4), &CHAIN).is_err());
     let mut twice = tc2;
     twice.groups.push(twice.groups[0].clone());
-    assert!(twice.verify::<Bls>(&set(4)).is_err());
+    assert!(twice.verify::<Bls>(&set(4), &CHAIN).is_err());
 }
 
 #[test]
@@ -363,7 +371,7 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
     let mut e = engine(4, 2);
     e.start(0);
     let mut bad = signed_vote(0, data.clone());
-    bad.signature = key(1).sign(&data.signing_message());
+    bad.signature = key(1).sign(&data.signing_message(&CHAIN));
     assert!(has_misbehaviour(&e.on_message(Message::Vote(bad), 0)));
     let mut unknown = signed_vote(0, data.clone());
     unknown.voter = 9;
@@ -392,12 +400,12 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
             Action::Propose { view: 2, parent_hash: b1.hash, parent_number: 1 },
         ]
     );
-    // Then the commit vote: the promise persisted first, the vote names b1 as parent, no child.
+    // Then the commit vote: the promise persisted first, the vote names b1 and its view.
     let persisted = a.iter().position(|x| matches!(x, Action::PersistSafety(s) if s.commit_view == 2 && s.commit_parent == b1.hash));
-    let commit = a.iter().position(|x| matches!(x, Action::Broadcast(Message::Vote(v)) if v.data.block_hash.is_zero() && v.data.parent_hash == b1.hash && v.data.view == 2));
+    let commit = a.iter().position(|x| matches!(x, Action::Broadcast(Message::Commit(v)) if v.data.block_hash == b1.hash && v.data.view == 1));
     assert!(persisted.unwrap() < commit.unwrap(), "{a:?}");
     assert_eq!(qc.data, data);
-    assert!(qc.verify(&set(4)).is_ok());
+    assert!(qc.verify(&set(4), &CHAIN).is_ok());
     assert_eq!(e.proposal_justify(2), Some(&qc));
     // Votes addressed to the wrong leader are ignored.
     let mut e0 = engine(4, 0);
@@ -412,7 +420,7 @@ fn commit_rule_needs_consecutive_views() {
     let b2 = block(&b1, 2);
     let qc2 = qc_for(4, &[0, 1, 2], vote_data(2, &b2, 1));
     // Block of view 4 extends b2 after TC(3): QC(4) would not be consecutive with view 2.
-    let mut e = Engine::new(CFG, set(4), None, SafetyData::default(), g.clone(), 0);
+    let mut e = Engine::new(CFG, CHAIN, set(4), None, SafetyData::default(), g.clone(), 0);
     let b3 = block(&b2, 3);
     let a = e.on_message(Message::Proposal(signed_proposal(2, 2, b2.clone(), Some(qc1.clone()), None)), 0);
     assert!(!a.iter().any(|x| matches!(x, Action::Finalize { .. })), "{a:?}");
@@ -423,13 +431,13 @@ fn commit_rule_needs_consecutive_views() {
     }).collect();
     assert_eq!(fin.len(), 1);
     assert_eq!(fin[0].0, b1, "QC(2) over QC(1) finalizes b1 with its full header");
-    assert!(fin[0].1.verify(&set(4), b1.hash, 1).is_ok());
+    assert!(fin[0].1.verify(&set(4), &CHAIN, b1.hash, 1).is_ok());
     assert_eq!(e.last_finalized(), &b1);
     assert_eq!(e.view(), 3);
     let _ = qc1;
 
     // Non-consecutive: QC of view 5 whose parent is view 3 finalizes nothing.
-    let mut e = Engine::new(CFG, set(4), None, SafetyData::default(), g.clone(), 0);
+    let mut e = Engine::new(CFG, CHAIN, set(4), None, SafetyData::default(), g.clone(), 0);
     let c = block(&b1, 5);
     let qc5 = qc_for(4, &[0, 1, 2], vote_data(5, &c, 3));
     let t = signed_timeout(0, 6, Some(qc5));
@@ -505,7 +513,7 @@ fn tc_moves_next_leader_to_propose_with_tc() {
     let Some(Action::Broadcast(Message::Proposal(p))) = a.iter().find(|x| matches!(x, Action::Broadcast(_))).cloned() else {
         panic!("{a:?}")
     };
-    assert!(p.proposal.tc.as_ref().is_some_and(|tc| tc.view == 1 && tc.verify::<Bls>(&set(4)).is_ok()));
+    assert!(p.proposal.tc.as_ref().is_some_and(|tc| tc.view == 1 && tc.verify::<Bls>(&set(4), &CHAIN).is_ok()));
     // Another validator votes for it.
     let mut o = engine(4, 1);
     o.on_proposal_block_ready(2, b.hash, 10);
@@ -521,7 +529,7 @@ fn restarted_validator_re_signs_the_same_timeout() {
     let a = e.on_tick(1000);
     let Action::PersistSafety(s) = a[0].clone() else { panic!() };
     let Action::Broadcast(Message::Timeout(t1)) = a[1].clone() else { panic!() };
-    let mut r = Engine::new(CFG, set(4), Some(key(0)), s, genesis(), 5000);
+    let mut r = Engine::new(CFG, CHAIN, set(4), Some(key(0)), s, genesis(), 5000);
     r.start(5000);
     // It learns a higher certificate... no: view 1 has none. Time out again.
     let a = r.on_tick(6000);
@@ -547,7 +555,7 @@ fn restarted_validator_re_signs_the_same_timeout() {
 #[test]
 fn observer_follows_and_finalizes_without_signing() {
     let mut net = Net::new(4);
-    let mut obs = Engine::new(CFG, set(4), None, SafetyData::default(), genesis(), 0);
+    let mut obs = Engine::new(CFG, CHAIN, set(4), None, SafetyData::default(), genesis(), 0);
     assert!(obs.start(0).is_empty());
     assert_eq!(obs.my_index(), None);
     // Feed the observer every proposal the validators broadcast.
@@ -569,7 +577,7 @@ fn observer_follows_and_finalizes_without_signing() {
     assert!(fin >= 3, "{fin}");
     assert_eq!(obs.last_finalized().number as usize, net.finalized[0].len().min(obs.last_finalized().number as usize));
     // A key that is not in the set makes an observer, too.
-    let outsider = Engine::new(CFG, set(4), Some(key(9)), SafetyData::default(), genesis(), 0);
+    let outsider = Engine::new(CFG, CHAIN, set(4), Some(key(9)), SafetyData::default(), genesis(), 0);
     assert_eq!(outsider.my_index(), None);
 }
 
@@ -623,7 +631,7 @@ fn garbage_never_panics() {
     let _ = e.on_message(Message::Proposal(signed_proposal(1, 0, b, None, None)), 0);
     let _ = e.on_tick(u64::MAX);
     // An empty validator set.
-    let mut empty = Engine::new(CFG, ValidatorSet::default(), Some(key(0)), SafetyData::default(), genesis(), 0);
+    let mut empty = Engine::new(CFG, CHAIN, ValidatorSet::default(), Some(key(0)), SafetyData::default(), genesis(), 0);
     let _ = empty.start(0);
     for s in samples.iter().take(50) {
         let _ = empty.on_message(Message::decode(&mut &s[..]).unwrap(), 0);
@@ -646,7 +654,7 @@ fn a_broadcast_certificate_finalizes_the_parent_before_the_next_proposal() {
     let finalized: Vec<_> = out.iter().filter_map(|a| match a { Action::Finalize { block, justification } => Some((block.clone(), justification.clone())), _ => None }).collect();
     assert_eq!(finalized.len(), 1);
     assert_eq!(finalized[0].0.hash, b1.hash);
-    assert!(finalized[0].1.verify(&s, b1.hash, b1.number).is_ok());
+    assert!(finalized[0].1.verify(&s, &CHAIN, b1.hash, b1.number).is_ok());
     assert_eq!(e.view(), 3);
     // A repeated certificate is ignored; a forged one is misbehaviour.
     assert!(e.on_message(Message::Certificate(qc2.clone()), 0).is_empty());
@@ -665,7 +673,7 @@ fn ended_epoch_signs_nothing_more_and_forms_certificate_on_highest_qc() {
     let qc2 = qc_for(n, &[0, 1, 2], vote_data(2, &b2, 1));
     let mut e = engine(n, 0);
     e.on_message(Message::Certificate(qc1.clone()), 0);
-    let out = e.end_epoch(Some(qc1.clone()), 10);
+    let out = e.end_epoch(Some(FinalityProof::Child(qc1.clone())), 10);
     // Persisted before the statement leaves, and the proof travels with it.
     let persist = out.iter().position(|a| matches!(a, Action::PersistSafety(s) if s.last_timeout_view == EPOCH_END));
     let stmt = out.iter().position(|a| matches!(a, Action::Broadcast(Message::Timeout(t)) if t.data.view == EPOCH_END));
@@ -684,10 +692,10 @@ fn ended_epoch_signs_nothing_more_and_forms_certificate_on_highest_qc() {
     let out = e.on_message(Message::Timeout(signed_timeout(2, EPOCH_END, Some(qc2.clone()))), 40);
     let tc = out.iter().find_map(|a| match a { Action::EpochEnded(tc) => Some(tc.clone()), _ => None }).unwrap();
     assert_eq!(tc.high_qc.as_ref().unwrap().data.block_hash, b2.hash);
-    tc.verify::<Bls>(&set(n)).unwrap();
+    tc.verify::<Bls>(&set(n), &CHAIN).unwrap();
     // A restart keeps the end: same statement again, still no vote.
     let safety = e.safety_data().clone();
-    let mut r = Engine::new(CFG, set(n), Some(key(0)), safety, genesis(), 50);
+    let mut r = Engine::new(CFG, CHAIN, set(n), Some(key(0)), safety, genesis(), 50);
     assert!(r.has_ended());
     let again = r.end_epoch(None, 60);
     let first = again.iter().find_map(|a| match a { Action::Broadcast(Message::Timeout(t)) => Some(t.data.clone()), _ => None }).unwrap();
@@ -714,11 +722,11 @@ fn next_epoch_starts_on_any_verified_root_and_never_finalizes_it() {
     let root_b = BlockInfo { hash: H256::repeat_byte(0xb1), number: 41, parent_hash: root_a.hash };
     let stranger = BlockInfo { hash: H256::repeat_byte(0xcc), number: 41, parent_hash: root_a.hash };
     // Validator 1 leads view 1 of the new epoch and proposes on its root, with no certificate.
-    let mut leader = Engine::new(CFG, set(n), Some(key(1)), SafetyData::default(), root_a.clone(), 0);
+    let mut leader = Engine::new(CFG, CHAIN, set(n), Some(key(1)), SafetyData::default(), root_a.clone(), 0);
     let out = leader.start(0);
     assert!(out.iter().any(|a| matches!(a, Action::Propose { view: 1, parent_hash, .. } if *parent_hash == root_a.hash)));
     // Validator 3 knows root B too; a proposal on a block that is no root is refused.
-    let mut v = Engine::new(CFG, set(n), Some(key(3)), SafetyData::default(), root_a.clone(), 0);
+    let mut v = Engine::new(CFG, CHAIN, set(n), Some(key(3)), SafetyData::default(), root_a.clone(), 0);
     v.add_root(root_b.clone());
     let bad = block(&stranger, 1);
     let out = v.on_message(Message::Proposal(signed_proposal(1, 1, bad.clone(), None, None)), 0);
@@ -751,35 +759,34 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
     let mut e = engine(n, 1);
     let out = e.on_message(Message::Certificate(qc1.clone()), 0);
     let mine = out.iter().find_map(|a| match a {
-        Action::Broadcast(Message::Vote(v)) if v.data.block_hash.is_zero() => Some(v.clone()),
+        Action::Broadcast(Message::Commit(v)) => Some(v.clone()),
         _ => None,
     }).expect("commit vote");
-    assert_eq!((mine.data.view, mine.data.parent_hash, mine.data.parent_view), (2, b1.hash, 1));
-    // Two more commit votes make three of four: b1 is final, with a justification whose child is
-    // zero, which the ordinary justification check accepts.
-    let commit = |i: usize| {
-        let mut d = mine.data.clone();
-        d.set_id = 3;
-        signed_vote(i, d)
-    };
-    assert!(!e.on_message(Message::Vote(commit(0)), 0).iter().any(|a| matches!(a, Action::Finalize { .. })));
+    assert_eq!(mine.data, CommitData { set_id: 3, view: 1, block_hash: b1.hash, block_number: 1 });
+    // Two more commit votes make three of four: b1 is final, with a commit justification.
+    let commit = |i: usize| signed_commit(i, mine.data.clone());
+    assert!(!e.on_message(Message::Commit(commit(0)), 0).iter().any(|a| matches!(a, Action::Finalize { .. })));
     // A forged commit vote is misbehaviour (once the block is final they are dropped unchecked).
     let mut forged = commit(3);
-    forged.signature = key(0).sign(&forged.data.signing_message());
-    assert!(has_misbehaviour(&e.on_message(Message::Vote(forged), 0)));
-    let out = e.on_message(Message::Vote(commit(2)), 0);
+    forged.signature = key(0).sign(&forged.data.signing_message(&CHAIN));
+    assert!(has_misbehaviour(&e.on_message(Message::Commit(forged), 0)));
+    // So is an ordinary vote's signature presented as a commit vote.
+    let mut as_commit = commit(3);
+    as_commit.signature = signed_vote(3, vote_data(1, &b1, 0)).signature;
+    assert!(has_misbehaviour(&e.on_message(Message::Commit(as_commit), 0)));
+    let out = e.on_message(Message::Commit(commit(2)), 0);
     let (fin, j) = out.iter().find_map(|a| match a {
         Action::Finalize { block, justification } => Some((block.clone(), justification.clone())),
         _ => None,
     }).expect("final by commit votes");
     assert_eq!(fin.hash, b1.hash);
-    assert!(j.child_hash.is_zero());
-    j.verify(&set(n), b1.hash, 1).unwrap();
-    // One for non-consecutive views is misbehaviour.
-    let mut skip = commit(3);
-    skip.data.parent_view = 0;
-    let skip = signed_vote(3, skip.data);
-    assert!(has_misbehaviour(&e.on_message(Message::Vote(skip), 0)));
+    assert_eq!(j.kind, JustificationKind::Commit { view: 1 });
+    j.verify(&set(n), &CHAIN, b1.hash, 1).unwrap();
+    // A commit vote of another set is misbehaviour.
+    let mut other_set = commit(3);
+    other_set.data.set_id = 4;
+    let other_set = signed_commit(3, other_set.data);
+    assert!(has_misbehaviour(&e.on_message(Message::Commit(other_set), 0)));
     // The promise: in view 2 this validator votes only for a child of b1. A proposal of view 2
     // on genesis justified by a timeout certificate of view 1 is otherwise acceptable, not here.
     let tc = {
@@ -787,7 +794,7 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
         let mut signers = Bitfield::new(n);
         for i in [0usize, 1, 2] {
             signers.set(i);
-            sigs.push(key(i).sign(&TimeoutData { set_id: 3, view: 1, high_qc_view: 0 }.signing_message()));
+            sigs.push(key(i).sign(&TimeoutData { set_id: 3, view: 1, high_qc_view: 0 }.signing_message(&CHAIN)));
         }
         TimeoutCertificate {
             set_id: 3,
@@ -814,8 +821,10 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
 
 /// Issue 9, finding 1: commit votes are broadcast, so a byzantine validator holds 2f+1 of them
 /// before anyone holds the next block's certificate. Aggregated into a "quorum certificate" and
-/// attached to a timeout as its highest QC, they must not move any honest node onto a block that
-/// does not exist.
+/// attached to a timeout as its highest QC (or broadcast as a certificate), they must not move
+/// any honest node onto a block that does not exist. Before the fix a commit vote was a vote with
+/// a zero block hash, and the forged certificate moved the victim onto it:
+/// `assertion failed: left: Some(QuorumCertificate { data: VoteData { .., view: 2, block_hash: 0x0000.. }`.
 #[test]
 fn attack_commit_votes_aggregated_into_a_quorum_certificate_move_no_one() {
     let n = 4;
@@ -827,26 +836,45 @@ fn attack_commit_votes_aggregated_into_a_quorum_certificate_move_no_one() {
     for i in 0..3 {
         let mut e = engine(n, i);
         for a in e.on_message(Message::Certificate(qc1.clone()), 0) {
-            if let Action::Broadcast(Message::Vote(v)) = a {
+            if let Action::Broadcast(Message::Commit(v)) = a {
                 public.push(v);
             }
         }
     }
     assert_eq!(public.len(), 3, "every honest validator broadcasts its commit vote");
-    // Byzantine validator 3 aggregates the signatures it saw into a certificate of the signed data.
+    // Byzantine validator 3 aggregates the signatures it saw and pairs them with any vote data
+    // the format allows: the block itself, the old zero-hash child, a child of its own making.
     let mut signers = Bitfield::new(n);
     public.iter().for_each(|v| signers.set(v.voter as usize));
     let signature = aggregate(&public.iter().map(|v| v.signature).collect::<Vec<_>>()).unwrap();
-    let forged = QuorumCertificate { data: public[0].data.clone(), signers, signature };
-    let mut victim = engine(n, 1);
-    victim.on_message(Message::Certificate(qc1.clone()), 0);
-    let out = victim.on_message(Message::Timeout(signed_timeout(3, 3, Some(forged))), 0);
-    assert_eq!(victim.high_qc(), Some(&qc1), "an honest node adopted a certificate of no block");
-    assert!(has_misbehaviour(&out));
+    let fake_child = block(&b1, 2);
+    for data in [
+        VoteData { set_id: 3, view: 2, block_hash: H256::zero(), block_number: 2, parent_hash: b1.hash, parent_view: 1 },
+        VoteData { set_id: 3, view: 2, block_hash: fake_child.hash, block_number: 2, parent_hash: b1.hash, parent_view: 1 },
+        vote_data(1, &b1, 0),
+    ] {
+        let forged = QuorumCertificate { data, signers: signers.clone(), signature };
+        let mut victim = engine(n, 1);
+        victim.on_message(Message::Certificate(qc1.clone()), 0);
+        let out = victim.on_message(Message::Timeout(signed_timeout(3, 3, Some(forged.clone()))), 0);
+        assert_eq!(victim.high_qc(), Some(&qc1), "an honest node adopted a forged certificate");
+        assert!(has_misbehaviour(&out));
+        let out = victim.on_message(Message::Certificate(forged), 0);
+        assert_eq!(victim.high_qc(), Some(&qc1));
+        assert!(has_misbehaviour(&out) || out.is_empty());
+    }
+    // And a real commit certificate finalizes b1 without moving anyone's view or certificate.
+    let cc = CommitCertificate { data: public[0].data.clone(), signers, signature };
+    let mut observer = Engine::new(CFG, CHAIN, set(n), None, SafetyData::default(), g, 0);
+    let out = observer.on_message(Message::CommitCertificate(cc), 0);
+    assert!(out.iter().any(|a| matches!(a, Action::Finalize { block, .. } if block.hash == b1.hash)));
+    assert_eq!((observer.view(), observer.high_qc()), (1, None));
 }
 
 /// Issue 9, finding 5: two chains launched with the same keys and set id (a testnet and a
-/// mainnet, or a relaunch). A certificate signed on one is no certificate on the other.
+/// mainnet, or a relaunch). A certificate, vote, timeout or proposal signed on one is nothing on
+/// the other. Before the fix the certificate was adopted:
+/// `a certificate of chain A counts on chain B`.
 #[test]
 fn attack_certificate_of_another_chain_with_the_same_keys_is_rejected() {
     let n = 4;
@@ -854,8 +882,44 @@ fn attack_certificate_of_another_chain_with_the_same_keys_is_rejected() {
     let b1 = block(&g, 1);
     let qc_on_a = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
     let genesis_b = BlockInfo { hash: H256::repeat_byte(0xdd), number: 0, parent_hash: H256::zero() };
-    let mut on_b = Engine::new(CFG, set(n), Some(key(1)), SafetyData::default(), genesis_b, 0);
-    let out = on_b.on_message(Message::Certificate(qc_on_a), 0);
-    assert!(on_b.high_qc().is_none(), "a certificate of chain A counts on chain B");
+    let chain_b = genesis_b.hash;
+    let on_b = || Engine::new(CFG, chain_b, set(n), Some(key(1)), SafetyData::default(), genesis_b.clone(), 0);
+    let mut e = on_b();
+    let out = e.on_message(Message::Certificate(qc_on_a), 0);
+    assert!(e.high_qc().is_none(), "a certificate of chain A counts on chain B");
     assert!(has_misbehaviour(&out));
+    // The leader of view 1 on chain A proposes a child of B's genesis: signed for A, void on B.
+    let mut e = on_b();
+    let b1_on_b = block(&genesis_b, 1);
+    assert!(has_misbehaviour(&e.on_message(Message::Proposal(signed_proposal(1, 1, b1_on_b, None, None)), 0)));
+    // A timeout signed on A.
+    let mut e = on_b();
+    assert!(has_misbehaviour(&e.on_message(Message::Timeout(signed_timeout(2, 1, None)), 0)));
+    // A vote signed on A, sent to the leader of the next view on B.
+    let mut leader2 = Engine::new(CFG, chain_b, set(n), Some(key(2)), SafetyData::default(), genesis_b.clone(), 0);
+    let v = signed_vote(0, vote_data(1, &block(&genesis_b, 1), 0));
+    assert!(has_misbehaviour(&leader2.on_message(Message::Vote(v), 0)));
+}
+
+/// Issue 9, finding 4: the glue reports every imported block that carries a pre-digest, and a
+/// byzantine leader can seal as many blocks as it likes for every future view it leads. They must
+/// not crowd out the honest leader's block of the current view. Before the fix one global cap of
+/// 128 filled up: `assertion left == right failed: the honest proposal got no vote; left: 0, right: 1`.
+#[test]
+fn attack_a_leader_flooding_its_future_views_does_not_block_honest_votes() {
+    let n = 4;
+    let g = genesis();
+    // Validator 3 leads views 3, 7, 11, ... and floods every one of them inside the window.
+    let mut e = engine(n, 0);
+    for view in (3..=VIEW_WINDOW).filter(|v| v % 4 == 3) {
+        for k in 0..64u64 {
+            e.on_proposal_block_ready(view, H256::from_low_u64_be(view << 16 | k), 0);
+        }
+    }
+    // The honest leader of view 1 proposes; validator 0 imports the block and votes.
+    let b1 = block(&g, 1);
+    e.on_message(Message::Proposal(signed_proposal(1, 1, b1.clone(), None, None)), 0);
+    let votes = votes_of(&e.on_proposal_block_ready(1, b1.hash, 0));
+    assert_eq!(votes.len(), 1, "the honest proposal got no vote");
+    assert!(e.memory_stats().ready <= 64, "{:?}", e.memory_stats());
 }

@@ -70,6 +70,8 @@ impl Crypto for Fake {
 type E = Engine<Fake>;
 
 const CFG: Config = Config { base_timeout_ms: 100, max_timeout_ms: 1600 };
+/// Genesis hash of the simulated chain.
+const CHAIN: H256 = H256::repeat_byte(0x11);
 
 /// Longest chaos phase (simulated ms) before the network heals.
 const CHAOS_MS: u64 = 6000;
@@ -100,7 +102,7 @@ struct Node {
     last_final_this_run: u32,
     /// The certificate that showed this node a block at or above the switch height final: the
     /// glue's trigger to end the epoch (it re-derives it from the database after a restart).
-    end_proof: Option<bpci_primitives::QuorumCertificate>,
+    end_proof: Option<bpci_primitives::FinalityProof>,
     /// Formed an epoch-end certificate (the glue then moves to the next epoch for good).
     got_ec: bool,
 }
@@ -303,7 +305,7 @@ impl Sim {
             Some(b) if b.amnesia => SafetyData::default(),
             _ => node.persisted.clone(),
         };
-        let mut e = E::with_crypto(CFG, self.set.clone(), Some(public(i)), safety, self.genesis.clone(), self.now);
+        let mut e = E::with_crypto(CFG, CHAIN, self.set.clone(), Some(public(i)), safety, self.genesis.clone(), self.now);
         // Half the restarts tell the engine what is already final, half let it rediscover.
         if self.rng.gen_bool(0.5) && node.max_final > 0 {
             let number = node.max_final;
@@ -413,13 +415,12 @@ impl Sim {
             return;
         }
         let (kind, view, bytes) = match msg {
-            Message::Proposal(p) => (0u8, p.proposal.view, p.proposal.signing_message()),
-            // A commit vote (zero child hash) is a statement of its own kind in its view.
-            Message::Vote(v) if v.data.block_hash.is_zero() => (3, v.data.view, v.data.signing_message()),
-            Message::Vote(v) => (1, v.data.view, v.data.signing_message()),
-            Message::Timeout(t) => (2, t.data.view, t.data.signing_message()),
-            // An aggregate of others' votes, not a statement of its sender.
-            Message::Certificate(_) => return,
+            Message::Proposal(p) => (0u8, p.proposal.view, p.proposal.signing_message(&CHAIN)),
+            Message::Commit(v) => (3, v.data.view, v.data.signing_message(&CHAIN)),
+            Message::Vote(v) => (1, v.data.view, v.data.signing_message(&CHAIN)),
+            Message::Timeout(t) => (2, t.data.view, t.data.signing_message(&CHAIN)),
+            // Aggregates of others' statements, not statements of their sender.
+            Message::Certificate(_) | Message::CommitCertificate(_) => return,
         };
         match self.signed.get(&(i, kind, view)) {
             Some(known) if *known != bytes => self.fail(format!("honest validator {i} equivocated: {msg:?}")),
@@ -431,7 +432,7 @@ impl Sim {
     }
 
     fn on_finalize(&mut self, i: usize, block: BlockInfo, j: bpci_primitives::FinalityJustification) {
-        if verify_justification::<Fake>(&self.set, &j, block.hash, block.number).is_err() {
+        if verify_justification::<Fake>(&self.set, &CHAIN, &j, block.hash, block.number).is_err() {
             self.fail(format!("node {i} finalized {block:?} with a bad justification"));
         }
         let last = self.nodes[i].last_final_this_run;
@@ -468,8 +469,7 @@ impl Sim {
             let _ = self.tree[&h];
         }
         if self.switch_height.is_some_and(|h| block.number >= h) && self.nodes[i].end_proof.is_none() {
-            let data = j.vote_data(self.set.set_id, block.hash, block.number).expect("checked above");
-            let proof = bpci_primitives::QuorumCertificate { data, signers: j.signers.clone(), signature: j.signature };
+            let proof = j.proof(self.set.set_id, block.hash, block.number).expect("checked above");
             self.nodes[i].end_proof = Some(proof.clone());
             if let Some(e) = self.nodes[i].engine.as_mut() {
                 let actions = e.end_epoch(Some(proof), self.now);
@@ -552,7 +552,7 @@ impl Sim {
                 let parent = twin.proposal.block.parent_hash;
                 let (h, _) = self.build(i, p.proposal.view, parent, twin.proposal.block.number - 1, 1);
                 twin.proposal.block.hash = h;
-                twin.signature = Fake::sign(&public(i), &twin.proposal.signing_message());
+                twin.signature = Fake::sign(&public(i), &twin.proposal.signing_message(&CHAIN));
                 for to in 0..self.n {
                     let which = if self.rng.gen_bool(0.5) { &m } else { &Message::Proposal(twin.clone()) };
                     let which = which.clone();
@@ -568,7 +568,7 @@ impl Sim {
                         parent_hash: parent,
                         parent_view: twin.proposal.justify_view(),
                     };
-                    let vote = SignedVote { signature: Fake::sign(&public(i), &data.signing_message()), data, voter: i as u32 };
+                    let vote = SignedVote { signature: Fake::sign(&public(i), &data.signing_message(&CHAIN)), data, voter: i as u32 };
                     let leader = self.set.leader(v + 1).unwrap().0;
                     self.send(i, leader, &Message::Vote(vote));
                 }
@@ -590,7 +590,7 @@ impl Sim {
                 self.stats.byzantine_acts += 1;
                 let mut data = v.data.clone();
                 data.block_hash = H256(self.rng.gen());
-                let vote = SignedVote { signature: Fake::sign(&public(i), &data.signing_message()), data, voter: i as u32 };
+                let vote = SignedVote { signature: Fake::sign(&public(i), &data.signing_message(&CHAIN)), data, voter: i as u32 };
                 self.send(i, to, &Message::Vote(vote));
             }
         }
