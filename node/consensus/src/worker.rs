@@ -496,8 +496,13 @@ where
         }
         self.try_pending_root()?;
         if let Some(pre) = pre.filter(|p| p.set_id == self.set.set_id) {
-            let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
-            self.queue.extend(out);
+            let stamped = clock::chain_time(&*self.client, hash);
+            if clock::may_vote_for(stamped, now_ms(), self.block_time) {
+                let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
+                self.queue.extend(out);
+            } else {
+                log::warn!(target: "bpci", "#{number} {hash:?} of view {} is stamped {} ms ahead: no vote", pre.view, stamped.saturating_sub(now_ms()));
+            }
         }
         if let Some((view, parent_hash, parent_number)) = self.deferred_propose {
             if parent_hash == hash && self.engine().view() == view {
@@ -608,7 +613,7 @@ where
     }
 
     async fn build(&mut self, parent_hash: H256, pre: PreDigest, handoff: Option<TimeoutCertificate>) -> Result<BlockInfo, String> {
-        let stamp = now_ms();
+        let stamp = clock::stamp(clock::chain_time(&*self.client, parent_hash), now_ms());
         let (Some(pf), Some(sealer)) = (self.proposer_factory.as_mut(), self.sealer.as_ref()) else {
             return Err("not a validator".into());
         };
