@@ -484,6 +484,53 @@ fn classify_partner_removal_from_runtime_rule() {
     });
 }
 
+// ---------- issue 10, finding 2: support of the whole electorate, frozen weights ----------
+
+/// Six equal partners, 2 ayes and 1 nay: two thirds of the votes cast but a third of the
+/// electorate. The nay used to make the quorum and the proposal passed as Root.
+#[test]
+#[ignore = "issue 10: the attack still works; the fix un-ignores this"]
+fn issue10_finding2_nays_do_not_help_a_protocol_proposal_pass() {
+    new_test_ext().execute_with(|| {
+        Members::set(vec![(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1)]);
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
+        vote_all(0, &[(1, true), (2, true), (3, false)]);
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(sp_io::storage::get(b"rtkey"), None, "2 ayes of 6 passed a Protocol proposal");
+    });
+}
+
+/// Two equal partners: one alone passes neither a Protocol proposal nor the other's removal.
+#[test]
+#[ignore = "issue 10: the attack still works; the fix un-ignores this"]
+fn issue10_finding2_one_of_two_partners_alone_passes_nothing_above_ordinary() {
+    new_test_ext().execute_with(|| {
+        Members::set(vec![(1, 1), (2, 1)]);
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
+        assert_ok!(propose(1, ProposalClass::PartnerRemoval, against(2)));
+        vote_all(0, &[(1, true)]);
+        vote_all(1, &[(1, true)]);
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(sp_io::storage::get(b"rtkey"), None, "one of two passed a Protocol proposal");
+        assert_eq!(outcome(1).map(|(passed, _)| passed), Some(false), "one of two removed the other");
+    });
+}
+
+/// Weights raised after the votes were cast used to count at close.
+#[test]
+#[ignore = "issue 10: the attack still works; the fix un-ignores this"]
+fn issue10_finding2_weight_changes_mid_vote_change_nothing() {
+    new_test_ext().execute_with(|| {
+        Members::set(vec![(1, 1), (2, 1), (3, 1)]);
+        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
+        vote_all(0, &[(1, true), (2, false)]);
+        // Member 1's weight is raised mid-vote.
+        Members::set(vec![(1, 5), (2, 1), (3, 1)]);
+        run_to(1 + PERIOD + 1 + DELAY);
+        assert_eq!(sp_io::storage::get(b"rtkey"), None, "a weight raised mid-vote decided the vote");
+    });
+}
+
 // ---------- tally: property tests ----------
 
 fn two_thirds() -> ClassParams<u64> {
