@@ -240,9 +240,14 @@ mod flows {
             // A signed account is not the roundtable.
             assert!(Partners::decide(signed(Alice), charlie.clone(), true).is_err());
 
-            // The roundtable votes it in.
+            // The roundtable votes it in: an admission changes who votes, so it is a Protocol
+            // proposal (Root, two thirds of the electorate: both genesis partners).
             let decide = RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true });
-            pass(Alice, ProposalClass::Ordinary, decide, &[Alice, Bob]);
+            assert_eq!(
+                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, Box::new(<Preimage as StorePreimage>::bound(decide.clone()).unwrap())),
+                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
+            );
+            pass(Alice, ProposalClass::Protocol, decide, &[Alice, Bob]);
             assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Integrating);
 
             // Integration: relayers, the bridge confirms a first proof, the roundtable proposes
@@ -258,13 +263,13 @@ mod flows {
                 vote_weight: 1,
                 obligations: vec![Obligation::ZeroCostProofRetrieval, Obligation::GovernanceParticipation],
             });
-            pass(Bob, ProposalClass::Ordinary, agreement, &[Alice, Bob]);
+            pass(Bob, ProposalClass::Protocol, agreement, &[Alice, Bob]);
             assert_ok!(Partners::sign_agreement(signed(Charlie), terms));
             let p = Partners::partner(charlie.clone()).unwrap();
             assert_eq!((p.status, p.revenue_weight, p.vote_weight), (PartnerStatus::Active, 2, 1));
 
-            // The new member proposes a requirement change and, in parallel, Alice a treasury
-            // spend; both pass and are enacted through the scheduler.
+            // The new member proposes a requirement change (Protocol) and, in parallel, Alice a
+            // small treasury spend (Ordinary); both pass and are enacted through the scheduler.
             let treasury = configs::TreasuryAccount::get();
             assert_ok!(Balances::transfer_keep_alive(signed(Eve), treasury.clone().into(), 1_000 * UNIT));
             let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
@@ -277,7 +282,7 @@ mod flows {
             });
             let i = pallet_roundtable::ProposalCount::<Runtime>::get();
             let bound = |c| Box::new(<Preimage as StorePreimage>::bound(c).unwrap());
-            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Ordinary, bound(req_call)));
+            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Protocol, bound(req_call)));
             assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
             // A treasury spend by a signed account is refused.
             assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
@@ -339,7 +344,6 @@ mod flows {
     /// ordinary origin could admit partners, propose agreements, resume, set class parameters and
     /// shares), from where a majority reached Root.
     #[test]
-    #[ignore = "issue 10: the attack still works; the fix un-ignores this"]
     fn issue10_finding1_ordinary_cannot_change_who_votes_or_how_much() {
         use pallet_partners::PartnerProvider;
         use Sr25519Keyring::{Alice, Bob};
@@ -381,7 +385,6 @@ mod flows {
     /// Finding 2: on the shipped presets (two partners of weight 1) Alice alone passed a
     /// `Protocol` proposal (Root) and removed Bob.
     #[test]
-    #[ignore = "issue 10: the attack still works; the fix un-ignores this"]
     fn issue10_finding2_one_of_two_partners_passes_nothing_above_ordinary() {
         use Sr25519Keyring::{Alice, Bob};
         dev_ext().execute_with(|| {
@@ -405,7 +408,6 @@ mod flows {
     /// Finding 3: `utility.batch_all([resolve_dispute{..}])` was `Ordinary` (the accused voting);
     /// a treasury spend of a million units was `Ordinary`.
     #[test]
-    #[ignore = "issue 10: the attack still works; the fix un-ignores this"]
     fn issue10_finding3_wrapped_verdicts_and_treasury_spends_keep_their_class() {
         use configs::BpciClassifyCall as C;
         use pallet_roundtable::ClassifyCall;
@@ -430,6 +432,26 @@ mod flows {
                 valid_from: None,
             });
             assert!(C::classify(&spend).0 > ProposalClass::Ordinary, "a million-unit treasury spend is Ordinary");
+            // The origins hold whatever the classifier says: the ordinary origin spends at most
+            // OrdinaryTreasurySpend at once, Root up to MaxTreasurySpend.
+            let limit = configs::OrdinaryTreasurySpend::get();
+            assert!(Treasury::spend(roundtable_origin(), Box::new(()), limit + 1, Box::new(acc(Alice)), None).is_err());
+            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(()), limit, Box::new(acc(Alice)), None));
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(()), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
+            let small = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                asset_kind: Box::new(()),
+                amount: limit,
+                beneficiary: Box::new(acc(Alice)),
+                valid_from: None,
+            });
+            assert_eq!(C::classify(&small), (ProposalClass::Ordinary, None));
+            // Anything the allow-list does not name is Protocol, also inside wrappers.
+            let unnamed = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: Partners::requirements() });
+            assert_eq!(C::classify(&unnamed), (ProposalClass::Protocol, None));
+            let nested = RuntimeCall::Utility(pallet_utility::Call::force_batch {
+                calls: vec![RuntimeCall::Utility(pallet_utility::Call::as_derivative { index: 0, call: Box::new(unnamed) })],
+            });
+            assert_eq!(C::classify(&nested), (ProposalClass::Protocol, None));
         });
     }
 
