@@ -41,7 +41,7 @@ fn roundtable_enacts_a_runtime_upgrade_without_a_fork() {
     let params = ClassParams {
         voting_period: 3,
         enactment_delay: 2,
-        quorum: Fraction::new(1, 2),
+        support: Fraction::new(2, 3),
         approval: Fraction::new(2, 3),
         strict: false,
     };

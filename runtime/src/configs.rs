@@ -2,27 +2,33 @@
 //!
 //! ## How the partnership pallets are tied together
 //!
-//! **Origins.** [`GovernanceOrigin`] = `EitherOfDiverse<EnsureRoot, EnsureRoundtable>` is the
-//! governance origin of pallet-partners (decide, agreements, weights, suspend, remove,
-//! requirements), of pallet-roundtable (`AdminOrigin`: class parameters, dispute verdicts), of
-//! pallet-revenue (shares, block reward, era length, mode), of pallet-auction (mode) and, with a
-//! spend cap, the treasury's `SpendOrigin`/`RejectOrigin`. A passed roundtable proposal is
-//! enacted through pallet-scheduler with the Roundtable origin, or with Root for the `Protocol`
-//! class (which may upgrade the runtime), so both must be accepted. Root outside the roundtable
-//! only exists where pallet-sudo has a key (the dev and local presets).
+//! **Privilege comes from origins** (issue 10). A passed roundtable proposal is enacted through
+//! pallet-scheduler with the origin of its class: `Ordinary` with the roundtable origin
+//! ([`OrdinaryOrigin`]), `PartnerRemoval` with the removal origin ([`RemovalOrigin`]), `Protocol`
+//! with Root ([`ProtocolOrigin`]), which a proposal only reaches with two thirds of the whole
+//! electorate's weight. Each pallet's origins are chosen from these by what the call can do:
+//! - Root only: everything that changes who votes or how much, or the rules of the vote:
+//!   pallet-partners' `GovernanceOrigin` (decide, agreements, weights, resume, requirements,
+//!   installers), pallet-roundtable's `AdminOrigin` (class parameters), pallet-revenue (shares,
+//!   block reward, era length, mode), pallet-auction (mode), validators, preimage, scheduler;
+//!   treasury spends above [`OrdinaryTreasurySpend`] (up to [`MaxTreasurySpend`]).
+//! - Root or the removal origin: pallet-partners' `RemovalOrigin` (suspend, remove) and
+//!   pallet-roundtable's `DisputeOrigin` (dispute verdicts).
+//! - Root or the roundtable origin: assessments (`AssessorOrigin`), treasury spends up to
+//!   [`OrdinaryTreasurySpend`] each, and voiding or unapproving spends (`RejectOrigin`).
 //!
-//! **Assessment.** pallet-partners' `AssessorOrigin` is the same `Root | Roundtable` origin: on dev
-//! and local chains the sudo key records technical assessments; on a chain without sudo the
-//! roundtable does, through an `Ordinary` proposal of `Partners::assess`.
+//! Root outside the roundtable only exists where pallet-sudo has a key (the dev and local presets).
 //!
-//! **Call classes** ([`BpciClassifyCall`]): runtime upgrades and raw storage writes
-//! (`System::set_code*`, `authorize_upgrade*`, `apply_authorized_upgrade`, `set_storage`,
-//! `kill_storage`, `kill_prefix`), every revenue parameter call, `Auction::set_mode`,
-//! `Roundtable::set_class_params`, scheduler and sudo calls are `Protocol`;
-//! `Partners::{remove, suspend}` are `PartnerRemoval` aimed at `who`; `Utility::{batch, batch_all,
-//! force_batch, as_derivative, with_weight}` are classified by their inner calls (the highest
-//! class; several different accused partners make it `Protocol`); other utility wrappers and
-//! nesting deeper than [`MAX_CLASSIFY_DEPTH`] are `Protocol`; the rest is `Ordinary`.
+//! **Call classes** ([`BpciClassifyCall`]) are an allow-list, and only a convenience: they refuse
+//! at `propose` a proposal whose class's origin would fail at enactment. `System::remark*`,
+//! `Partners::assess`, treasury `spend` of at most [`OrdinaryTreasurySpend`],
+//! `void_spend`, `remove_approval`, `payout` and `check_status` are `Ordinary`;
+//! `Partners::{remove, suspend}` and `Roundtable::resolve_dispute` are `PartnerRemoval` aimed at
+//! the partner concerned; `Utility::{batch, batch_all, force_batch}` take the strictest class of
+//! their calls and `Utility::{as_derivative, with_weight}` that of their call (several different
+//! accused partners make it `Protocol`); every other call (including sudo, scheduler, other
+//! utility wrappers, anything added later) and nesting deeper than [`MAX_CLASSIFY_DEPTH`] is
+//! `Protocol`. Were the classifier wrong, the enacted call would fail with `BadOrigin`.
 //!
 //! **Accounts.** Revenue pot: `PalletId(*b"bpci/rev")`. Development share:
 //! `PalletId(*b"bpci/dev")`, infrastructure share: `PalletId(*b"bpci/inf")` (both
@@ -52,13 +58,13 @@ use frame_support::{
     traits::{
         fungible::HoldConsideration,
         tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
-        EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
+        EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
     },
     pallet_prelude::ValueQuery,
     BoundedVec, PalletId, Twox64Concat,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use frame_system::{EnsureRoot, EnsureWithSuccess};
+use frame_system::{EnsureRoot, EnsureRootWithSuccess, EnsureWithSuccess};
 use pallet_partners::PartnerProvider;
 use pallet_roundtable::{ClassifyCall, ProposalClass};
 use sp_runtime::traits::{AccountIdConversion, IdentityLookup};
@@ -202,8 +208,12 @@ impl pallet_sudo::Config for Runtime {
 // Governance plumbing: preimage, scheduler, treasury.
 // ---------------------------------------------------------------------------------------------
 
-/// Root (sudo on dev/local, or a passed `Protocol` proposal) or the roundtable's own origin.
-pub type GovernanceOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable>;
+/// Root: sudo on dev/local, or a passed `Protocol` proposal (two thirds of the electorate).
+pub type ProtocolOrigin = EnsureRoot<AccountId>;
+/// Root or a passed `PartnerRemoval` proposal.
+pub type RemovalOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsurePartnerRemoval>;
+/// Root or a passed `Ordinary` proposal.
+pub type OrdinaryOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable>;
 
 parameter_types! {
     pub const PreimageBaseDeposit: Balance = UNIT;
@@ -252,16 +262,24 @@ parameter_types! {
     pub const SpendPeriod: BlockNumber = DAYS;
     pub const TreasuryBurn: Permill = Permill::zero();
     pub const PayoutPeriod: BlockNumber = 30 * DAYS;
-    /// The most one roundtable-approved spend may move.
+    /// The most one `Protocol` (Root) spend may move.
     pub const MaxTreasurySpend: Balance = 1_000_000 * UNIT;
+    /// The most one `Ordinary` spend may move (like Polkadot's small spender track): larger
+    /// spends need Root, i.e. two thirds of the electorate.
+    pub const OrdinaryTreasurySpend: Balance = 1_000 * UNIT;
 }
 
-/// Treasury spends are approved by the roundtable (or Root), up to [`MaxTreasurySpend`] each.
-pub type TreasurySpendOrigin = EnsureWithSuccess<GovernanceOrigin, AccountId, MaxTreasurySpend>;
+/// Treasury spends: Root up to [`MaxTreasurySpend`] each, the roundtable's ordinary origin up to
+/// [`OrdinaryTreasurySpend`] each.
+pub type TreasurySpendOrigin = EitherOf<
+    EnsureRootWithSuccess<AccountId, MaxTreasurySpend>,
+    EnsureWithSuccess<pallet_roundtable::EnsureRoundtable, AccountId, OrdinaryTreasurySpend>,
+>;
 
 impl pallet_treasury::Config for Runtime {
     type Currency = Balances;
-    type RejectOrigin = GovernanceOrigin;
+    /// Voiding or unapproving a spend moves nothing: the ordinary origin may.
+    type RejectOrigin = OrdinaryOrigin;
     type RuntimeEvent = RuntimeEvent;
     type SpendPeriod = SpendPeriod;
     type Burn = TreasuryBurn;
@@ -309,9 +327,12 @@ impl pallet_partners::Config for Runtime {
     type Currency = Balances;
     type Slash = ToTreasury;
     type UnixTime = Timestamp;
-    /// Sudo on dev/local chains, the roundtable elsewhere (see the module docs).
-    type AssessorOrigin = GovernanceOrigin;
-    type GovernanceOrigin = GovernanceOrigin;
+    /// Sudo on dev/local chains, the roundtable (an `Ordinary` proposal) elsewhere: an
+    /// assessment records a report and admits nobody.
+    type AssessorOrigin = OrdinaryOrigin;
+    /// Admissions, agreements, weights, resumption: who votes and how much (Root only).
+    type GovernanceOrigin = ProtocolOrigin;
+    type RemovalOrigin = RemovalOrigin;
     type UnbondingPeriod = ConstU32<{ 7 * DAYS }>;
     type MaxPartners = MaxPartners;
     type MaxInstallers = ConstU32<256>;
@@ -330,7 +351,8 @@ impl pallet_partners::Config for Runtime {
 /// Nesting of wrapper calls the classifier follows; anything deeper is `Protocol`.
 pub const MAX_CLASSIFY_DEPTH: u32 = 4;
 
-/// The least proposal class of a runtime call (see the module docs).
+/// The least proposal class of a runtime call (see the module docs): an allow-list; everything
+/// not named is `Protocol`.
 pub struct BpciClassifyCall;
 
 impl BpciClassifyCall {
@@ -339,27 +361,38 @@ impl BpciClassifyCall {
         if depth > MAX_CLASSIFY_DEPTH {
             return (Protocol, None);
         }
+        let ordinary_spend = OrdinaryTreasurySpend::get();
         match call {
-            RuntimeCall::System(c) => match c {
-                frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. } => (Ordinary, None),
-                _ => (Protocol, None),
+            RuntimeCall::System(frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. }) => {
+                (Ordinary, None)
             },
-            RuntimeCall::Revenue(_) => (Protocol, None),
-            RuntimeCall::Auction(pallet_auction::Call::set_mode { .. }) => (Protocol, None),
-            RuntimeCall::Roundtable(pallet_roundtable::Call::set_class_params { .. }) => (Protocol, None),
-            RuntimeCall::Partners(pallet_partners::Call::remove { who })
-            | RuntimeCall::Partners(pallet_partners::Call::suspend { who }) => (PartnerRemoval, Some(who.clone())),
-            RuntimeCall::Scheduler(_) | RuntimeCall::Sudo(_) | RuntimeCall::Session(_) => (Protocol, None),
-            RuntimeCall::Utility(u) => match u {
+            RuntimeCall::Partners(pallet_partners::Call::assess { .. }) => (Ordinary, None),
+            RuntimeCall::Partners(pallet_partners::Call::remove { who } | pallet_partners::Call::suspend { who }) => {
+                (PartnerRemoval, Some(who.clone()))
+            },
+            RuntimeCall::Roundtable(pallet_roundtable::Call::resolve_dispute { index, .. }) => {
+                (PartnerRemoval, Roundtable::dispute_accused(*index))
+            },
+            // `spend_local` (deprecated) is not named: Protocol.
+            RuntimeCall::Treasury(pallet_treasury::Call::spend { amount, .. }) if *amount <= ordinary_spend => {
+                (Ordinary, None)
+            },
+            RuntimeCall::Treasury(
+                pallet_treasury::Call::void_spend { .. }
+                | pallet_treasury::Call::remove_approval { .. }
+                | pallet_treasury::Call::payout { .. }
+                | pallet_treasury::Call::check_status { .. },
+            ) => (Ordinary, None),
+            RuntimeCall::Utility(
                 pallet_utility::Call::batch { calls }
                 | pallet_utility::Call::batch_all { calls }
-                | pallet_utility::Call::force_batch { calls } => Self::classify_many(calls.iter(), depth),
-                pallet_utility::Call::as_derivative { call, .. } | pallet_utility::Call::with_weight { call, .. } => {
-                    Self::classify_at(call, depth + 1)
-                },
-                _ => (Protocol, None),
-            },
-            _ => (Ordinary, None),
+                | pallet_utility::Call::force_batch { calls },
+            ) => Self::classify_many(calls.iter(), depth),
+            RuntimeCall::Utility(
+                pallet_utility::Call::as_derivative { call, .. } | pallet_utility::Call::with_weight { call, .. },
+            ) => Self::classify_at(call, depth + 1),
+            // Everything else, including sudo, scheduler, other wrappers and calls added later.
+            _ => (Protocol, None),
         }
     }
 
@@ -401,7 +434,9 @@ impl pallet_roundtable::Config for Runtime {
     type Slash = ToTreasury;
     type Members = Partners;
     type ClassifyCall = BpciClassifyCall;
-    type AdminOrigin = GovernanceOrigin;
+    /// Class parameters decide who can pass what: Root only.
+    type AdminOrigin = ProtocolOrigin;
+    type DisputeOrigin = RemovalOrigin;
     type ProposalDeposit = ConstU128<{ 10 * UNIT }>;
     type DisputeDeposit = ConstU128<{ 10 * UNIT }>;
     type VotingPeriod = ConstU32<{ 10 * MINUTES }>;
@@ -533,7 +568,7 @@ impl pallet_revenue::PartnerShares<AccountId> for PartnerRevenueShares {
 impl pallet_revenue::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type Currency = Balances;
-    type GovernanceOrigin = GovernanceOrigin;
+    type GovernanceOrigin = ProtocolOrigin;
     type PalletId = RevenuePalletId;
     type DevelopmentAccount = DevelopmentAccount;
     type InfrastructureAccount = InfrastructureAccount;
@@ -570,7 +605,7 @@ impl pallet_auction::Config for Runtime {
     type RuntimeHoldReason = RuntimeHoldReason;
     type Currency = Balances;
     type Revenue = AuctionToRevenue;
-    type GovernanceOrigin = GovernanceOrigin;
+    type GovernanceOrigin = ProtocolOrigin;
     type CommitPeriod = ConstU32<5>;
     type RevealPeriod = ConstU32<3>;
     type MaxCalls = ConstU32<8>;

@@ -179,8 +179,9 @@ mod runtime {
     pub type Treasury = pallet_treasury;
     #[runtime::pallet_index(11)]
     pub type Partners = pallet_partners;
-    /// Has its own origin (`pallet_roundtable::RawOrigin::Roundtable`): calls enacted by a passed
-    /// proposal of a non-`Protocol` class run with it.
+    /// Has its own origins (`pallet_roundtable::RawOrigin::{Roundtable, PartnerRemoval}`): calls
+    /// enacted by a passed `Ordinary` or `PartnerRemoval` proposal run with them; `Protocol` ones
+    /// run as Root (see `configs` for what each origin may do).
     #[runtime::pallet_index(12)]
     pub type Roundtable = pallet_roundtable;
     #[runtime::pallet_index(13)]

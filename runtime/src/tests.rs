@@ -240,9 +240,14 @@ mod flows {
             // A signed account is not the roundtable.
             assert!(Partners::decide(signed(Alice), charlie.clone(), true).is_err());
 
-            // The roundtable votes it in.
+            // The roundtable votes it in: an admission changes who votes, so it is a Protocol
+            // proposal (Root, two thirds of the electorate: both genesis partners).
             let decide = RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true });
-            pass(Alice, ProposalClass::Ordinary, decide, &[Alice, Bob]);
+            assert_eq!(
+                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, Box::new(<Preimage as StorePreimage>::bound(decide.clone()).unwrap())),
+                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
+            );
+            pass(Alice, ProposalClass::Protocol, decide, &[Alice, Bob]);
             assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Integrating);
 
             // Integration: relayers, the bridge confirms a first proof, the roundtable proposes
@@ -258,13 +263,13 @@ mod flows {
                 vote_weight: 1,
                 obligations: vec![Obligation::ZeroCostProofRetrieval, Obligation::GovernanceParticipation],
             });
-            pass(Bob, ProposalClass::Ordinary, agreement, &[Alice, Bob]);
+            pass(Bob, ProposalClass::Protocol, agreement, &[Alice, Bob]);
             assert_ok!(Partners::sign_agreement(signed(Charlie), terms));
             let p = Partners::partner(charlie.clone()).unwrap();
             assert_eq!((p.status, p.revenue_weight, p.vote_weight), (PartnerStatus::Active, 2, 1));
 
-            // The new member proposes a requirement change and, in parallel, Alice a treasury
-            // spend; both pass and are enacted through the scheduler.
+            // The new member proposes a requirement change (Protocol) and, in parallel, Alice a
+            // small treasury spend (Ordinary); both pass and are enacted through the scheduler.
             let treasury = configs::TreasuryAccount::get();
             assert_ok!(Balances::transfer_keep_alive(signed(Eve), treasury.clone().into(), 1_000 * UNIT));
             let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
@@ -277,7 +282,7 @@ mod flows {
             });
             let i = pallet_roundtable::ProposalCount::<Runtime>::get();
             let bound = |c| Box::new(<Preimage as StorePreimage>::bound(c).unwrap());
-            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Ordinary, bound(req_call)));
+            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Protocol, bound(req_call)));
             assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
             // A treasury spend by a signed account is refused.
             assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
@@ -323,6 +328,130 @@ mod flows {
             assert_ok!(Partners::withdraw_bond(signed(Charlie)));
             assert!(Partners::partner(charlie.clone()).is_none());
             assert_eq!(free(&charlie), before + bond - 50 * UNIT);
+        });
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Issue 10, findings 1-3: a minority must not reach Root. Each test is the attack as it
+    // worked before the fix; it must fail to take effect now.
+    // -----------------------------------------------------------------------------------------
+
+    fn roundtable_origin() -> RuntimeOrigin {
+        RuntimeOrigin::from(pallet_roundtable::RawOrigin::Roundtable)
+    }
+
+    /// Finding 1: an `Ordinary` proposal raised a partner's vote weight (and the roundtable's
+    /// ordinary origin could admit partners, propose agreements, resume, set class parameters and
+    /// shares), from where a majority reached Root.
+    #[test]
+    fn issue10_finding1_ordinary_cannot_change_who_votes_or_how_much() {
+        use pallet_partners::PartnerProvider;
+        use Sr25519Keyring::{Alice, Bob};
+        dev_ext().execute_with(|| {
+            let alice = acc(Alice);
+            let set_weights =
+                RuntimeCall::Partners(pallet_partners::Call::set_weights { who: alice.clone(), revenue_weight: 1, vote_weight: 100 });
+            let index = pallet_roundtable::ProposalCount::<Runtime>::get();
+            let bounded = Box::new(<Preimage as StorePreimage>::bound(set_weights).unwrap());
+            if Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bounded).is_ok() {
+                // Even both partners voting aye on an Ordinary proposal must not change a weight.
+                for v in [Alice, Bob] {
+                    assert_ok!(Roundtable::vote(signed(v), index, true));
+                }
+                let params = Roundtable::params(ProposalClass::Ordinary);
+                run_to(System::block_number() + params.voting_period + params.enactment_delay + 2);
+            }
+            assert_eq!(<Partners as PartnerProvider<AccountId>>::vote_weight(&alice), Some(1), "an Ordinary proposal changed a vote weight");
+
+            // The ordinary origin itself cannot change who votes or how much, nor the rules.
+            let bob = acc(Bob);
+            assert!(Partners::set_weights(roundtable_origin(), bob.clone(), 1, 100).is_err(), "set_weights");
+            assert!(Partners::decide(roundtable_origin(), bob.clone(), true).is_err(), "decide");
+            assert!(Partners::resume(roundtable_origin(), bob.clone()).is_err(), "resume");
+            assert!(
+                Partners::propose_agreement(roundtable_origin(), bob.clone(), H256::zero(), 1, 100, vec![]).is_err(),
+                "propose_agreement"
+            );
+            assert!(Partners::remove(roundtable_origin(), bob.clone()).is_err(), "remove");
+            assert!(
+                Roundtable::set_class_params(roundtable_origin(), ProposalClass::Protocol, Roundtable::params(ProposalClass::Ordinary))
+                    .is_err(),
+                "set_class_params"
+            );
+            assert!(Revenue::set_shares(roundtable_origin(), pallet_revenue::Shares::default()).is_err(), "set_shares");
+        });
+    }
+
+    /// Finding 2: on the shipped presets (two partners of weight 1) Alice alone passed a
+    /// `Protocol` proposal (Root) and removed Bob.
+    #[test]
+    fn issue10_finding2_one_of_two_partners_passes_nothing_above_ordinary() {
+        use Sr25519Keyring::{Alice, Bob};
+        dev_ext().execute_with(|| {
+            let new = Shares {
+                validators: Perbill::from_percent(50),
+                development: Perbill::from_percent(20),
+                infrastructure: Perbill::from_percent(10),
+                treasury: Perbill::from_percent(15),
+                partners: Perbill::from_percent(5),
+            };
+            let shares = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: new });
+            pass(Alice, ProposalClass::Protocol, shares, &[Alice]);
+            assert_eq!(Revenue::shares(), Shares::default(), "Alice alone passed a Protocol (Root) proposal");
+
+            let remove = RuntimeCall::Partners(pallet_partners::Call::remove { who: acc(Bob) });
+            pass(Alice, ProposalClass::PartnerRemoval, remove, &[Alice]);
+            assert_eq!(Partners::partner(acc(Bob)).unwrap().status, PartnerStatus::Active, "Alice alone removed Bob");
+        });
+    }
+
+    /// Finding 3: `utility.batch_all([resolve_dispute{..}])` was `Ordinary` (the accused voting);
+    /// a treasury spend of a million units was `Ordinary`.
+    #[test]
+    fn issue10_finding3_wrapped_verdicts_and_treasury_spends_keep_their_class() {
+        use configs::BpciClassifyCall as C;
+        use pallet_roundtable::ClassifyCall;
+        use Sr25519Keyring::{Alice, Bob};
+        dev_ext().execute_with(|| {
+            assert_ok!(Roundtable::raise_dispute(signed(Alice), acc(Bob), H256::repeat_byte(3)));
+            let verdict = RuntimeCall::Roundtable(pallet_roundtable::Call::resolve_dispute {
+                index: 0,
+                verdict: Verdict::Upheld { slash: 50 * UNIT, suspend: true },
+            });
+            assert_eq!(Roundtable::classify(&verdict), (ProposalClass::PartnerRemoval, Some(acc(Bob))));
+            let wrapped = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: vec![verdict] });
+            assert_eq!(Roundtable::classify(&wrapped), (ProposalClass::PartnerRemoval, Some(acc(Bob))), "batch_all escaped its class");
+            assert!(
+                Roundtable::resolve_dispute(roundtable_origin(), 0, Verdict::Dismissed { slash_deposit: false }).is_err(),
+                "the ordinary origin resolved a dispute"
+            );
+            let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                asset_kind: Box::new(()),
+                amount: 1_000_000 * UNIT,
+                beneficiary: Box::new(acc(Alice)),
+                valid_from: None,
+            });
+            assert!(C::classify(&spend).0 > ProposalClass::Ordinary, "a million-unit treasury spend is Ordinary");
+            // The origins hold whatever the classifier says: the ordinary origin spends at most
+            // OrdinaryTreasurySpend at once, Root up to MaxTreasurySpend.
+            let limit = configs::OrdinaryTreasurySpend::get();
+            assert!(Treasury::spend(roundtable_origin(), Box::new(()), limit + 1, Box::new(acc(Alice)), None).is_err());
+            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(()), limit, Box::new(acc(Alice)), None));
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(()), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
+            let small = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                asset_kind: Box::new(()),
+                amount: limit,
+                beneficiary: Box::new(acc(Alice)),
+                valid_from: None,
+            });
+            assert_eq!(C::classify(&small), (ProposalClass::Ordinary, None));
+            // Anything the allow-list does not name is Protocol, also inside wrappers.
+            let unnamed = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: Partners::requirements() });
+            assert_eq!(C::classify(&unnamed), (ProposalClass::Protocol, None));
+            let nested = RuntimeCall::Utility(pallet_utility::Call::force_batch {
+                calls: vec![RuntimeCall::Utility(pallet_utility::Call::as_derivative { index: 0, call: Box::new(unnamed) })],
+            });
+            assert_eq!(C::classify(&nested), (ProposalClass::Protocol, None));
         });
     }
 

@@ -1,9 +1,12 @@
 // End-to-end partner lifecycle through signed extrinsics against a running dev chain
 // (`bpci-node --dev`: Alice and Bob are genesis Active partners, sudo key Alice):
-// Charlie applies with a bond, is assessed (sudo), is voted in by a roundtable proposal
-// (preimage, votes, explicit close), registers relayers, gets its first proof (see below),
-// governance proposes the agreement, Charlie signs it and is Active. Bad input is rejected with
-// the named error and changes nothing. Storage is read after every step.
+// one partner of two fails to pass a protocol-class proposal alone; Charlie applies with a bond,
+// is assessed (sudo), is voted in by a protocol-class roundtable proposal (admissions change who
+// votes, so they need Root: two thirds of the whole electorate, here both partners; preimage,
+// votes, explicit close), registers relayers, gets its first proof (see below), governance
+// proposes the agreement (protocol class too: it sets vote weights), Charlie signs it and is
+// Active. Bad input is rejected with the named error and changes nothing. Storage is read after
+// every step.
 //
 // First proof: pallet-partners only has the `ProofBridge::confirm_first_proof` trait and the
 // runtime has no bridge pallet yet, so no extrinsic can confirm a proof. The script uses what the
@@ -102,20 +105,28 @@ const applyTx = (name, id, since, validators, b) =>
   api.tx.partners.apply(name, id, 'Bft', since, validators, charlie.address, b);
 
 // ---------------------------------------------------------------------------------------------
-// 1. Short voting period and enactment delay for the Ordinary class (sudo), Charlie applies.
+// 1. Short voting periods and enactment delays for the Ordinary and Protocol classes (sudo),
+//    Charlie applies. Support is the share of the whole electorate's weight that must vote aye.
 // ---------------------------------------------------------------------------------------------
 const VOTING = 8;
-const ordinary = { votingPeriod: VOTING, enactmentDelay: 1, quorum: { num: 1, den: 2 }, approval: { num: 1, den: 2 }, strict: true };
+const ordinary = { votingPeriod: VOTING, enactmentDelay: 1, support: { num: 1, den: 2 }, approval: { num: 1, den: 2 }, strict: true };
+const protocol = { votingPeriod: VOTING, enactmentDelay: 1, support: { num: 2, den: 3 }, approval: { num: 2, den: 3 }, strict: false };
 check(api.consts.roundtable.votingPeriod.toNumber() === 600 && api.consts.roundtable.enactmentDelay.toNumber() === 60,
   'default voting period 600 blocks and enactment delay 60 blocks (too long for a test)');
 const [setParams, applied] = await Promise.all([
-  send(api.tx.sudo.sudo(api.tx.roundtable.setClassParams('Ordinary', ordinary)), alice, 'sudo(roundtable.setClassParams(Ordinary))'),
+  send(api.tx.sudo.sudo(api.tx.utility.batchAll([
+    api.tx.roundtable.setClassParams('Ordinary', ordinary),
+    api.tx.roundtable.setClassParams('Protocol', protocol),
+  ])), alice, 'sudo(batchAll(roundtable.setClassParams(Ordinary), setClassParams(Protocol)))'),
   send(applyTx('Charlie chain', chainId, nowSecs - 2n * YEAR_SECS, 150, bond), charlie, 'Charlie partners.apply'),
 ]);
 sudoOk(setParams);
 const params = (await (await api.at(setParams.hash)).query.roundtable.classParamsOf('Ordinary')).unwrap();
 check(params.votingPeriod.toNumber() === VOTING && params.enactmentDelay.toNumber() === 1 && params.strict.isTrue,
   `Ordinary class: voting period ${VOTING} blocks, enactment delay 1 block, majority (in storage)`);
+const pparams = (await (await api.at(setParams.hash)).query.roundtable.classParamsOf('Protocol')).unwrap();
+check(pparams.votingPeriod.toNumber() === VOTING && pparams.support.num.toNumber() === 2 && pparams.support.den.toNumber() === 3,
+  `Protocol class: voting period ${VOTING} blocks, support 2/3 of the electorate (in storage)`);
 ok(applied);
 check(hasEvent(applied.events, 'partners', 'Applied', (d) => d.who.toString() === charlie.address && d.bond.toBigInt() === bond),
   'Applied event with the bond');
@@ -127,8 +138,30 @@ check((await (await api.at(applied.hash)).query.partners.partnerOfChain(chainId)
   'chain id indexed to Charlie');
 
 // ---------------------------------------------------------------------------------------------
+// 1b. One partner of two passes nothing above Ordinary: Alice proposes a Root-only call
+//     (roundtable.setClassParams) in the Protocol class and votes aye alone: 1 of 2 weight is
+//     below the 2/3 support, so it is rejected (whatever approval of the votes cast).
+// ---------------------------------------------------------------------------------------------
+{
+  const soloIndex = (await api.query.roundtable.proposalCount()).toNumber();
+  const soloCall = api.tx.roundtable.setClassParams('Ordinary', { ...ordinary, votingPeriod: 99 }).method;
+  const solo = await send(api.tx.roundtable.propose('Protocol', { Inline: soloCall.toHex() }), alice,
+    'Alice proposes roundtable.setClassParams (Protocol)');
+  ok(solo);
+  const soloEnd = (await (await api.at(solo.hash)).query.roundtable.proposals(soloIndex)).unwrap().end.toNumber();
+  ok(await send(api.tx.roundtable.vote(soloIndex, true), alice, 'Alice votes aye alone'));
+  await waitHead(soloEnd + 1);
+  const soloEvents = await eventsAt(await api.rpc.chain.getBlockHash(soloEnd + 1));
+  const soloRej = soloEvents.find((e) => e.section === 'roundtable' && e.method === 'Rejected' && e.data.index.toNumber() === soloIndex);
+  check(soloRej && soloRej.data.tally.ayes.toNumber() === 1 && soloRej.data.tally.nays.toNumber() === 0 &&
+    soloRej.data.tally.electorate.toNumber() === 2, `one partner of two (1 of 2 weight, unanimous) fails a Protocol proposal (#${soloEnd + 1})`);
+  const still = (await (await api.at(await api.rpc.chain.getBlockHash(soloEnd + 1))).query.roundtable.classParamsOf('Ordinary')).unwrap();
+  check(still.votingPeriod.toNumber() === VOTING, 'Ordinary class parameters unchanged');
+}
+
+// ---------------------------------------------------------------------------------------------
 // 2. Assessment (sudo: AssessorOrigin accepts Root) and, in the same block, Alice's proposal of
-//    partners.decide(charlie, true) through a preimage. Alongside, 2 * MaxAutoClosePerBlock filler
+//    partners.decide(charlie, true) through a preimage (Protocol class). Alongside, 2 * MaxAutoClosePerBlock filler
 //    proposals (remarks nobody votes on) end in the same block: on_initialize closes at most
 //    MaxAutoClosePerBlock expired proposals per block, oldest first, so the decide proposal (last)
 //    stays open past its end for a few blocks and can be closed explicitly with `close`.
@@ -143,7 +176,7 @@ const proposeBatch = api.tx.utility.batchAll([
   api.tx.preimage.notePreimage(u8aToHex(decideBytes)),
   ...Array.from({ length: FILLERS }, (_, i) =>
     api.tx.roundtable.propose('Ordinary', { Inline: api.tx.system.remark(`filler ${i}`).method.toHex() })),
-  api.tx.roundtable.propose('Ordinary', { Lookup: { hash: decideHash, len: decideBytes.length } }),
+  api.tx.roundtable.propose('Protocol', { Lookup: { hash: decideHash, len: decideBytes.length } }),
 ]);
 const [assessed, proposed] = await Promise.all([
   send(api.tx.sudo.sudo(api.tx.partners.assess(charlie.address, true, blake2AsHex('assessment report'))), alice, 'sudo(partners.assess(Charlie, pass))'),
@@ -158,9 +191,9 @@ check(hasEvent(proposed.events, 'preimage', 'Noted', (d) => d.hash_.toHex() === 
 const atProposed = (await api.at(proposed.hash)).query;
 const prop = (await atProposed.roundtable.proposals(decideIndex)).unwrap();
 const decideEnd = prop.end.toNumber();
-check(prop.call.isLookup && prop.call.asLookup.hash_.toHex() === decideHash && prop.class.isOrdinary &&
+check(prop.call.isLookup && prop.call.asLookup.hash_.toHex() === decideHash && prop.class.isProtocol &&
   prop.proposer.toString() === alice.address && decideEnd === proposed.number + VOTING,
-  `proposal #${decideIndex} holds decide(Charlie) by preimage hash, Ordinary, ends at #${decideEnd}`);
+  `proposal #${decideIndex} holds decide(Charlie) by preimage hash, Protocol, ends at #${decideEnd}`);
 check((await atProposed.preimage.requestStatusFor(decideHash)).isSome, 'the preimage is held for the proposal');
 check((await atProposed.roundtable.active()).length === FILLERS + 1, `${FILLERS + 1} proposals active`);
 
@@ -191,12 +224,13 @@ await expectRejected([
   [api.tx.roundtable.close(decideIndex), ferdie, 'Ferdie closes before the end of the voting period', 'roundtable.VotingNotOver'],
   [api.tx.partners.registerRelayers(relayers), charlie, 'Charlie registers relayers before approval', 'partners.NotIntegrating'],
   [api.tx.roundtable.propose('Ordinary', { Inline: api.tx.system.setHeapPages(8).method.toHex() }), bob, 'Bob proposes system.setHeapPages as Ordinary', 'roundtable.ClassTooLow'],
+  [api.tx.roundtable.propose('Ordinary', { Inline: api.tx.partners.setWeights(bob.address, 1, 100).method.toHex() }), bob, 'Bob proposes raising his own weight as Ordinary', 'roundtable.ClassTooLow'],
 ]);
 
 // ---------------------------------------------------------------------------------------------
 // 4. After the end: the fillers are closed MaxAutoClosePerBlock per block (no quorum: rejected,
 //    deposit slashed); the decide proposal is still open: a vote now fails with VotingClosed, then
-//    Bob closes it explicitly; it passes and is enacted one block later with the Roundtable origin.
+//    Bob closes it explicitly; it passes (2 of 2 weight) and is enacted one block later as Root.
 // ---------------------------------------------------------------------------------------------
 await waitHead(decideEnd);
 const late = await send(api.tx.roundtable.vote(decideIndex, false), bob, 'Bob changes his vote after the end');
@@ -258,8 +292,8 @@ const [registered, proposed2] = await Promise.all([
   send(api.tx.partners.registerRelayers(relayers), charlie, 'Charlie registers 2 relayer accounts'),
   send(api.tx.utility.batchAll([
     api.tx.preimage.notePreimage(u8aToHex(agreementBytes)),
-    api.tx.roundtable.propose('Ordinary', { Lookup: { hash: agreementHash, len: agreementBytes.length } }),
-  ]), alice, 'Alice proposes partners.proposeAgreement(Charlie) through a preimage'),
+    api.tx.roundtable.propose('Protocol', { Lookup: { hash: agreementHash, len: agreementBytes.length } }),
+  ]), alice, 'Alice proposes partners.proposeAgreement(Charlie) through a preimage (Protocol)'),
 ]);
 ok(registered);
 rec = await partnerAt(charlie.address, registered.hash);

@@ -16,12 +16,12 @@
 //! ```text
 //!  apply (signed, bond held)                                     ──> AwaitingAssessment
 //!  assess (AssessorOrigin): pass ──> AwaitingVote, fail ──> record removed, bond released
-//!  decide (GovernanceOrigin = the roundtable): approve ──> Integrating, reject ──> removed, refunded
+//!  decide (GovernanceOrigin): approve ──> Integrating, reject ──> removed, refunded
 //!  register_relayers (partner) + ProofBridge::confirm_first_proof (bridge pallet)
 //!  propose_agreement (GovernanceOrigin: terms hash, weights, obligations)
 //!  sign_agreement (partner, same terms hash; needs the first proof)   ──> Active
-//!  suspend / resume (GovernanceOrigin)                            Active <──> Suspended
-//!  request_exit (partner) / remove (GovernanceOrigin)             ──> Exiting / Removed (unbonding)
+//!  suspend (RemovalOrigin) / resume (GovernanceOrigin)           Active <──> Suspended
+//!  request_exit (partner) / remove (RemovalOrigin)                ──> Exiting / Removed (unbonding)
 //!  withdraw_bond (partner, after the unbonding period)            ──> record removed, bond released
 //! ```
 //!
@@ -357,9 +357,15 @@ pub mod pallet {
         type UnixTime: UnixTime;
         /// Records technical assessments.
         type AssessorOrigin: EnsureOrigin<Self::RuntimeOrigin>;
-        /// Decides applications, proposes agreements, suspends, removes, sets requirements and
-        /// weights. In the runtime: the roundtable.
+        /// Decides applications, proposes agreements (with their weights), sets weights, resumes
+        /// suspended partners, sets requirements and removes installers: everything that changes
+        /// who votes in the roundtable or how much. In the runtime: Root only, i.e. a roundtable
+        /// proposal of the protocol class (two thirds of the whole electorate's weight).
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+        /// Suspends and removes partners. Kept apart from `GovernanceOrigin` so that the
+        /// roundtable's partner-removal class (two thirds without the accused) can do this and
+        /// nothing else. In the runtime: Root or the roundtable's `PartnerRemoval` origin.
+        type RemovalOrigin: EnsureOrigin<Self::RuntimeOrigin>;
         /// Blocks between an exit (or removal) and the bond's release.
         #[pallet::constant]
         type UnbondingPeriod: Get<BlockNumberFor<Self>>;
@@ -798,7 +804,7 @@ pub mod pallet {
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::suspend())]
         pub fn suspend(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            T::RemovalOrigin::ensure_origin(origin)?;
             Self::do_suspend(&who)
         }
 
@@ -831,7 +837,7 @@ pub mod pallet {
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::remove())]
         pub fn remove(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-            T::GovernanceOrigin::ensure_origin(origin)?;
+            T::RemovalOrigin::ensure_origin(origin)?;
             let unbond_at = Self::start_unbonding(&who, PartnerStatus::Removed)?;
             Self::deposit_event(Event::Removed { who, unbond_at });
             Ok(())

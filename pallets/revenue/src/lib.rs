@@ -57,8 +57,8 @@
 //!
 //! ## Governance
 //!
-//! Only [`Config::GovernanceOrigin`] (the roundtable in the runtime) may change the shares, the
-//! block reward, the era length and the mode.
+//! Only [`Config::GovernanceOrigin`] (Root in the runtime: a protocol-class roundtable proposal)
+//! may change the shares, the block reward, the era length and the mode.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;

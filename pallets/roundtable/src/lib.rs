@@ -10,26 +10,45 @@
 //!   [`Bounded`] call (inline when small, a noted preimage otherwise), like pallet-referenda. The
 //!   proposer holds `ProposalDeposit` and states a [`ProposalClass`]; the pallet asks
 //!   `Config::ClassifyCall` (and its own rule for `resolve_dispute`) for the least class the call
-//!   needs, so that e.g. a `set_code` cannot pass as `Ordinary`.
-//! - **Classes.** Each class has a voting period, an enactment delay, a quorum (share of the
-//!   electorate's weight that must vote) and an approval threshold ([`ClassParams`]):
-//!   `Ordinary` more than 1/2, `Protocol` and `PartnerRemoval` at least 2/3 by default. Governance
-//!   changes them with `set_class_params`. When a call is aimed at a partner (classification names
-//!   an *accused*), that partner is excluded from the electorate and its vote does not count.
+//!   needs, so that e.g. a `set_code` is refused as `Ordinary` when proposed rather than failing
+//!   when enacted.
+//! - **Privilege comes from origins, not from the classifier.** A passed proposal is dispatched
+//!   with its class's origin: `Ordinary` with [`RawOrigin::Roundtable`] ([`EnsureRoundtable`]),
+//!   `PartnerRemoval` with [`RawOrigin::PartnerRemoval`] ([`EnsurePartnerRemoval`]), `Protocol`
+//!   with Root. The runtime grants each origin only what its class may do (the roundtable origin
+//!   cannot change weights, admit partners or anything else that changes who votes or how much;
+//!   the removal origin can only suspend, remove and resolve disputes), so a call the classifier
+//!   ranks too low fails with `BadOrigin` when enacted instead of running with privilege.
+//! - **Classes.** Each class has a voting period, an enactment delay, a *support* threshold (ayes
+//!   as a share of the whole electorate's weight) and an *approval* threshold (ayes as a share of
+//!   the votes cast) ([`ClassParams`]). A proposal passes only if it meets both, so nays and
+//!   abstentions never help it. Defaults: `Ordinary` support 1/2, approval more than 1/2;
+//!   `Protocol` and `PartnerRemoval` support and approval 2/3. `set_class_params` refuses a
+//!   `Protocol` or `PartnerRemoval` support or approval below 2/3 ([`SUPERMAJORITY`]): the floor
+//!   is flat for the whole voting period.
+//! - **The accused.** When a `PartnerRemoval` proposal is aimed at a partner (classification names
+//!   an *accused*), that partner neither votes nor counts in the electorate. So that one of two
+//!   partners cannot remove the other alone, such a proposal also needs ayes of more than half of
+//!   the whole electorate *with* the accused's weight. An accused is only ever excluded on the
+//!   `PartnerRemoval` class: a `Protocol` proposal (Root) is always decided by everyone.
+//! - **Frozen electorate.** When a proposal is made, the active members and their vote weights
+//!   are recorded ([`Electorate`], at most `MaxVoters`). Only those members vote, each with its
+//!   recorded weight, and the support threshold is measured against the recorded total: changing
+//!   weights or admitting members mid-vote changes nothing. A member must also still be active
+//!   when it votes; a vote already cast stays counted.
 //! - **Voting.** `vote(index, aye)` until the end of the period; voting again replaces the earlier
-//!   vote. The tally is made at close from the stored votes and the members' weights *at close*,
-//!   so a vote is never counted twice and a member who stopped being active no longer counts.
+//!   vote, so a vote is never counted twice.
 //! - **Closing.** Anyone calls `close` after the period; `on_initialize` also closes up to
 //!   `MaxAutoClosePerBlock` expired proposals per block. A passed proposal is scheduled through
-//!   `Config::Scheduler` after the class's enactment delay: `Protocol` calls run with the Root
-//!   origin (they may upgrade the runtime), every other class with this pallet's
-//!   [`RawOrigin::Roundtable`] origin, which [`EnsureRoundtable`] accepts. The deposit is refunded
-//!   if the proposal passed or reached quorum, and slashed (to `Config::Slash`) if it missed quorum.
+//!   `Config::Scheduler` after the class's enactment delay with its class's origin (above). The
+//!   deposit is refunded if the proposal passed or its turnout (ayes and nays) reached the
+//!   support threshold (it was considered), and slashed (to `Config::Slash`) otherwise.
 //! - **Disputes.** A member or any partner raises a dispute against a partner with an evidence
 //!   hash and a held `DisputeDeposit`; the accused may `answer` with a hash. `resolve_dispute`
-//!   (`Config::AdminOrigin`: in the runtime the roundtable itself, through a `PartnerRemoval`
-//!   proposal) upholds it (slash the accused's bond through [`PartnerPenalties`], optionally
-//!   suspend; the accuser is refunded) or dismisses it (deposit refunded or slashed).
+//!   (`Config::DisputeOrigin`: in the runtime Root or the `PartnerRemoval` origin, i.e. a
+//!   `PartnerRemoval` proposal aimed at the accused) upholds it (slash the accused's bond through
+//!   [`PartnerPenalties`], optionally suspend; the accuser is refunded) or dismisses it (deposit
+//!   refunded or slashed).
 //!
 //! ## Reentrancy
 //!
@@ -68,11 +87,15 @@ pub type DisputeIndex = u32;
     Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord,
 )]
 pub enum ProposalClass {
-    /// Everyday decisions (treasury spends, partner approvals): simple majority.
+    /// Everyday decisions (remarks, assessments, small treasury spends): support 1/2 of the
+    /// electorate and a majority of the votes cast. Enacted with [`RawOrigin::Roundtable`].
     Ordinary,
-    /// Against a partner (removal, dispute verdicts): two thirds, the accused excluded.
+    /// Against a partner (removal, suspension, dispute verdicts): two thirds, the accused
+    /// excluded. Enacted with [`RawOrigin::PartnerRemoval`].
     PartnerRemoval,
-    /// The protocol itself (`set_code`, revenue shares): two thirds, enacted as Root.
+    /// The protocol itself (`set_code`, revenue shares, weights, admissions, class parameters,
+    /// large treasury spends, anything not named as ordinary): two thirds of the whole
+    /// electorate, enacted as Root.
     Protocol,
 }
 
@@ -91,7 +114,20 @@ impl Fraction {
     pub fn is_valid(&self) -> bool {
         self.den > 0 && self.num <= self.den
     }
+
+    /// `self >= other`, both valid (cross-multiplied in `u64`, which cannot overflow).
+    pub fn at_least(&self, other: &Fraction) -> bool {
+        (self.num as u64).saturating_mul(other.den as u64) >= (other.num as u64).saturating_mul(self.den as u64)
+    }
+
+    /// `part >= self * whole` (non-strict), `u128` arithmetic.
+    fn reached_by(&self, part: u64, whole: u64) -> bool {
+        (part as u128).saturating_mul(self.den as u128) >= (self.num as u128).saturating_mul(whole as u128)
+    }
 }
+
+/// The least support and approval of the `Protocol` and `PartnerRemoval` classes: two thirds.
+pub const SUPERMAJORITY: Fraction = Fraction::new(2, 3);
 
 /// Voting rules of a class.
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
@@ -100,8 +136,9 @@ pub struct ClassParams<BlockNumber> {
     pub voting_period: BlockNumber,
     /// Blocks between close and enactment of a passed proposal.
     pub enactment_delay: BlockNumber,
-    /// Turnout (ayes + nays weight) must be at least this share of the electorate's weight.
-    pub quorum: Fraction,
+    /// Support: ayes must be at least this share of the whole electorate's weight (not of the
+    /// votes cast), so that abstaining or voting nay never helps a proposal pass.
+    pub support: Fraction,
     /// Ayes must be this share of the votes cast: more than it if `strict`, else at least it.
     pub approval: Fraction,
     pub strict: bool,
@@ -112,8 +149,10 @@ pub struct ClassParams<BlockNumber> {
 pub struct Tally {
     pub ayes: u64,
     pub nays: u64,
-    /// Total weight of those entitled to vote.
+    /// Total weight of those entitled to vote (frozen when the proposal was made).
     pub electorate: u64,
+    /// Weight of the accused of a `PartnerRemoval` proposal, left out of `electorate`; 0 if none.
+    pub excluded: u64,
 }
 
 impl Tally {
@@ -122,10 +161,24 @@ impl Tally {
         self.ayes.saturating_add(self.nays)
     }
 
-    /// At least one vote, and turnout at least `quorum` of the electorate.
+    /// At least one vote, and turnout (ayes and nays) at least `support` of the electorate: the
+    /// proposal was considered. Decides only whether the deposit is refunded, never whether the
+    /// proposal passes.
     pub fn quorum_reached<B>(&self, p: &ClassParams<B>) -> bool {
-        let turnout = self.turnout() as u128;
-        turnout > 0 && turnout.saturating_mul(p.quorum.den as u128) >= (p.quorum.num as u128).saturating_mul(self.electorate as u128)
+        let turnout = self.turnout();
+        turnout > 0 && p.support.reached_by(turnout, self.electorate)
+    }
+
+    /// At least one aye, and ayes at least `support` of the electorate.
+    pub fn support_reached<B>(&self, p: &ClassParams<B>) -> bool {
+        self.ayes > 0 && p.support.reached_by(self.ayes, self.electorate)
+    }
+
+    /// With an accused left out of the electorate: ayes of more than half of the electorate with
+    /// the accused's weight, so that one of two equal partners cannot remove the other alone.
+    pub fn majority_with_excluded(&self) -> bool {
+        self.excluded == 0 ||
+            (self.ayes as u128).saturating_mul(2) > (self.electorate as u128).saturating_add(self.excluded as u128)
     }
 
     /// Ayes meet the approval threshold of the votes cast (and at least one vote was cast).
@@ -143,9 +196,9 @@ impl Tally {
         }
     }
 
-    /// Quorum reached and approved.
+    /// Support reached, approved, and (with an accused) a majority with the accused's weight.
     pub fn passes<B>(&self, p: &ClassParams<B>) -> bool {
-        self.quorum_reached(p) && self.approved(p)
+        self.support_reached(p) && self.approved(p) && self.majority_with_excluded()
     }
 }
 
@@ -172,8 +225,8 @@ pub enum Verdict<Balance> {
     Dismissed { slash_deposit: bool },
 }
 
-/// Ensures the origin is the roundtable's own ([`RawOrigin::Roundtable`]), i.e. a call enacted by
-/// a passed roundtable proposal.
+/// Ensures the origin is the roundtable's ordinary one ([`RawOrigin::Roundtable`]), i.e. a call
+/// enacted by a passed `Ordinary` proposal. Grant it only what a majority may do.
 pub struct EnsureRoundtable;
 impl<O: OriginTrait + From<RawOrigin>> EnsureOrigin<O> for EnsureRoundtable
 where
@@ -181,7 +234,11 @@ where
 {
     type Success = ();
     fn try_origin(o: O) -> Result<(), O> {
-        o.into().map(|RawOrigin::Roundtable| ())
+        match o.into() {
+            Ok(RawOrigin::Roundtable) => Ok(()),
+            Ok(other) => Err(O::from(other)),
+            Err(o) => Err(o),
+        }
     }
     #[cfg(feature = "runtime-benchmarks")]
     fn try_successful_origin() -> Result<O, ()> {
@@ -189,11 +246,36 @@ where
     }
 }
 
-/// The roundtable's origin.
+/// Ensures the origin is [`RawOrigin::PartnerRemoval`], i.e. a call enacted by a passed
+/// `PartnerRemoval` proposal. Grant it only suspension, removal and dispute verdicts.
+pub struct EnsurePartnerRemoval;
+impl<O: OriginTrait + From<RawOrigin>> EnsureOrigin<O> for EnsurePartnerRemoval
+where
+    O: Into<Result<RawOrigin, O>>,
+{
+    type Success = ();
+    fn try_origin(o: O) -> Result<(), O> {
+        match o.into() {
+            Ok(RawOrigin::PartnerRemoval) => Ok(()),
+            Ok(other) => Err(O::from(other)),
+            Err(o) => Err(o),
+        }
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn try_successful_origin() -> Result<O, ()> {
+        Ok(O::from(RawOrigin::PartnerRemoval))
+    }
+}
+
+/// The roundtable's origins, one per class below Root.
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RawOrigin {
-    /// A call enacted by a passed roundtable proposal.
+    /// A call enacted by a passed `Ordinary` proposal.
+    #[codec(index = 0)]
     Roundtable,
+    /// A call enacted by a passed `PartnerRemoval` proposal.
+    #[codec(index = 1)]
+    PartnerRemoval,
 }
 
 #[frame_support::pallet]
@@ -246,6 +328,10 @@ pub mod pallet {
         pub end: BlockNumber,
         /// Distinct voters so far (bounded by `MaxVoters`).
         pub voters: u32,
+        /// Total vote weight of the frozen electorate (the accused left out).
+        pub electorate: u64,
+        /// Vote weight of the accused when the proposal was made (0 if none or not active).
+        pub excluded: u64,
     }
 
     /// An open dispute.
@@ -297,9 +383,12 @@ pub mod pallet {
         type Members: PartnerProvider<Self::AccountId> + PartnerPenalties<Self::AccountId, BalanceOf<Self>>;
         /// The least class of a call (the runtime decides).
         type ClassifyCall: ClassifyCall<CallOf<Self>, Self::AccountId>;
-        /// Resolves disputes and sets class parameters. In the runtime: the roundtable itself
-        /// (`EnsureRoundtable`), possibly or'ed with Root.
+        /// Sets class parameters. In the runtime: Root (a `Protocol` proposal, or sudo on dev
+        /// chains), never the ordinary roundtable origin, since the parameters decide who can
+        /// pass what.
         type AdminOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
+        /// Resolves disputes. In the runtime: Root or [`EnsurePartnerRemoval`].
+        type DisputeOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
         /// Held from a proposer.
         #[pallet::constant]
         type ProposalDeposit: Get<BalanceOf<Self>>;
@@ -315,7 +404,9 @@ pub mod pallet {
         /// Most open proposals.
         #[pallet::constant]
         type MaxActiveProposals: Get<u32>;
-        /// Most distinct voters on one proposal (at least the most members there can be).
+        /// Most members in a proposal's frozen electorate, hence most distinct voters (at least
+        /// the most active members there can be; a proposal is refused with
+        /// `ElectorateTooLarge` otherwise).
         #[pallet::constant]
         type MaxVoters: Get<u32>;
         /// Most open disputes.
@@ -347,6 +438,12 @@ pub mod pallet {
     #[pallet::storage]
     pub type Active<T: Config> =
         StorageValue<_, BoundedVec<(ProposalIndex, BlockNumberFor<T>), T::MaxActiveProposals>, ValueQuery>;
+
+    /// The frozen electorate of each open proposal: the members entitled to vote and their vote
+    /// weights when it was made (the accused of a `PartnerRemoval` proposal left out).
+    #[pallet::storage]
+    pub type Electorate<T: Config> =
+        StorageMap<_, Twox64Concat, ProposalIndex, BoundedVec<(T::AccountId, u32), T::MaxVoters>, ValueQuery>;
 
     /// Votes on open proposals: `true` is aye.
     #[pallet::storage]
@@ -409,6 +506,12 @@ pub mod pallet {
         InsufficientBalance,
         /// Class parameters must be proper fractions and a non-zero voting period.
         InvalidParams,
+        /// `Protocol` and `PartnerRemoval` need support and approval of at least two thirds.
+        BelowSupermajority,
+        /// More active members than `MaxVoters`: the electorate cannot be recorded.
+        ElectorateTooLarge,
+        /// The voter was not an active member when the proposal was made.
+        NotInElectorate,
         /// Only members and partners may raise disputes.
         NotEntitled,
         /// The accused is not a partner.
@@ -462,6 +565,10 @@ pub mod pallet {
             let (decoded, _) = T::Preimages::peek(&*call).map_err(|_| Error::<T>::PreimageUnavailable)?;
             let (least, accused) = Self::classify(&decoded);
             ensure!(class >= least, Error::<T>::ClassTooLow);
+            // Only a removal poll leaves its accused out: a `Protocol` proposal (Root) that also
+            // names a partner is decided by everyone.
+            let accused = if class == ProposalClass::PartnerRemoval { accused } else { None };
+            let (voters, electorate, excluded) = Self::snapshot(accused.as_ref())?;
             let now = frame_system::Pallet::<T>::block_number();
             let params = Self::params(class);
             let end = now.saturating_add(params.voting_period);
@@ -473,9 +580,21 @@ pub mod pallet {
             T::Preimages::hold(&*call);
             ProposalCount::<T>::put(index.saturating_add(1));
             let call_hash = call.hash();
+            Electorate::<T>::insert(index, voters);
             Proposals::<T>::insert(
                 index,
-                ProposalOf::<T> { proposer: who.clone(), call: *call, class, accused, deposit, submitted: now, end, voters: 0 },
+                ProposalOf::<T> {
+                    proposer: who.clone(),
+                    call: *call,
+                    class,
+                    accused,
+                    deposit,
+                    submitted: now,
+                    end,
+                    voters: 0,
+                    electorate,
+                    excluded,
+                },
             );
             Self::deposit_event(Event::Proposed { index, proposer: who, class, call_hash, end });
             Ok(())
@@ -490,6 +609,7 @@ pub mod pallet {
             let mut p = Proposals::<T>::get(index).ok_or(Error::<T>::ProposalNotFound)?;
             ensure!(frame_system::Pallet::<T>::block_number() <= p.end, Error::<T>::VotingClosed);
             ensure!(p.accused.as_ref() != Some(&who), Error::<T>::AccusedCannotVote);
+            ensure!(Electorate::<T>::get(index).iter().any(|(m, _)| *m == who), Error::<T>::NotInElectorate);
             if !Votes::<T>::contains_key(index, &who) {
                 ensure!(p.voters < T::MaxVoters::get(), Error::<T>::TooManyVoters);
                 p.voters = p.voters.saturating_add(1);
@@ -511,7 +631,9 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Governance sets the voting rules of a class (for proposals made from now on).
+        /// Governance sets the voting rules of a class (for proposals made from now on, and for
+        /// open proposals of the class when they close). `Protocol` and `PartnerRemoval` keep
+        /// support and approval of at least [`SUPERMAJORITY`].
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::set_class_params())]
         pub fn set_class_params(
@@ -521,9 +643,15 @@ pub mod pallet {
         ) -> DispatchResult {
             T::AdminOrigin::ensure_origin(origin)?;
             ensure!(
-                params.quorum.is_valid() && params.approval.is_valid() && !params.voting_period.is_zero(),
+                params.support.is_valid() && params.approval.is_valid() && !params.voting_period.is_zero(),
                 Error::<T>::InvalidParams
             );
+            if class != ProposalClass::Ordinary {
+                ensure!(
+                    params.support.at_least(&SUPERMAJORITY) && params.approval.at_least(&SUPERMAJORITY),
+                    Error::<T>::BelowSupermajority
+                );
+            }
             ClassParamsOf::<T>::insert(class, params);
             Self::deposit_event(Event::ClassParamsSet { class, params });
             Ok(())
@@ -572,7 +700,7 @@ pub mod pallet {
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::resolve_dispute())]
         pub fn resolve_dispute(origin: OriginFor<T>, index: DisputeIndex, verdict: Verdict<BalanceOf<T>>) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
+            T::DisputeOrigin::ensure_origin(origin)?;
             let d = Disputes::<T>::take(index).ok_or(Error::<T>::DisputeNotFound)?;
             let reason: T::RuntimeHoldReason = HoldReason::DisputeDeposit.into();
             let mut slashed = Zero::zero();
@@ -597,19 +725,44 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
-        /// The built-in defaults: quorum 1/2; Ordinary more than 1/2, others at least 2/3.
+        /// The built-in defaults: Ordinary support 1/2 of the electorate and more than 1/2 of
+        /// the votes cast; Protocol and PartnerRemoval at least 2/3 of both.
         pub fn default_params(class: ProposalClass) -> ClassParams<BlockNumberFor<T>> {
-            let (approval, strict) = match class {
-                ProposalClass::Ordinary => (Fraction::new(1, 2), true),
-                ProposalClass::Protocol | ProposalClass::PartnerRemoval => (Fraction::new(2, 3), false),
+            let (support, approval, strict) = match class {
+                ProposalClass::Ordinary => (Fraction::new(1, 2), Fraction::new(1, 2), true),
+                ProposalClass::Protocol | ProposalClass::PartnerRemoval => (SUPERMAJORITY, SUPERMAJORITY, false),
             };
             ClassParams {
                 voting_period: T::VotingPeriod::get(),
                 enactment_delay: T::EnactmentDelay::get(),
-                quorum: Fraction::new(1, 2),
+                support,
                 approval,
                 strict,
             }
+        }
+
+        /// The partner a `resolve_dispute` of dispute `index` is aimed at (for the runtime's
+        /// classifier, which must see through wrappers).
+        pub fn dispute_accused(index: DisputeIndex) -> Option<T::AccountId> {
+            Disputes::<T>::get(index).map(|d| d.accused)
+        }
+
+        /// The electorate of a new proposal: the active members and their vote weights now,
+        /// without `accused`; with the electorate's total weight and the accused's weight.
+        fn snapshot(
+            accused: Option<&T::AccountId>,
+        ) -> Result<(BoundedVec<(T::AccountId, u32), T::MaxVoters>, u64, u64), DispatchError> {
+            let mut voters = BoundedVec::<(T::AccountId, u32), T::MaxVoters>::new();
+            let (mut electorate, mut excluded) = (0u64, 0u64);
+            for m in T::Members::active_partners() {
+                if accused == Some(&m.who) {
+                    excluded = excluded.saturating_add(m.vote_weight as u64);
+                    continue;
+                }
+                electorate = electorate.saturating_add(m.vote_weight as u64);
+                voters.try_push((m.who, m.vote_weight)).map_err(|_| Error::<T>::ElectorateTooLarge)?;
+            }
+            Ok((voters, electorate, excluded))
         }
 
         /// The rules in force for a class.
@@ -630,24 +783,19 @@ pub mod pallet {
             (class, accused)
         }
 
-        /// The tally of a proposal with the members' weights now.
+        /// The tally of a proposal with the weights frozen when it was made.
         pub fn tally(index: ProposalIndex, p: &ProposalOf<T>) -> Tally {
-            let mut t = Tally::default();
+            let mut t = Tally { electorate: p.electorate, excluded: p.excluded, ..Default::default() };
+            let frozen = Electorate::<T>::get(index);
             for (who, aye) in Votes::<T>::iter_prefix(index) {
-                if p.accused.as_ref() == Some(&who) {
-                    continue;
-                }
-                if let Some(w) = T::Members::vote_weight(&who) {
-                    if aye {
-                        t.ayes = t.ayes.saturating_add(w as u64);
-                    } else {
-                        t.nays = t.nays.saturating_add(w as u64);
-                    }
+                // Votes are only accepted from the frozen electorate; anything else weighs 0.
+                let w = frozen.iter().find(|(m, _)| *m == who).map(|(_, w)| *w as u64).unwrap_or(0);
+                if aye {
+                    t.ayes = t.ayes.saturating_add(w);
+                } else {
+                    t.nays = t.nays.saturating_add(w);
                 }
             }
-            let accused_weight =
-                p.accused.as_ref().and_then(|a| T::Members::vote_weight(a)).map(|w| w as u64).unwrap_or(0);
-            t.electorate = T::Members::total_vote_weight().saturating_sub(accused_weight);
             t
         }
 
@@ -668,12 +816,14 @@ pub mod pallet {
             let tally = Self::tally(index, &p);
             let quorum_reached = tally.quorum_reached(&params);
             let reason: T::RuntimeHoldReason = HoldReason::ProposalDeposit.into();
-            if quorum_reached && tally.approved(&params) {
+            if tally.passes(&params) {
                 let now = frame_system::Pallet::<T>::block_number();
                 let enact_at = now.saturating_add(params.enactment_delay).max(now.saturating_add(1u32.into()));
+                // Privilege comes from the class the proposal passed in.
                 let origin: T::PalletsOrigin = match p.class {
                     ProposalClass::Protocol => frame_system::RawOrigin::Root.into(),
-                    _ => RawOrigin::Roundtable.into(),
+                    ProposalClass::PartnerRemoval => RawOrigin::PartnerRemoval.into(),
+                    ProposalClass::Ordinary => RawOrigin::Roundtable.into(),
                 };
                 match T::Scheduler::schedule(DispatchTime::At(enact_at), None, HIGHEST_PRIORITY, origin, p.call.clone()) {
                     Ok(_) => Self::deposit_event(Event::Passed { index, tally, enact_at }),
@@ -690,6 +840,7 @@ pub mod pallet {
             }
             T::Preimages::drop(&p.call);
             let _ = Votes::<T>::clear_prefix(index, T::MaxVoters::get(), None);
+            Electorate::<T>::remove(index);
             Proposals::<T>::remove(index);
             Active::<T>::mutate(|a| a.retain(|(i, _)| *i != index));
         }
@@ -707,6 +858,12 @@ pub mod pallet {
                 ensure!(p.end == *end, "end differs");
                 ensure!(Votes::<T>::iter_prefix(index).count() as u32 == p.voters, "voter count wrong");
                 ensure!(p.voters <= T::MaxVoters::get(), "too many voters");
+                let frozen = Electorate::<T>::get(index);
+                let total = frozen.iter().fold(0u64, |a, (_, w)| a.saturating_add(*w as u64));
+                ensure!(total == p.electorate, "electorate weight differs from its record");
+                for (who, _) in Votes::<T>::iter_prefix(index) {
+                    ensure!(frozen.iter().any(|(m, _)| *m == who), "vote from outside the electorate");
+                }
                 let e = deposits.entry(p.proposer.clone()).or_insert_with(Zero::zero);
                 *e = e.saturating_add(p.deposit);
             }

@@ -150,7 +150,8 @@ impl pallet_roundtable::Config for Test {
     type Slash = ();
     type Members = MockMembers;
     type ClassifyCall = MockClassify;
-    type AdminOrigin = EitherOfDiverse<EnsureRoot<u64>, crate::EnsureRoundtable>;
+    type AdminOrigin = EnsureRoot<u64>;
+    type DisputeOrigin = EitherOfDiverse<EnsureRoot<u64>, crate::EnsurePartnerRemoval>;
     type ProposalDeposit = ConstU64<DEPOSIT>;
     type DisputeDeposit = ConstU64<DISPUTE_DEPOSIT>;
     type VotingPeriod = ConstU64<PERIOD>;

@@ -29,10 +29,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
         Weight::from_parts(70_000_000, 4000)
             .saturating_add(T::DbWeight::get().reads(6_u64))
             .saturating_add(T::DbWeight::get().writes(5_u64))
+            // The frozen electorate: up to 64 partner records read, `Electorate` written.
+            .saturating_add(T::DbWeight::get().reads(64_u64))
+            .saturating_add(T::DbWeight::get().writes(1_u64))
     }
     fn vote() -> Weight {
         Weight::from_parts(35_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(3_u64))
+            .saturating_add(T::DbWeight::get().reads(4_u64))
             .saturating_add(T::DbWeight::get().writes(2_u64))
     }
     fn close(v: u32) -> Weight {
@@ -70,10 +73,12 @@ impl WeightInfo for () {
         Weight::from_parts(70_000_000, 4000)
             .saturating_add(RocksDbWeight::get().reads(6_u64))
             .saturating_add(RocksDbWeight::get().writes(5_u64))
+            .saturating_add(RocksDbWeight::get().reads(64_u64))
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
     fn vote() -> Weight {
         Weight::from_parts(35_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(3_u64))
+            .saturating_add(RocksDbWeight::get().reads(4_u64))
             .saturating_add(RocksDbWeight::get().writes(2_u64))
     }
     fn close(v: u32) -> Weight {
