@@ -41,8 +41,10 @@ impl RuntimeAppPublic for BlsSessionKey {
         Self(bpci_bls::generate(Self::ID, seed).unwrap_or_default())
     }
 
-    fn sign<M: AsRef<[u8]>>(&self, msg: &M) -> Option<Self::Signature> {
-        bpci_bls::sign(Self::ID, self.0, msg.as_ref())
+    /// Never signs: the consensus key signs consensus statements in the node only (see the
+    /// host functions). Returning `None` is what `RuntimeAppPublic` allows for a key it lacks.
+    fn sign<M: AsRef<[u8]>>(&self, _msg: &M) -> Option<Self::Signature> {
+        None
     }
 
     fn verify<M: AsRef<[u8]>>(&self, msg: &M, signature: &Self::Signature) -> bool {
@@ -59,5 +61,28 @@ impl RuntimeAppPublic for BlsSessionKey {
 
     fn to_raw_vec(&self) -> Vec<u8> {
         self.0 .0.to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+
+    /// Runtime code (an offchain worker, a session-key hook) runs with the validator's keystore.
+    /// It can make a proof of possession (its own domain) but never a consensus signature.
+    #[test]
+    fn runtime_code_cannot_make_the_consensus_key_sign() {
+        let mut ext = sp_io::TestExternalities::new_empty();
+        ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+        ext.execute_with(|| {
+            let mut key = BlsSessionKey::generate_pair(Some(b"//Alice".to_vec()));
+            assert_eq!(BlsSessionKey::all(), alloc::vec![key.clone()]);
+            assert_eq!(key.sign(&b"BPCI\x02\x03 any statement"), None);
+            let pop = key.generate_proof_of_possession(b"alice").expect("the keystore holds the key");
+            assert!(key.verify_proof_of_possession(b"alice", &pop));
+            // A proof of possession is no signature of the same bytes.
+            assert!(!key.verify(&crate::bls::pop_statement(&key.0, b"alice"), &pop));
+        });
     }
 }

@@ -130,17 +130,11 @@ pub trait BpciBls {
         keystore::find(&***keystore, key_type, &public).map(|k| k.proof_of_possession(owner))
     }
 
-    /// Signs `msg` with the consensus domain, if the keystore holds the key.
-    fn sign(
-        &mut self,
-        key_type: PassPointerAndReadCopy<KeyTypeId, 4>,
-        public: PassFatPointerAndDecode<BlsPublic>,
-        msg: PassFatPointerAndRead<&[u8]>,
-    ) -> AllocateAndReturnByCodec<Option<BlsSignature>> {
-        use sp_externalities::ExternalitiesExt;
-        let keystore = self.extension::<sp_keystore::KeystoreExt>()?;
-        keystore::find(&***keystore, key_type, &public).map(|k| k.sign(msg))
-    }
+    // No `sign`: the runtime must never be able to make a validator sign bytes of its choosing
+    // with its consensus key (an offchain worker or session-key hook under a malicious
+    // `set_code` would otherwise obtain commit votes for any block from every validator). The
+    // node signs consensus statements natively; the runtime only verifies, and makes proofs of
+    // possession, which live under their own hash-to-curve domain.
 
     /// The BLS keys the keystore holds for `key_type`.
     fn public_keys(&mut self, key_type: PassPointerAndReadCopy<KeyTypeId, 4>) -> AllocateAndReturnByCodec<Vec<BlsPublic>> {

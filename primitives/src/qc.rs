@@ -217,7 +217,7 @@ impl FinalityProof {
         let (set_id, signers, msg, signature) = match self {
             FinalityProof::Commit(c) => (c.data.set_id, &c.signers, c.data.signing_message(genesis), &c.signature),
             FinalityProof::Child(qc) => {
-                if qc.data.parent_view.checked_add(1) != Some(qc.data.view) || qc.data.block_number == 0 {
+                if !proves_parent_final(qc) {
                     return Err(QcError::NotConsecutive);
                 }
                 (qc.data.set_id, &qc.signers, qc.data.signing_message(genesis), &qc.signature)
@@ -225,6 +225,14 @@ impl FinalityProof {
         };
         verify_quorum_with(set, set_id, signers, &msg, signature, verify_aggregate)
     }
+}
+
+/// Whether a certificate of a child finalizes its parent: one view after the parent's, and the
+/// parent not a root (view 0: genesis, or the block an epoch started from). Roots are final by the
+/// previous epoch's rules; all of an epoch's roots rank at view 0, so a view-1 certificate on one
+/// of them locks nothing against another.
+fn proves_parent_final(qc: &QuorumCertificate) -> bool {
+    qc.data.parent_view != 0 && qc.data.parent_view.checked_add(1) == Some(qc.data.view) && qc.data.block_number != 0
 }
 
 /// Version of the [`FinalityJustification`] encoding. Version 1 had no kind and told a commit
@@ -257,7 +265,7 @@ impl FinalityJustification {
         let (kind, signers, signature) = match proof {
             FinalityProof::Commit(c) => (JustificationKind::Commit { view: c.data.view }, &c.signers, c.signature),
             FinalityProof::Child(qc) => {
-                if qc.data.parent_view.checked_add(1) != Some(qc.data.view) {
+                if !proves_parent_final(qc) {
                     return None;
                 }
                 (JustificationKind::Child { view: qc.data.view, child_hash: qc.data.block_hash }, &qc.signers, qc.signature)
@@ -438,6 +446,10 @@ mod tests {
         let proof = FinalityProof::Child(certify(&k, &[0], data));
         assert!(FinalityJustification::from_proof(&proof).is_none());
         assert_eq!(proof.verify(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
+        // A view-1 certificate on a root (parent view 0) proves nothing about the root.
+        let on_root = FinalityProof::Child(certify(&k, &[0], child_of(H256::repeat_byte(1), 3, 1)));
+        assert!(FinalityJustification::from_proof(&on_root).is_none());
+        assert_eq!(on_root.verify(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The bytes every BPCI consensus signature covers.
 //!
 //! A signature must count for exactly one purpose, on exactly one chain: a vote is no commit
-//! vote, a commit vote is no vote, a testnet's certificate is no mainnet certificate even when
-//! operators reuse keys, and a relaunched chain does not inherit its predecessor's certificates.
+//! vote, a commit vote is no vote, and a testnet's certificate is no mainnet certificate even when
+//! operators reuse keys (the genesis hash names a genesis state: a chain relaunched from a
+//! regenerated spec gets a new one, a relaunch from the very same spec does not).
 //! So every signed statement starts with the same fixed-size header: the tag `BPCI`, the format
 //! version, the statement's kind and the genesis hash of the chain it was signed on, followed by
 //! the SCALE encoding of the statement (which names its validator set id). The header has a fixed

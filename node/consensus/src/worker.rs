@@ -81,6 +81,8 @@ const STALL_MS: u64 = 30_000;
 /// `Finalized` without ever reporting them `InBlock`: clients that wait for `InBlock` (polkadot.js
 /// scripts often do) would wait forever.
 const FINALIZE_AFTER_IMPORT_MS: u64 = 250;
+/// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
+const MAX_EARLY: usize = 8;
 /// Time between two stall blocks of one validator.
 const STALL_BLOCK_INTERVAL_MS: u64 = 10_000;
 
@@ -139,6 +141,7 @@ where
         pending_root: None,
         future: VecDeque::new(),
         deferred_propose: None,
+        early: VecDeque::new(),
         scheduled: None,
         imported_at: HashMap::new(),
         imported_order: VecDeque::new(),
@@ -209,8 +212,12 @@ where
             }
         }
         w.maybe_stall_block().await;
+        w.release_early();
+        if !w.queue.is_empty() {
+            continue;
+        }
 
-        let mut due = w.scheduled.map_or(u64::MAX, |s| s.3);
+        let mut due = w.scheduled.map_or(u64::MAX, |s| s.3).min(w.early_due());
         if !w.pending_final.is_empty() {
             w.finalize_ready();
             if !w.pending_final.is_empty() {
@@ -344,6 +351,8 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     /// When recent blocks were imported here (bounded), see [`FINALIZE_AFTER_IMPORT_MS`].
     imported_at: HashMap<H256, u64>,
     imported_order: VecDeque<H256>,
+    /// Imported blocks of this epoch stamped too far ahead to vote for yet: (view, hash, stamp).
+    early: VecDeque<(u64, H256, u64)>,
     /// The proposal this node builds once its parent is a block time old.
     scheduled: Option<(u64, H256, u32, u64)>,
     progress: (u64, u64, u32),
@@ -430,6 +439,7 @@ where
         self.scheduled = None;
         self.pending_root = None;
         self.queue.extend(engine.start(now_ms()));
+        self.early.clear();
         self.engine = Some(engine);
         self.set = set;
         self.roots = roots;
@@ -501,7 +511,13 @@ where
                 let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
                 self.queue.extend(out);
             } else {
-                log::warn!(target: "bpci", "#{number} {hash:?} of view {} is stamped {} ms ahead: no vote", pre.view, stamped.saturating_sub(now_ms()));
+                // Not yet: a validator whose clock is a little slow votes once it catches up,
+                // if the view is still on; a block stamped far ahead times its view out.
+                log::warn!(target: "bpci", "#{number} {hash:?} of view {} is stamped {} ms ahead: no vote yet", pre.view, stamped.saturating_sub(now_ms()));
+                if self.early.len() >= MAX_EARLY {
+                    self.early.pop_front();
+                }
+                self.early.push_back((pre.view, hash, stamped));
             }
         }
         if let Some((view, parent_hash, parent_number)) = self.deferred_propose {
@@ -512,6 +528,25 @@ where
         }
         self.finalize_ready();
         Ok(())
+    }
+
+    /// Reports the blocks stamped ahead of this clock once it has caught up with them.
+    fn release_early(&mut self) {
+        let view = self.engine().view();
+        let now = now_ms();
+        let block_time = self.block_time;
+        self.early.retain(|(v, _, _)| *v >= view);
+        let due: Vec<_> = self.early.iter().filter(|(_, _, t)| clock::may_vote_for(*t, now, block_time)).copied().collect();
+        self.early.retain(|(_, _, t)| !clock::may_vote_for(*t, now, block_time));
+        for (v, hash, _) in due {
+            let out = self.engine().on_proposal_block_ready(v, hash, now);
+            self.queue.extend(out);
+        }
+    }
+
+    /// When the next block stamped ahead becomes acceptable to this clock.
+    fn early_due(&self) -> u64 {
+        self.early.iter().map(|(_, _, t)| t.saturating_sub(self.block_time)).min().unwrap_or(u64::MAX)
     }
 
     /// Moves to the next epoch once the root of the epoch-end certificate is imported.

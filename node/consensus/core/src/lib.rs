@@ -210,7 +210,8 @@ pub struct Engine<C: Crypto = Bls> {
     deadline: u64,
     last_finalized: BlockInfo,
     proposals: BTreeMap<View, SignedProposal>,
-    ready: BTreeSet<(View, H256)>,
+    /// Imported blocks of each view near the current one (at most [`MAX_READY_PER_VIEW`] each).
+    ready: BTreeMap<View, VecDeque<H256>>,
     build: Option<Build>,
     proposed_view: View,
     votes: BTreeMap<View, Collector<SignedVote>>,
@@ -295,7 +296,7 @@ impl<C: Crypto> Engine<C> {
             last_tc,
             failures: 0,
             proposals: BTreeMap::new(),
-            ready: BTreeSet::new(),
+            ready: BTreeMap::new(),
             build: None,
             proposed_view: 0,
             votes: BTreeMap::new(),
@@ -324,7 +325,7 @@ impl<C: Crypto> Engine<C> {
     pub fn memory_stats(&self) -> MemoryStats {
         MemoryStats {
             proposals: self.proposals.len(),
-            ready: self.ready.len(),
+            ready: self.ready.values().map(|blocks| blocks.len()).sum(),
             vote_views: self.votes.len(),
             votes: self.votes.values().map(|c| c.by_voter.len()).sum(),
             timeout_views: self.timeouts.len(),

@@ -55,7 +55,7 @@ impl<C: Crypto> Engine<C> {
         let signed = SignedProposal { proposal, proposer: me, signature };
         self.remember_block(block.clone());
         self.proposals.insert(view, signed.clone());
-        self.ready.insert((view, block.hash));
+        self.note_ready(view, block.hash);
         // The vote is persisted before the proposal leaves, so that a restarted leader finds
         // `last_voted_view == view` and never proposes a second block in this view.
         let vote = self.prepare_vote(&mut out);
@@ -70,7 +70,7 @@ impl<C: Crypto> Engine<C> {
     pub(crate) fn try_vote(&mut self, now_ms: u64, out: &mut Vec<Action>) {
         let view = self.view;
         let Some(sp) = self.proposals.get(&view) else { return };
-        if !self.ready.contains(&(view, sp.proposal.block.hash)) {
+        if !self.ready.get(&view).is_some_and(|blocks| blocks.contains(&sp.proposal.block.hash)) {
             return;
         }
         if let Some(vote) = self.prepare_vote(out) {
@@ -87,23 +87,32 @@ impl<C: Crypto> Engine<C> {
         }
     }
 
+    fn note_ready(&mut self, view: View, hash: H256) {
+        let blocks = self.ready.entry(view).or_default();
+        if blocks.contains(&hash) {
+            return;
+        }
+        if blocks.len() >= MAX_READY_PER_VIEW {
+            blocks.pop_front();
+        }
+        blocks.push_back(hash);
+    }
+
     /// The glue imported and executed block `hash`, proposed in `view`: it may now be voted for.
     pub fn on_proposal_block_ready(&mut self, view: View, hash: H256, now_ms: u64) -> Vec<Action> {
         let mut out = Vec::new();
         if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
             return out;
         }
-        // Only the view's proposal can get a vote; before it is known, a few candidates per view.
-        // The bound is per view because only a view's leader can seal its blocks: a byzantine
-        // leader flooding the views it leads fills its own views' slots, never another's.
+        // Only the view's proposal can get a vote; before it is known, the latest few candidates
+        // per view. The bound is per view because only a view's leader can seal its blocks: a
+        // byzantine leader flooding the views it leads fills its own views' slots, never another's.
+        // The oldest candidate makes way for a newer one, because a leader's real block comes after
+        // the stall blocks it may have sealed for the same view while the set was stalled.
         if self.proposals.get(&view).is_some_and(|p| p.proposal.block.hash != hash) {
             return out;
         }
-        let in_view = self.ready.range((view, H256::zero())..=(view, H256::repeat_byte(0xff))).count();
-        if in_view >= MAX_READY_PER_VIEW {
-            return out;
-        }
-        self.ready.insert((view, hash));
+        self.note_ready(view, hash);
         if view == self.view {
             self.try_vote(now_ms, &mut out);
         }

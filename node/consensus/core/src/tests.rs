@@ -923,3 +923,21 @@ fn attack_a_leader_flooding_its_future_views_does_not_block_honest_votes() {
     assert_eq!(votes.len(), 1, "the honest proposal got no vote");
     assert!(e.memory_stats().ready <= 64, "{:?}", e.memory_stats());
 }
+
+/// Review of finding 4's fix: while the set was stalled, the leader of a future view sealed stall
+/// blocks for it (one every 10 s, never proposed). When that view comes, its real block, imported
+/// after them, must still be voted for.
+#[test]
+fn a_leaders_real_block_is_voted_for_after_its_stall_blocks_filled_the_view() {
+    let n = 4;
+    let g = genesis();
+    let mut e = engine(n, 0);
+    for k in 0..2 * MAX_READY_PER_VIEW as u64 {
+        e.on_proposal_block_ready(1, H256::from_low_u64_be(1000 + k), 0);
+    }
+    let b1 = block(&g, 1);
+    e.on_proposal_block_ready(1, b1.hash, 0);
+    let votes = votes_of(&e.on_message(Message::Proposal(signed_proposal(1, 1, b1.clone(), None, None)), 0));
+    assert_eq!(votes.len(), 1, "the real block got no vote");
+    assert_eq!(votes[0].1.data.block_hash, b1.hash);
+}
