@@ -412,22 +412,35 @@ fn a_validator_whose_clock_runs_ahead_cannot_move_the_chain_time() {
         wait_all_finalized(&honest, 3);
         let from = honest[0].finalized_number();
         let started = std::time::Instant::now();
-        std::thread::sleep(Duration::from_secs(30));
+        // The rule: no finalized block is stamped more than a block time ahead of the honest
+        // clocks when it is final. (A block of Dave's may still be finalized once the honest clocks
+        // have caught up with its stamp, if its view lasts that long: that is the same rule.)
+        let mut ahead_max = 0i64;
+        while started.elapsed() < Duration::from_secs(30) {
+            let fin = honest[0].finalized_number();
+            let ahead = chain_time(honest[0], fin) as i64 - now_ms() as i64;
+            ahead_max = ahead_max.max(ahead);
+            assert!(ahead <= 1_000, "clock {skew}: final #{fin} is stamped {ahead} ms ahead of this clock");
+            std::thread::sleep(Duration::from_millis(200));
+        }
         let to = honest[0].finalized_number();
         let rate = (to - from) as f64 / started.elapsed().as_secs_f64();
-        eprintln!("clock {skew}: {} blocks finalized in {:?} ({rate:.2}/s)", to - from, started.elapsed());
+        let dave_blocks = (from + 1..=to).filter(|n| pre_digest(honest[0], *n).proposer_index == 3).count();
+        eprintln!(
+            "clock {skew}: {} blocks finalized in {:?} ({rate:.2}/s), {dave_blocks} of them Dave's, final head at most {ahead_max} ms ahead",
+            to - from,
+            started.elapsed()
+        );
         // Three of four leaders are honest; Dave's views end by timeout (4 block times), and at
         // +300 s his peers drop him for his invalid blocks, so the other three need each other.
-        // Measured: 0.47 blocks/s at +10 s, 0.17 at +300 s (1.07 with no skew). Before the fix a
-        // certified block stamped 300 s ahead stopped every honest leader for 300 s.
+        // Measured: 0.43-0.47 blocks/s at +10 s, 0.17 at +300 s (1.07 with no skew). Before the fix
+        // a certified block stamped 300 s ahead stopped every honest leader for 300 s.
         assert!(rate >= 0.1, "clock {skew}: finality slowed to {rate:.2} blocks/s");
         assert_same_finalized_chain(&honest);
-        let mut dave_blocks = 0;
-        for n in 1..=to {
-            assert!(chain_time(honest[0], n) <= now_ms() + 1_000, "clock {skew}: #{n} is stamped in the future");
-            dave_blocks += (pre_digest(honest[0], n).proposer_index == 3) as u32;
+        if skew == "+300s" {
+            // Beyond pallet-timestamp's drift: not even imported.
+            assert_eq!(dave_blocks, 0, "clock {skew}: a block stamped 300 s ahead was finalized");
         }
-        assert_eq!(dave_blocks, 0, "clock {skew}: blocks stamped in the future were finalized");
         assert!(net.nodes[3].is_running());
     }
 }
