@@ -144,6 +144,22 @@ fn signed_transfer_is_finalized_and_bad_input_changes_nothing() {
     assert_eq!(free_balance(&node, Bob, None), bob0 + amount);
 }
 
+/// Issue 9, finding 7: with one validator a block is final as soon as it is built, the fastest
+/// path there is; a client waiting for `InBlock` and then `Finalized` must still see both, with
+/// either transaction pool an operator may choose.
+#[test]
+fn a_dev_chain_reports_every_transaction_in_block_before_finalized() {
+    for pool in ["single-state", "fork-aware"] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data").display().to_string();
+        let node = Node::with_args(dir.path(), pool, &data, &["--dev", "--pool-type", pool]);
+        node.wait_until("block #2", MINUTE, |n| n.finalized_number() >= 1);
+        for round in 0..3 {
+            common::check_transfers_reported_in_block_then_finalized(&node, Alice, 8, &format!("{pool} pool, round {round}"));
+        }
+    }
+}
+
 #[test]
 fn restart_after_sigterm_and_sigkill_keeps_finality() {
     let dir = tempfile::tempdir().unwrap();

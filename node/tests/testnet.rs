@@ -339,6 +339,27 @@ fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
     assert!(verify_justifications(&net.nodes[4]) > 0);
 }
 
+/// Issue 9, finding 7: clients that wait for `InBlock` and then `Finalized` (polkadot.js scripts,
+/// subxt) must see both for every transaction, whichever way finality reaches the node: on a
+/// validator, on an RPC node that follows the chain (it may import blocks that already carry their
+/// justification), and on both right after a restart, while they catch up.
+#[test]
+fn every_transaction_is_reported_in_block_before_finalized_on_validators_and_rpc_nodes() {
+    let mut net = Testnet::start();
+    let mut rpc = net.spawn(4, &[]);
+    wait_all_finalized(&net.nodes.iter().chain([&rpc]).collect::<Vec<_>>(), 3);
+    common::check_transfers_reported_in_block_then_finalized(&net.nodes[0], Sr25519Keyring::Alice, 6, "validator");
+    common::check_transfers_reported_in_block_then_finalized(&rpc, Sr25519Keyring::Bob, 6, "rpc node");
+
+    net.nodes[1].signal("-KILL");
+    rpc.signal("-KILL");
+    std::thread::sleep(Duration::from_secs(3));
+    net.nodes[1].start();
+    rpc.start();
+    common::check_transfers_reported_in_block_then_finalized(&net.nodes[1], Sr25519Keyring::Charlie, 6, "restarted validator");
+    common::check_transfers_reported_in_block_then_finalized(&rpc, Sr25519Keyring::Dave, 6, "restarted rpc node");
+}
+
 /// Two of four validators are lost for good: no quorum, no certificate, no view change. Root
 /// submits `force_set([Alice, Bob])`; after the stall a validator carries it in a stall block,
 /// whose state roots a new epoch of the two survivors, who finalize again.

@@ -190,6 +190,89 @@ impl Node {
     pub fn submit(&self, xt: &impl Encode) -> Result<Value, Value> {
         self.try_rpc("author_submitExtrinsic", json!([format!("0x{}", hex::encode(xt.encode()))]))
     }
+
+    /// Submits over WebSocket with `author_submitAndWatchExtrinsic`, as polkadot.js and subxt do;
+    /// the returned watch yields the transaction's statuses.
+    pub fn submit_and_watch(&self, xt: &impl Encode) -> Watch {
+        let stream = std::net::TcpStream::connect(("127.0.0.1", self.rpc_port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let url = format!("ws://127.0.0.1:{}", self.rpc_port);
+        let (mut socket, _) = tungstenite::client(url.as_str(), stream).expect("websocket handshake");
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": "author_submitAndWatchExtrinsic",
+            "params": [format!("0x{}", hex::encode(xt.encode()))]});
+        socket.send(tungstenite::Message::text(body.to_string())).unwrap();
+        Watch { socket }
+    }
+}
+
+/// Submits `count` transfers of `from` through `node`, each watched on its own connection, and
+/// checks what a polkadot.js or subxt client waiting for `InBlock` and then `Finalized` relies on:
+/// every transaction reports `inBlock`, then `finalized`, nothing after, and the two at least
+/// [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
+/// when `Finalized` arrives).
+pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
+    let genesis = sp_core::H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))));
+    let first = node.rpc("system_accountNextIndex", json!([from.to_account_id().to_string()])).as_u64().unwrap() as u32;
+    let watches: Vec<Watch> = (first..first + count)
+        .map(|nonce| node.submit_and_watch(&tx::signed(tx::transfer(sp_keyring::Sr25519Keyring::Ferdie, 1_000_000_000_000), from, nonce, genesis)))
+        .collect();
+    let threads: Vec<_> = watches.into_iter().map(|w| std::thread::spawn(move || w.statuses(Duration::from_secs(90)))).collect();
+    for (i, t) in threads.into_iter().enumerate() {
+        let seen = t.join().unwrap();
+        let names: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
+        let at = |name: &str| seen.iter().position(|(s, _)| s == name);
+        let ordered = matches!((at("inBlock"), at("finalized")), (Some(b), Some(f)) if b < f && f + 1 == seen.len());
+        assert!(ordered, "{what}: transfer {i} of {count} reported {names:?}, not inBlock then finalized; log:\n{}", node.log_tail());
+        let gap = seen[at("finalized").unwrap()].1 - seen[at("inBlock").unwrap()].1;
+        assert!(gap >= MIN_STATUS_GAP, "{what}: transfer {i} of {count}: finalized only {gap:?} after inBlock");
+    }
+}
+
+/// Least time a client must see between `InBlock` and `Finalized` (the node's gap is 250 ms; this
+/// leaves room for delivery jitter on a loaded machine).
+pub const MIN_STATUS_GAP: Duration = Duration::from_millis(100);
+
+/// One transaction's status subscription.
+pub struct Watch {
+    socket: tungstenite::WebSocket<std::net::TcpStream>,
+}
+
+impl Watch {
+    /// The status names in the order the node reported them (`ready`, `broadcast`, `inBlock`,
+    /// `finalized`, ...) with when each arrived, until a final one or `timeout`; an RPC error is
+    /// reported as `error: ...`.
+    pub fn statuses(mut self, timeout: Duration) -> Vec<(String, Instant)> {
+        let start = Instant::now();
+        let mut seen = Vec::new();
+        while start.elapsed() < timeout {
+            let text = match self.socket.read() {
+                Ok(tungstenite::Message::Text(t)) => t.as_str().to_string(),
+                Ok(_) => continue,
+                Err(tungstenite::Error::Io(e)) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => continue,
+                Err(e) => {
+                    seen.push((format!("closed: {e}"), Instant::now()));
+                    break;
+                }
+            };
+            let v: Value = serde_json::from_str(&text).unwrap();
+            if let Some(e) = v.get("error") {
+                seen.push((format!("error: {e}"), Instant::now()));
+                break;
+            }
+            let result = &v["params"]["result"];
+            let name = match result {
+                Value::String(s) => s.clone(),
+                Value::Object(o) => o.keys().next().cloned().unwrap_or_default(),
+                _ => continue,
+            };
+            let done = matches!(name.as_str(), "finalized" | "usurped" | "finalityTimeout" | "invalid" | "dropped");
+            seen.push((name, Instant::now()));
+            if done {
+                break;
+            }
+        }
+        seen
+    }
 }
 
 impl Drop for Node {
