@@ -5,6 +5,7 @@ mod cli;
 mod command;
 mod rpc;
 mod service;
+mod txpool;
 
 fn main() -> sc_cli::Result<()> {
     command::run()

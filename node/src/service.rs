@@ -20,7 +20,7 @@ pub type Service = sc_service::PartialComponents<
     FullBackend,
     FullSelectChain,
     sc_consensus::DefaultImportQueue<Block>,
-    sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
+    crate::txpool::PacedPool<sc_transaction_pool::TransactionPoolHandle<Block, FullClient>>,
     Option<Telemetry>,
 >;
 
@@ -52,7 +52,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
     let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
-    let transaction_pool = Arc::from(
+    let (transaction_pool, pool_driver) = crate::txpool::PacedPool::new(Arc::from(
         sc_transaction_pool::Builder::new(
             task_manager.spawn_essential_handle(),
             client.clone(),
@@ -61,7 +61,9 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
         .with_options(config.transaction_pool.clone())
         .with_prometheus(config.prometheus_registry())
         .build(),
-    );
+    ));
+    task_manager.spawn_essential_handle().spawn("txpool-pacing", Some("transaction-pool"), pool_driver);
+    let transaction_pool = Arc::new(transaction_pool);
 
     let import_queue = sc_consensus::BasicQueue::new(
         bpci_consensus::Verifier::new(client.clone()),

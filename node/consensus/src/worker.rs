@@ -38,7 +38,7 @@ use sp_runtime::{
     Digest,
 };
 use std::{
-    collections::{BTreeMap, HashMap, HashSet, VecDeque},
+    collections::{BTreeMap, HashSet, VecDeque},
     marker::PhantomData,
     sync::Arc,
     time::Duration,
@@ -75,12 +75,9 @@ use crate::clock::now_ms;
 /// After this long without any progress (view, certificate or finality), a validator starts to
 /// build "stall blocks"; see [`Worker::maybe_stall_block`].
 const STALL_MS: u64 = 30_000;
-/// A block is finalized in the client no sooner than this after its import here. Commit votes can
-/// prove a block final within milliseconds of its import, and the transaction pool, which learns of
-/// new best blocks and of finality on two streams, then reports included transactions as
-/// `Finalized` without ever reporting them `InBlock`: clients that wait for `InBlock` (polkadot.js
-/// scripts often do) would wait forever.
-const FINALIZE_AFTER_IMPORT_MS: u64 = 250;
+/// Most proven blocks waiting for the client's finality; a higher one finalizes all below it, so
+/// the lowest are dropped first.
+const MAX_PENDING_FINAL: usize = 256;
 /// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
 const MAX_EARLY: usize = 8;
 /// Time between two stall blocks of one validator.
@@ -143,8 +140,6 @@ where
         deferred_propose: None,
         early: VecDeque::new(),
         scheduled: None,
-        imported_at: HashMap::new(),
-        imported_order: VecDeque::new(),
         progress: (0, 0, 0),
         progress_at: now_ms(),
         last_stall_block: 0,
@@ -183,7 +178,7 @@ where
                 }
                 Action::PersistSafety(data) => aux_schema::store(&*w.client, w.set.set_id, &data)?,
                 Action::Finalize { block, justification } => {
-                    w.pending_final.insert(block.number, (block, justification));
+                    w.prove_final(block, justification);
                     w.finalize_ready();
                 }
                 Action::Equivocation(evidence) => {
@@ -348,9 +343,6 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     future: VecDeque<Message>,
     /// A proposal we must make on a parent this node has not imported yet.
     deferred_propose: Option<(u64, H256, u32)>,
-    /// When recent blocks were imported here (bounded), see [`FINALIZE_AFTER_IMPORT_MS`].
-    imported_at: HashMap<H256, u64>,
-    imported_order: VecDeque<H256>,
     /// Imported blocks of this epoch stamped too far ahead to vote for yet: (view, hash, stamp).
     early: VecDeque<(u64, H256, u64)>,
     /// The proposal this node builds once its parent is a block time old.
@@ -390,14 +382,19 @@ where
         self.me
     }
 
-    /// Finalizes, in order, what is proven and imported long enough ago (see
-    /// [`FINALIZE_AFTER_IMPORT_MS`]).
+    /// Finalizes, in order, what is proven and imported. Clients watching transactions see
+    /// `InBlock` before `Finalized` however fast this is: the node's transaction pool paces its
+    /// statuses (`node/src/txpool.rs`).
     fn finalize_ready(&mut self) {
-        let now = now_ms();
-        let imported_at = &self.imported_at;
-        finalize_ready(&*self.client, &mut self.pending_final, |h| {
-            imported_at.get(h).is_none_or(|t| now.saturating_sub(*t) >= FINALIZE_AFTER_IMPORT_MS)
-        });
+        finalize_ready(&*self.client, &mut self.pending_final);
+    }
+
+    /// Records a proof of `block`'s finality for the client.
+    fn prove_final(&mut self, block: BlockInfo, justification: FinalityJustification) {
+        self.pending_final.insert(block.number, (block, justification));
+        while self.pending_final.len() > MAX_PENDING_FINAL {
+            self.pending_final.pop_first();
+        }
     }
 
     /// Runs the engine of `set` from `roots` (the first is the one this node builds on).
@@ -463,7 +460,6 @@ where
     /// Epoch changes a new block shows, then the engine's view of it.
     fn on_import(&mut self, hash: H256, header: &B::Header) -> Result<(), String> {
         self.latencies.imported((*header.number()).into());
-        self.note_imported(hash);
         let number: u32 = (*header.number()).into();
         let pre = digests::find_pre_digest(header).ok();
         if let Some(pre) = &pre {
@@ -586,14 +582,7 @@ where
             return;
         }
         let number: u32 = (*header.number()).into();
-        let proof = self
-            .client
-            .justifications(finalized)
-            .ok()
-            .flatten()
-            .and_then(|j| j.get(BPCI_ENGINE_ID).cloned())
-            .and_then(|raw| FinalityJustification::decode(&mut &raw[..]).ok())
-            .and_then(|j| j.proof(self.set.set_id, finalized, number).ok());
+        let proof = self.stored_justification(finalized).and_then(|j| j.proof(self.set.set_id, finalized, number).ok());
         if self.engine.as_ref().is_some_and(|e| !e.has_ended()) {
             log::info!(target: "bpci", "#{number} holds set {}: ending set {}'s epoch", next.set_id, self.set.set_id);
         }
@@ -655,22 +644,13 @@ where
         let block =
             build_and_import(&*self.client, pf, &self.block_import, sealer, &self.genesis, parent_hash, stamp, pre, handoff, self.block_time)
                 .await?;
-        // Its import notification comes later, on the stream; the clock starts now.
-        self.note_imported(block.hash);
         Ok(block)
     }
 
-    fn note_imported(&mut self, hash: H256) {
-        if self.imported_at.contains_key(&hash) {
-            return;
-        }
-        if self.imported_order.len() >= 1024 {
-            if let Some(old) = self.imported_order.pop_front() {
-                self.imported_at.remove(&old);
-            }
-        }
-        self.imported_order.push_back(hash);
-        self.imported_at.insert(hash, now_ms());
+    /// The BPCI justification stored with a block, if any.
+    fn stored_justification(&self, hash: H256) -> Option<FinalityJustification> {
+        let raw = self.client.justifications(hash).ok().flatten()?.get(BPCI_ENGINE_ID)?.clone();
+        FinalityJustification::decode(&mut &raw[..]).ok()
     }
 
     /// With more than `f` validators gone for good, no certificate forms, no view changes and no
@@ -762,7 +742,6 @@ fn recover_finality(safety: &SafetyData, pending: &mut BTreeMap<u32, (BlockInfo,
 fn finalize_ready<B, C, BE>(
     client: &C,
     pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>,
-    ready: impl Fn(&H256) -> bool,
 ) where
     B: BlockT<Hash = H256>,
     <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
@@ -773,7 +752,7 @@ fn finalize_ready<B, C, BE>(
     pending.retain(|n, _| *n > finalized);
     // Only the highest importable block needs finalizing: its ancestors follow implicitly.
     let Some((&number, (block, justification))) =
-        pending.iter().rev().find(|(_, (b, _))| ready(&b.hash) && client.header(b.hash).ok().flatten().is_some())
+        pending.iter().rev().find(|(_, (b, _))| client.header(b.hash).ok().flatten().is_some())
     else {
         return;
     };
