@@ -2,6 +2,7 @@
 # A local testnet of N validators on loopback, with the local chain spec (Alice, Bob, Charlie, Dave).
 #   scripts/testnet.sh [N=4]      start N validators (N <= 4), logs in $TESTNET_DIR/nodeI.log
 #   scripts/testnet.sh stop       stop them
+# NODE_BIN picks another bpci-node binary (e.g. a baseline for a benchmark); NODE_ARGS adds flags.
 # Node I listens on p2p port $BASE_P2P+I and RPC port $BASE_RPC+I; node 0 is every other's bootnode.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ DIR="${TESTNET_DIR:-/tmp/bpci-testnet}"
 BASE_P2P="${BASE_P2P:-30400}"
 BASE_RPC="${BASE_RPC:-9950}"
 BASE_PROM="${BASE_PROM:-9615}"
-NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
+NODE_BIN="${NODE_BIN:-$CARGO_TARGET_DIR/debug/bpci-node}"
 NAMES=(alice bob charlie dave)
 
 stop() {
@@ -41,7 +42,8 @@ for i in $(seq 0 $((N - 1))); do
           --listen-addr "/ip4/127.0.0.1/tcp/$((BASE_P2P + i))" --rpc-port "$((BASE_RPC + i))"
           --prometheus-port "$((BASE_PROM + i))" --no-mdns --no-telemetry --allow-private-ip)
     [ -n "$boot" ] && args+=(--bootnodes "$boot")
-    "$NODE_BIN" "${args[@]}" >"$DIR/node$i.log" 2>&1 &
+    # shellcheck disable=SC2086 # NODE_ARGS is a list of extra flags
+    "$NODE_BIN" "${args[@]}" ${NODE_ARGS:-} >"$DIR/node$i.log" 2>&1 &
     echo $! >"$DIR/node$i.pid"
     [ -z "$boot" ] && boot="/ip4/127.0.0.1/tcp/$BASE_P2P/p2p/$peer"
     echo "node$i (${NAMES[$i]}): rpc 127.0.0.1:$((BASE_RPC + i)), log $DIR/node$i.log"

@@ -52,7 +52,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
     let select_chain = sc_consensus::LongestChain::new(backend.clone());
 
-    let (transaction_pool, pool_driver) = crate::txpool::PacedPool::new(Arc::from(
+    let (transaction_pool, pool_driver) = crate::txpool::PacedPool::new(
+        Arc::from(
         sc_transaction_pool::Builder::new(
             task_manager.spawn_essential_handle(),
             client.clone(),
@@ -61,7 +62,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
         .with_options(config.transaction_pool.clone())
         .with_prometheus(config.prometheus_registry())
         .build(),
-    ));
+    ), client.clone(), sp_blockchain::HeaderBackend::info(&*client).best_hash);
     task_manager.spawn_essential_handle().spawn("txpool-pacing", Some("transaction-pool"), pool_driver);
     let transaction_pool = Arc::new(transaction_pool);
 
@@ -213,6 +214,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         notifications: consensus_notifications,
         sync: sync_service.clone(),
         prometheus: prometheus_registry.clone(),
+        local_peer_id: network.local_peer_id(),
         _phantom: Default::default(),
     });
     // Essential: if the engine stops (e.g. it cannot persist its safety data), the node stops

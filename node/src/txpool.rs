@@ -22,6 +22,7 @@ use sc_transaction_pool_api::{
     ReadyTransactions, TransactionFor, TransactionPool, TransactionSource, TransactionStatusStreamFor, TxHash,
     TxInvalidityReportMap,
 };
+use sp_blockchain::HeaderMetadata;
 use sp_runtime::traits::Block as BlockT;
 use std::{
     collections::{HashMap, VecDeque},
@@ -43,19 +44,26 @@ pub struct PacedPool<P: MaintainedTransactionPool> {
 }
 
 impl<P: MaintainedTransactionPool + 'static> PacedPool<P> {
-    /// The pool and the task that must run for it to be maintained.
-    pub fn new(inner: Arc<P>) -> (Self, impl std::future::Future<Output = ()> + Send) {
+    /// The pool (which starts at the chain's best block `best`) and the task that must run for it
+    /// to be maintained; `chain` answers which block extends which.
+    pub fn new<C>(inner: Arc<P>, chain: Arc<C>, best: <P::Block as BlockT>::Hash) -> (Self, impl std::future::Future<Output = ()> + Send)
+    where
+        C: HeaderMetadata<P::Block, Error = sp_blockchain::Error> + Send + Sync + 'static,
+    {
         let (events, rx) = mpsc::unbounded();
-        (Self { inner: inner.clone(), events }, drive(inner, rx))
+        (Self { inner: inner.clone(), events }, drive(inner, chain, rx, best))
     }
 }
 
 /// Feeds `pool` the chain's events in the order and with the gap the module doc describes.
-async fn drive<P: MaintainedTransactionPool>(pool: Arc<P>, mut events: mpsc::UnboundedReceiver<ChainEvent<P::Block>>) {
-    let mut pacer = Pacer::<<P::Block as BlockT>::Hash>::default();
+async fn drive<P, C>(pool: Arc<P>, chain: Arc<C>, mut events: mpsc::UnboundedReceiver<ChainEvent<P::Block>>, best: <P::Block as BlockT>::Hash)
+where
+    P: MaintainedTransactionPool,
+    C: HeaderMetadata<P::Block, Error = sp_blockchain::Error> + Send + Sync,
+{
+    let mut pacer = Pacer::new(best, Instant::now());
     loop {
-        let due = pacer.next_due();
-        let wait = due.map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(Instant::now()));
+        let wait = pacer.next_due().map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(Instant::now()));
         let event = futures::select! {
             event = events.next() => match event {
                 Some(event) => Some(event),
@@ -64,9 +72,7 @@ async fn drive<P: MaintainedTransactionPool>(pool: Arc<P>, mut events: mpsc::Unb
             _ = futures_timer::Delay::new(wait).fuse() => None,
         };
         if let Some(event) = event {
-            for event in pacer.on_event(event, Instant::now()) {
-                pool.maintain(event).await;
-            }
+            handle(&*pool, &*chain, &mut pacer, event).await;
         }
         for event in pacer.take_due(Instant::now()) {
             pool.maintain(event).await;
@@ -74,56 +80,85 @@ async fn drive<P: MaintainedTransactionPool>(pool: Arc<P>, mut events: mpsc::Unb
     }
 }
 
-/// The ordering rules, apart from any pool (so they can be tested without one).
+async fn handle<P, C>(pool: &P, chain: &C, pacer: &mut Pacer<<P::Block as BlockT>::Hash>, event: ChainEvent<P::Block>)
+where
+    P: MaintainedTransactionPool,
+    C: HeaderMetadata<P::Block, Error = sp_blockchain::Error>,
+{
+    match event {
+        ChainEvent::NewBestBlock { hash, .. } => {
+            // Already the pool's best: it was told so when the block's finality came first.
+            if pacer.best() == hash {
+                return;
+            }
+            pool.maintain(event).await;
+            // The gap runs from when the pool is done with the block, not from when it heard of it.
+            pacer.processed(hash, Instant::now());
+        }
+        // A block off the best chain: the fork-aware pool keeps a view for it; nothing to order.
+        ChainEvent::NewBlock { .. } => pool.maintain(event).await,
+        ChainEvent::Finalized { hash, tree_route } => {
+            let at = match pacer.seen_at(hash, || extends(chain, pacer.best(), hash)) {
+                Some(at) => at,
+                None => {
+                    // Finality came first (a block imported with its justification): the pool
+                    // hears of the block as best now, and of its finality a gap later.
+                    pool.maintain(ChainEvent::NewBestBlock { hash, tree_route: None }).await;
+                    let now = Instant::now();
+                    pacer.processed(hash, now);
+                    now
+                }
+            };
+            for event in pacer.hold(hash, tree_route, at) {
+                pool.maintain(event).await;
+            }
+        }
+    }
+}
+
+/// Whether `block` extends (or is) `ancestor`.
+fn extends<B: BlockT, C: HeaderMetadata<B, Error = sp_blockchain::Error>>(chain: &C, block: B::Hash, ancestor: B::Hash) -> bool {
+    sp_blockchain::tree_route(chain, ancestor, block).is_ok_and(|route| route.retracted().is_empty())
+}
+
+/// The timing rules, apart from any pool (so they can be tested without one).
 struct Pacer<H> {
     /// When recent blocks reached the pool as best.
     processed: HashMap<H, Instant>,
     processed_order: VecDeque<H>,
-    /// Finality events held until their time, oldest first.
+    /// The pool's best block and when it got there.
+    best: (H, Instant),
+    /// Finality events held until their time, oldest first (so in chain order).
     held: VecDeque<(Instant, H, Arc<[H]>)>,
 }
 
-impl<H> Default for Pacer<H> {
-    fn default() -> Self {
-        Self { processed: HashMap::new(), processed_order: VecDeque::new(), held: VecDeque::new() }
-    }
-}
-
 impl<H: Copy + Eq + std::hash::Hash> Pacer<H> {
-    /// What to hand the pool now for `event`.
-    fn on_event<B: BlockT<Hash = H>>(&mut self, event: ChainEvent<B>, now: Instant) -> Vec<ChainEvent<B>> {
-        match event {
-            ChainEvent::Finalized { hash, tree_route } => {
-                let mut now_out = Vec::new();
-                let at = match self.processed.get(&hash) {
-                    Some(at) => *at,
-                    None => {
-                        // Finality came first: the block goes to the pool as best now.
-                        self.note(hash, now);
-                        now_out.push(ChainEvent::NewBestBlock { hash, tree_route: None });
-                        now
-                    }
-                };
-                if self.held.len() >= REMEMBERED {
-                    // Far behind: let the oldest through rather than grow.
-                    let (_, h, route) = self.held.pop_front().expect("not empty");
-                    now_out.push(ChainEvent::Finalized { hash: h, tree_route: route });
-                }
-                // Never before an earlier finality event, so statuses stay in chain order.
-                let due = self.held.back().map_or(at, |(d, _, _)| *d).max(at + Duration::from_millis(STATUS_GAP_MS));
-                self.held.push_back((due, hash, tree_route));
-                now_out
-            }
-            ChainEvent::NewBestBlock { hash, .. } => {
-                self.note(hash, now);
-                vec![event]
-            }
-            // A block off the best chain: its transactions are not `InBlock` for the pool yet.
-            ChainEvent::NewBlock { .. } => vec![event],
-        }
+    fn new(best: H, now: Instant) -> Self {
+        Self { processed: HashMap::new(), processed_order: VecDeque::new(), best: (best, now), held: VecDeque::new() }
     }
 
-    fn note(&mut self, hash: H, now: Instant) {
+    fn best(&self) -> H {
+        self.best.0
+    }
+
+    fn best_at(&self) -> Instant {
+        self.best.1
+    }
+
+    fn processed_at(&self, hash: H) -> Option<Instant> {
+        self.processed.get(&hash).copied()
+    }
+
+    /// When the pool saw `hash` on its best chain: as best, or on the way to its best (an
+    /// ancestor of it, `behind_best`); `None` if it has not, and must be told of it as best first.
+    /// Telling the pool of an ancestor as best would move it back and retract its transactions.
+    fn seen_at(&self, hash: H, behind_best: impl FnOnce() -> bool) -> Option<Instant> {
+        self.processed_at(hash).or_else(|| behind_best().then_some(self.best_at()))
+    }
+
+    /// The pool is done with `hash` as its best block.
+    fn processed(&mut self, hash: H, now: Instant) {
+        self.best = (hash, now);
         if self.processed.insert(hash, now).is_none() {
             self.processed_order.push_back(hash);
         }
@@ -132,6 +167,18 @@ impl<H: Copy + Eq + std::hash::Hash> Pacer<H> {
                 self.processed.remove(&old);
             }
         }
+    }
+
+    /// Holds the finality of a block the pool processed `at`; returns what must go through now
+    /// to keep the queue bounded (the oldest).
+    fn hold<B: BlockT<Hash = H>>(&mut self, hash: H, tree_route: Arc<[H]>, at: Instant) -> Vec<ChainEvent<B>> {
+        let mut now_out = Vec::new();
+        if self.held.len() >= REMEMBERED {
+            let (_, h, route) = self.held.pop_front().expect("not empty");
+            now_out.push(ChainEvent::Finalized { hash: h, tree_route: route });
+        }
+        self.held.push_back((at + Duration::from_millis(STATUS_GAP_MS), hash, tree_route));
+        now_out
     }
 
     fn next_due(&self) -> Option<Instant> {
@@ -287,56 +334,53 @@ mod tests {
             .collect()
     }
 
-    fn best(n: u8) -> ChainEvent<Block> {
-        ChainEvent::NewBestBlock { hash: h(n), tree_route: None }
-    }
-
-    fn finalized(n: u8) -> ChainEvent<Block> {
-        ChainEvent::Finalized { hash: h(n), tree_route: Arc::from(vec![]) }
+    fn route() -> Arc<[H256]> {
+        Arc::from(vec![])
     }
 
     #[test]
     fn finality_reaches_the_pool_a_gap_after_the_block_and_later_blocks_do_not_wait() {
-        let mut p = Pacer::default();
         let t0 = Instant::now();
         let gap = Duration::from_millis(STATUS_GAP_MS);
-        assert_eq!(names(&p.on_event(best(1), t0)), ["best 1"]);
-        assert!(p.on_event(finalized(1), t0 + Duration::from_millis(5)).is_empty(), "finality is held");
-        assert_eq!(names(&p.on_event(best(2), t0 + Duration::from_millis(10))), ["best 2"], "a later block is not held");
-        assert!(p.on_event(finalized(2), t0 + Duration::from_millis(15)).is_empty());
+        let mut p = Pacer::new(h(0), t0);
+        p.processed(h(1), t0);
+        assert!(p.hold::<Block>(h(1), route(), p.processed_at(h(1)).unwrap()).is_empty(), "finality is held");
+        p.processed(h(2), t0 + Duration::from_millis(10));
+        assert_eq!(p.best(), h(2), "a later block is not held");
+        assert!(p.hold::<Block>(h(2), route(), p.processed_at(h(2)).unwrap()).is_empty());
         assert!(p.take_due::<Block>(t0 + gap - Duration::from_millis(1)).is_empty());
         assert_eq!(names(&p.take_due(t0 + gap)), ["final 1"]);
+        assert_eq!(p.next_due(), Some(t0 + Duration::from_millis(10) + gap));
         assert_eq!(names(&p.take_due(t0 + gap + Duration::from_millis(10))), ["final 2"]);
     }
 
     #[test]
-    fn finality_that_comes_first_is_preceded_by_the_block_as_best() {
-        let mut p = Pacer::default();
+    fn finality_of_a_block_the_pool_never_saw_is_preceded_by_it_as_best_unless_the_best_extends_it() {
         let t0 = Instant::now();
-        assert_eq!(names(&p.on_event(finalized(7), t0)), ["best 7"], "the block goes to the pool as best at once");
-        assert_eq!(p.next_due(), Some(t0 + Duration::from_millis(STATUS_GAP_MS)));
-        assert_eq!(names(&p.take_due(t0 + Duration::from_millis(STATUS_GAP_MS))), ["final 7"]);
+        let mut p = Pacer::new(h(5), t0);
+        // A block the pool has on its best chain (an ancestor of its best, e.g. enacted in a
+        // re-org or synced): no new best, or the pool would retract its descendants.
+        assert_eq!(p.seen_at(h(3), || true), Some(t0));
+        // A block it never saw (imported with its justification): it must hear of it as best.
+        assert_eq!(p.seen_at(h(6), || false), None);
+        p.processed(h(6), t0 + Duration::from_millis(3));
+        assert_eq!(p.seen_at(h(6), || unreachable!("known")), Some(t0 + Duration::from_millis(3)));
+        assert_eq!(p.best(), h(6));
     }
 
     #[test]
-    fn finality_events_keep_chain_order_and_are_bounded() {
-        let mut p = Pacer::default();
+    fn held_finality_is_bounded_and_released_oldest_first() {
         let t0 = Instant::now();
-        // Block 2 reached the pool before block 1 (a re-org); its finality still follows 1's.
-        p.on_event(best(2), t0);
-        p.on_event(best(1), t0 + Duration::from_millis(100));
-        p.on_event(finalized(1), t0 + Duration::from_millis(100));
-        p.on_event(finalized(2), t0 + Duration::from_millis(101));
-        let all = p.take_due::<Block>(t0 + Duration::from_secs(1));
-        assert_eq!(names(&all), ["final 1", "final 2"]);
-        // A flood of finality events holds at most REMEMBERED; the oldest are let through.
-        let mut through = 0;
+        let mut p = Pacer::new(h(0), t0);
+        let mut through = Vec::new();
         for i in 0..(REMEMBERED + 10) {
             let hash = H256::from_low_u64_be(i as u64);
-            p.on_event::<Block>(ChainEvent::NewBestBlock { hash, tree_route: None }, t0);
-            through += p.on_event::<Block>(ChainEvent::Finalized { hash, tree_route: Arc::from(vec![]) }, t0).len();
+            p.processed(hash, t0);
+            through.extend(p.hold::<Block>(hash, route(), t0));
         }
-        assert_eq!(through, 10);
+        assert_eq!(through.len(), 10);
+        assert_eq!(through[0].hash(), H256::from_low_u64_be(0));
         assert!(p.held.len() <= REMEMBERED && p.processed.len() <= REMEMBERED);
+        assert_eq!(p.take_due::<Block>(t0 + Duration::from_secs(1)).len(), REMEMBERED);
     }
 }

@@ -33,6 +33,9 @@ pub enum StatementKind {
     Timeout = 4,
     /// A block author's seal over the pre-seal header hash.
     Seal = 5,
+    /// A validator's binding of its BLS key to its network identity (the consensus protocol's
+    /// handshake): only bound peers make a node check consensus signatures.
+    PeerBinding = 6,
 }
 
 /// The signed bytes of `statement` of `kind` on the chain whose genesis hash is `genesis`.

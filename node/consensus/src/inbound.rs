@@ -2,6 +2,8 @@
 //!
 //! Everything a peer sends is untrusted. The policy, in one place so that it can be tested without
 //! a network:
+//! - from a peer not bound to a key of the running set (or of the next set, for its messages), see
+//!   [`admits`]: dropped before decoding or any signature check, without penalty;
 //! - more than [`MAX_MESSAGE_SIZE`] bytes (the network layer refuses those already), or bytes that
 //!   do not decode as exactly one [`Message`]: [`BAD_MESSAGE`], the message is dropped;
 //! - a message the engine finds invalid (bad signature, a proposer that does not lead its view, a
@@ -13,7 +15,7 @@
 //!   keeps votes and timeouts only for views near its own, so they cost no memory.
 
 use bpci_consensus_core::{Action, Engine, Message};
-use bpci_primitives::SetId;
+use bpci_primitives::{BlsPublic, SetId, ValidatorSet};
 use codec::DecodeAll;
 use sc_network::ReputationChange;
 use std::collections::VecDeque;
@@ -26,6 +28,7 @@ pub const MAX_MESSAGE_SIZE: u64 = 64 * 1024;
 pub const MAX_FUTURE_MESSAGES: usize = 256;
 
 pub const BAD_MESSAGE: ReputationChange = ReputationChange::new(-(1 << 12), "BPCI: undecodable message");
+pub const BAD_BINDING: ReputationChange = ReputationChange::new(-(1 << 12), "BPCI: bad key binding");
 pub const MISBEHAVIOUR: ReputationChange = ReputationChange::new(-(1 << 10), "BPCI: invalid consensus message");
 
 pub fn message_set_id(msg: &Message) -> SetId {
@@ -36,6 +39,19 @@ pub fn message_set_id(msg: &Message) -> SetId {
         Message::Timeout(t) => t.data.set_id,
         Message::Certificate(qc) => qc.data.set_id,
         Message::CommitCertificate(cc) => cc.data.set_id,
+    }
+}
+
+/// Whether a consensus message of set `msg_set` from a peer bound to `sender` may go on to be
+/// decoded and have its signatures checked, while this node runs `set` and the next set's keys
+/// (the session set) are `next`. Only validators send consensus messages that count, so everything
+/// from anyone else is dropped unchecked, without penalty (see [`crate::binding`]).
+pub fn admits(sender: Option<&BlsPublic>, set: &ValidatorSet, next: &[BlsPublic], msg_set: SetId) -> bool {
+    let Some(key) = sender else { return false };
+    match msg_set.cmp(&set.set_id) {
+        std::cmp::Ordering::Equal => set.validators.contains(key),
+        std::cmp::Ordering::Greater => next.contains(key),
+        std::cmp::Ordering::Less => false,
     }
 }
 
@@ -172,6 +188,23 @@ mod tests {
         // None of it moved the engine.
         assert_eq!(e.view(), 1);
         assert!(e.high_qc().is_none());
+    }
+
+    /// Issue 9, finding 6: a peer that is not a bound validator cannot make this node check a
+    /// signature, however many messages it sends; a bound validator of the set can, and a key of
+    /// the next set only for that set's messages.
+    #[test]
+    fn only_bound_validators_reach_signature_checks() {
+        let set = set();
+        let outsider = key(9).public;
+        let next = vec![key(0).public, outsider.clone()];
+        let member = set.validators[2].clone();
+        assert!(!admits(None, &set, &next, SET), "an unbound peer (a full node, anyone)");
+        assert!(!admits(Some(&outsider), &set, &[], SET), "a bound key outside the set");
+        assert!(admits(Some(&member), &set, &next, SET));
+        assert!(!admits(Some(&member), &set, &[], SET + 1), "a later set's message from a key not in it");
+        assert!(admits(Some(&outsider), &set, &next, SET + 1), "a joining validator's message for its set");
+        assert!(!admits(Some(&member), &set, &next, SET - 1), "an ended set");
     }
 
     #[test]

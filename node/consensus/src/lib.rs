@@ -7,12 +7,14 @@
 //! - [`import`] is the import-queue verifier every node runs on blocks from the network: it checks
 //!   the proposer's seal, the certificate of the parent carried in the header, and any attached
 //!   finality justification, so a syncing node verifies the chain from genesis;
-//! - [`inbound`] is the policy for what peers send: penalties, what is kept, what is dropped;
+//! - [`binding`] binds a validator's BLS key to its network identity, and [`inbound`] is the
+//!   policy for what peers send: who is heard at all, penalties, what is kept, what is dropped;
 //! - [`aux_schema`] keeps the safety data and the current epoch in the client's aux database.
 
 pub mod aux_schema;
 pub mod clock;
 pub mod digests;
+pub mod binding;
 pub mod import;
 pub mod inbound;
 pub mod metrics;

@@ -9,13 +9,13 @@
 //! Validators and full nodes both run it: a node without a key of the validator set is an
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
-use crate::{aux_schema, clock, digests, inbound, metrics::{Latencies, Metrics}, status::*};
+use crate::{aux_schema, binding, clock, digests, inbound, metrics::{Latencies, Metrics}, status::*};
 use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData, TimeoutCertificate};
 use bpci_primitives::{
     bls::native::Keypair,
     host::keystore,
     qc::{FinalityJustification, FinalityProof},
-    BpciConsensusApi, PreDigest, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
+    BlsPublic, BpciConsensusApi, PreDigest, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
 use codec::{Decode, Encode};
 use futures::{FutureExt, StreamExt};
@@ -38,7 +38,7 @@ use sp_runtime::{
     Digest,
 };
 use std::{
-    collections::{BTreeMap, HashSet, VecDeque},
+    collections::{BTreeMap, HashMap, HashSet, VecDeque},
     marker::PhantomData,
     sync::Arc,
     time::Duration,
@@ -47,7 +47,7 @@ use std::{
 
 /// The notification protocol's name, unique per chain so that nodes of two chains never mix votes.
 pub fn protocol_name(genesis: &H256) -> String {
-    format!("/{}/bpci/consensus/2", hex_encode(genesis.as_bytes()))
+    format!("/{}/bpci/consensus/3", hex_encode(genesis.as_bytes()))
 }
 
 fn hex_encode(b: &[u8]) -> String {
@@ -67,6 +67,8 @@ pub struct ValidatorParams<B, C, BE, PF, BI> {
     /// the node's peering policy (reserved peers, `system_removeReservedPeer`) governs them too.
     pub sync: Arc<dyn SyncEventStream>,
     pub prometheus: Option<substrate_prometheus_endpoint::Registry>,
+    /// This node's network identity, which a validator's binding names.
+    pub local_peer_id: PeerId,
     pub _phantom: PhantomData<(B, BE)>,
 }
 
@@ -105,7 +107,7 @@ where
     BI: BlockImport<B>,
 {
     let ValidatorParams {
-        client, proposer_factory, block_import, keystore, status, network, mut notifications, sync, prometheus, ..
+        client, proposer_factory, block_import, keystore, status, network, mut notifications, sync, prometheus, local_peer_id, ..
     } = params;
     let mut sync_events = sync.event_stream("bpci-consensus").fuse();
     let metrics = match prometheus.as_ref().map(Metrics::register) {
@@ -140,6 +142,10 @@ where
         deferred_propose: None,
         early: VecDeque::new(),
         scheduled: None,
+        local_peer_id,
+        next_keys: Vec::new(),
+        announced: None,
+        binding_notification: None,
         progress: (0, 0, 0),
         progress_at: now_ms(),
         last_stall_block: 0,
@@ -151,9 +157,19 @@ where
 
     let mut imports = client.import_notification_stream();
     let mut finality = client.finality_notification_stream();
-    let mut peers: HashSet<PeerId> = HashSet::new();
+    // Consensus peers and the key each bound itself to (see `binding`), and when it last did.
+    let mut peers: HashMap<PeerId, Option<BlsPublic>> = HashMap::new();
+    let mut bound_at: HashMap<PeerId, u64> = HashMap::new();
     let mut sync_peers: HashSet<PeerId> = HashSet::new();
+    w.refresh_next_keys(info.finalized_hash);
     loop {
+        if w.binding_update() {
+            if let Some(bytes) = w.binding_notification.clone() {
+                for peer in peers.keys() {
+                    notifications.send_sync_notification(peer, bytes.clone());
+                }
+            }
+        }
         while let Some(action) = w.queue.pop_front() {
             // With one validator the queue never drains (each certificate makes the next
             // proposal), so the status is refreshed per action rather than per batch.
@@ -172,7 +188,7 @@ where
                         Latencies::timeout(w.metrics.as_ref());
                     }
                     let bytes = msg.encode();
-                    for peer in peers.intersection(&sync_peers) {
+                    for peer in peers.keys().filter(|p| sync_peers.contains(p)) {
                         notifications.send_sync_notification(peer, bytes.clone());
                     }
                 }
@@ -224,19 +240,48 @@ where
         futures::pin_mut!(timer);
         futures::select! {
             event = notifications.next_event().fuse() => match event {
+                // The protocol name names the chain; who a peer is, its binding says (below).
                 Some(NotificationEvent::ValidateInboundSubstream { result_tx, .. }) => {
                     let _ = result_tx.send(ValidationResult::Accept);
                 }
                 Some(NotificationEvent::NotificationStreamOpened { peer, .. }) => {
-                    peers.insert(peer);
+                    peers.insert(peer, None);
+                    if let Some(bytes) = w.binding_notification.clone() {
+                        notifications.send_sync_notification(&peer, bytes);
+                    }
                 }
                 Some(NotificationEvent::NotificationStreamClosed { peer }) => {
                     peers.remove(&peer);
+                    bound_at.remove(&peer);
+                }
+                Some(NotificationEvent::NotificationReceived { peer, notification }) if notification.first() == Some(&binding::BINDING_TAG) => {
+                    let now = now_ms();
+                    let last = bound_at.get(&peer).copied();
+                    if peers.contains_key(&peer) && last.is_none_or(|t| now.saturating_sub(t) >= binding::BINDING_INTERVAL_MS) {
+                        bound_at.insert(peer, now);
+                        match binding::check(&notification, &w.genesis, &peer) {
+                            Ok(key) => {
+                                log::debug!(target: "bpci", "{peer}: bound to {key:?}");
+                                peers.insert(peer, Some(key));
+                            }
+                            Err(e) => {
+                                log::debug!(target: "bpci", "{peer}: binding refused ({e:?})");
+                                network.report_peer(peer, inbound::BAD_BINDING);
+                            }
+                        }
+                    }
                 }
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if sync_peers.contains(&peer) => {
-                    let penalty = match inbound::decode(&notification) {
-                        Ok(msg) => w.on_message(msg),
-                        Err(penalty) => Some(penalty),
+                    // Nothing from a peer that is not a bound validator reaches a signature check.
+                    let sender = peers.get(&peer).cloned().flatten();
+                    if sender.is_none() {
+                        log::trace!(target: "bpci", "{peer}: not a bound validator; message dropped unchecked");
+                    }
+                    let penalty = match sender.as_ref().map(|_| inbound::decode(&notification)) {
+                        None => None,
+                        Some(Ok(msg)) if !inbound::admits(sender.as_ref(), &w.set, &w.next_keys, inbound::message_set_id(&msg)) => None,
+                        Some(Ok(msg)) => w.on_message(msg),
+                        Some(Err(penalty)) => Some(penalty),
                     };
                     if let Some(penalty) = penalty {
                         log::debug!(target: "bpci", "{peer}: {}", penalty.reason);
@@ -261,6 +306,7 @@ where
             },
             finalized = finality.next() => {
                 let Some(finalized) = finalized else { return Err("finality notifications stopped".into()) };
+                w.refresh_next_keys(finalized.hash);
                 w.check_epoch_end(finalized.hash);
             },
             _ = timer => {
@@ -347,6 +393,13 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     early: VecDeque<(u64, H256, u64)>,
     /// The proposal this node builds once its parent is a block time old.
     scheduled: Option<(u64, H256, u32, u64)>,
+    local_peer_id: PeerId,
+    /// The keys of the session set, which runs the next epoch: their messages for it are heard.
+    next_keys: Vec<BlsPublic>,
+    /// The key this node binds (`None`: not decided yet).
+    announced: Option<Option<BlsPublic>>,
+    /// What this node sends every consensus peer, if it binds a key.
+    binding_notification: Option<Vec<u8>>,
     progress: (u64, u64, u32),
     progress_at: u64,
     last_stall_block: u64,
@@ -387,6 +440,37 @@ where
     /// statuses (`node/src/txpool.rs`).
     fn finalize_ready(&mut self) {
         finalize_ready(&*self.client, &mut self.pending_final);
+    }
+
+    /// The session set at `finalized`: the next epoch's keys.
+    fn refresh_next_keys(&mut self, finalized: H256) {
+        if let Ok(next) = self.client.runtime_api().validator_set(finalized) {
+            self.next_keys = next.validators;
+        }
+    }
+
+    /// Decides which key this node binds: its key in the running set, or else one in the next
+    /// set (a joining validator), or none. Returns whether that changed.
+    fn binding_update(&mut self) -> bool {
+        let want = if self.proposer_factory.is_none() {
+            None
+        } else {
+            let ours = keystore::public_keys(&*self.keystore, BLS_KEY_TYPE);
+            self.sealer.as_ref().map(|k| k.public.clone()).or_else(|| self.next_keys.iter().find(|k| ours.contains(k)).cloned())
+        };
+        if self.announced.as_ref() == Some(&want) {
+            return false;
+        }
+        let key = want.as_ref().and_then(|pk| keystore::find(&*self.keystore, BLS_KEY_TYPE, pk));
+        if want.is_some() && key.is_none() {
+            return false;
+        }
+        if let Some(k) = &want {
+            log::info!(target: "bpci", "binding BLS key {k:?} to this node's network identity");
+        }
+        self.binding_notification = key.as_ref().map(|k| binding::binding_notification(self.genesis, &self.local_peer_id, k));
+        self.announced = Some(want);
+        true
     }
 
     /// Records a proof of `block`'s finality for the client.

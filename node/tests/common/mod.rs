@@ -207,7 +207,8 @@ impl Node {
 
 /// Submits `count` transfers of `from` through `node`, each watched on its own connection, and
 /// checks what a polkadot.js or subxt client waiting for `InBlock` and then `Finalized` relies on:
-/// every transaction reports `inBlock`, then `finalized`, nothing after, and the two at least
+/// every transaction reports `inBlock` once (never retracted), then `finalized`, nothing after, and
+/// the two at least
 /// [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
 /// when `Finalized` arrives).
 pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
@@ -221,7 +222,8 @@ pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_ke
         let seen = t.join().unwrap();
         let names: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
         let at = |name: &str| seen.iter().position(|(s, _)| s == name);
-        let ordered = matches!((at("inBlock"), at("finalized")), (Some(b), Some(f)) if b < f && f + 1 == seen.len());
+        let once = names.iter().filter(|n| **n == "inBlock").count() == 1 && !names.contains(&"retracted");
+        let ordered = once && matches!((at("inBlock"), at("finalized")), (Some(b), Some(f)) if b < f && f + 1 == seen.len());
         assert!(ordered, "{what}: transfer {i} of {count} reported {names:?}, not inBlock then finalized; log:\n{}", node.log_tail());
         let gap = seen[at("finalized").unwrap()].1 - seen[at("inBlock").unwrap()].1;
         assert!(gap >= MIN_STATUS_GAP, "{what}: transfer {i} of {count}: finalized only {gap:?} after inBlock");

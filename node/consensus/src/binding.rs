@@ -1,0 +1,105 @@
+//! Who may make this node check consensus signatures: validators that bound their key to their
+//! network identity.
+//!
+//! Checking a signature costs a pairing, so a consensus message is decoded and checked only if its
+//! sender is a validator (`inbound::admits`). A validator proves that it is one with a *binding*:
+//! its BLS public key and its signature of a `PeerBinding` statement over its own peer id's bytes
+//! on this chain, sent as the first notification on every consensus substream it opens or accepts
+//! (and again to every peer when the key it binds changes, e.g. when it joins the set). libp2p
+//! authenticates peer ids, so nobody else can reuse a binding; a peer has at most one binding
+//! checked per [`BINDING_INTERVAL_MS`]. Full nodes bind nothing: they hear validators, which is all
+//! they need to finalize, and what they send does not count.
+//!
+//! A binding is a notification of its own, `BINDING_TAG ‖ SCALE(Binding)`, not the substream
+//! handshake, so that a node that gets its key while connected binds it without reconnecting. No
+//! SCALE encoding of a consensus message starts with the tag (their first byte is the variant).
+
+use bpci_primitives::{
+    bls::native::{verify, Keypair},
+    statement::{signing_message, StatementKind},
+    BlsPublic, BlsSignature,
+};
+use codec::{Decode, DecodeAll, Encode};
+use sc_network_types::PeerId;
+use sp_core::H256;
+
+/// First byte of a binding notification.
+pub const BINDING_TAG: u8 = 0xB1;
+
+/// A peer has at most one binding checked this often; more are dropped unchecked.
+pub const BINDING_INTERVAL_MS: u64 = 5_000;
+
+/// A validator's key, with its signature binding the key to the sender's peer id on one chain.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct Binding {
+    pub genesis: H256,
+    pub key: BlsPublic,
+    pub signature: BlsSignature,
+}
+
+/// Why a binding is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindingError {
+    Malformed,
+    OtherChain,
+    BadSignature,
+}
+
+fn statement(genesis: &H256, peer: &PeerId) -> Vec<u8> {
+    signing_message(StatementKind::PeerBinding, genesis, &peer.to_bytes())
+}
+
+/// The notification that binds `key` to `me` on the chain of `genesis`.
+pub fn binding_notification(genesis: H256, me: &PeerId, key: &Keypair) -> Vec<u8> {
+    let binding = Binding { genesis, key: key.public.clone(), signature: key.sign(&statement(&genesis, me)) };
+    [vec![BINDING_TAG], binding.encode()].concat()
+}
+
+/// The key a binding notification from `peer` binds it to, or why it is refused.
+pub fn check(notification: &[u8], genesis: &H256, peer: &PeerId) -> Result<BlsPublic, BindingError> {
+    let Some((&BINDING_TAG, mut body)) = notification.split_first() else { return Err(BindingError::Malformed) };
+    let b = Binding::decode_all(&mut body).map_err(|_| BindingError::Malformed)?;
+    if &b.genesis != genesis {
+        return Err(BindingError::OtherChain);
+    }
+    if !verify(&b.key, &statement(genesis, peer), &b.signature) {
+        return Err(BindingError::BadSignature);
+    }
+    Ok(b.key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(seed: u8) -> Keypair {
+        Keypair::from_ikm(&[seed; 32]).unwrap()
+    }
+
+    fn notification(b: &Binding) -> Vec<u8> {
+        [vec![BINDING_TAG], b.encode()].concat()
+    }
+
+    #[test]
+    fn a_binding_holds_only_for_its_peer_and_chain() {
+        let g = H256::repeat_byte(1);
+        let (alice, mallory) = (PeerId::random(), PeerId::random());
+        let k = key(7);
+        let n = binding_notification(g, &alice, &k);
+        assert_eq!(check(&n, &g, &alice), Ok(k.public.clone()));
+        // Mallory replays Alice's binding on her own connection: libp2p says it is Mallory.
+        assert_eq!(check(&n, &g, &mallory), Err(BindingError::BadSignature));
+        // The same keys on another chain.
+        assert_eq!(check(&n, &H256::repeat_byte(2), &alice), Err(BindingError::OtherChain));
+        // Claiming a key without its secret: signed by another key.
+        let forged = Binding { genesis: g, key: k.public.clone(), signature: key(8).sign(&statement(&g, &mallory)) };
+        assert_eq!(check(&notification(&forged), &g, &mallory), Err(BindingError::BadSignature));
+        // A vote's signature over the same bytes is no binding: the kind byte differs.
+        let vote = Binding { genesis: g, key: k.public.clone(), signature: k.sign(&signing_message(StatementKind::Vote, &g, &mallory.to_bytes())) };
+        assert_eq!(check(&notification(&vote), &g, &mallory), Err(BindingError::BadSignature));
+        // Not a binding at all, or one with trailing bytes.
+        assert_eq!(check(&[BINDING_TAG, 1, 2, 3], &g, &alice), Err(BindingError::Malformed));
+        assert_eq!(check(&[n.clone(), vec![0]].concat(), &g, &alice), Err(BindingError::Malformed));
+        assert_eq!(check(&n[1..], &g, &alice), Err(BindingError::Malformed));
+    }
+}
