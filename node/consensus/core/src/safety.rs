@@ -133,23 +133,8 @@ impl<C: Crypto> Engine<C> {
         if view < self.safety.last_timeout_view {
             return;
         }
-        let high_qc = if view == self.safety.last_timeout_view {
-            // Signed before a restart: report what was persisted then, so the statement is the
-            // same one and not an equivocation.
-            self.safety.high_qc.clone()
-        } else {
-            self.safety.last_timeout_view = view;
-            self.persist(out);
-            self.high_qc.clone()
-        };
-        let data = TimeoutData {
-            set_id: self.set.set_id,
-            view,
-            high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
-        };
-        let signature = self.sign(&data.signing_message(&self.chain));
         let last_tc = self.last_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));
-        let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc };
+        let t = self.sign_timeout(me, view, view == self.safety.last_timeout_view, last_tc, out);
         self.my_timeout = Some(t.clone());
         self.deadline = now_ms.saturating_add(self.current_timeout());
         out.push(Action::Broadcast(Message::Timeout(t.clone())));
@@ -162,25 +147,27 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Broadcast(Message::Timeout(t.clone())));
             return;
         }
-        let high_qc = if self.has_ended() {
-            // Signed before a restart: the same statement again, not an equivocation.
-            self.safety.high_qc.clone()
-        } else {
-            self.safety.last_timeout_view = EPOCH_END;
-            self.persist(out);
-            self.high_qc.clone()
-        };
-        let data = TimeoutData {
-            set_id: self.set.set_id,
-            view: EPOCH_END,
-            high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view),
-        };
-        let signature = self.sign(&data.signing_message(&self.chain));
-        let t = SignedTimeout { data, voter: me, signature, high_qc, last_tc: None };
+        let t = self.sign_timeout(me, EPOCH_END, self.has_ended(), None, out);
         self.my_epoch_end = Some(t.clone());
         self.build = None;
         self.deadline = now_ms.saturating_add(self.current_timeout());
         out.push(Action::Broadcast(Message::Timeout(t.clone())));
         self.accept_timeout(t, now_ms, out);
+    }
+
+    /// Signs the timeout (or, for [`EPOCH_END`], epoch-end) statement of `view`, persisting first
+    /// that it was signed. `again`: this node signed it before a restart; it reports the high QC it
+    /// persisted then, so the statement is the same one and not an equivocation.
+    fn sign_timeout(&mut self, me: u32, view: View, again: bool, last_tc: Option<TimeoutCertificate>, out: &mut Vec<Action>) -> SignedTimeout {
+        let high_qc = if again {
+            self.safety.high_qc.clone()
+        } else {
+            self.safety.last_timeout_view = view;
+            self.persist(out);
+            self.high_qc.clone()
+        };
+        let data = TimeoutData { set_id: self.set.set_id, view, high_qc_view: high_qc.as_ref().map_or(0, |qc| qc.data.view) };
+        let signature = self.sign(&data.signing_message(&self.chain));
+        SignedTimeout { data, voter: me, signature, high_qc, last_tc }
     }
 }
