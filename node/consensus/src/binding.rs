@@ -26,8 +26,12 @@ use sp_core::H256;
 /// First byte of a binding notification.
 pub const BINDING_TAG: u8 = 0xB1;
 
-/// A peer has at most one binding checked this often; more are dropped unchecked.
+/// After a binding that failed its check, a peer's bindings are dropped unchecked this long.
 pub const BINDING_INTERVAL_MS: u64 = 5_000;
+
+/// How often a validator sends its binding to every peer again: a peer whose substream was
+/// replaced without a close (a crash, a half-open connection) may have forgotten it.
+pub const BINDING_RESEND_MS: u64 = 30_000;
 
 /// A validator's key, with its signature binding the key to the sender's peer id on one chain.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -42,6 +46,8 @@ pub struct Binding {
 pub enum BindingError {
     Malformed,
     OtherChain,
+    /// A key of no set this node hears: refused before its signature is checked.
+    NotAValidator,
     BadSignature,
 }
 
@@ -55,12 +61,16 @@ pub fn binding_notification(genesis: H256, me: &PeerId, key: &Keypair) -> Vec<u8
     [vec![BINDING_TAG], binding.encode()].concat()
 }
 
-/// The key a binding notification from `peer` binds it to, or why it is refused.
-pub fn check(notification: &[u8], genesis: &H256, peer: &PeerId) -> Result<BlsPublic, BindingError> {
+/// The key a binding notification from `peer` binds it to, or why it is refused. Only a key that
+/// `hears` (a validator of the running or the next set) costs a signature check.
+pub fn check(notification: &[u8], genesis: &H256, peer: &PeerId, hears: impl Fn(&BlsPublic) -> bool) -> Result<BlsPublic, BindingError> {
     let Some((&BINDING_TAG, mut body)) = notification.split_first() else { return Err(BindingError::Malformed) };
     let b = Binding::decode_all(&mut body).map_err(|_| BindingError::Malformed)?;
     if &b.genesis != genesis {
         return Err(BindingError::OtherChain);
+    }
+    if !hears(&b.key) {
+        return Err(BindingError::NotAValidator);
     }
     if !verify(&b.key, &statement(genesis, peer), &b.signature) {
         return Err(BindingError::BadSignature);
@@ -76,6 +86,10 @@ mod tests {
         Keypair::from_ikm(&[seed; 32]).unwrap()
     }
 
+    fn any(_: &BlsPublic) -> bool {
+        true
+    }
+
     fn notification(b: &Binding) -> Vec<u8> {
         [vec![BINDING_TAG], b.encode()].concat()
     }
@@ -86,20 +100,29 @@ mod tests {
         let (alice, mallory) = (PeerId::random(), PeerId::random());
         let k = key(7);
         let n = binding_notification(g, &alice, &k);
-        assert_eq!(check(&n, &g, &alice), Ok(k.public.clone()));
+        assert_eq!(check(&n, &g, &alice, any), Ok(k.public.clone()));
         // Mallory replays Alice's binding on her own connection: libp2p says it is Mallory.
-        assert_eq!(check(&n, &g, &mallory), Err(BindingError::BadSignature));
+        assert_eq!(check(&n, &g, &mallory, any), Err(BindingError::BadSignature));
         // The same keys on another chain.
-        assert_eq!(check(&n, &H256::repeat_byte(2), &alice), Err(BindingError::OtherChain));
+        assert_eq!(check(&n, &H256::repeat_byte(2), &alice, any), Err(BindingError::OtherChain));
         // Claiming a key without its secret: signed by another key.
         let forged = Binding { genesis: g, key: k.public.clone(), signature: key(8).sign(&statement(&g, &mallory)) };
-        assert_eq!(check(&notification(&forged), &g, &mallory), Err(BindingError::BadSignature));
+        assert_eq!(check(&notification(&forged), &g, &mallory, any), Err(BindingError::BadSignature));
         // A vote's signature over the same bytes is no binding: the kind byte differs.
         let vote = Binding { genesis: g, key: k.public.clone(), signature: k.sign(&signing_message(StatementKind::Vote, &g, &mallory.to_bytes())) };
-        assert_eq!(check(&notification(&vote), &g, &mallory), Err(BindingError::BadSignature));
+        assert_eq!(check(&notification(&vote), &g, &mallory, any), Err(BindingError::BadSignature));
         // Not a binding at all, or one with trailing bytes.
-        assert_eq!(check(&[BINDING_TAG, 1, 2, 3], &g, &alice), Err(BindingError::Malformed));
-        assert_eq!(check(&[n.clone(), vec![0]].concat(), &g, &alice), Err(BindingError::Malformed));
-        assert_eq!(check(&n[1..], &g, &alice), Err(BindingError::Malformed));
+        assert_eq!(check(&[BINDING_TAG, 1, 2, 3], &g, &alice, any), Err(BindingError::Malformed));
+        assert_eq!(check(&[n.clone(), vec![0]].concat(), &g, &alice, any), Err(BindingError::Malformed));
+        assert_eq!(check(&n[1..], &g, &alice, any), Err(BindingError::Malformed));
+        // A key of no set this node hears costs no signature check, however well signed.
+        let stranger = binding_notification(g, &mallory, &key(9));
+        let checked = std::cell::Cell::new(false);
+        let hears = |k: &BlsPublic| {
+            checked.set(true);
+            *k != key(9).public
+        };
+        assert_eq!(check(&stranger, &g, &mallory, hears), Err(BindingError::NotAValidator));
+        assert!(checked.get());
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Everything a peer sends is untrusted. The policy, in one place so that it can be tested without
 //! a network:
-//! - from a peer not bound to a key of the running set (or of the next set, for its messages), see
-//!   [`admits`]: dropped before decoding or any signature check, without penalty;
+//! - from a peer not bound to a validator's key: dropped before decoding; from a bound key that is
+//!   not in the set the message is for (the running set, or the next set for its messages), see
+//!   [`admits`]: dropped before any signature check; both without penalty;
 //! - more than [`MAX_MESSAGE_SIZE`] bytes (the network layer refuses those already), or bytes that
 //!   do not decode as exactly one [`Message`]: [`BAD_MESSAGE`], the message is dropped;
 //! - a message the engine finds invalid (bad signature, a proposer that does not lead its view, a
@@ -50,7 +51,9 @@ pub fn admits(sender: Option<&BlsPublic>, set: &ValidatorSet, next: &[BlsPublic]
     let Some(key) = sender else { return false };
     match msg_set.cmp(&set.set_id) {
         std::cmp::Ordering::Equal => set.validators.contains(key),
-        std::cmp::Ordering::Greater => next.contains(key),
+        // Only the next set: nothing else can be entered from here, and a member must not fill
+        // the queue of later messages with sets that never come.
+        std::cmp::Ordering::Greater => msg_set == set.set_id.saturating_add(1) && next.contains(key),
         std::cmp::Ordering::Less => false,
     }
 }
@@ -204,6 +207,7 @@ mod tests {
         assert!(admits(Some(&member), &set, &next, SET));
         assert!(!admits(Some(&member), &set, &[], SET + 1), "a later set's message from a key not in it");
         assert!(admits(Some(&outsider), &set, &next, SET + 1), "a joining validator's message for its set");
+        assert!(!admits(Some(&outsider), &set, &next, SET + 2), "a set after the next");
         assert!(!admits(Some(&member), &set, &next, SET - 1), "an ended set");
     }
 

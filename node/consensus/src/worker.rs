@@ -80,6 +80,8 @@ const STALL_MS: u64 = 30_000;
 /// Most proven blocks waiting for the client's finality; a higher one finalizes all below it, so
 /// the lowest are dropped first.
 const MAX_PENDING_FINAL: usize = 256;
+/// Peers whose last binding is remembered across reconnections; beyond it, only connected ones.
+const MAX_BINDINGS: usize = 1024;
 /// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
 const MAX_EARLY: usize = 8;
 /// Time between two stall blocks of one validator.
@@ -146,6 +148,7 @@ where
         next_keys: Vec::new(),
         announced: None,
         binding_notification: None,
+        binding_dirty: true,
         progress: (0, 0, 0),
         progress_at: now_ms(),
         last_stall_block: 0,
@@ -157,20 +160,24 @@ where
 
     let mut imports = client.import_notification_stream();
     let mut finality = client.finality_notification_stream();
-    // Consensus peers and the key each bound itself to (see `binding`), and when it last did.
+    // Consensus peers and the key each bound itself to (see `binding`).
     let mut peers: HashMap<PeerId, Option<BlsPublic>> = HashMap::new();
-    let mut bound_at: HashMap<PeerId, u64> = HashMap::new();
+    // Per peer (connected or not, bounded): the binding last verified, and when one last failed.
+    let mut bindings: HashMap<PeerId, (Option<(Vec<u8>, BlsPublic)>, u64)> = HashMap::new();
+    let mut binding_sent = 0u64;
     let mut sync_peers: HashSet<PeerId> = HashSet::new();
     w.refresh_next_keys(info.finalized_hash);
     loop {
-        if w.binding_update() {
+        // Before anything signed goes out: a new key is bound first, or the peers would drop it.
+        if w.binding_update() || now_ms().saturating_sub(binding_sent) >= binding::BINDING_RESEND_MS {
+            binding_sent = now_ms();
             if let Some(bytes) = w.binding_notification.clone() {
                 for peer in peers.keys() {
                     notifications.send_sync_notification(peer, bytes.clone());
                 }
             }
         }
-        while let Some(action) = w.queue.pop_front() {
+        if let Some(action) = w.queue.pop_front() {
             // With one validator the queue never drains (each certificate makes the next
             // proposal), so the status is refreshed per action rather than per batch.
             w.observe();
@@ -209,6 +216,7 @@ where
                     w.try_pending_root()?;
                 }
             }
+            continue;
         }
         w.observe();
         // The block is built when its time comes, not waited for here: meanwhile this node keeps
@@ -252,21 +260,36 @@ where
                 }
                 Some(NotificationEvent::NotificationStreamClosed { peer }) => {
                     peers.remove(&peer);
-                    bound_at.remove(&peer);
                 }
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if notification.first() == Some(&binding::BINDING_TAG) => {
                     let now = now_ms();
-                    let last = bound_at.get(&peer).copied();
-                    if peers.contains_key(&peer) && last.is_none_or(|t| now.saturating_sub(t) >= binding::BINDING_INTERVAL_MS) {
-                        bound_at.insert(peer, now);
-                        match binding::check(&notification, &w.genesis, &peer) {
-                            Ok(key) => {
-                                log::debug!(target: "bpci", "{peer}: bound to {key:?}");
-                                peers.insert(peer, Some(key));
+                    let (verified, failed_at) = bindings.get(&peer).cloned().unwrap_or((None, 0));
+                    let cooling = failed_at > 0 && now.saturating_sub(failed_at) < binding::BINDING_INTERVAL_MS;
+                    match verified {
+                        // A resend of what was verified: no second check.
+                        Some((bytes, key)) if bytes == notification => {
+                            if let Some(bound) = peers.get_mut(&peer) {
+                                *bound = Some(key);
                             }
-                            Err(e) => {
-                                log::debug!(target: "bpci", "{peer}: binding refused ({e:?})");
-                                network.report_peer(peer, inbound::BAD_BINDING);
+                        }
+                        _ if !peers.contains_key(&peer) || !sync_peers.contains(&peer) || cooling => {}
+                        _ => {
+                            let (set, next) = (&w.set.validators, &w.next_keys);
+                            match binding::check(&notification, &w.genesis, &peer, |k| set.contains(k) || next.contains(k)) {
+                                Ok(key) => {
+                                    log::debug!(target: "bpci", "{peer}: bound to {key:?}");
+                                    peers.insert(peer, Some(key.clone()));
+                                    bindings.insert(peer, (Some((notification, key)), 0));
+                                }
+                                Err(binding::BindingError::NotAValidator) => {}
+                                Err(e) => {
+                                    log::debug!(target: "bpci", "{peer}: binding refused ({e:?})");
+                                    network.report_peer(peer, inbound::BAD_BINDING);
+                                    bindings.insert(peer, (None, now));
+                                }
+                            }
+                            if bindings.len() > MAX_BINDINGS {
+                                bindings.retain(|p, _| peers.contains_key(p));
                             }
                         }
                     }
@@ -400,6 +423,8 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     announced: Option<Option<BlsPublic>>,
     /// What this node sends every consensus peer, if it binds a key.
     binding_notification: Option<Vec<u8>>,
+    /// The sets changed since the binding was chosen.
+    binding_dirty: bool,
     progress: (u64, u64, u32),
     progress_at: u64,
     last_stall_block: u64,
@@ -445,13 +470,20 @@ where
     /// The session set at `finalized`: the next epoch's keys.
     fn refresh_next_keys(&mut self, finalized: H256) {
         if let Ok(next) = self.client.runtime_api().validator_set(finalized) {
-            self.next_keys = next.validators;
+            if next.validators != self.next_keys {
+                self.next_keys = next.validators;
+                self.binding_dirty = true;
+            }
         }
     }
 
     /// Decides which key this node binds: its key in the running set, or else one in the next
     /// set (a joining validator), or none. Returns whether that changed.
     fn binding_update(&mut self) -> bool {
+        // Reading the keystore is costly (it re-derives keys): only when the sets changed.
+        if !std::mem::take(&mut self.binding_dirty) {
+            return false;
+        }
         let want = if self.proposer_factory.is_none() {
             None
         } else {
@@ -490,6 +522,7 @@ where
         });
         // The engine owns the signing key; the seal is made with a second handle on the same key.
         self.sealer = key.as_ref().and_then(|(_, k)| keystore::find(&*self.keystore, BLS_KEY_TYPE, &k.public));
+        self.binding_dirty = true;
         self.me = key.as_ref().map(|(i, _)| *i);
         match self.me {
             Some(i) => log::info!(target: "bpci", "validating as #{i} of {} (set {}) from #{} {:?}", set.validators.len(), set.set_id, first.number, first.hash),
