@@ -79,6 +79,9 @@ impl Node {
             }
             None => Command::new(bin),
         };
+        // Its own process group, so that signals reach the node under a wrapper too (faketime
+        // runs it as a child: killing only the wrapper left the node running).
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let child = command
             .args(&self.args)
             .stdout(Stdio::from(log.try_clone().unwrap()))
@@ -110,7 +113,7 @@ impl Node {
 
     pub fn signal(&mut self, sig: &str) {
         if let Some(mut child) = self.child.take() {
-            Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap();
+            Command::new("kill").args([sig, "--", &format!("-{}", child.id())]).status().unwrap();
             let start = Instant::now();
             while start.elapsed() < Duration::from_secs(30) {
                 if child.try_wait().unwrap().is_some() {
@@ -118,7 +121,7 @@ impl Node {
                 }
                 std::thread::sleep(Duration::from_millis(100));
             }
-            child.kill().unwrap();
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
             child.wait().unwrap();
         }
     }
@@ -280,6 +283,7 @@ impl Watch {
 impl Drop for Node {
     fn drop(&mut self) {
         if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", c.id())]).status();
             let _ = c.kill();
             let _ = c.wait();
         }
