@@ -22,6 +22,7 @@ use bpci_primitives::{
 use codec::{Decode, DecodeAll, Encode};
 use sc_network_types::PeerId;
 use sp_core::H256;
+use std::collections::HashMap;
 
 /// First byte of a binding notification.
 pub const BINDING_TAG: u8 = 0xB1;
@@ -32,6 +33,77 @@ pub const BINDING_INTERVAL_MS: u64 = 5_000;
 /// How often a validator sends its binding to every peer again: a peer whose substream was
 /// replaced without a close (a crash, a half-open connection) may have forgotten it.
 pub const BINDING_RESEND_MS: u64 = 30_000;
+
+/// Peers whose last binding is remembered across reconnections; beyond it, only connected ones.
+const MAX_REMEMBERED: usize = 1024;
+
+/// This node's consensus peers and the keys they bound.
+#[derive(Default)]
+pub struct Peers {
+    /// Open consensus substreams, and the key each peer bound.
+    open: HashMap<PeerId, Option<BlsPublic>>,
+    /// Per peer, connected or not (bounded): the binding last verified, and when one last failed.
+    history: HashMap<PeerId, (Option<(Vec<u8>, BlsPublic)>, u64)>,
+}
+
+impl Peers {
+    pub fn opened(&mut self, peer: PeerId) {
+        self.open.insert(peer, None);
+    }
+
+    pub fn closed(&mut self, peer: &PeerId) {
+        self.open.remove(peer);
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &PeerId> {
+        self.open.keys()
+    }
+
+    /// The key `peer` bound, if any.
+    pub fn key(&self, peer: &PeerId) -> Option<&BlsPublic> {
+        self.open.get(peer)?.as_ref()
+    }
+
+    /// A binding notification from `peer` at `now_ms`, checked only if `hears` its key; returns
+    /// why it was refused when that should cost the peer reputation.
+    pub fn on_binding(
+        &mut self,
+        peer: PeerId,
+        notification: Vec<u8>,
+        genesis: &H256,
+        hears: impl Fn(&BlsPublic) -> bool,
+        now_ms: u64,
+    ) -> Option<BindingError> {
+        let Some(bound) = self.open.get_mut(&peer) else { return None };
+        let (verified, failed_at) = self.history.get(&peer).cloned().unwrap_or((None, 0));
+        match verified {
+            // A resend of what was verified (or a reconnection): no second check.
+            Some((bytes, key)) if bytes == notification => {
+                *bound = Some(key);
+                return None;
+            }
+            _ if failed_at > 0 && now_ms.saturating_sub(failed_at) < BINDING_INTERVAL_MS => return None,
+            _ => {}
+        }
+        let refused = match check(&notification, genesis, &peer, hears) {
+            Ok(key) => {
+                *bound = Some(key.clone());
+                self.history.insert(peer, (Some((notification, key)), 0));
+                None
+            }
+            Err(BindingError::NotAValidator) => None,
+            Err(e) => {
+                self.history.insert(peer, (None, now_ms));
+                Some(e)
+            }
+        };
+        if self.history.len() > MAX_REMEMBERED {
+            let open = &self.open;
+            self.history.retain(|p, _| open.contains_key(p));
+        }
+        refused
+    }
+}
 
 /// A validator's key, with its signature binding the key to the sender's peer id on one chain.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -92,6 +164,54 @@ mod tests {
 
     fn notification(b: &Binding) -> Vec<u8> {
         [vec![BINDING_TAG], b.encode()].concat()
+    }
+
+    /// Issue 9, finding 6, as the worker uses it: a peer makes this node check at most one
+    /// signature per distinct binding of a validator's key, and after a bad one none for a while.
+    #[test]
+    fn a_peer_gets_a_signature_checked_only_for_a_new_validator_binding() {
+        let g = H256::repeat_byte(1);
+        let (alice, mallory) = (PeerId::random(), PeerId::random());
+        let (k, stranger) = (key(7), key(9));
+        let checks = std::cell::Cell::new(0);
+        let hears = |pk: &BlsPublic| {
+            checks.set(checks.get() + 1);
+            *pk == k.public
+        };
+        let mut peers = Peers::default();
+        let good = binding_notification(g, &alice, &k);
+        // No open substream: nothing.
+        assert_eq!(peers.on_binding(alice, good.clone(), &g, hears, 0), None);
+        assert_eq!(checks.get(), 0);
+        peers.opened(alice);
+        peers.opened(mallory);
+        assert_eq!(peers.on_binding(alice, good.clone(), &g, hears, 0), None);
+        assert_eq!((peers.key(&alice), checks.get()), (Some(&k.public), 1));
+        // Resends, and the same binding after a reconnection, cost no check.
+        assert_eq!(peers.on_binding(alice, good.clone(), &g, hears, 1), None);
+        peers.closed(&alice);
+        assert_eq!(peers.key(&alice), None);
+        peers.opened(alice);
+        assert_eq!(peers.on_binding(alice, good.clone(), &g, hears, 2), None);
+        assert_eq!((peers.key(&alice), checks.get()), (Some(&k.public), 1));
+        // A well-signed key of no set: refused before its signature, without penalty.
+        assert_eq!(peers.on_binding(mallory, binding_notification(g, &mallory, &stranger), &g, hears, 3), None);
+        assert_eq!((peers.key(&mallory), checks.get()), (None, 2));
+        // Alice's binding replayed by Mallory: refused with a penalty, then muted for a while.
+        assert_eq!(peers.on_binding(mallory, good.clone(), &g, hears, 4), Some(BindingError::BadSignature));
+        assert_eq!(checks.get(), 3);
+        assert_eq!(peers.on_binding(mallory, good.clone(), &g, hears, 5), None);
+        assert_eq!(checks.get(), 3, "muted: no check");
+        assert_eq!(peers.on_binding(mallory, good.clone(), &g, hears, 4 + BINDING_INTERVAL_MS), Some(BindingError::BadSignature));
+        assert_eq!((peers.key(&mallory), checks.get()), (None, 4));
+        // What is remembered of peers stays bounded.
+        for _ in 0..(MAX_REMEMBERED + 10) {
+            let p = PeerId::random();
+            peers.opened(p);
+            peers.on_binding(p, vec![BINDING_TAG], &g, hears, 0);
+            peers.closed(&p);
+        }
+        assert!(peers.history.len() <= MAX_REMEMBERED + 1);
     }
 
     #[test]

@@ -38,7 +38,7 @@ use sp_runtime::{
     Digest,
 };
 use std::{
-    collections::{BTreeMap, HashMap, HashSet, VecDeque},
+    collections::{BTreeMap, HashSet, VecDeque},
     marker::PhantomData,
     sync::Arc,
     time::Duration,
@@ -80,8 +80,6 @@ const STALL_MS: u64 = 30_000;
 /// Most proven blocks waiting for the client's finality; a higher one finalizes all below it, so
 /// the lowest are dropped first.
 const MAX_PENDING_FINAL: usize = 256;
-/// Peers whose last binding is remembered across reconnections; beyond it, only connected ones.
-const MAX_BINDINGS: usize = 1024;
 /// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
 const MAX_EARLY: usize = 8;
 /// Time between two stall blocks of one validator.
@@ -145,7 +143,7 @@ where
         early: VecDeque::new(),
         scheduled: None,
         local_peer_id,
-        next_keys: Vec::new(),
+        session_set: ValidatorSet { set_id: 0, validators: Vec::new() },
         announced: None,
         binding_notification: None,
         binding_dirty: true,
@@ -156,23 +154,20 @@ where
         _phantom: PhantomData,
     };
     w.enter_epoch(set, roots)?;
-    w.check_epoch_end(info.finalized_hash);
+    w.on_finalized(info.finalized_hash);
 
     let mut imports = client.import_notification_stream();
     let mut finality = client.finality_notification_stream();
-    // Consensus peers and the key each bound itself to (see `binding`).
-    let mut peers: HashMap<PeerId, Option<BlsPublic>> = HashMap::new();
-    // Per peer (connected or not, bounded): the binding last verified, and when one last failed.
-    let mut bindings: HashMap<PeerId, (Option<(Vec<u8>, BlsPublic)>, u64)> = HashMap::new();
+    // Consensus peers and the keys they bound.
+    let mut peers = binding::Peers::default();
     let mut binding_sent = 0u64;
     let mut sync_peers: HashSet<PeerId> = HashSet::new();
-    w.refresh_next_keys(info.finalized_hash);
     loop {
         // Before anything signed goes out: a new key is bound first, or the peers would drop it.
         if w.binding_update() || now_ms().saturating_sub(binding_sent) >= binding::BINDING_RESEND_MS {
             binding_sent = now_ms();
             if let Some(bytes) = w.binding_notification.clone() {
-                for peer in peers.keys() {
+                for peer in peers.ids() {
                     notifications.send_sync_notification(peer, bytes.clone());
                 }
             }
@@ -195,7 +190,7 @@ where
                         Latencies::timeout(w.metrics.as_ref());
                     }
                     let bytes = msg.encode();
-                    for peer in peers.keys().filter(|p| sync_peers.contains(p)) {
+                    for peer in peers.ids().filter(|p| sync_peers.contains(p)) {
                         notifications.send_sync_notification(peer, bytes.clone());
                     }
                 }
@@ -253,56 +248,30 @@ where
                     let _ = result_tx.send(ValidationResult::Accept);
                 }
                 Some(NotificationEvent::NotificationStreamOpened { peer, .. }) => {
-                    peers.insert(peer, None);
+                    peers.opened(peer);
                     if let Some(bytes) = w.binding_notification.clone() {
                         notifications.send_sync_notification(&peer, bytes);
                     }
                 }
                 Some(NotificationEvent::NotificationStreamClosed { peer }) => {
-                    peers.remove(&peer);
+                    peers.closed(&peer);
                 }
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if notification.first() == Some(&binding::BINDING_TAG) => {
-                    let now = now_ms();
-                    let (verified, failed_at) = bindings.get(&peer).cloned().unwrap_or((None, 0));
-                    let cooling = failed_at > 0 && now.saturating_sub(failed_at) < binding::BINDING_INTERVAL_MS;
-                    match verified {
-                        // A resend of what was verified: no second check.
-                        Some((bytes, key)) if bytes == notification => {
-                            if let Some(bound) = peers.get_mut(&peer) {
-                                *bound = Some(key);
-                            }
-                        }
-                        _ if !peers.contains_key(&peer) || !sync_peers.contains(&peer) || cooling => {}
-                        _ => {
-                            let (set, next) = (&w.set.validators, &w.next_keys);
-                            match binding::check(&notification, &w.genesis, &peer, |k| set.contains(k) || next.contains(k)) {
-                                Ok(key) => {
-                                    log::debug!(target: "bpci", "{peer}: bound to {key:?}");
-                                    peers.insert(peer, Some(key.clone()));
-                                    bindings.insert(peer, (Some((notification, key)), 0));
-                                }
-                                Err(binding::BindingError::NotAValidator) => {}
-                                Err(e) => {
-                                    log::debug!(target: "bpci", "{peer}: binding refused ({e:?})");
-                                    network.report_peer(peer, inbound::BAD_BINDING);
-                                    bindings.insert(peer, (None, now));
-                                }
-                            }
-                            if bindings.len() > MAX_BINDINGS {
-                                bindings.retain(|p, _| peers.contains_key(p));
-                            }
-                        }
+                    let (set, next) = (&w.set.validators, &w.session_set.validators);
+                    if let Some(e) = peers.on_binding(peer, notification, &w.genesis, |k| set.contains(k) || next.contains(k), now_ms()) {
+                        log::debug!(target: "bpci", "{peer}: binding refused ({e:?})");
+                        network.report_peer(peer, inbound::BAD_BINDING);
                     }
                 }
                 Some(NotificationEvent::NotificationReceived { peer, notification }) if sync_peers.contains(&peer) => {
                     // Nothing from a peer that is not a bound validator reaches a signature check.
-                    let sender = peers.get(&peer).cloned().flatten();
+                    let sender = peers.key(&peer).cloned();
                     if sender.is_none() {
                         log::trace!(target: "bpci", "{peer}: not a bound validator; message dropped unchecked");
                     }
                     let penalty = match sender.as_ref().map(|_| inbound::decode(&notification)) {
                         None => None,
-                        Some(Ok(msg)) if !inbound::admits(sender.as_ref(), &w.set, &w.next_keys, inbound::message_set_id(&msg)) => None,
+                        Some(Ok(msg)) if !inbound::admits(sender.as_ref(), &w.set, &w.session_set.validators, inbound::message_set_id(&msg)) => None,
                         Some(Ok(msg)) => w.on_message(msg),
                         Some(Err(penalty)) => Some(penalty),
                     };
@@ -329,8 +298,7 @@ where
             },
             finalized = finality.next() => {
                 let Some(finalized) = finalized else { return Err("finality notifications stopped".into()) };
-                w.refresh_next_keys(finalized.hash);
-                w.check_epoch_end(finalized.hash);
+                w.on_finalized(finalized.hash);
             },
             _ = timer => {
                 let out = w.engine().on_tick(now_ms());
@@ -417,8 +385,9 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     /// The proposal this node builds once its parent is a block time old.
     scheduled: Option<(u64, H256, u32, u64)>,
     local_peer_id: PeerId,
-    /// The keys of the session set, which runs the next epoch: their messages for it are heard.
-    next_keys: Vec<BlsPublic>,
+    /// The session set at the newest finalized block, which runs the next epoch: its keys'
+    /// messages for that epoch are heard.
+    session_set: ValidatorSet,
     /// The key this node binds (`None`: not decided yet).
     announced: Option<Option<BlsPublic>>,
     /// What this node sends every consensus peer, if it binds a key.
@@ -467,14 +436,16 @@ where
         finalize_ready(&*self.client, &mut self.pending_final);
     }
 
-    /// The session set at `finalized`: the next epoch's keys.
-    fn refresh_next_keys(&mut self, finalized: H256) {
+    /// A block is final: the session set it holds (one runtime call per finalized block) is the
+    /// next epoch's, and may end this one.
+    fn on_finalized(&mut self, finalized: H256) {
         if let Ok(next) = self.client.runtime_api().validator_set(finalized) {
-            if next.validators != self.next_keys {
-                self.next_keys = next.validators;
+            if next.validators != self.session_set.validators {
                 self.binding_dirty = true;
             }
+            self.session_set = next;
         }
+        self.check_epoch_end(finalized);
     }
 
     /// Decides which key this node binds: its key in the running set, or else one in the next
@@ -488,7 +459,7 @@ where
             None
         } else {
             let ours = keystore::public_keys(&*self.keystore, BLS_KEY_TYPE);
-            self.sealer.as_ref().map(|k| k.public.clone()).or_else(|| self.next_keys.iter().find(|k| ours.contains(k)).cloned())
+            self.sealer.as_ref().map(|k| k.public.clone()).or_else(|| self.session_set.validators.iter().find(|k| ours.contains(k)).cloned())
         };
         if self.announced.as_ref() == Some(&want) {
             return false;
@@ -684,7 +655,7 @@ where
     }
 
     /// Ends this validator's part in the epoch once a block holding a later set is final, with
-    /// the certificate that proved it.
+    /// the certificate that proved it; `finalized`'s session set is `self.session_set`.
     fn check_epoch_end(&mut self, finalized: H256) {
         if self.me.is_none() || self.engine.as_ref().is_none_or(|e| e.has_ended() && e.epoch_end_certificate().is_some()) {
             return;
@@ -694,14 +665,14 @@ where
         if digests::find_pre_digest(&header).map(|p| p.set_id) != Ok(self.set.set_id) {
             return;
         }
-        let Ok(next) = self.client.runtime_api().validator_set(finalized) else { return };
-        if next.set_id <= self.set.set_id {
+        let next_set_id = self.session_set.set_id;
+        if next_set_id <= self.set.set_id {
             return;
         }
         let number: u32 = (*header.number()).into();
         let proof = self.stored_justification(finalized).and_then(|j| j.proof(self.set.set_id, finalized, number).ok());
         if self.engine.as_ref().is_some_and(|e| !e.has_ended()) {
-            log::info!(target: "bpci", "#{number} holds set {}: ending set {}'s epoch", next.set_id, self.set.set_id);
+            log::info!(target: "bpci", "#{number} holds set {next_set_id}: ending set {}'s epoch", self.set.set_id);
         }
         let out = self.engine().end_epoch(proof, now_ms());
         self.queue.extend(out);

@@ -211,8 +211,7 @@ impl Node {
 /// Submits `count` transfers of `from` through `node`, each watched on its own connection, and
 /// checks what a polkadot.js or subxt client waiting for `InBlock` and then `Finalized` relies on:
 /// every transaction reports `inBlock` once (never retracted), then `finalized`, nothing after, and
-/// the two at least
-/// [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
+/// the two at least [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
 /// when `Finalized` arrives).
 pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
     let genesis = sp_core::H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))));
