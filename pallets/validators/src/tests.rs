@@ -245,6 +245,23 @@ fn next_session_rotation_estimates_follow_the_length() {
 // force_set
 // ---------------------------------------------------------------------------------------------
 
+/// Attack (issue 9, finding 3): root forces a set on a healthy chain. Nothing may change: the
+/// running set keeps certifying blocks, and a second set starting from a block of root's choosing
+/// is how finality forks.
+#[test]
+#[ignore = "finding 3: fails until a forced change needs a stall on chain"]
+fn force_set_on_a_healthy_chain_changes_nothing() {
+    new_test_ext().execute_with(|| {
+        run_to(4);
+        let before = Validators::validator_set();
+        assert_ok!(Validators::force_set(root(), set(&[5, 4])));
+        run_to(40);
+        assert_eq!(Validators::validator_set(), before, "no set change without a stall on chain");
+        assert_eq!(Validators::forced_change(), None);
+        assert_eq!(Validators::epoch().set, before);
+    });
+}
+
 #[test]
 fn force_set_activates_the_set_in_the_same_block() {
     new_test_ext().execute_with(|| {
