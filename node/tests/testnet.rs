@@ -361,8 +361,9 @@ fn every_transaction_is_reported_in_block_before_finalized_on_validators_and_rpc
 }
 
 /// Two of four validators are lost for good: no quorum, no certificate, no view change. Root
-/// submits `force_set([Alice, Bob])`; after the stall a validator carries it in a stall block,
-/// whose state roots a new epoch of the two survivors, who finalize again.
+/// schedules `force_set([Alice, Bob])`; after the stall a survivor carries it in a stall block,
+/// the two survivors consent (`f + 1` of four) by sealing stall blocks on it, and the block of the
+/// second consent roots a new epoch of the two, who finalize again.
 #[test]
 fn the_emergency_set_change_restores_finality_after_two_of_four_are_lost() {
     let mut net = Testnet::start();
@@ -381,7 +382,7 @@ fn the_emergency_set_change_restores_finality_after_two_of_four_are_lost() {
         RuntimeCall::Validators(pallet_validators::Call::force_set { members: members.try_into().unwrap() }),
     );
     for n in &net.nodes[..2] {
-        n.wait_until("forced set of two", Duration::from_secs(150), |n| {
+        n.wait_until("forced set of two", Duration::from_secs(180), |n| {
             let s = status(n);
             s["setId"].as_u64().unwrap_or(0) >= 1 && s["validators"] == 2
         });
@@ -390,6 +391,46 @@ fn the_emergency_set_change_restores_finality_after_two_of_four_are_lost() {
     wait_all_finalized(&[&net.nodes[0], &net.nodes[1]], fin + 5);
     assert_same_finalized_chain(&[&net.nodes[0], &net.nodes[1]]);
     assert!(verify_justifications(&net.nodes[1]) > 0);
+    // Everything final before the stall is still final: the forced root extends it.
+    assert!(net.nodes[0].finalized_number() > stalled);
+}
+
+/// Whether a forced change is scheduled and not enacted, in `node`'s best state.
+fn force_pending(node: &Node) -> bool {
+    let key = [sp_io::hashing::twox_128(b"Validators"), sp_io::hashing::twox_128(b"PendingForce")].concat();
+    !node.rpc("state_getStorage", json!([format!("0x{}", hex::encode(key))])).is_null()
+}
+
+/// Issue 9, finding 3: root schedules a forced change on a healthy chain. Nothing changes: no
+/// validator stalls, so none consents; the set stays, every node (validators and an observer, which
+/// used to judge "stalled" by its own clock) keeps one finalized chain, and nothing final reverts.
+#[test]
+fn force_set_on_a_healthy_chain_neither_forks_nor_reverts_anything_final() {
+    let net = Testnet::start();
+    let rpc = net.spawn(4, &[]);
+    let all: Vec<&Node> = net.nodes.iter().chain([&rpc]).collect();
+    wait_all_finalized(&all, 3);
+    let members = vec![Sr25519Keyring::Alice.to_account_id(), Sr25519Keyring::Bob.to_account_id()];
+    sudo(
+        &net.nodes[0],
+        RuntimeCall::Validators(pallet_validators::Call::force_set { members: members.try_into().unwrap() }),
+    );
+    net.nodes[0].wait_until("the forced change scheduled", WAIT, force_pending);
+    let before = net.nodes[0].finalized_number();
+    let final_before: Vec<_> = (1..=before).map(|n| hash_at(&net.nodes[0], n)).collect();
+    // Long enough for an observer's old wall-clock rule (15 s) to have fired several times.
+    wait_all_finalized(&all, before + 15);
+    for n in &all {
+        let s = status(n);
+        assert_eq!((s["setId"].as_u64(), s["validators"].as_u64()), (Some(0), Some(4)), "the set changed on a healthy chain");
+        assert!(force_pending(n), "the forced change was enacted on a healthy chain");
+    }
+    assert_same_finalized_chain(&all);
+    for n in &all {
+        let now: Vec<_> = (1..=before).map(|k| hash_at(n, k)).collect();
+        assert_eq!(now, final_before, "a finalized block changed");
+    }
+    assert!(verify_justifications(&rpc) > 0);
 }
 
 /// The chain's time (pallet-timestamp's `Now`) at block `n`, in ms.

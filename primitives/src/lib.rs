@@ -79,8 +79,13 @@ pub struct PreDigest {
     pub view: View,
     pub set_id: SetId,
     pub proposer_index: u32,
-    /// The certificate of the parent block; `None` only for children of genesis.
+    /// The certificate of the parent block; `None` only for the first block of an epoch. In a
+    /// stall block: the sealer's highest certificate, whose block the stall block extends.
     pub justify: Option<QuorumCertificate>,
+    /// A stall block: sealed while the set makes no progress, never proposed or voted for. It
+    /// carries transactions (governance's forced change) and, when a forced change is pending in
+    /// its parent's state, its sealer's consent to it; only stall blocks may follow it.
+    pub stall: bool,
 }
 
 /// A consensus epoch: the validator set that proposes and certifies a run of blocks, and the block
@@ -101,8 +106,10 @@ pub struct EpochInfo {
 }
 
 /// A validator-set change forced by governance (root): the set id it created and the number of
-/// the block that enacted it. That block may root a new epoch without the outgoing set's consent,
-/// which is what restores finality after more than `f` validators are lost for good.
+/// the block that enacted it. That block may root a new epoch without a hand-over certificate,
+/// which is what restores finality after more than `f` validators are lost for good. The runtime
+/// enacts a forced change only in a stall block, once `f + 1` validators of the stalled set have
+/// consented by sealing stall blocks on that chain (`pallet-validators`).
 pub type ForcedChange = (SetId, u32);
 
 sp_api::decl_runtime_apis! {
@@ -116,6 +123,9 @@ sp_api::decl_runtime_apis! {
         fn epoch() -> EpochInfo;
         /// The last forced change, if governance ever made one.
         fn forced_change() -> Option<ForcedChange>;
+        /// Whether governance has scheduled a forced change not enacted yet: a stall block built
+        /// on this state is its sealer's consent to it.
+        fn force_pending() -> bool;
         /// Target time between blocks, in milliseconds.
         fn block_time_ms() -> u64;
     }

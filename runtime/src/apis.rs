@@ -103,6 +103,10 @@ impl_runtime_apis! {
             Validators::forced_change()
         }
 
+        fn force_pending() -> bool {
+            Validators::force_pending()
+        }
+
         fn block_time_ms() -> u64 {
             MILLISECS_PER_BLOCK
         }

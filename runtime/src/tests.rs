@@ -140,7 +140,7 @@ mod flows {
     /// `on_initialize`, then `PreInherents` (which credits the author).
     fn next_block() {
         let n = System::block_number() + 1;
-        let pre = bpci_primitives::PreDigest { view: n as u64, set_id: 0, proposer_index: 0, justify: None };
+        let pre = bpci_primitives::PreDigest { view: n as u64, set_id: 0, proposer_index: 0, justify: None, stall: false };
         let digest = Digest { logs: vec![DigestItem::PreRuntime(bpci_primitives::BPCI_ENGINE_ID, pre.encode())] };
         System::initialize(&n, &System::parent_hash(), &digest);
         <AllPalletsWithSystem as OnInitialize<BlockNumber>>::on_initialize(n);
@@ -636,7 +636,7 @@ fn proposer_and_certificate_signers_earn_activity_points() {
             parent_view: 0,
         };
         let justify = Some(QuorumCertificate { data, signers, signature: Default::default() });
-        let pre = PreDigest { view: 2, set_id: 0, proposer_index: 1, justify };
+        let pre = PreDigest { view: 2, set_id: 0, proposer_index: 1, justify, stall: false };
         let digest = sp_runtime::Digest {
             logs: vec![sp_runtime::DigestItem::PreRuntime(BPCI_ENGINE_ID, codec::Encode::encode(&pre))],
         };
@@ -689,8 +689,17 @@ mod validator_set {
 
     /// Start the next block as the executive does, with a pre-digest naming `set_id`.
     fn next_block(set_id: SetId) {
+        start_block(set_id, false);
+    }
+
+    /// Start the next block as a stall block of the running epoch, sealed by validator 0.
+    fn next_stall_block() {
+        start_block(Validators::epoch().set.set_id, true);
+    }
+
+    fn start_block(set_id: SetId, stall: bool) {
         let n = System::block_number() + 1;
-        let pre = PreDigest { view: n as u64, set_id, proposer_index: 0, justify: None };
+        let pre = PreDigest { view: n as u64, set_id, proposer_index: 0, justify: None, stall };
         let digest = Digest { logs: vec![DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode())] };
         System::reset_events();
         System::initialize(&n, &sp_core::H256::repeat_byte(n as u8), &digest);
@@ -798,23 +807,29 @@ mod validator_set {
     }
 
     #[test]
-    fn force_set_makes_the_new_set_active_in_the_same_block() {
+    fn force_set_is_enacted_by_the_stalled_sets_consent() {
         dev_ext().execute_with(|| {
             let bob_key = register_keys(Sr25519Keyring::Bob);
             let charlie_key = register_keys(Sr25519Keyring::Charlie);
-            run_to(5);
+            run_to(4);
             let members = vec![acc(Sr25519Keyring::Charlie), acc(Sr25519Keyring::Bob)];
             sudo(pallet_validators::Call::force_set { members: frame_support::BoundedVec::truncate_from(members) });
+            assert!(<Runtime as ConsensusApi<Block>>::force_pending());
+            run_to(5);
+            assert_eq!(<Runtime as ConsensusApi<Block>>::forced_change(), None, "ordinary blocks consent to nothing");
+            // The dev chain's single validator seals a stall block: its consent is `f + 1`.
+            next_stall_block();
+            assert!(!<Runtime as ConsensusApi<Block>>::force_pending());
             let set = <Runtime as ConsensusApi<Block>>::validator_set();
             assert_eq!(set.validators, vec![charlie_key, bob_key]);
             assert_eq!(set.set_id, 1);
-            assert_eq!(<Runtime as ConsensusApi<Block>>::forced_change(), Some((1, 5)));
+            assert_eq!(<Runtime as ConsensusApi<Block>>::forced_change(), Some((1, 6)));
             assert!(System::events().iter().any(|e| e.event
-                == RuntimeEvent::Validators(pallet_validators::Event::ForcedSet { set_id: 1, block: 5 })));
+                == RuntimeEvent::Validators(pallet_validators::Event::ForcedSet { set_id: 1, block: 6 })));
             // The revenue points of the next block go to the new set's proposer.
             next_block(1);
             assert_eq!(api_epoch().set, set);
-            assert_eq!(api_epoch().root_number, 5);
+            assert_eq!(api_epoch().root_number, 6);
             assert_eq!(configs::RecordBlockAuthor::author(), Some(acc(Sr25519Keyring::Charlie)));
         });
     }

@@ -16,6 +16,12 @@
 //! may do only on a parent whose state holds the new set and which the old set handed over (the
 //! epoch-end certificate in the block, whose highest QC certifies the parent), or which enacted a
 //! forced change.
+//!
+//! Stall blocks (`PreDigest::stall`) are sealed by a view's leader like any block but never voted
+//! for. Every stall block of a run carries a certificate of the run's base, the block the run
+//! extends; only stall blocks may follow a stall block, except the first block of the epoch that
+//! a forced change in it roots. Stall blocks start no epoch. The runtime counts them as consents
+//! to a pending forced change (`pallet-validators`); which one the node seals is the worker's rule.
 
 use crate::digests::{find_handoff, find_pre_digest, seal_message, take_seal};
 use bpci_consensus_core::{Bls, TimeoutCertificate, EPOCH_END};
@@ -44,11 +50,15 @@ impl<C, B> Verifier<C, B> {
 /// Which set validates a block with pre-digest `pre` on a parent whose state gives `epoch`,
 /// `session_set` and `forced`, and whether the block starts a new epoch (its parent is a root).
 ///
-/// `handoff` is the epoch-end certificate the block carries, if any.
+/// `handoff` is the epoch-end certificate the block carries, if any; `parent_stall` whether the
+/// parent is a stall block (only a forced change, which only a stall block enacts, starts an
+/// epoch on one).
+#[allow(clippy::too_many_arguments)]
 pub fn block_set(
     pre: &PreDigest,
     parent_hash: H256,
     parent_number: u32,
+    parent_stall: bool,
     epoch: EpochInfo,
     session_set: ValidatorSet,
     forced: Option<ForcedChange>,
@@ -59,7 +69,13 @@ pub fn block_set(
         if handoff.is_some() {
             return Err("hand-over certificate in a block that starts no epoch".into());
         }
+        if parent_stall && !pre.stall {
+            return Err("only stall blocks, or the first block of a forced epoch, follow a stall block".into());
+        }
         return Ok((epoch.set, parent_number == 0));
+    }
+    if pre.stall {
+        return Err("a stall block starts no epoch".into());
     }
     if pre.set_id != session_set.set_id || session_set.set_id <= epoch.set.set_id {
         return Err(format!(
@@ -68,7 +84,7 @@ pub fn block_set(
         ));
     }
     match handoff {
-        None if forced == Some((pre.set_id, parent_number)) => {}
+        None if parent_stall && forced == Some((pre.set_id, parent_number)) => {}
         None => return Err(format!("set {} starts without the hand-over of set {}", pre.set_id, epoch.set.set_id)),
         Some(tc) => {
             if tc.view != EPOCH_END {
@@ -127,6 +143,54 @@ pub fn check_header(
     }
 }
 
+/// Checks a stall block's digests against its epoch's set: sealed by the leader of its view, in
+/// a view above its parent's, and carrying a certificate of its run's base: the parent, or, on a
+/// stall parent, the block the parent's certificate is for (`None` only for a run on genesis).
+#[allow(clippy::too_many_arguments)]
+pub fn check_stall_header(
+    set: &ValidatorSet,
+    pre: &PreDigest,
+    parent_hash: H256,
+    parent_number: u32,
+    parent: Option<&PreDigest>,
+    pre_hash: &[u8],
+    seal: &bpci_primitives::BlsSignature,
+    genesis: &H256,
+) -> Result<(), String> {
+    let parent_view = parent.map_or(0, |p| p.view);
+    if pre.set_id != set.set_id {
+        return Err(format!("stall block claims set {}, parent state has set {}", pre.set_id, set.set_id));
+    }
+    let (leader, key) = set.leader(pre.view).ok_or("empty validator set")?;
+    if leader as u32 != pre.proposer_index {
+        return Err(format!("stall block: proposer {} is not the leader {} of view {}", pre.proposer_index, leader, pre.view));
+    }
+    if pre.view <= parent_view {
+        return Err(format!("stall block: view {} does not follow parent view {}", pre.view, parent_view));
+    }
+    if !bpci_primitives::bls::native::verify(key, &seal_message(genesis, pre_hash), seal) {
+        return Err("bad seal".into());
+    }
+    let base = |qc: &Option<bpci_primitives::qc::QuorumCertificate>| qc.as_ref().map(|qc| (qc.data.block_hash, qc.data.block_number));
+    let expected = match parent {
+        Some(p) if p.stall => base(&p.justify),
+        Some(_) => Some((parent_hash, parent_number)),
+        None => None,
+    };
+    if let (Some(p), Some(qc)) = (parent.filter(|p| !p.stall), &pre.justify) {
+        if qc.data.view != p.view {
+            return Err("stall block: certificate is not for its parent's view".into());
+        }
+    }
+    if base(&pre.justify) != expected {
+        return Err("stall block: certificate is not for its run's base".into());
+    }
+    match &pre.justify {
+        Some(qc) => qc.verify(set, genesis).map_err(|e| format!("stall block: invalid certificate: {e:?}")),
+        None => Ok(()),
+    }
+}
+
 /// The view a header was proposed in (0 for genesis).
 pub fn header_view<H: HeaderT>(header: &H) -> Result<u64, String> {
     if header.number().is_zero() {
@@ -161,18 +225,24 @@ where
         let pre_hash = block.header.hash();
         let pre = find_pre_digest(&block.header)?;
         let handoff = find_handoff(&block.header)?;
+        let parent_pre = if number == 1 { None } else { Some(find_pre_digest(&parent)?) };
+        let parent_stall = parent_pre.as_ref().is_some_and(|p| p.stall);
         let api = self.client.runtime_api();
         let epoch = api.epoch(parent_hash).map_err(|e| e.to_string())?;
-        let (set, parent_is_root) = if pre.set_id == epoch.set.set_id && handoff.is_none() {
+        let (set, parent_is_root) = if pre.set_id == epoch.set.set_id && handoff.is_none() && parent_stall == pre.stall {
             (epoch.set, number == 1)
         } else {
             let session_set = api.validator_set(parent_hash).map_err(|e| e.to_string())?;
             let forced = api.forced_change(parent_hash).map_err(|e| e.to_string())?;
-            block_set(&pre, parent_hash, number - 1, epoch, session_set, forced, handoff.as_ref(), &genesis)
+            block_set(&pre, parent_hash, number - 1, parent_stall, epoch, session_set, forced, handoff.as_ref(), &genesis)
                 .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?
         };
-        check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal, &genesis)
-            .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
+        if pre.stall {
+            check_stall_header(&set, &pre, parent_hash, number - 1, parent_pre.as_ref(), pre_hash.as_ref(), &seal, &genesis)
+        } else {
+            check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal, &genesis)
+        }
+        .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
         if let Some(body) = block.body.clone() {
             check_inherents(&*self.client, parent_hash, block.header.clone(), body)
@@ -224,4 +294,106 @@ where
         })
         .collect();
     Err(format!("inherents rejected: {}", errors.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bpci_primitives::bls::native::{aggregate, Keypair};
+    use bpci_primitives::qc::{Bitfield, QuorumCertificate, VoteData};
+
+    const GENESIS: H256 = H256::repeat_byte(1);
+
+    fn key(i: usize) -> Keypair {
+        Keypair::from_ikm(&[i as u8 + 1; 32]).unwrap()
+    }
+
+    fn set(set_id: u64) -> ValidatorSet {
+        ValidatorSet { set_id, validators: (0..4).map(|i| key(i).public).collect() }
+    }
+
+    fn qc(block: H256, number: u32, view: u64) -> QuorumCertificate {
+        let data = VoteData { set_id: 0, view, block_hash: block, block_number: number, parent_hash: H256::zero(), parent_view: 0 };
+        let mut signers = Bitfield::new(4);
+        let sigs: Vec<_> = (0..3).map(|i| {
+            signers.set(i);
+            key(i).sign(&data.signing_message(&GENESIS))
+        }).collect();
+        QuorumCertificate { data, signers, signature: aggregate(&sigs).unwrap() }
+    }
+
+    fn stall(view: u64, justify: Option<QuorumCertificate>) -> PreDigest {
+        PreDigest { view, set_id: 0, proposer_index: (view % 4) as u32, justify, stall: true }
+    }
+
+    fn ordinary(view: u64, set_id: u64, justify: Option<QuorumCertificate>) -> PreDigest {
+        PreDigest { view, set_id, proposer_index: (view % 4) as u32, justify, stall: false }
+    }
+
+    /// Checks `pre` as a stall block on `parent` (#`number - 1`), sealed by its view's leader.
+    fn check(pre: &PreDigest, parent_hash: H256, parent_number: u32, parent: Option<&PreDigest>) -> Result<(), String> {
+        let seal = key(pre.proposer_index as usize).sign(&seal_message(&GENESIS, b"header"));
+        check_stall_header(&set(0), pre, parent_hash, parent_number, parent, b"header", &seal, &GENESIS)
+    }
+
+    fn epoch() -> EpochInfo {
+        EpochInfo { set: set(0), root_hash: H256::zero(), root_number: 0 }
+    }
+
+    /// Finding 3: the forced epoch starts only on a stall block that enacted the change; an
+    /// ordinary block whose state records a forced change roots nothing.
+    #[test]
+    fn a_forced_epoch_starts_only_on_the_stall_block_that_enacted_it() {
+        let parent = H256::repeat_byte(7);
+        let pre = ordinary(1, 1, None);
+        let forced = Some((1, 10));
+        let on_ordinary = block_set(&pre, parent, 10, false, epoch(), set(1), forced, None, &GENESIS);
+        assert!(on_ordinary.unwrap_err().contains("without the hand-over"));
+        let (s, root) = block_set(&pre, parent, 10, true, epoch(), set(1), forced, None, &GENESIS).unwrap();
+        assert_eq!((s.set_id, root), (1, true));
+        // A forced change recorded at another block roots nothing here.
+        assert!(block_set(&pre, parent, 11, true, epoch(), set(1), forced, None, &GENESIS).is_err());
+    }
+
+    #[test]
+    fn only_stall_blocks_follow_a_stall_block_and_none_starts_an_epoch() {
+        let parent = H256::repeat_byte(7);
+        let next = ordinary(9, 0, Some(qc(parent, 10, 8)));
+        let e = block_set(&next, parent, 10, true, epoch(), set(0), None, None, &GENESIS).unwrap_err();
+        assert!(e.contains("follow a stall block"), "{e}");
+        let mut starts = stall(9, None);
+        starts.set_id = 1;
+        let e = block_set(&starts, parent, 10, false, epoch(), set(1), Some((1, 10)), None, &GENESIS).unwrap_err();
+        assert!(e.contains("starts no epoch"), "{e}");
+        assert!(block_set(&stall(9, None), parent, 10, true, epoch(), set(0), None, None, &GENESIS).is_ok());
+    }
+
+    #[test]
+    fn a_stall_run_carries_a_certificate_of_its_base() {
+        let base = H256::repeat_byte(7);
+        let base_pre = ordinary(5, 0, Some(qc(H256::repeat_byte(6), 9, 4)));
+        // On its base: a certificate of the base, in the base's view.
+        let first = stall(6, Some(qc(base, 10, 5)));
+        assert_eq!(check(&first, base, 10, Some(&base_pre)), Ok(()));
+        assert!(check(&stall(6, Some(qc(base, 10, 4))), base, 10, Some(&base_pre)).unwrap_err().contains("view"));
+        assert!(check(&stall(6, None), base, 10, Some(&base_pre)).unwrap_err().contains("run's base"));
+        // On a stall block: the same base, whoever seals it.
+        let tip = H256::repeat_byte(8);
+        assert_eq!(check(&stall(7, Some(qc(base, 10, 5))), tip, 11, Some(&first)), Ok(()));
+        let other = stall(7, Some(qc(H256::repeat_byte(6), 9, 4)));
+        assert!(check(&other, tip, 11, Some(&first)).unwrap_err().contains("run's base"));
+        // Views still rise, and the sealer must lead its view.
+        assert!(check(&stall(6, Some(qc(base, 10, 5))), tip, 11, Some(&first)).unwrap_err().contains("does not follow"));
+        let mut wrong = stall(7, Some(qc(base, 10, 5)));
+        wrong.proposer_index = 0;
+        let seal = key(0).sign(&seal_message(&GENESIS, b"header"));
+        let e = check_stall_header(&set(0), &wrong, tip, 11, Some(&first), b"header", &seal, &GENESIS).unwrap_err();
+        assert!(e.contains("not the leader"), "{e}");
+        // A certificate without a quorum.
+        let mut weak = qc(base, 10, 5);
+        weak.signers = Bitfield::new(4);
+        assert!(check(&stall(7, Some(weak)), tip, 11, Some(&first)).unwrap_err().contains("invalid certificate"));
+        // On genesis no certificate exists yet.
+        assert_eq!(check(&stall(1, None), GENESIS, 0, None), Ok(()));
+    }
 }

@@ -14,7 +14,7 @@ use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData
 use bpci_primitives::{
     bls::native::Keypair,
     host::keystore,
-    qc::{FinalityJustification, FinalityProof},
+    qc::{FinalityJustification, FinalityProof, QuorumCertificate},
     BlsPublic, BpciConsensusApi, PreDigest, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
 use codec::{Decode, Encode};
@@ -75,15 +75,20 @@ pub struct ValidatorParams<B, C, BE, PF, BI> {
 use crate::clock::now_ms;
 
 /// After this long without any progress (view, certificate or finality), a validator starts to
-/// build "stall blocks"; see [`Worker::maybe_stall_block`].
-const STALL_MS: u64 = 30_000;
+/// build "stall blocks"; see [`Worker::maybe_stall_block`]. Longer than the longest view
+/// ([`MAX_TIMEOUT_MS`]): a set in which `2f + 1` still talk changes view at least that often, so
+/// it never stalls, and never consents to a forced change.
+const STALL_MS: u64 = MAX_TIMEOUT_MS + 15_000;
+/// The back-off cap of a view's timeout.
+const MAX_TIMEOUT_MS: u64 = 60_000;
 /// Most proven blocks waiting for the client's finality; a higher one finalizes all below it, so
 /// the lowest are dropped first.
 const MAX_PENDING_FINAL: usize = 256;
 /// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
 const MAX_EARLY: usize = 8;
-/// Time between two stall blocks of one validator.
-const STALL_BLOCK_INTERVAL_MS: u64 = 10_000;
+/// Stall blocks are sealed in turns: slot `now / STALL_SLOT_MS` is the turn of validator
+/// `slot mod n`, so that the survivors extend one run rather than racing each other.
+const STALL_SLOT_MS: u64 = 3_000;
 
 /// Runs until the node stops, or returns an error if continuing could break safety.
 pub async fn start_validator<B, C, BE, PF, BI>(params: ValidatorParams<B, C, BE, PF, BI>) -> Result<(), String>
@@ -149,7 +154,8 @@ where
         binding_dirty: true,
         progress: (0, 0, 0),
         progress_at: now_ms(),
-        last_stall_block: 0,
+        last_stall_slot: 0,
+        stall_tip: None,
         queue: VecDeque::new(),
         _phantom: PhantomData,
     };
@@ -225,7 +231,7 @@ where
                 continue;
             }
         }
-        w.maybe_stall_block().await;
+        w.maybe_stall_block().await?;
         w.release_early();
         if !w.queue.is_empty() {
             continue;
@@ -396,7 +402,9 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     binding_dirty: bool,
     progress: (u64, u64, u32),
     progress_at: u64,
-    last_stall_block: u64,
+    last_stall_slot: u64,
+    /// The highest stall block of this epoch imported: (hash, number, view, its base's certificate).
+    stall_tip: Option<(H256, u32, u64, Option<QuorumCertificate>)>,
     queue: VecDeque<Action>,
     _phantom: PhantomData<(B, BE)>,
 }
@@ -508,7 +516,7 @@ where
             number: info.finalized_number.into(),
             parent_hash: self.client.header(info.finalized_hash).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default(),
         };
-        let config = Config { base_timeout_ms: 4 * self.block_time, max_timeout_ms: 60_000 };
+        let config = Config { base_timeout_ms: 4 * self.block_time, max_timeout_ms: MAX_TIMEOUT_MS };
         let mut engine = Engine::new(config, self.genesis, set.clone(), key.map(|(_, k)| k), safety, first, now_ms()).with_finalized(finalized);
         for (root, _) in roots.iter().skip(1) {
             engine.add_root(root.clone());
@@ -525,6 +533,7 @@ where
         self.pending_root = None;
         self.queue.extend(engine.start(now_ms()));
         self.early.clear();
+        self.stall_tip = None;
         self.engine = Some(engine);
         self.set = set;
         self.roots = roots;
@@ -559,7 +568,7 @@ where
                 parent_hash: self.client.header(*header.parent_hash()).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default(),
             };
             let handoff = digests::find_handoff(header).ok().flatten();
-            let starts_epoch = pre.justify.is_none() && number > 1;
+            let starts_epoch = !pre.stall && pre.justify.is_none() && number > 1;
             if pre.set_id > self.set.set_id && starts_epoch {
                 let set = self.client.runtime_api().validator_set(parent.hash).map_err(|e| e.to_string())?;
                 if set.set_id == pre.set_id {
@@ -570,26 +579,23 @@ where
                 self.engine().add_root(parent);
             }
         }
-        // A forced change matters only while the set is stalled: in a healthy chain the set it
-        // names takes over through the ordinary hand-over (the state holds it like any session
-        // change). Skipping the runtime call otherwise saves one per imported block.
-        let stalled = now_ms().saturating_sub(self.progress_at) >= STALL_MS / 2;
-        let forced = if stalled { self.client.runtime_api().forced_change(hash).ok().flatten() } else { None };
-        if let Some((set_id, at)) = forced {
-            if at == number && set_id >= self.set.set_id && !self.roots.iter().any(|(r, _)| r.hash == hash) {
-                let root = BlockInfo { hash, number, parent_hash: *header.parent_hash() };
-                log::warn!(target: "bpci", "forced change to set {set_id} enacted in #{number} {hash:?}");
-                if set_id > self.set.set_id {
+        // Only a stall block can enact a forced change (the runtime's rule, checked on chain data
+        // that every node has): one runtime call per stall block, none for ordinary ones.
+        if let Some(pre) = pre.as_ref().filter(|p| p.stall && p.set_id == self.set.set_id) {
+            if self.stall_tip.as_ref().is_none_or(|t| t.1 < number) {
+                self.stall_tip = Some((hash, number, pre.view, pre.justify.clone()));
+            }
+            if let Some((set_id, at)) = self.client.runtime_api().forced_change(hash).ok().flatten() {
+                if at == number && set_id > self.set.set_id {
+                    log::warn!(target: "bpci", "forced change to set {set_id} enacted in #{number} {hash:?}");
                     let set = self.client.runtime_api().validator_set(hash).map_err(|e| e.to_string())?;
-                    self.enter_epoch(set, vec![(root, None)])?;
-                } else {
-                    self.roots.push((root.clone(), None));
-                    self.engine().add_root(root);
+                    self.enter_epoch(set, vec![(BlockInfo { hash, number, parent_hash: *header.parent_hash() }, None)])?;
                 }
             }
         }
         self.try_pending_root()?;
-        if let Some(pre) = pre.filter(|p| p.set_id == self.set.set_id) {
+        // Nobody votes for a stall block.
+        if let Some(pre) = pre.filter(|p| p.set_id == self.set.set_id && !p.stall) {
             let stamped = clock::chain_time(&*self.client, hash);
             if clock::may_vote_for(stamped, now_ms(), self.block_time) {
                 let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
@@ -697,7 +703,7 @@ where
             log::warn!(target: "bpci", "view {view}: no hand-over known for root {parent_hash:?}; not proposing");
             return;
         };
-        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify };
+        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify, stall: false };
         match self.build(parent_hash, pre, handoff).await {
             Ok(block) => {
                 let out = self.engine().on_block_built(view, block, now_ms());
@@ -743,13 +749,23 @@ where
 
     /// With more than `f` validators gone for good, no certificate forms, no view changes and no
     /// block can carry the root call that replaces them. After [`STALL_MS`] without progress a
-    /// validator therefore builds a block now and then on its highest certified block, in a view
-    /// it leads, without proposing it: nobody votes for it, nothing is finalized through it, but
-    /// it carries the transaction pool, so a governance `force_set` lands and its block roots the
-    /// next epoch. While the set is healthy this never happens (a view always ends within the
-    /// back-off cap of 60 s, and every certificate counts as progress).
-    async fn maybe_stall_block(&mut self) {
-        let Some(index) = self.me else { return };
+    /// validator therefore seals a *stall block* in its turn (see [`STALL_SLOT_MS`]): never
+    /// proposed or voted for, nothing is finalized through it, but it carries the transaction
+    /// pool, so governance's `force_set` lands.
+    ///
+    /// Stall blocks form runs on a certified base: this node extends the highest run it knows
+    /// whose base is certified at least as high as its own highest certificate, or else starts
+    /// one on the block of that certificate. If a forced change is pending in the parent's state,
+    /// the stall block is this validator's consent to it, and it first resigns from the epoch
+    /// (persisted): it signs nothing more in it. A set in which `2f + 1` still talk never gets
+    /// here (a view ends within the back-off cap), so root alone cannot replace a working set.
+    ///
+    /// Why the base must be that high: a block final in this epoch had commit votes from `2f + 1`
+    /// validators that saw its certificate, so of the `f + 1` that consent, one (if the faults are
+    /// crashes) had a certificate at least that high, and a base certified at least as high extends
+    /// the final block. `docs/consensus.md` says what byzantine consenters can still do.
+    async fn maybe_stall_block(&mut self) -> Result<(), String> {
+        let Some(index) = self.me else { return Ok(()) };
         let now = now_ms();
         let (view, qc_view, finalized) = {
             let e = self.engine.as_ref().expect("running");
@@ -758,30 +774,43 @@ where
         if (view, qc_view, finalized) != self.progress {
             self.progress = (view, qc_view, finalized);
             self.progress_at = now;
-            return;
+            return Ok(());
         }
-        if now.saturating_sub(self.progress_at) < STALL_MS || now.saturating_sub(self.last_stall_block) < STALL_BLOCK_INTERVAL_MS {
-            return;
+        let n = self.set.validators.len() as u64;
+        let slot = now / STALL_SLOT_MS;
+        if now.saturating_sub(self.progress_at) < STALL_MS || slot == self.last_stall_slot || n == 0 || slot % n != index as u64 {
+            return Ok(());
         }
-        self.last_stall_block = now;
-        let (parent_hash, justify) = {
-            let e = self.engine.as_ref().expect("running");
-            match e.high_qc() {
-                Some(qc) => (qc.data.block_hash, Some(qc.clone())),
-                None => (self.roots[0].0.hash, None),
+        self.last_stall_slot = slot;
+        let high_qc = self.engine.as_ref().expect("running").high_qc().cloned();
+        let tip = self.stall_tip.clone().filter(|(hash, _, _, base)| {
+            base.as_ref().map_or(0, |qc| qc.data.view) >= qc_view && self.client.header(*hash).ok().flatten().is_some()
+        });
+        let (parent_hash, parent_view, justify) = match (tip, high_qc) {
+            (Some((hash, _, tip_view, base)), _) => (hash, tip_view, base),
+            (None, Some(qc)) => (qc.data.block_hash, qc.data.view, Some(qc)),
+            // No certificate in this epoch: a run can start only on genesis.
+            (None, None) if self.roots[0].0.number == 0 => (self.roots[0].0.hash, 0, None),
+            (None, None) => {
+                log::warn!(target: "bpci", "no progress and no certificate in set {}: no stall block can be sealed", self.set.set_id);
+                return Ok(());
             }
         };
-        let Some(handoff) = self.handoff_for(parent_hash, justify.is_none()) else { return };
-        let n = self.set.validators.len() as u64;
-        let Some(view) = (view.max(qc_view + 1)..view.max(qc_view + 1) + n).find(|v| self.set.leader(*v).map(|(i, _)| i as u32) == Some(index))
-        else {
-            return;
+        let from = view.max(parent_view + 1);
+        let Some(view) = (from..from + n).find(|v| self.set.leader(*v).map(|(i, _)| i as u32) == Some(index)) else {
+            return Ok(());
         };
-        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify };
-        match self.build(parent_hash, pre, handoff).await {
-            Ok(b) => log::warn!(target: "bpci", "no progress for {} s: built stall block #{} {:?} (view {view}) to carry pending transactions", STALL_MS / 1000, b.number, b.hash),
+        if self.client.runtime_api().force_pending(parent_hash).unwrap_or(false) && self.engine().my_index().is_some() {
+            let data = self.engine().resign();
+            aux_schema::store(&*self.client, self.set.set_id, &data)?;
+            log::warn!(target: "bpci", "consenting to the pending forced change: this validator signs nothing more in set {}", self.set.set_id);
+        }
+        let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify, stall: true };
+        match self.build(parent_hash, pre, None).await {
+            Ok(b) => log::warn!(target: "bpci", "no progress for {} s: sealed stall block #{} {:?} (view {view})", STALL_MS / 1000, b.number, b.hash),
             Err(e) => log::warn!(target: "bpci", "could not build a stall block: {e}"),
         }
+        Ok(())
     }
 
     fn observe(&mut self) {

@@ -70,18 +70,48 @@ mod benchmarks {
     fn force_set(n: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
         let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         let members: Vec<_> = (0..n).map(|i| with_keys::<T>("forced", i)).collect();
-        let before = CurrentSetId::<T>::get();
         #[extrinsic_call]
         _(origin as T::RuntimeOrigin, BoundedVec::truncate_from(members));
-        assert_eq!(Validators::<T>::validator_set().validators.len(), n as usize);
-        assert!(CurrentSetId::<T>::get() > before);
-        assert!(ForcedChange::<T>::get().is_some());
+        assert_eq!(PendingForce::<T>::get().map(|m| m.len()), Some(n as usize));
         Ok(())
     }
 
     #[benchmark]
+    fn cancel_force() -> Result<(), BenchmarkError> {
+        let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        PendingForce::<T>::put(BoundedVec::truncate_from(alloc::vec![with_keys::<T>("forced", 0)]));
+        #[extrinsic_call]
+        _(origin as T::RuntimeOrigin);
+        assert!(PendingForce::<T>::get().is_none());
+        Ok(())
+    }
+
+    /// The worst case: the consent that enacts a forced set of `n` members.
+    #[benchmark]
+    fn on_initialize_force(n: Linear<1, { T::MaxValidators::get() }>) {
+        let members: Vec<_> = (0..n).map(|i| with_keys::<T>("forced", i)).collect();
+        PendingForce::<T>::put(BoundedVec::truncate_from(members));
+        let mut epoch = Epoch::<T>::get();
+        // One validator: its consent is the `f + 1`th.
+        epoch.set.validators.truncate(1);
+        if epoch.set.validators.is_empty() {
+            epoch.set.validators.push(BlsPublic([0; 48]));
+        }
+        Epoch::<T>::put(epoch.clone());
+        let pre = PreDigest { view: 1, set_id: epoch.set.set_id, proposer_index: 0, justify: None, stall: true };
+        frame_system::Pallet::<T>::deposit_log(DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode()));
+        let block: BlockNumberFor<T> = 2u32.into();
+        #[block]
+        {
+            Validators::<T>::on_initialize(block);
+        }
+        assert!(ForcedChange::<T>::get().is_some());
+        assert_eq!(Validators::<T>::validator_set().validators.len(), n as usize);
+    }
+
+    #[benchmark]
     fn on_initialize_same_epoch() {
-        let pre = PreDigest { view: 1, set_id: Epoch::<T>::get().set.set_id, proposer_index: 0, justify: None };
+        let pre = PreDigest { view: 1, set_id: Epoch::<T>::get().set.set_id, proposer_index: 0, justify: None, stall: false };
         frame_system::Pallet::<T>::deposit_log(DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode()));
         let n: BlockNumberFor<T> = 2u32.into();
         let before = Epoch::<T>::get();
@@ -98,7 +128,7 @@ mod benchmarks {
         crate::Validators::<T>::put(BoundedVec::truncate_from(keys));
         let set_id = Epoch::<T>::get().set.set_id + 1;
         CurrentSetId::<T>::put(set_id);
-        let pre = PreDigest { view: 1, set_id, proposer_index: 0, justify: None };
+        let pre = PreDigest { view: 1, set_id, proposer_index: 0, justify: None, stall: false };
         frame_system::Pallet::<T>::deposit_log(DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode()));
         let n: BlockNumberFor<T> = 2u32.into();
         #[block]

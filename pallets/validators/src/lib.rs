@@ -15,7 +15,10 @@
 //!   is a legal epoch start (handover by the outgoing set, or a forced change), so the runtime only
 //!   records it in `on_initialize` (`BpciConsensusApi::epoch`).
 //! - **Forced change** ([`Call::force_set`]): the emergency path when more than `f` validators are
-//!   gone for good; see the README.
+//!   gone for good; see the README. Governance only *schedules* it ([`PendingForce`]); it is
+//!   enacted in a stall block once `f + 1` validators of the stalled epoch have consented on that
+//!   chain by sealing stall blocks ([`ForceConsents`]), so that root alone changes nothing on a
+//!   chain whose set still certifies blocks.
 //!
 //! The set id changes only when the set changes: votes and certificates are bound to a set id, so
 //! a session rotation that keeps the same validators must not invalidate certificates in flight.
@@ -108,6 +111,17 @@ pub mod pallet {
     #[pallet::storage]
     pub type ForcedChange<T: Config> = StorageValue<_, (SetId, u32), OptionQuery>;
 
+    /// The members of a forced change governance scheduled, until it is enacted or cancelled.
+    #[pallet::storage]
+    pub type PendingForce<T: Config> = StorageValue<_, BoundedVec<T::AccountId, T::MaxValidators>, OptionQuery>;
+
+    /// Indices in the epoch's set of the validators that consented to [`PendingForce`] on this
+    /// chain: each sealed a stall block on a state in which it was pending. A validator that
+    /// consents has promised to sign nothing more in the epoch (the node persists that first), so
+    /// `f + 1` consents mean the rest of the set can no longer certify or finalize anything.
+    #[pallet::storage]
+    pub type ForceConsents<T: Config> = StorageValue<_, BoundedVec<u32, T::MaxValidators>, ValueQuery>;
+
     /// The accounts this pallet proposes to pallet-session for every new session, in
     /// leader-rotation order. Filled at genesis from the genesis session validators.
     #[pallet::storage]
@@ -140,6 +154,16 @@ pub mod pallet {
         SessionLengthSet { blocks: BlockNumberFor<T> },
         /// Governance forced set `set_id`, active from block `block` on.
         ForcedSet { set_id: SetId, block: u32 },
+        /// Governance scheduled a forced change to `members` members; it is enacted once the set
+        /// stalls and `f + 1` of its validators consent.
+        ForceScheduled { members: u32 },
+        /// Governance withdrew the scheduled forced change.
+        ForceCancelled,
+        /// Validator `index` of the epoch's set sealed a stall block: it consents to the forced
+        /// change, `consents` of the `needed` so far.
+        ForceConsented { index: u32, consents: u32, needed: u32 },
+        /// The forced change could not be enacted (no member still has session keys); dropped.
+        ForceDropped,
     }
 
     #[pallet::error]
@@ -163,6 +187,8 @@ pub mod pallet {
         EmptySet,
         /// A forced set names an account twice.
         DuplicateMember,
+        /// No forced change is scheduled.
+        NoPendingForce,
     }
 
     #[pallet::hooks]
@@ -180,6 +206,9 @@ pub mod pallet {
             };
             let epoch = Epoch::<T>::get();
             if pre.set_id == epoch.set.set_id {
+                if pre.stall && PendingForce::<T>::exists() {
+                    return Self::consent(pre.proposer_index, &epoch.set, n);
+                }
                 return <T as Config>::WeightInfo::on_initialize_same_epoch();
             }
             let set = Self::validator_set();
@@ -200,6 +229,8 @@ pub mod pallet {
             EpochAccounts::<T>::put(Self::bounded(pallet_session::Validators::<T>::get()));
             let root_number = n.saturating_sub(One::one()).saturated_into::<u32>();
             Epoch::<T>::put(EpochInfo { set, root_hash: frame_system::Pallet::<T>::parent_hash(), root_number });
+            // Consents name indices of the ended epoch's set.
+            ForceConsents::<T>::kill();
             Self::deposit_event(Event::NewEpoch { set_id, root_number });
             <T as Config>::WeightInfo::on_initialize_new_epoch()
         }
@@ -249,13 +280,15 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Emergency change: make `members` the session set in this very block (two session
-        /// rotations) and record it as a [`ForcedChange`], which lets the node root a new epoch
-        /// at this block without the outgoing set's consent. For when more than `f` validators
-        /// are gone for good and finality has stalled; see the README.
+        /// Emergency change: schedule `members` as the next set, to be enacted without the
+        /// outgoing set's hand-over once that set has stalled. For when more than `f` validators
+        /// are gone for good and finality has stopped; see the README.
         ///
-        /// Forcing the set that is already the session set is allowed: the set id stays, but the
-        /// forced change still lets the stalled epoch hand over to it.
+        /// Nothing changes here: the change is enacted in a stall block once `f + 1` validators of
+        /// the running epoch have consented on that chain ([`ForceConsents`]), and that block
+        /// roots the new epoch. A healthy set seals no stall blocks, so on a chain that still
+        /// certifies blocks a scheduled change waits (see [`Call::cancel_force`]). Scheduling
+        /// again replaces the members and keeps the consents already given.
         #[pallet::call_index(3)]
         #[pallet::weight(<T as Config>::WeightInfo::force_set(members.len() as u32))]
         pub fn force_set(origin: OriginFor<T>, members: BoundedVec<T::AccountId, T::MaxValidators>) -> DispatchResult {
@@ -266,16 +299,20 @@ pub mod pallet {
                 ensure!(seen.insert(m), Error::<T>::DuplicateMember);
                 ensure!(Self::has_keys(m), Error::<T>::NoSessionKeys);
             }
-            Members::<T>::put(members);
-            // The first rotation queues `members`, the second makes them the active set; the
-            // second calls `on_new_session(changed = true, ..)`, which bumps the set id if the
-            // keys differ from the current set's.
-            pallet_session::Pallet::<T>::rotate_session();
-            pallet_session::Pallet::<T>::rotate_session();
-            let set_id = CurrentSetId::<T>::get();
-            let block = frame_system::Pallet::<T>::block_number().saturated_into::<u32>();
-            ForcedChange::<T>::put((set_id, block));
-            Self::deposit_event(Event::ForcedSet { set_id, block });
+            let count = members.len() as u32;
+            PendingForce::<T>::put(members);
+            Self::deposit_event(Event::ForceScheduled { members: count });
+            Ok(())
+        }
+
+        /// Withdraw the scheduled forced change (the set recovered by itself).
+        #[pallet::call_index(4)]
+        #[pallet::weight(<T as Config>::WeightInfo::cancel_force())]
+        pub fn cancel_force(origin: OriginFor<T>) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            ensure!(PendingForce::<T>::take().is_some(), Error::<T>::NoPendingForce);
+            ForceConsents::<T>::kill();
+            Self::deposit_event(Event::ForceCancelled);
             Ok(())
         }
     }
@@ -300,6 +337,62 @@ pub mod pallet {
         pub fn forced_change() -> Option<bpci_primitives::ForcedChange> {
             ForcedChange::<T>::get()
         }
+
+        /// Whether a forced change is scheduled and not enacted yet.
+        pub fn force_pending() -> bool {
+            PendingForce::<T>::exists()
+        }
+
+        /// Records that validator `index` of the epoch's `set` sealed this stall block while a
+        /// forced change was pending, and enacts the change at the `f + 1`th consent.
+        fn consent(index: u32, set: &ValidatorSet, n: BlockNumberFor<T>) -> Weight {
+            let weight = <T as Config>::WeightInfo::on_initialize_force(T::MaxValidators::get());
+            if index as usize >= set.validators.len() {
+                // The node refuses such blocks; one imported anyway consents for nobody.
+                return weight;
+            }
+            let needed = set.max_faulty() as u32 + 1;
+            let mut consents = ForceConsents::<T>::get();
+            if !consents.contains(&index) {
+                // Indices are below the set size, itself bounded by `MaxValidators`.
+                let _ = consents.try_push(index);
+                Self::deposit_event(Event::ForceConsented { index, consents: consents.len() as u32, needed });
+            }
+            if (consents.len() as u32) < needed {
+                ForceConsents::<T>::put(consents);
+                return weight;
+            }
+            Self::enact_force(n);
+            weight
+        }
+
+        /// Makes the pending members the session set in this block (two session rotations) and
+        /// records the [`ForcedChange`] that lets this block root the next epoch.
+        fn enact_force(n: BlockNumberFor<T>) {
+            ForceConsents::<T>::kill();
+            let Some(members) = PendingForce::<T>::take() else { return };
+            let members: Vec<_> = members.into_iter().filter(|m| Self::has_keys(m)).collect();
+            if members.is_empty() {
+                Self::deposit_event(Event::ForceDropped);
+                return;
+            }
+            Members::<T>::put(Self::bounded(members));
+            // The first rotation queues the members, the second makes them the active set and
+            // bumps the set id if their keys differ from the session set's.
+            pallet_session::Pallet::<T>::rotate_session();
+            pallet_session::Pallet::<T>::rotate_session();
+            // A forced change always starts a new set id, even for the same keys: the epoch it
+            // roots must be told apart from the stalled one it replaces.
+            let epoch_set_id = Epoch::<T>::get().set.set_id;
+            if CurrentSetId::<T>::get() <= epoch_set_id {
+                CurrentSetId::<T>::put(epoch_set_id.saturating_add(1));
+            }
+            let set_id = CurrentSetId::<T>::get();
+            let block = n.saturated_into::<u32>();
+            ForcedChange::<T>::put((set_id, block));
+            Self::deposit_event(Event::ForcedSet { set_id, block });
+        }
+
 
         /// The engine's pre-digest of the block being built or imported.
         pub fn pre_digest() -> Option<PreDigest> {

@@ -99,13 +99,17 @@ pub fn parent_of(n: u64) -> H256 {
 
 /// Start block `n` as the executive does, with the engine's pre-digest naming `set_id`.
 pub fn start_block(n: u64, set_id: Option<SetId>) {
-    let logs = set_id
-        .map(|set_id| {
-            let pre = PreDigest { view: n, set_id, proposer_index: 0, justify: None };
-            DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode())
-        })
-        .into_iter()
-        .collect();
+    start_block_with(n, set_id.map(|set_id| PreDigest { view: n, set_id, proposer_index: 0, justify: None, stall: false }));
+}
+
+/// Start block `n` as a stall block of the epoch's set sealed by validator `proposer_index`.
+pub fn start_stall_block(n: u64, proposer_index: u32) {
+    let set_id = crate::Epoch::<Test>::get().set.set_id;
+    start_block_with(n, Some(PreDigest { view: n, set_id, proposer_index, justify: None, stall: true }));
+}
+
+fn start_block_with(n: u64, pre: Option<PreDigest>) {
+    let logs = pre.map(|pre| DigestItem::PreRuntime(BPCI_ENGINE_ID, pre.encode())).into_iter().collect();
     System::reset_events();
     System::initialize(&n, &parent_of(n), &Digest { logs });
     <AllPalletsWithSystem as OnInitialize<u64>>::on_initialize(n);

@@ -1,6 +1,6 @@
 use crate::mock::*;
 use crate::{
-    CurrentSetId, Epoch, Error, Event, ForcedChange, Members, SessionLength, SessionStart,
+    CurrentSetId, Epoch, Error, Event, ForceConsents, ForcedChange, Members, SessionLength, SessionStart,
     Validators as ValidatorsStorage,
 };
 use bpci_primitives::BlsSessionKey;
@@ -249,7 +249,6 @@ fn next_session_rotation_estimates_follow_the_length() {
 /// running set keeps certifying blocks, and a second set starting from a block of root's choosing
 /// is how finality forks.
 #[test]
-#[ignore = "finding 3: fails until a forced change needs a stall on chain"]
 fn force_set_on_a_healthy_chain_changes_nothing() {
     new_test_ext().execute_with(|| {
         run_to(4);
@@ -263,17 +262,23 @@ fn force_set_on_a_healthy_chain_changes_nothing() {
 }
 
 #[test]
-fn force_set_activates_the_set_in_the_same_block() {
+fn force_set_is_enacted_at_the_first_consent_of_a_set_of_three() {
     new_test_ext().execute_with(|| {
-        run_to(4);
+        run_to(3);
         assert_ok!(Validators::force_set(root(), set(&[5, 4])));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForceScheduled { members: 2 }));
+        assert!(Validators::force_pending());
+        // Three validators tolerate no fault: one consent is `f + 1`.
+        start_stall_block(4, 2);
         let active = Validators::validator_set();
         assert_eq!(active.validators, bls(&[5, 4]), "active in this block, in the given order");
         assert_eq!(active.set_id, 1);
         assert_eq!(Session::validators(), vec![5, 4]);
         assert_eq!(Session::current_index(), 2);
         assert_eq!(Validators::forced_change(), Some((1, 4)));
+        assert!(!Validators::force_pending());
         assert_eq!(Members::<Test>::get().into_inner(), vec![5, 4]);
+        assert!(System::events().iter().any(|e| e.event == RuntimeEvent::Validators(Event::ForceConsented { index: 2, consents: 1, needed: 1 })));
         assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForcedSet { set_id: 1, block: 4 }));
         // The session clock restarts at the forced change.
         assert_eq!(SessionStart::<Test>::get(), 4);
@@ -288,12 +293,83 @@ fn force_set_activates_the_set_in_the_same_block() {
     });
 }
 
+/// Attack: stall blocks consent only for their own sealer, and a byzantine sealer repeating
+/// itself is one consent. With four validators (`f = 1`) the change needs two distinct sealers.
 #[test]
-fn forcing_the_running_set_keeps_the_set_id_but_records_the_change() {
+fn a_forced_change_needs_f_plus_one_distinct_consents() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(25);
+        start_block(26, Some(1));
+        assert_eq!(Validators::epoch().set.validators.len(), 4);
+        assert_ok!(Validators::force_set(root(), set(&[4, 5])));
+        for n in 27..32 {
+            start_stall_block(n, 3);
+            assert!(Validators::force_pending(), "one validator's stall blocks are one consent");
+        }
+        // An index outside the set consents for nobody.
+        start_stall_block(32, 9);
+        assert!(Validators::force_pending());
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![3]);
+        start_stall_block(33, 0);
+        assert_eq!(Validators::forced_change(), Some((2, 33)));
+        assert_eq!(Validators::validator_set().validators, bls(&[4, 5]));
+        assert!(ForceConsents::<Test>::get().is_empty());
+    });
+}
+
+/// Stall blocks without a scheduled change consent to nothing, and consents given before a
+/// cancellation do not count for a later schedule.
+#[test]
+fn consents_count_only_while_a_change_is_pending_and_cancelling_drops_them() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(25);
+        start_block(26, Some(1));
+        start_stall_block(27, 1);
+        assert!(ForceConsents::<Test>::get().is_empty());
+        assert_ok!(Validators::force_set(root(), set(&[4, 5])));
+        start_stall_block(28, 1);
+        assert_ok!(Validators::cancel_force(root()));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForceCancelled));
+        assert_noop!(Validators::cancel_force(root()), Error::<Test>::NoPendingForce);
+        assert_ok!(Validators::force_set(root(), set(&[4, 5])));
+        start_stall_block(29, 2);
+        assert!(Validators::force_pending(), "validator 1's consent was dropped with the cancellation");
+        start_stall_block(30, 1);
+        assert!(!Validators::force_pending());
+    });
+}
+
+/// A new epoch (an ordinary hand-over) clears the consents: they name indices of the old set.
+#[test]
+fn a_new_epoch_clears_the_consents() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(25);
+        start_block(26, Some(1));
+        assert_ok!(Validators::force_set(root(), set(&[4, 5])));
+        start_stall_block(27, 1);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![1]);
+        assert_ok!(Validators::remove_validator(root(), 4));
+        run_to(50);
+        let next = Validators::validator_set().set_id;
+        assert!(next > 1);
+        start_block(51, Some(next));
+        assert_eq!(Validators::epoch().set.set_id, next);
+        assert!(ForceConsents::<Test>::get().is_empty());
+        assert!(Validators::force_pending(), "the schedule itself stays");
+    });
+}
+
+#[test]
+fn forcing_the_running_set_still_starts_a_new_set_id() {
     new_test_ext().execute_with(|| {
         assert_ok!(Validators::force_set(root(), set(&[1, 2, 3])));
-        assert_eq!(Validators::validator_set().set_id, 0);
-        assert_eq!(ForcedChange::<Test>::get(), Some((0, 1)));
+        start_stall_block(2, 0);
+        assert_eq!(Validators::validator_set().set_id, 1);
+        assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3]));
+        assert_eq!(ForcedChange::<Test>::get(), Some((1, 2)));
     });
 }
 
@@ -304,7 +380,9 @@ fn force_set_errors() {
         assert_noop!(Validators::force_set(root(), set(&[])), Error::<Test>::EmptySet);
         assert_noop!(Validators::force_set(root(), set(&[4, 5, 4])), Error::<Test>::DuplicateMember);
         assert_noop!(Validators::force_set(root(), set(&[4, 6])), Error::<Test>::NoSessionKeys);
+        assert_noop!(Validators::cancel_force(RuntimeOrigin::signed(1)), DispatchError::BadOrigin);
         assert_eq!(ForcedChange::<Test>::get(), None);
+        assert!(!Validators::force_pending());
     });
 }
 

@@ -18,8 +18,13 @@ pub trait WeightInfo {
     fn add_validator() -> Weight;
     fn remove_validator() -> Weight;
     fn set_session_length() -> Weight;
-    /// A forced set of `n` members: two session rotations.
+    /// Scheduling a forced set of `n` members.
     fn force_set(n: u32) -> Weight;
+    /// Withdrawing the scheduled forced set.
+    fn cancel_force() -> Weight;
+    /// `on_initialize` of a stall block that consents to a forced set of `n` members and
+    /// enacts it: two session rotations.
+    fn on_initialize_force(n: u32) -> Weight;
     /// `on_initialize` without a new epoch, plus pallet-session's `should_end_session` check of
     /// the same block (which pallet-session itself charges nothing for).
     fn on_initialize_same_epoch() -> Weight;
@@ -49,16 +54,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(2))
             .saturating_add(T::DbWeight::get().writes(3))
     }
-    /// Per member: `Session::NextKeys` read three times (check, two rotations).
-    /// Fixed, per rotation: `Session::{CurrentIndex, QueuedChanged, QueuedKeys, Validators}`,
-    /// `Members`, `Validators`, `CurrentSetId`, `DisabledValidators`, `System::Number` read;
+    /// Per member: `Session::NextKeys`. Writes: `PendingForce`; event.
+    fn force_set(n: u32) -> Weight {
+        Weight::from_parts(15_000_000, 3_000)
+            .saturating_add(Weight::from_parts(2_000_000, 2_700).saturating_mul(n as u64))
+            .saturating_add(T::DbWeight::get().reads(2))
+            .saturating_add(T::DbWeight::get().writes(3))
+            .saturating_add(T::DbWeight::get().reads(1).saturating_mul(n as u64))
+    }
+    /// Writes: `PendingForce`, `ForceConsents`; event.
+    fn cancel_force() -> Weight {
+        Weight::from_parts(10_000_000, 3_000)
+            .saturating_add(T::DbWeight::get().reads(3))
+            .saturating_add(T::DbWeight::get().writes(4))
+    }
+    /// `System::Digest`, `Epoch`, `PendingForce`, `ForceConsents`; then per member
+    /// `Session::NextKeys` read three times (check, two rotations). Fixed, per rotation:
+    /// `Session::{CurrentIndex, QueuedChanged, QueuedKeys, Validators}`, `Members`, `Validators`,
+    /// `CurrentSetId`, `DisabledValidators`, `System::Number` read;
     /// `Session::{Validators, CurrentIndex, QueuedKeys, QueuedChanged, DisabledValidators}`,
     /// `SessionStart`, `Validators`, `CurrentSetId` and events written. Then `ForcedChange`.
-    fn force_set(n: u32) -> Weight {
-        Weight::from_parts(60_000_000, 10_000)
+    fn on_initialize_force(n: u32) -> Weight {
+        Weight::from_parts(70_000_000, 12_000)
             .saturating_add(Weight::from_parts(8_000_000, 2_700).saturating_mul(n as u64))
-            .saturating_add(T::DbWeight::get().reads(22))
-            .saturating_add(T::DbWeight::get().writes(22))
+            .saturating_add(T::DbWeight::get().reads(26))
+            .saturating_add(T::DbWeight::get().writes(25))
             .saturating_add(T::DbWeight::get().reads(3).saturating_mul(n as u64))
     }
     /// Reads: `System::Digest`, `Epoch`, and pallet-session's `SessionStart`, `SessionLength`.
@@ -93,10 +113,22 @@ impl WeightInfo for () {
             .saturating_add(RocksDbWeight::get().writes(3))
     }
     fn force_set(n: u32) -> Weight {
-        Weight::from_parts(60_000_000, 10_000)
+        Weight::from_parts(15_000_000, 3_000)
+            .saturating_add(Weight::from_parts(2_000_000, 2_700).saturating_mul(n as u64))
+            .saturating_add(RocksDbWeight::get().reads(2))
+            .saturating_add(RocksDbWeight::get().writes(3))
+            .saturating_add(RocksDbWeight::get().reads(1).saturating_mul(n as u64))
+    }
+    fn cancel_force() -> Weight {
+        Weight::from_parts(10_000_000, 3_000)
+            .saturating_add(RocksDbWeight::get().reads(3))
+            .saturating_add(RocksDbWeight::get().writes(4))
+    }
+    fn on_initialize_force(n: u32) -> Weight {
+        Weight::from_parts(70_000_000, 12_000)
             .saturating_add(Weight::from_parts(8_000_000, 2_700).saturating_mul(n as u64))
-            .saturating_add(RocksDbWeight::get().reads(22))
-            .saturating_add(RocksDbWeight::get().writes(22))
+            .saturating_add(RocksDbWeight::get().reads(26))
+            .saturating_add(RocksDbWeight::get().writes(25))
             .saturating_add(RocksDbWeight::get().reads(3).saturating_mul(n as u64))
     }
     fn on_initialize_same_epoch() -> Weight {

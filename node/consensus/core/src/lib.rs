@@ -261,7 +261,8 @@ impl<C: Crypto> Engine<C> {
         genesis: BlockInfo,
         now_ms: u64,
     ) -> Self {
-        let me = me.and_then(|key| {
+        // A validator that resigned from this epoch runs it as an observer.
+        let me = me.filter(|_| !safety.resigned).and_then(|key| {
             let public = C::public(&key);
             let index = set.validators.iter().position(|v| *v == public)?;
             Some((index as u32, key))

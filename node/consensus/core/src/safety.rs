@@ -28,9 +28,22 @@ pub struct SafetyData {
     /// that view (see "Commit votes" in the crate docs).
     pub commit_view: View,
     pub commit_parent: H256,
+    /// This validator consented to a forced change by sealing a stall block on a state in which
+    /// one was pending: it signs nothing more in this epoch. That is what makes `f + 1` consents
+    /// mean the set can no longer certify anything (see `pallet-validators`).
+    pub resigned: bool,
 }
 
 impl<C: Crypto> Engine<C> {
+    /// Stops signing for good in this epoch; returns the safety data to persist *before* the
+    /// consent (the stall block) leaves the node.
+    pub fn resign(&mut self) -> SafetyData {
+        self.safety.resigned = true;
+        self.me = None;
+        self.build = None;
+        self.safety.clone()
+    }
+
     fn sign(&self, msg: &[u8]) -> BlsSignature {
         self.me.as_ref().map(|(_, k)| C::sign(k, msg)).unwrap_or_default()
     }

@@ -941,3 +941,51 @@ fn a_leaders_real_block_is_voted_for_after_its_stall_blocks_filled_the_view() {
     assert_eq!(votes.len(), 1, "the real block got no vote");
     assert_eq!(votes[0].1.data.block_hash, b1.hash);
 }
+
+/// Finding 3: a validator that consented to a forced change (it resigned) must sign nothing more
+/// in the epoch, also after a restart; otherwise `f + 1` consents would not stop the old set
+/// from finalizing a branch the forced set does not extend. Two of four resign: the other two
+/// cannot certify anything, and the resigned ones sign no vote, commit vote, timeout or proposal.
+#[test]
+fn resigned_validators_sign_nothing_more_in_the_epoch() {
+    let mut net = Net::new(4);
+    net.run(2_000);
+    let before: Vec<usize> = net.finalized.iter().map(|f| f.len()).collect();
+    assert!(before.iter().all(|h| *h >= 2), "{before:?}");
+    for i in [0, 1] {
+        let s = net.engines[i].resign();
+        assert!(s.resigned);
+        assert_eq!(net.engines[i].my_index(), None);
+        // Restarted from what it persisted, it still signs nothing.
+        net.engines[i] = Engine::new(CFG, CHAIN, set(4), Some(key(i)), s, genesis(), 0);
+        assert_eq!(net.engines[i].my_index(), None);
+    }
+    // What they signed before resigning may still go out.
+    net.queue.retain(|(from, _)| *from >= 2);
+    net.persisted[0] = None;
+    net.persisted[1] = None;
+    let signed_by_resigned = |actions: &[(usize, Action)]| {
+        actions.iter().any(|(from, a)| {
+            *from < 2
+                && matches!(a, Action::Broadcast(_) | Action::SendTo(..) | Action::Propose { .. } | Action::PersistSafety(_))
+        })
+    };
+    let mut now = 0;
+    for _ in 0..20 {
+        now += 60_000;
+        for i in 0..4 {
+            let a = net.engines[i].on_tick(now);
+            net.push(i, a);
+        }
+        let queued: Vec<_> = net.queue.iter().cloned().collect();
+        assert!(!signed_by_resigned(&queued), "a resigned validator acted: {:?}", queued.iter().find(|(f, _)| *f < 2));
+        net.run(5_000);
+    }
+    // Every signature is preceded by persisting safety data: none was.
+    assert!(net.persisted[..2].iter().all(|p| p.is_none()), "a resigned validator signed");
+    let after: Vec<usize> = net.finalized.iter().map(|f| f.len()).collect();
+    // At most what was already certified finalizes; nothing new is certified.
+    for i in 2..4 {
+        assert!(after[i] <= before.iter().max().unwrap() + 1, "two of four finalized more: {before:?} -> {after:?}");
+    }
+}
