@@ -60,15 +60,38 @@ pub fn handoff_item(tc: &bpci_consensus_core::TimeoutCertificate) -> DigestItem 
 
 /// The epoch-end certificate a header carries, if any; more than one, or a malformed one, is an error.
 pub fn find_handoff<H: HeaderT>(header: &H) -> Result<Option<bpci_consensus_core::TimeoutCertificate>, String> {
+    find_certificate(header, HANDOFF_ID, "hand-over")
+}
+
+/// Tags the view-change digest, a `PreRuntime` item for the same reasons as [`HANDOFF_ID`].
+pub const VIEW_CHANGE_ID: sp_runtime::ConsensusEngineId = *b"BPCV";
+
+/// The timeout certificate of the view before the block's, in a block whose view was entered by
+/// timeout (its view is not its parent certificate's plus one): the proof that the view was
+/// reached, without which import refuses the block.
+pub fn view_change_item(tc: &bpci_consensus_core::TimeoutCertificate) -> DigestItem {
+    DigestItem::PreRuntime(VIEW_CHANGE_ID, tc.encode())
+}
+
+/// The view-change certificate a header carries, if any; more than one, or a malformed one, is an error.
+pub fn find_view_change<H: HeaderT>(header: &H) -> Result<Option<bpci_consensus_core::TimeoutCertificate>, String> {
+    find_certificate(header, VIEW_CHANGE_ID, "view-change")
+}
+
+fn find_certificate<H: HeaderT>(
+    header: &H,
+    tag: sp_runtime::ConsensusEngineId,
+    what: &str,
+) -> Result<Option<bpci_consensus_core::TimeoutCertificate>, String> {
     let mut found = None;
     for log in header.digest().logs() {
         if let DigestItem::PreRuntime(id, data) = log {
-            if *id == HANDOFF_ID {
+            if *id == tag {
                 if found.is_some() {
-                    return Err("multiple BPCI hand-over certificates".into());
+                    return Err(format!("multiple BPCI {what} certificates"));
                 }
                 let tc = bpci_consensus_core::TimeoutCertificate::decode(&mut &data[..])
-                    .map_err(|e| format!("bad hand-over certificate: {e}"))?;
+                    .map_err(|e| format!("bad {what} certificate: {e}"))?;
                 found = Some(tc);
             }
         }

@@ -23,7 +23,7 @@
 //! a forced change in it roots. Stall blocks start no epoch. The runtime counts them as consents
 //! to a pending forced change (`pallet-validators`); which one the node seals is the worker's rule.
 
-use crate::digests::{find_handoff, find_pre_digest, seal_message, take_seal};
+use crate::digests::{find_handoff, find_pre_digest, find_view_change, seal_message, take_seal};
 use bpci_consensus_core::{Bls, TimeoutCertificate, EPOCH_END};
 use bpci_primitives::{
     qc::FinalityJustification, BpciConsensusApi, EpochInfo, ForcedChange, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
@@ -104,6 +104,9 @@ pub fn block_set(
 ///
 /// `parent_view` is the view of the parent block (ignored when the parent is a root: views start
 /// again at 1 in each epoch, and genesis has view 0). A block on a root carries no certificate.
+/// A block whose view is not its parent's plus one carries `view_change`, the timeout certificate
+/// of the view before its own, through which that view was reached; without it a leader could seal
+/// blocks for any future view it leads and have every node execute them.
 #[allow(clippy::too_many_arguments)]
 pub fn check_header(
     set: &ValidatorSet,
@@ -112,6 +115,7 @@ pub fn check_header(
     parent_number: u32,
     parent_view: u64,
     parent_is_root: bool,
+    view_change: Option<&TimeoutCertificate>,
     pre_hash: &[u8],
     seal: &bpci_primitives::BlsSignature,
     genesis: &H256,
@@ -129,6 +133,22 @@ pub fn check_header(
     }
     if !bpci_primitives::bls::native::verify(key, &seal_message(genesis, pre_hash), seal) {
         return Err("bad seal".into());
+    }
+    match view_change {
+        None if pre.view == parent_view + 1 => {}
+        None => return Err(format!("view {} follows parent view {} without a timeout certificate", pre.view, parent_view)),
+        Some(_) if pre.view == parent_view + 1 => return Err("a view-change certificate where none is needed".into()),
+        Some(tc) => {
+            if tc.view.checked_add(1) != Some(pre.view) {
+                return Err(format!("view-change certificate of view {} in a block of view {}", tc.view, pre.view));
+            }
+            // The voting rule's condition: the block extends a certificate at least as high as
+            // any the timeout quorum reported.
+            if tc.max_high_qc_view() > parent_view {
+                return Err("the block extends a certificate below one its view change reported".into());
+            }
+            tc.verify::<Bls>(set, genesis).map_err(|e| format!("invalid view-change certificate: {e}"))?;
+        }
     }
     match (&pre.justify, parent_is_root) {
         (None, true) => Ok(()),
@@ -225,6 +245,7 @@ where
         let pre_hash = block.header.hash();
         let pre = find_pre_digest(&block.header)?;
         let handoff = find_handoff(&block.header)?;
+        let view_change = find_view_change(&block.header)?;
         let parent_pre = if number == 1 { None } else { Some(find_pre_digest(&parent)?) };
         let parent_stall = parent_pre.as_ref().is_some_and(|p| p.stall);
         let api = self.client.runtime_api();
@@ -237,10 +258,13 @@ where
             block_set(&pre, parent_hash, number - 1, parent_stall, epoch, session_set, forced, handoff.as_ref(), &genesis)
                 .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?
         };
+        if pre.stall && view_change.is_some() {
+            return Err(format!("block #{number} {post_hash:?}: a view-change certificate in a stall block"));
+        }
         if pre.stall {
             check_stall_header(&set, &pre, parent_hash, number - 1, parent_pre.as_ref(), pre_hash.as_ref(), &seal, &genesis)
         } else {
-            check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, pre_hash.as_ref(), &seal, &genesis)
+            check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, view_change.as_ref(), pre_hash.as_ref(), &seal, &genesis)
         }
         .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
@@ -430,14 +454,49 @@ mod view_change_tests {
         QuorumCertificate { data, signers, signature: aggregate(&sigs).unwrap() }
     }
 
-    #[test]
-    #[ignore = "finding 4: fails until a header carries the timeout certificate of its view change"]
-    fn a_block_of_a_view_nobody_reached_is_refused() {
+    /// A timeout certificate of `view` by validators 0..3, who all report `high_qc_view`.
+    fn tc(view: u64, high_qc: Option<QuorumCertificate>) -> TimeoutCertificate {
+        use bpci_consensus_core::{TimeoutData, TimeoutGroup};
+        let high_qc_view = high_qc.as_ref().map_or(0, |qc| qc.data.view);
+        let data = TimeoutData { set_id: 0, view, high_qc_view };
+        let mut signers = Bitfield::new(4);
+        let sigs: Vec<_> = (0..3)
+            .map(|i| {
+                signers.set(i);
+                key(i).sign(&data.signing_message(&GENESIS))
+            })
+            .collect();
+        TimeoutCertificate { set_id: 0, view, groups: vec![TimeoutGroup { high_qc_view, signers, signature: aggregate(&sigs).unwrap() }], high_qc }
+    }
+
+    fn check(view: u64, parent_view: u64, view_change: Option<&TimeoutCertificate>) -> Result<(), String> {
         let parent = H256::repeat_byte(7);
-        let view = 5 + 4 * 10; // a view far ahead that validator 1 leads
-        let pre = PreDigest { view, set_id: 0, proposer_index: (view % 4) as u32, justify: Some(qc(parent, 10, 5)), stall: false };
+        let pre = PreDigest { view, set_id: 0, proposer_index: (view % 4) as u32, justify: Some(qc(parent, 10, parent_view)), stall: false };
         let seal = key(pre.proposer_index as usize).sign(&seal_message(&GENESIS, b"header"));
-        let r = check_header(&set(), &pre, parent, 10, 5, false, b"header", &seal, &GENESIS);
+        check_header(&set(), &pre, parent, 10, parent_view, false, view_change, b"header", &seal, &GENESIS)
+    }
+
+    #[test]
+    fn a_block_of_a_view_nobody_reached_is_refused() {
+        let view = 5 + 4 * 10; // a view far ahead that validator 1 leads
+        let r = check(view, 5, None);
         assert!(r.is_err(), "view {view} on a parent certified in view 5, without a timeout certificate, was accepted");
+        // A certificate of another view does not reach it either.
+        assert!(check(view, 5, Some(&tc(7, Some(qc(H256::repeat_byte(7), 10, 5))))).unwrap_err().contains("of view 7"));
+    }
+
+    #[test]
+    fn a_view_reached_by_timeout_carries_its_certificate() {
+        let parent_qc = qc(H256::repeat_byte(7), 10, 5);
+        assert_eq!(check(6, 5, None), Ok(()));
+        assert!(check(6, 5, Some(&tc(5, Some(parent_qc.clone())))).unwrap_err().contains("none is needed"));
+        assert_eq!(check(8, 5, Some(&tc(7, Some(parent_qc)))), Ok(()));
+        // The block must extend a certificate at least as high as the timeout quorum reported.
+        let higher = qc(H256::repeat_byte(9), 11, 6);
+        assert!(check(8, 5, Some(&tc(7, Some(higher)))).unwrap_err().contains("below one its view change reported"));
+        // A forged certificate.
+        let mut forged = tc(7, None);
+        forged.groups[0].signature = key(0).sign(b"something else");
+        assert!(check(8, 5, Some(&forged)).unwrap_err().contains("invalid view-change certificate"));
     }
 }

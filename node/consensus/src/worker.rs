@@ -35,7 +35,7 @@ use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
     traits::{Block as BlockT, Header as HeaderT},
-    Digest,
+    Digest, DigestItem,
 };
 use std::{
     collections::{BTreeMap, HashSet, VecDeque},
@@ -699,12 +699,14 @@ where
     async fn propose(&mut self, view: u64, parent_hash: H256) {
         let (Some(index), true) = (self.me, self.sealer.is_some()) else { return };
         let justify = self.engine().proposal_justify(view).cloned();
+        let view_change = self.engine().proposal_tc(view).cloned();
         let Some(handoff) = self.handoff_for(parent_hash, justify.is_none()) else {
             log::warn!(target: "bpci", "view {view}: no hand-over known for root {parent_hash:?}; not proposing");
             return;
         };
         let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify, stall: false };
-        match self.build(parent_hash, pre, handoff).await {
+        let certificates = handoff.iter().map(digests::handoff_item).chain(view_change.iter().map(digests::view_change_item)).collect();
+        match self.build(parent_hash, pre, certificates).await {
             Ok(block) => {
                 let out = self.engine().on_block_built(view, block, now_ms());
                 self.queue.extend(out);
@@ -730,13 +732,15 @@ where
         }
     }
 
-    async fn build(&mut self, parent_hash: H256, pre: PreDigest, handoff: Option<TimeoutCertificate>) -> Result<BlockInfo, String> {
+    /// Builds, seals and imports a block; `certificates` are the digest items it carries besides
+    /// the pre-digest (hand-over, view change).
+    async fn build(&mut self, parent_hash: H256, pre: PreDigest, certificates: Vec<DigestItem>) -> Result<BlockInfo, String> {
         let stamp = clock::stamp(clock::chain_time(&*self.client, parent_hash), now_ms());
         let (Some(pf), Some(sealer)) = (self.proposer_factory.as_mut(), self.sealer.as_ref()) else {
             return Err("not a validator".into());
         };
         let block =
-            build_and_import(&*self.client, pf, &self.block_import, sealer, &self.genesis, parent_hash, stamp, pre, handoff, self.block_time)
+            build_and_import(&*self.client, pf, &self.block_import, sealer, &self.genesis, parent_hash, stamp, pre, certificates, self.block_time)
                 .await?;
         Ok(block)
     }
@@ -806,7 +810,7 @@ where
             log::warn!(target: "bpci", "consenting to the pending forced change: this validator signs nothing more in set {}", self.set.set_id);
         }
         let pre = PreDigest { view, set_id: self.set.set_id, proposer_index: index, justify, stall: true };
-        match self.build(parent_hash, pre, None).await {
+        match self.build(parent_hash, pre, Vec::new()).await {
             Ok(b) => log::warn!(target: "bpci", "no progress for {} s: sealed stall block #{} {:?} (view {view})", STALL_MS / 1000, b.number, b.hash),
             Err(e) => log::warn!(target: "bpci", "could not build a stall block: {e}"),
         }
@@ -889,7 +893,7 @@ async fn build_and_import<B, C, PF, BI>(
     parent_hash: H256,
     stamp: u64,
     pre: PreDigest,
-    handoff: Option<TimeoutCertificate>,
+    certificates: Vec<DigestItem>,
     block_time: u64,
 ) -> Result<BlockInfo, String>
 where
@@ -909,7 +913,7 @@ where
     let args = ProposeArgs {
         inherent_data,
         inherent_digests: Digest {
-            logs: std::iter::once(digests::pre_digest_item(&pre)).chain(handoff.as_ref().map(digests::handoff_item)).collect(),
+            logs: std::iter::once(digests::pre_digest_item(&pre)).chain(certificates).collect(),
         },
         max_duration: Duration::from_millis(block_time / 2),
         ..Default::default()

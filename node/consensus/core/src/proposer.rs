@@ -124,4 +124,11 @@ impl<C: Crypto> Engine<C> {
     pub fn proposal_justify(&self, view: View) -> Option<&QuorumCertificate> {
         self.build.as_ref().filter(|b| b.view == view).and_then(|b| b.justify.as_ref())
     }
+
+    /// The timeout certificate through which this node entered `view`, if it is to propose in it
+    /// and did not enter it through the certificate it extends: the block's header carries it, so
+    /// that import can tell the view was reached.
+    pub fn proposal_tc(&self, view: View) -> Option<&TimeoutCertificate> {
+        self.build.as_ref().filter(|b| b.view == view).and_then(|b| b.tc.as_ref())
+    }
 }
