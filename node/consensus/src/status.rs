@@ -1,7 +1,10 @@
 //! What the engine reports about itself (`bpci_consensusStatus`, logs).
 
+use bpci_consensus_core::Engine;
 use serde::Serialize;
+use sp_blockchain::HeaderBackend;
 use sp_core::H256;
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 use std::sync::Arc;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -36,3 +39,20 @@ pub struct ConsensusStatus {
 }
 
 pub type SharedStatus = Arc<parking_lot::RwLock<ConsensusStatus>>;
+
+/// Refreshes `status` from the engine and the client.
+pub(crate) fn update_status<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(status: &SharedStatus, engine: &Engine, client: &C)
+where
+    <B::Header as HeaderT>::Number: Into<u32>,
+{
+    let info = client.info();
+    let mut s = status.write();
+    s.view = engine.view();
+    s.leader = engine.leader(engine.view());
+    s.last_qc = engine.high_qc().map(|qc| QcSummary {
+        view: qc.data.view,
+        block: BlockRef { hash: qc.data.block_hash, number: qc.data.block_number },
+        signers: qc.signers.count() as u32,
+    });
+    s.last_finalized = BlockRef { hash: info.finalized_hash, number: info.finalized_number.into() };
+}

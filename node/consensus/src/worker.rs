@@ -9,18 +9,26 @@
 //! Validators and full nodes both run it: a node without a key of the validator set is an
 //! observer that checks the certificates it hears and finalizes, but never signs.
 
-use crate::{aux_schema, binding, clock, digests, inbound, metrics::{Latencies, Metrics}, status::*};
-use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, SafetyData, TimeoutCertificate};
+use crate::{
+    authoring::build_and_import,
+    aux_schema, binding, clock, digests,
+    epochs::initial_epoch,
+    finality::{finalize_ready, recover_finality},
+    inbound,
+    metrics::{Latencies, Metrics},
+    status::*,
+};
+use bpci_consensus_core::{Action, BlockInfo, Config, Engine, Message, TimeoutCertificate};
 use bpci_primitives::{
     bls::native::Keypair,
     host::keystore,
-    qc::{FinalityJustification, FinalityProof, QuorumCertificate},
+    qc::{FinalityJustification, QuorumCertificate},
     BlsPublic, BpciConsensusApi, PreDigest, ValidatorSet, BLS_KEY_TYPE, BPCI_ENGINE_ID,
 };
 use codec::{Decode, Encode};
 use futures::{FutureExt, StreamExt};
 use sc_client_api::{AuxStore, Backend, BlockBackend, BlockchainEvents, Finalizer, StorageProvider};
-use sc_consensus::{BlockImport, BlockImportParams, ForkChoiceStrategy, StateAction, StorageChanges};
+use sc_consensus::BlockImport;
 use sc_network::{
     service::traits::{NotificationEvent, NotificationService, ValidationResult},
     NetworkPeers, ReputationChange,
@@ -29,13 +37,12 @@ use sc_network_sync::{SyncEvent, SyncEventStream};
 use sc_network_types::PeerId;
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_consensus::{BlockOrigin, Environment, ProposeArgs, Proposer};
+use sp_consensus::{Environment, Proposer};
 use sp_core::H256;
-use sp_inherents::InherentDataProvider;
 use sp_keystore::KeystorePtr;
 use sp_runtime::{
     traits::{Block as BlockT, Header as HeaderT},
-    Digest, DigestItem,
+    DigestItem,
 };
 use std::{
     collections::{BTreeMap, HashSet, VecDeque},
@@ -312,52 +319,6 @@ where
             }
         }
     }
-}
-
-/// The epoch to run at start: the one the best block's state names, or a later one this node
-/// had moved to (its first block not imported yet), as stored in the aux database.
-fn initial_epoch<B, C>(client: &C) -> Result<(ValidatorSet, Vec<(BlockInfo, Option<TimeoutCertificate>)>), String>
-where
-    B: BlockT<Hash = H256>,
-    <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
-    C: ProvideRuntimeApi<B> + HeaderBackend<B> + AuxStore,
-    C::Api: BpciConsensusApi<B>,
-{
-    let info = client.info();
-    let api = client.runtime_api();
-    let chain = api.epoch(info.best_hash).map_err(|e| e.to_string())?;
-    let stored = aux_schema::load_epoch(client)?;
-    if let Some(stored) = stored.clone().filter(|e| e.set_id > chain.set.set_id && !e.roots.is_empty()) {
-        let root = &stored.roots[0].0;
-        let set = api.validator_set(root.hash).map_err(|e| e.to_string())?;
-        if set.set_id == stored.set_id {
-            return Ok((set, stored.roots));
-        }
-    }
-    let root = if chain.root_hash.is_zero() {
-        BlockInfo { hash: info.genesis_hash, number: 0, parent_hash: H256::zero() }
-    } else {
-        let parent = client.header(chain.root_hash).ok().flatten().map(|h| *h.parent_hash()).unwrap_or_default();
-        BlockInfo { hash: chain.root_hash, number: chain.root_number, parent_hash: parent }
-    };
-    // The hand-over the epoch's first block carried, in case this node has to build a first
-    // block again (no certificate of the epoch yet).
-    let handoff = client
-        .hash(root.number.saturating_add(1).into())
-        .ok()
-        .flatten()
-        .and_then(|h| client.header(h).ok().flatten())
-        .filter(|h| *h.parent_hash() == root.hash)
-        .and_then(|h| digests::find_handoff(&h).ok().flatten());
-    let mut roots = vec![(root, handoff)];
-    if let Some(stored) = stored.filter(|e| e.set_id == chain.set.set_id) {
-        for r in stored.roots {
-            if !roots.iter().any(|(b, _)| b.hash == r.0.hash) {
-                roots.push(r);
-            }
-        }
-    }
-    Ok((chain.set, roots))
 }
 
 struct Worker<B: BlockT, C, BE, PF, BI> {
@@ -826,113 +787,3 @@ where
     }
 }
 
-fn update_status<B: BlockT<Hash = H256>, C: HeaderBackend<B>>(status: &SharedStatus, engine: &Engine, client: &C)
-where
-    <B::Header as HeaderT>::Number: Into<u32>,
-{
-    let info = client.info();
-    let mut s = status.write();
-    s.view = engine.view();
-    s.leader = engine.leader(engine.view());
-    s.last_qc = engine.high_qc().map(|qc| QcSummary {
-        view: qc.data.view,
-        block: BlockRef { hash: qc.data.block_hash, number: qc.data.block_number },
-        signers: qc.signers.count() as u32,
-    });
-    s.last_finalized = BlockRef { hash: info.finalized_hash, number: info.finalized_number.into() };
-}
-
-/// A crash between persisting a certificate and finalizing what it proves leaves the block
-/// unfinalized; the persisted certificate still proves it, so finalize it now.
-fn recover_finality(safety: &SafetyData, pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>) {
-    let Some(qc) = &safety.high_qc else { return };
-    // The first block of an epoch extends a root, which is final by the previous epoch's rules.
-    if qc.data.parent_view == 0 {
-        return;
-    }
-    let Some(justification) = FinalityJustification::from_proof(&FinalityProof::Child(qc.clone())) else { return };
-    let number = qc.data.block_number.saturating_sub(1);
-    let block = BlockInfo { hash: qc.data.parent_hash, number, parent_hash: H256::zero() };
-    pending.insert(number, (block, justification));
-}
-
-/// Finalizes, in order, the pending blocks this node has imported; keeps the rest for later.
-/// A block that can never be finalized here (it conflicts with what is final) is dropped with
-/// an error in the log: the engine's safety makes that impossible unless the database was
-/// tampered with, and stopping the node would not mend it.
-fn finalize_ready<B, C, BE>(
-    client: &C,
-    pending: &mut BTreeMap<u32, (BlockInfo, FinalityJustification)>,
-) where
-    B: BlockT<Hash = H256>,
-    <B::Header as HeaderT>::Number: Into<u32> + From<u32>,
-    BE: Backend<B>,
-    C: HeaderBackend<B> + Finalizer<B, BE>,
-{
-    let finalized: u32 = client.info().finalized_number.into();
-    pending.retain(|n, _| *n > finalized);
-    // Only the highest importable block needs finalizing: its ancestors follow implicitly.
-    let Some((&number, (block, justification))) =
-        pending.iter().rev().find(|(_, (b, _))| client.header(b.hash).ok().flatten().is_some())
-    else {
-        return;
-    };
-    match client.finalize_block(block.hash, Some((BPCI_ENGINE_ID, justification.encode())), true) {
-        Ok(()) => log::debug!(target: "bpci", "finalized #{} {:?}", block.number, block.hash),
-        Err(e) => log::error!(target: "bpci", "cannot finalize #{} {:?}: {e}", block.number, block.hash),
-    }
-    pending.retain(|n, _| *n > number);
-}
-
-async fn build_and_import<B, C, PF, BI>(
-    client: &C,
-    proposer_factory: &mut PF,
-    block_import: &BI,
-    sealer: &Keypair,
-    genesis: &H256,
-    parent_hash: H256,
-    stamp: u64,
-    pre: PreDigest,
-    certificates: Vec<DigestItem>,
-    block_time: u64,
-) -> Result<BlockInfo, String>
-where
-    B: BlockT<Hash = H256>,
-    <B::Header as HeaderT>::Number: Into<u32>,
-    C: HeaderBackend<B>,
-    PF: Environment<B>,
-    PF::Proposer: Proposer<B>,
-    BI: BlockImport<B>,
-{
-    let parent = client.header(parent_hash).map_err(|e| e.to_string())?.ok_or("unknown parent")?;
-    let proposer = proposer_factory.init(&parent).await.map_err(|e| e.to_string())?;
-    let inherent_data = sp_timestamp::InherentDataProvider::new(stamp.into())
-        .create_inherent_data()
-        .await
-        .map_err(|e| e.to_string())?;
-    let args = ProposeArgs {
-        inherent_data,
-        inherent_digests: Digest {
-            logs: std::iter::once(digests::pre_digest_item(&pre)).chain(certificates).collect(),
-        },
-        max_duration: Duration::from_millis(block_time / 2),
-        ..Default::default()
-    };
-    let proposal = proposer.propose(args).map(|r| r.map_err(|e| e.to_string())).await?;
-    let (mut header, body) = proposal.block.deconstruct();
-    let pre_hash = header.hash();
-    let seal = digests::seal_item(&sealer.sign(&digests::seal_message(genesis, pre_hash.as_ref())));
-    header.digest_mut().push(seal.clone());
-    let post_hash = header.hash();
-    header.digest_mut().pop();
-    let number: u32 = (*header.number()).into();
-
-    let mut params = BlockImportParams::new(BlockOrigin::Own, header);
-    params.body = Some(body);
-    params.post_digests.push(seal);
-    params.post_hash = Some(post_hash);
-    params.state_action = StateAction::ApplyChanges(StorageChanges::Changes(proposal.storage_changes));
-    params.fork_choice = Some(ForkChoiceStrategy::LongestChain);
-    block_import.import_block(params).await.map_err(|e| e.to_string())?;
-    Ok(BlockInfo { hash: post_hash, number, parent_hash })
-}
