@@ -55,6 +55,13 @@ impl ValidatorSet {
         self.validators.len().saturating_sub(1) / 3
     }
 
+    /// Consents needed to enact a forced change: more than `f` (so that, with crash faults, one
+    /// consenter saw every final block's certificate) and at least half the set, so that for an
+    /// odd set two disjoint halves of a network split cannot both reach it.
+    pub fn forced_change_quorum(&self) -> usize {
+        (self.max_faulty() + 1).max(self.validators.len().div_ceil(2))
+    }
+
     /// Signatures needed for a quorum certificate: `n - f`, which is `2f + 1` when `n = 3f + 1`.
     pub fn quorum(&self) -> usize {
         self.validators.len() - self.max_faulty()
@@ -103,6 +110,15 @@ pub struct EpochInfo {
     /// The block the epoch's first block extends (`H256::zero()` for the genesis epoch).
     pub root_hash: sp_core::H256,
     pub root_number: u32,
+}
+
+/// Whether a stall block sealed by validator `sealer` of a set of `set_len` validators, whose
+/// parent is a stall block sealed by `parent_sealer` (`None`: the parent is no stall block),
+/// consents to a pending forced change. Only a stall block that joins another validator's run
+/// does (or any in a set of one), so that a validator cut off from the rest never consents, and
+/// never resigns, on a run of its own. The runtime counts by this rule and the node resigns by it.
+pub fn stall_block_consents(set_len: usize, parent_sealer: Option<u32>, sealer: u32) -> bool {
+    set_len == 1 || parent_sealer.is_some_and(|p| p != sealer)
 }
 
 /// A validator-set change forced by governance (root): the set id it created and the number of

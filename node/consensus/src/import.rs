@@ -135,9 +135,9 @@ pub fn check_header(
         return Err("bad seal".into());
     }
     match view_change {
-        None if pre.view == parent_view + 1 => {}
+        None if parent_view.checked_add(1) == Some(pre.view) => {}
         None => return Err(format!("view {} follows parent view {} without a timeout certificate", pre.view, parent_view)),
-        Some(_) if pre.view == parent_view + 1 => return Err("a view-change certificate where none is needed".into()),
+        Some(_) if parent_view.checked_add(1) == Some(pre.view) => return Err("a view-change certificate where none is needed".into()),
         Some(tc) => {
             if tc.view.checked_add(1) != Some(pre.view) {
                 return Err(format!("view-change certificate of view {} in a block of view {}", tc.view, pre.view));
@@ -164,8 +164,8 @@ pub fn check_header(
 }
 
 /// Checks a stall block's digests against its epoch's set: sealed by the leader of its view, in
-/// a view above its parent's, and carrying a certificate of its run's base: the parent, or, on a
-/// stall parent, the block the parent's certificate is for (`None` only for a run on genesis).
+/// a view above its parent's (by at most the set's size), and carrying a certificate of its run's
+/// base: the parent, or, on a stall parent, the block the parent's certificate is for.
 #[allow(clippy::too_many_arguments)]
 pub fn check_stall_header(
     set: &ValidatorSet,
@@ -185,8 +185,10 @@ pub fn check_stall_header(
     if leader as u32 != pre.proposer_index {
         return Err(format!("stall block: proposer {} is not the leader {} of view {}", pre.proposer_index, leader, pre.view));
     }
-    if pre.view <= parent_view {
-        return Err(format!("stall block: view {} does not follow parent view {}", pre.view, parent_view));
+    // Views rise, by at most `n` a block: enough for every sealer to find a view it leads, and
+    // no way to end a run by jumping to the last view.
+    if pre.view <= parent_view || pre.view > parent_view.saturating_add(set.validators.len() as u64) {
+        return Err(format!("stall block: view {} does not follow parent view {} within {}", pre.view, parent_view, set.validators.len()));
     }
     if !bpci_primitives::bls::native::verify(key, &seal_message(genesis, pre_hash), seal) {
         return Err("bad seal".into());
@@ -195,7 +197,9 @@ pub fn check_stall_header(
     let expected = match parent {
         Some(p) if p.stall => base(&p.justify),
         Some(_) => Some((parent_hash, parent_number)),
-        None => None,
+        // Genesis has no certificate; a run on it could be built by any key of the genesis set,
+        // retired ones too, for ever.
+        None => return Err("no stall block on genesis".into()),
     };
     if let (Some(p), Some(qc)) = (parent.filter(|p| !p.stall), &pre.justify) {
         if qc.data.view != p.view {
@@ -417,8 +421,14 @@ mod tests {
         let mut weak = qc(base, 10, 5);
         weak.signers = Bitfield::new(4);
         assert!(check(&stall(7, Some(weak)), tip, 11, Some(&first)).unwrap_err().contains("invalid certificate"));
-        // On genesis no certificate exists yet.
-        assert_eq!(check(&stall(1, None), GENESIS, 0, None), Ok(()));
+        // Views rise by at most the set's size.
+        assert!(check(&stall(7 + 4 * 1000, Some(qc(base, 10, 5))), tip, 11, Some(&first)).unwrap_err().contains("within"));
+        let mut last = stall(u64::MAX, Some(qc(base, 10, 5)));
+        last.proposer_index = (u64::MAX % 4) as u32;
+        let seal = key(last.proposer_index as usize).sign(&seal_message(&GENESIS, b"header"));
+        assert!(check_stall_header(&set(0), &last, tip, 11, Some(&first), b"header", &seal, &GENESIS).is_err());
+        // No run on genesis: no certificate to build on.
+        assert!(check(&stall(1, None), GENESIS, 0, None).unwrap_err().contains("genesis"));
     }
 }
 

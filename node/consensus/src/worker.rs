@@ -321,6 +321,25 @@ where
     }
 }
 
+/// A stall block, as a place to extend a run.
+#[derive(Clone)]
+struct StallTip {
+    hash: H256,
+    number: u32,
+    view: u64,
+    sealer: u32,
+    /// The certificate of the run's base.
+    base: Option<QuorumCertificate>,
+}
+
+impl StallTip {
+    /// Runs on a higher base win (every validator whose certificate is at most that high may
+    /// join them), then longer ones.
+    fn rank(&self) -> (u64, u32) {
+        (self.base.as_ref().map_or(0, |qc| qc.data.view), self.number)
+    }
+}
+
 struct Worker<B: BlockT, C, BE, PF, BI> {
     client: Arc<C>,
     proposer_factory: Option<PF>,
@@ -364,8 +383,8 @@ struct Worker<B: BlockT, C, BE, PF, BI> {
     progress: (u64, u64, u32),
     progress_at: u64,
     last_stall_slot: u64,
-    /// The highest stall block of this epoch imported: (hash, number, view, its base's certificate).
-    stall_tip: Option<(H256, u32, u64, Option<QuorumCertificate>)>,
+    /// The tip of the best stall run of this epoch imported: highest base, then highest number.
+    stall_tip: Option<StallTip>,
     queue: VecDeque<Action>,
     _phantom: PhantomData<(B, BE)>,
 }
@@ -543,8 +562,9 @@ where
         // Only a stall block can enact a forced change (the runtime's rule, checked on chain data
         // that every node has): one runtime call per stall block, none for ordinary ones.
         if let Some(pre) = pre.as_ref().filter(|p| p.stall && p.set_id == self.set.set_id) {
-            if self.stall_tip.as_ref().is_none_or(|t| t.1 < number) {
-                self.stall_tip = Some((hash, number, pre.view, pre.justify.clone()));
+            let tip = StallTip { hash, number, view: pre.view, sealer: pre.proposer_index, base: pre.justify.clone() };
+            if self.stall_tip.as_ref().is_none_or(|t| t.rank() < tip.rank()) {
+                self.stall_tip = Some(tip);
             }
             if let Some((set_id, at)) = self.client.runtime_api().forced_change(hash).ok().flatten() {
                 if at == number && set_id > self.set.set_id {
@@ -748,24 +768,27 @@ where
         }
         self.last_stall_slot = slot;
         let high_qc = self.engine.as_ref().expect("running").high_qc().cloned();
-        let tip = self.stall_tip.clone().filter(|(hash, _, _, base)| {
-            base.as_ref().map_or(0, |qc| qc.data.view) >= qc_view && self.client.header(*hash).ok().flatten().is_some()
-        });
-        let (parent_hash, parent_view, justify) = match (tip, high_qc) {
-            (Some((hash, _, tip_view, base)), _) => (hash, tip_view, base),
-            (None, Some(qc)) => (qc.data.block_hash, qc.data.view, Some(qc)),
-            // No certificate in this epoch: a run can start only on genesis.
-            (None, None) if self.roots[0].0.number == 0 => (self.roots[0].0.hash, 0, None),
+        // A run whose base is below this node's certificate is not one it may join: forget it,
+        // and start one on that certificate (which then outranks it for everyone).
+        if self.stall_tip.as_ref().is_some_and(|t| t.rank().0 < qc_view || self.client.header(t.hash).ok().flatten().is_none()) {
+            self.stall_tip = None;
+        }
+        let (parent_hash, parent_view, parent_sealer, justify) = match (self.stall_tip.clone(), high_qc) {
+            (Some(t), _) => (t.hash, t.view, Some(t.sealer), t.base),
+            (None, Some(qc)) => (qc.data.block_hash, qc.data.view, None, Some(qc)),
             (None, None) => {
                 log::warn!(target: "bpci", "no progress and no certificate in set {}: no stall block can be sealed", self.set.set_id);
                 return Ok(());
             }
         };
-        let from = view.max(parent_view + 1);
-        let Some(view) = (from..from + n).find(|v| self.set.leader(*v).map(|(i, _)| i as u32) == Some(index)) else {
+        // Views of a run rise by at most `n` a block (import's bound), whatever view the engine
+        // timed out to.
+        let from = parent_view.saturating_add(1);
+        let Some(view) = (from..from.saturating_add(n)).find(|v| self.set.leader(*v).map(|(i, _)| i as u32) == Some(index)) else {
             return Ok(());
         };
-        if self.client.runtime_api().force_pending(parent_hash).unwrap_or(false) && self.engine().my_index().is_some() {
+        let consents = bpci_primitives::stall_block_consents(self.set.validators.len(), parent_sealer, index);
+        if consents && self.engine().my_index().is_some() && self.client.runtime_api().force_pending(parent_hash).unwrap_or(false) {
             let data = self.engine().resign();
             aux_schema::store(&*self.client, self.set.set_id, &data)?;
             log::warn!(target: "bpci", "consenting to the pending forced change: this validator signs nothing more in set {}", self.set.set_id);

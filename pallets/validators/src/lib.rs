@@ -122,6 +122,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type ForceConsents<T: Config> = StorageValue<_, BoundedVec<u32, T::MaxValidators>, ValueQuery>;
 
+    /// The last stall block on this chain: its sealer's index and its number. Whether the next
+    /// stall block consents depends on who sealed its parent (`stall_block_consents`).
+    #[pallet::storage]
+    pub type LastStall<T: Config> = StorageValue<_, (u32, u32), OptionQuery>;
+
     /// The accounts this pallet proposes to pallet-session for every new session, in
     /// leader-rotation order. Filled at genesis from the genesis session validators.
     #[pallet::storage]
@@ -206,8 +211,8 @@ pub mod pallet {
             };
             let epoch = Epoch::<T>::get();
             if pre.set_id == epoch.set.set_id {
-                if pre.stall && PendingForce::<T>::exists() {
-                    return Self::consent(pre.proposer_index, &epoch.set, n);
+                if pre.stall {
+                    return Self::on_stall_block(pre.proposer_index, &epoch.set, n);
                 }
                 return <T as Config>::WeightInfo::on_initialize_same_epoch();
             }
@@ -343,15 +348,23 @@ pub mod pallet {
             PendingForce::<T>::exists()
         }
 
-        /// Records that validator `index` of the epoch's `set` sealed this stall block while a
-        /// forced change was pending, and enacts the change at the `f + 1`th consent.
-        fn consent(index: u32, set: &ValidatorSet, n: BlockNumberFor<T>) -> Weight {
+        /// Validator `index` of the epoch's `set` sealed this stall block: if it joins another
+        /// validator's run while a forced change is pending, that is its consent, and the change
+        /// is enacted at the consent that reaches [`ValidatorSet::forced_change_quorum`].
+        fn on_stall_block(index: u32, set: &ValidatorSet, n: BlockNumberFor<T>) -> Weight {
             let weight = <T as Config>::WeightInfo::on_initialize_force(T::MaxValidators::get());
-            if index as usize >= set.validators.len() {
-                // The node refuses such blocks; one imported anyway consents for nobody.
+            let number = n.saturated_into::<u32>();
+            let parent_sealer = LastStall::<T>::get().filter(|(_, at)| at.saturating_add(1) == number).map(|(i, _)| i);
+            LastStall::<T>::put((index, number));
+            if !PendingForce::<T>::exists()
+                || index as usize >= set.validators.len()
+                || !bpci_primitives::stall_block_consents(set.validators.len(), parent_sealer, index)
+            {
+                // (An index outside the set: the node refuses such blocks; one imported anyway
+                // consents for nobody.)
                 return weight;
             }
-            let needed = set.max_faulty() as u32 + 1;
+            let needed = set.forced_change_quorum() as u32;
             let mut consents = ForceConsents::<T>::get();
             if !consents.contains(&index) {
                 // Indices are below the set size, itself bounded by `MaxValidators`.

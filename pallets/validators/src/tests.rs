@@ -262,59 +262,97 @@ fn force_set_on_a_healthy_chain_changes_nothing() {
 }
 
 #[test]
-fn force_set_is_enacted_at_the_first_consent_of_a_set_of_three() {
+fn a_forced_change_is_enacted_once_half_the_set_joined_one_run() {
     new_test_ext().execute_with(|| {
         run_to(3);
         assert_ok!(Validators::force_set(root(), set(&[5, 4])));
         assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForceScheduled { members: 2 }));
         assert!(Validators::force_pending());
-        // Three validators tolerate no fault: one consent is `f + 1`.
+        // The first stall block of a run consents for nobody; each one that joins another
+        // validator's run is its sealer's consent. Three validators: two consents.
         start_stall_block(4, 2);
+        assert!(ForceConsents::<Test>::get().is_empty());
+        start_stall_block(5, 0);
+        assert!(System::events().iter().any(|e| e.event == RuntimeEvent::Validators(Event::ForceConsented { index: 0, consents: 1, needed: 2 })));
+        assert!(Validators::force_pending());
+        start_stall_block(6, 2);
         let active = Validators::validator_set();
         assert_eq!(active.validators, bls(&[5, 4]), "active in this block, in the given order");
         assert_eq!(active.set_id, 1);
         assert_eq!(Session::validators(), vec![5, 4]);
         assert_eq!(Session::current_index(), 2);
-        assert_eq!(Validators::forced_change(), Some((1, 4)));
+        assert_eq!(Validators::forced_change(), Some((1, 6)));
         assert!(!Validators::force_pending());
         assert_eq!(Members::<Test>::get().into_inner(), vec![5, 4]);
-        assert!(System::events().iter().any(|e| e.event == RuntimeEvent::Validators(Event::ForceConsented { index: 2, consents: 1, needed: 1 })));
-        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForcedSet { set_id: 1, block: 4 }));
+        assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForcedSet { set_id: 1, block: 6 }));
         // The session clock restarts at the forced change.
-        assert_eq!(SessionStart::<Test>::get(), 4);
+        assert_eq!(SessionStart::<Test>::get(), 6);
         // The epoch is the node's business: it moves when a block names the new set.
         assert_eq!(Validators::epoch().set.set_id, 0);
-        start_block(5, Some(1));
+        start_block(7, Some(1));
         assert_eq!(Validators::epoch().set, active);
-        assert_eq!(Validators::epoch().root_number, 4);
+        assert_eq!(Validators::epoch().root_number, 6);
         // Later rotations keep the forced set.
         run_to(30);
         assert_eq!(Validators::validator_set(), active);
     });
 }
 
-/// Attack: stall blocks consent only for their own sealer, and a byzantine sealer repeating
-/// itself is one consent. With four validators (`f = 1`) the change needs two distinct sealers.
+/// Attack (review of finding 3): a validator cut off from the rest (or a byzantine one) seals
+/// stall blocks on its own. Of three validators, one alone must not replace the other two, which
+/// may still finalize: its own run never consents, and it never resigns.
 #[test]
-fn a_forced_change_needs_f_plus_one_distinct_consents() {
+fn a_validator_alone_on_its_run_never_consents() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::force_set(root(), set(&[5, 4])));
+        for n in 2..12 {
+            start_stall_block(n, 1);
+        }
+        assert!(ForceConsents::<Test>::get().is_empty());
+        assert!(Validators::force_pending());
+        assert_eq!(Validators::validator_set().set_id, 0);
+    });
+}
+
+/// Stall blocks consent only for their own sealer, and a repeated sealer is one consent. With
+/// four validators the change needs two distinct consents.
+#[test]
+fn a_forced_change_needs_distinct_consents() {
     new_test_ext().execute_with(|| {
         assert_ok!(Validators::add_validator(root(), 4));
         run_to(25);
         start_block(26, Some(1));
         assert_eq!(Validators::epoch().set.validators.len(), 4);
         assert_ok!(Validators::force_set(root(), set(&[4, 5])));
-        for n in 27..32 {
-            start_stall_block(n, 3);
-            assert!(Validators::force_pending(), "one validator's stall blocks are one consent");
-        }
-        // An index outside the set consents for nobody.
-        start_stall_block(32, 9);
-        assert!(Validators::force_pending());
-        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![3]);
-        start_stall_block(33, 0);
-        assert_eq!(Validators::forced_change(), Some((2, 33)));
+        start_stall_block(27, 3);
+        assert!(ForceConsents::<Test>::get().is_empty(), "the first block of a run consents for nobody");
+        start_stall_block(28, 0);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![0]);
+        start_stall_block(29, 0);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![0], "0 extending its own block is no second consent");
+        start_stall_block(30, 3);
+        assert_eq!(Validators::forced_change(), Some((2, 30)), "the second distinct consent enacts");
         assert_eq!(Validators::validator_set().validators, bls(&[4, 5]));
         assert!(ForceConsents::<Test>::get().is_empty());
+    });
+}
+
+/// A stall block outside the set, or on a parent that is no stall block, consents for nobody.
+#[test]
+fn consents_need_a_stall_parent_and_a_member() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        run_to(25);
+        start_block(26, Some(1));
+        assert_ok!(Validators::force_set(root(), set(&[4, 5])));
+        start_stall_block(27, 9);
+        start_stall_block(28, 0);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![0], "9 is no member, 0 joined its run");
+        start_block(29, Some(1));
+        start_stall_block(30, 1);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![0], "a new run after an ordinary block");
+        start_stall_block(31, 2);
+        assert_eq!(Validators::forced_change(), Some((2, 31)));
     });
 }
 
@@ -327,16 +365,16 @@ fn consents_count_only_while_a_change_is_pending_and_cancelling_drops_them() {
         run_to(25);
         start_block(26, Some(1));
         start_stall_block(27, 1);
-        assert!(ForceConsents::<Test>::get().is_empty());
         assert_ok!(Validators::force_set(root(), set(&[4, 5])));
-        start_stall_block(28, 1);
+        start_stall_block(28, 2);
+        assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![2]);
         assert_ok!(Validators::cancel_force(root()));
         assert_eq!(last_event(), RuntimeEvent::Validators(Event::ForceCancelled));
         assert_noop!(Validators::cancel_force(root()), Error::<Test>::NoPendingForce);
         assert_ok!(Validators::force_set(root(), set(&[4, 5])));
-        start_stall_block(29, 2);
-        assert!(Validators::force_pending(), "validator 1's consent was dropped with the cancellation");
-        start_stall_block(30, 1);
+        start_stall_block(29, 1);
+        assert!(Validators::force_pending(), "validator 2's consent was dropped with the cancellation");
+        start_stall_block(30, 2);
         assert!(!Validators::force_pending());
     });
 }
@@ -349,7 +387,8 @@ fn a_new_epoch_clears_the_consents() {
         run_to(25);
         start_block(26, Some(1));
         assert_ok!(Validators::force_set(root(), set(&[4, 5])));
-        start_stall_block(27, 1);
+        start_stall_block(27, 2);
+        start_stall_block(28, 1);
         assert_eq!(ForceConsents::<Test>::get().into_inner(), vec![1]);
         assert_ok!(Validators::remove_validator(root(), 4));
         run_to(50);
@@ -367,9 +406,11 @@ fn forcing_the_running_set_still_starts_a_new_set_id() {
     new_test_ext().execute_with(|| {
         assert_ok!(Validators::force_set(root(), set(&[1, 2, 3])));
         start_stall_block(2, 0);
+        start_stall_block(3, 1);
+        start_stall_block(4, 0);
         assert_eq!(Validators::validator_set().set_id, 1);
         assert_eq!(Validators::validator_set().validators, bls(&[1, 2, 3]));
-        assert_eq!(ForcedChange::<Test>::get(), Some((1, 2)));
+        assert_eq!(ForcedChange::<Test>::get(), Some((1, 4)));
     });
 }
 

@@ -68,7 +68,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(3))
             .saturating_add(T::DbWeight::get().writes(4))
     }
-    /// `System::Digest`, `Epoch`, `PendingForce`, `ForceConsents`; then per member
+    /// `System::Digest`, `Epoch`, `LastStall` (also written), `PendingForce`, `ForceConsents`; then per member
     /// `Session::NextKeys` read three times (check, two rotations). Fixed, per rotation:
     /// `Session::{CurrentIndex, QueuedChanged, QueuedKeys, Validators}`, `Members`, `Validators`,
     /// `CurrentSetId`, `DisabledValidators`, `System::Number` read;
@@ -77,8 +77,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn on_initialize_force(n: u32) -> Weight {
         Weight::from_parts(70_000_000, 12_000)
             .saturating_add(Weight::from_parts(8_000_000, 2_700).saturating_mul(n as u64))
-            .saturating_add(T::DbWeight::get().reads(26))
-            .saturating_add(T::DbWeight::get().writes(25))
+            .saturating_add(T::DbWeight::get().reads(27))
+            .saturating_add(T::DbWeight::get().writes(26))
             .saturating_add(T::DbWeight::get().reads(3).saturating_mul(n as u64))
     }
     /// Reads: `System::Digest`, `Epoch`, and pallet-session's `SessionStart`, `SessionLength`.
@@ -127,8 +127,8 @@ impl WeightInfo for () {
     fn on_initialize_force(n: u32) -> Weight {
         Weight::from_parts(70_000_000, 12_000)
             .saturating_add(Weight::from_parts(8_000_000, 2_700).saturating_mul(n as u64))
-            .saturating_add(RocksDbWeight::get().reads(26))
-            .saturating_add(RocksDbWeight::get().writes(25))
+            .saturating_add(RocksDbWeight::get().reads(27))
+            .saturating_add(RocksDbWeight::get().writes(26))
             .saturating_add(RocksDbWeight::get().reads(3).saturating_mul(n as u64))
     }
     fn on_initialize_same_epoch() -> Weight {

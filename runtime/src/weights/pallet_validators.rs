@@ -131,7 +131,8 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 	///
 	/// NOT MEASURED AS SUCH: measured as the old `force_set`, which made the same two rotations
 	/// in an extrinsic; the consent's reads and writes (`System::Digest`, `Validators::Epoch`,
-	/// `Validators::PendingForce`, `Validators::ForceConsents`, an event) are added by hand.
+	/// `Validators::LastStall`, `Validators::PendingForce`, `Validators::ForceConsents`, an event)
+	/// are added by hand.
 	fn on_initialize_force(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `595 + n * (95 ±0)`
@@ -146,8 +147,8 @@ impl<T: frame_system::Config> pallet_validators::WeightInfo for WeightInfo<T> {
 			.saturating_add(T::DbWeight::get().writes(12))
 			.saturating_add(Weight::from_parts(0, 2571).saturating_mul(n.into()))
 			.saturating_add(Weight::from_parts(90_000_000, 4_200))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// NOT MEASURED: by hand from the benchmark's storage accesses, scaled like `add_validator`.
 	/// Storage: `Session::NextKeys` (r:n), `Validators::PendingForce` (w:1), events (r:2 w:2).
