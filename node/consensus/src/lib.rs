@@ -10,16 +10,14 @@
 //! - [`binding`] binds a validator's BLS key to its network identity, and [`inbound`] is the
 //!   policy for what peers send: who is heard at all, penalties, what is kept, what is dropped;
 //! - [`aux_schema`] keeps the safety data and the current epoch in the client's aux database;
-//!   `authoring` builds and seals this validator's blocks, `finality` hands proven blocks to the
-//!   client, `epochs` picks the epoch to run at start.
+//!   the worker's parts (`worker/`): `authoring` builds and seals this validator's blocks,
+//!   `imports` follows what imported blocks change, `finality` hands proven blocks to the
+//!   client, `epochs` enters and ends epochs, `stall` is the emergency path.
 
 pub mod aux_schema;
-mod authoring;
 pub mod clock;
 pub mod digests;
 pub mod binding;
-mod epochs;
-mod finality;
 pub mod import;
 pub mod inbound;
 pub mod metrics;
