@@ -216,10 +216,14 @@ impl Node {
 pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
     let genesis = sp_core::H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))));
     let first = node.rpc("system_accountNextIndex", json!([from.to_account_id().to_string()])).as_u64().unwrap() as u32;
-    let watches: Vec<Watch> = (first..first + count)
-        .map(|nonce| node.submit_and_watch(&tx::signed(tx::transfer(sp_keyring::Sr25519Keyring::Ferdie, 1_000_000_000_000), from, nonce, genesis)))
+    // Each subscription is read from the moment it exists: statuses that wait in a socket until
+    // the others are submitted would arrive "together" however far apart the node sent them.
+    let threads: Vec<_> = (first..first + count)
+        .map(|nonce| {
+            let w = node.submit_and_watch(&tx::signed(tx::transfer(sp_keyring::Sr25519Keyring::Ferdie, 1_000_000_000_000), from, nonce, genesis));
+            std::thread::spawn(move || w.statuses(Duration::from_secs(90)))
+        })
         .collect();
-    let threads: Vec<_> = watches.into_iter().map(|w| std::thread::spawn(move || w.statuses(Duration::from_secs(90)))).collect();
     for (i, t) in threads.into_iter().enumerate() {
         let seen = t.join().unwrap();
         let names: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
