@@ -215,7 +215,14 @@ impl Node {
 /// when `Finalized` arrives).
 pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
     let genesis = sp_core::H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))));
-    let first = node.rpc("system_accountNextIndex", json!([from.to_account_id().to_string()])).as_u64().unwrap() as u32;
+    // The first runtime call of a node just restarted waits for the runtime to be compiled, which
+    // on a loaded machine outlasts one RPC timeout.
+    let mut first = None;
+    node.wait_until("the account's next nonce", Duration::from_secs(120), |n| {
+        first = n.try_rpc("system_accountNextIndex", json!([from.to_account_id().to_string()])).ok().and_then(|v| v.as_u64());
+        first.is_some()
+    });
+    let first = first.expect("checked") as u32;
     // Each subscription is read from the moment it exists: statuses that wait in a socket until
     // the others are submitted would arrive "together" however far apart the node sent them.
     let threads: Vec<_> = (first..first + count)
