@@ -64,7 +64,7 @@ fn free_balance(node: &Node, who: sp_keyring::Sr25519Keyring, at: Option<&str>) 
 
 #[test]
 fn dev_chain_produces_and_finalizes_blocks_with_verifiable_justifications() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     let node = Node::dev(dir.path(), "finality");
     node.wait_until("block #6", MINUTE, |n| n.best_number() >= 6);
     for _ in 0..8 {
@@ -93,7 +93,7 @@ fn dev_chain_produces_and_finalizes_blocks_with_verifiable_justifications() {
 
 #[test]
 fn signed_transfer_is_finalized_and_bad_input_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     let mut node = Node::dev(dir.path(), "transfer");
     node.wait_until("block #2", MINUTE, |n| n.finalized_number() >= 1);
     let g = genesis(&node);
@@ -150,7 +150,7 @@ fn signed_transfer_is_finalized_and_bad_input_changes_nothing() {
 #[test]
 fn a_dev_chain_reports_every_transaction_in_block_before_finalized() {
     for pool in ["single-state", "fork-aware"] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::test_dir();
         let data = dir.path().join("data").display().to_string();
         let node = Node::with_args(dir.path(), pool, &data, &["--dev", "--pool-type", pool]);
         node.wait_until("block #2", MINUTE, |n| n.finalized_number() >= 1);
@@ -162,7 +162,7 @@ fn a_dev_chain_reports_every_transaction_in_block_before_finalized() {
 
 #[test]
 fn restart_after_sigterm_and_sigkill_keeps_finality() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     let mut node = Node::dev(dir.path(), "restart");
     node.wait_until("finalized #5", MINUTE, |n| n.finalized_number() >= 5);
     for sig in ["-TERM", "-KILL"] {
@@ -187,7 +187,7 @@ fn cli_and_chain_spec_errors_are_clear() {
     let (ok, err) = run(&["--no-such-flag"]);
     assert!(!ok && err.contains("--no-such-flag"), "{err}");
 
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     let (ok, err) = run(&["build-spec", "--chain", "/nonexistent/spec.json"]);
     assert!(!ok && err.contains("/nonexistent/spec.json"), "{err}");
     let corrupt = dir.path().join("corrupt.json");
@@ -208,7 +208,7 @@ fn cli_and_chain_spec_errors_are_clear() {
 #[test]
 fn exported_chain_imports_verified_and_tampering_is_refused() {
     let bin = env!("CARGO_BIN_EXE_bpci-node");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     let mut node = Node::dev(dir.path(), "export");
     node.wait_until("finalized #6", MINUTE, |n| n.finalized_number() >= 6);
     node.signal("-TERM");

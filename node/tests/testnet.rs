@@ -50,7 +50,7 @@ impl Testnet {
     }
 
     fn start_with(extra: &[&str]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::test_dir();
         let mut net = Testnet { dir, nodes: vec![], bootnode: String::new() };
         for i in 0..4 {
             let mut role = vec![format!("--{}", NAMES[i]), "--validator".to_string()];
@@ -185,10 +185,10 @@ fn a_two_two_partition_stops_finality_safely_and_healing_resumes_it() {
     // backend, because litep2p (sc-network 0.60) keeps connections open when a reserved peer is
     // removed, which would leave nothing to partition.
     let ports: Vec<u16> = (0..4).map(|_| common::free_port()).collect();
-    let probe = tempfile::tempdir().unwrap();
+    let probe = common::test_dir();
     let peers: Vec<String> = (0..4).map(|i| node_key(probe.path(), i).1).collect();
     let addr = |i: usize| format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", ports[i], peers[i]);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = common::test_dir();
     for i in 0..4 {
         std::fs::copy(probe.path().join(format!("node{i}.key")), dir.path().join(format!("node{i}.key"))).unwrap();
     }
@@ -460,7 +460,7 @@ fn now_ms() -> u64 {
 #[ignore = "needs faketime; run by scripts/test.sh"]
 fn a_validator_whose_clock_runs_ahead_cannot_move_the_chain_time() {
     for skew in ["+10s", "+300s"] {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = common::test_dir();
         let mut net = Testnet { dir, nodes: vec![], bootnode: String::new() };
         for i in 0..4 {
             let role = [format!("--{}", NAMES[i]), "--validator".to_string()];

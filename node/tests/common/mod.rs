@@ -10,6 +10,17 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// A directory for a test's nodes, removed afterwards unless `BPCI_KEEP_TEST_DIRS` is set (then
+/// its path is printed, so the nodes' full logs can be read after a failure).
+pub fn test_dir() -> tempfile::TempDir {
+    let mut dir = tempfile::tempdir().unwrap();
+    if std::env::var_os("BPCI_KEEP_TEST_DIRS").is_some() {
+        dir.disable_cleanup(true);
+        eprintln!("test directory kept: {}", dir.path().display());
+    }
+    dir
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
