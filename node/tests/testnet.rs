@@ -344,7 +344,6 @@ fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
 /// validator, on an RPC node that follows the chain (it may import blocks that already carry their
 /// justification), and on both right after a restart, while they catch up.
 #[test]
-#[ignore = "fails under CI load: a restarted validator's own block can be retracted (inBlock, retracted); see the closing note of 2026-12-01. Run with --ignored"]
 fn every_transaction_is_reported_in_block_before_finalized_on_validators_and_rpc_nodes() {
     let mut net = Testnet::start();
     let mut rpc = net.spawn(4, &[]);

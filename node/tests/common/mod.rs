@@ -221,9 +221,10 @@ impl Node {
 
 /// Submits `count` transfers of `from` through `node`, each watched on its own connection, and
 /// checks what a polkadot.js or subxt client waiting for `InBlock` and then `Finalized` relies on:
-/// every transaction reports `inBlock` once (never retracted), then `finalized`, nothing after, and
-/// the two at least [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
-/// when `Finalized` arrives).
+/// every transaction reports `inBlock`, then `finalized`, nothing after, and the two at least
+/// [`MIN_STATUS_GAP`] apart (polkadot.js drops an `InBlock` whose block events it has not fetched
+/// when `Finalized` arrives). A block that loses its view is `retracted`, which polkadot.js and
+/// subxt handle; the transaction must then be reported `inBlock` again, in the block that is finalized.
 pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_keyring::Sr25519Keyring, count: u32, what: &str) {
     let genesis = sp_core::H256::from_slice(&from_hex(&node.rpc("chain_getBlockHash", json!([0]))));
     // The first runtime call of a node just restarted waits for the runtime to be compiled, which
@@ -245,11 +246,12 @@ pub fn check_transfers_reported_in_block_then_finalized(node: &Node, from: sp_ke
     for (i, t) in threads.into_iter().enumerate() {
         let seen = t.join().unwrap();
         let names: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
-        let at = |name: &str| seen.iter().position(|(s, _)| s == name);
-        let once = names.iter().filter(|n| **n == "inBlock").count() == 1 && !names.contains(&"retracted");
-        let ordered = once && matches!((at("inBlock"), at("finalized")), (Some(b), Some(f)) if b < f && f + 1 == seen.len());
+        let last = |name: &str| seen.iter().rposition(|(s, _)| s == name);
+        let in_block = last("inBlock");
+        let re_included = last("retracted").is_none_or(|r| in_block.is_some_and(|b| b > r));
+        let ordered = re_included && matches!((in_block, last("finalized")), (Some(b), Some(f)) if b < f && f + 1 == seen.len());
         assert!(ordered, "{what}: transfer {i} of {count} reported {names:?}, not inBlock then finalized; log:\n{}", node.log_tail());
-        let gap = seen[at("finalized").unwrap()].1 - seen[at("inBlock").unwrap()].1;
+        let gap = seen[last("finalized").unwrap()].1 - seen[in_block.unwrap()].1;
         assert!(gap >= MIN_STATUS_GAP, "{what}: transfer {i} of {count}: finalized only {gap:?} after inBlock");
     }
 }
