@@ -440,6 +440,30 @@ fn raise_and_answer_dispute() {
     });
 }
 
+/// Issue 10, finding 6: a record that is not an active partner (an applicant, a suspended or
+/// removed partner) raised disputes without limit in time.
+#[test]
+#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
+fn attack_only_active_partners_raise_disputes() {
+    new_test_ext().execute_with(|| {
+        OtherPartners::set(vec![7]);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(7), 4, H256::repeat_byte(1)), Error::<Test>::NotEntitled);
+    });
+}
+
+/// Issue 10, finding 6: one partner filled the global cap of open disputes, after which nobody
+/// else could raise one.
+#[test]
+#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
+fn attack_one_partner_cannot_fill_the_dispute_cap() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev).is_err(), "a second open dispute of one accuser");
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev));
+    });
+}
+
 #[test]
 fn raise_dispute_errors() {
     new_test_ext().execute_with(|| {
