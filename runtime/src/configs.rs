@@ -443,7 +443,12 @@ impl pallet_roundtable::Config for Runtime {
     type EnactmentDelay = ConstU32<MINUTES>;
     type MaxActiveProposals = ConstU32<32>;
     type MaxVoters = MaxPartners;
-    type MaxOpenDisputes = ConstU32<32>;
+    /// Every partner (`MaxPartners` = 64) at its per-accuser limit fits: the global cap bounds storage, it never
+    /// shuts one partner out because of another.
+    type MaxOpenDisputes = ConstU32<{ 2 * 64 }>;
+    type MaxDisputesPerAccuser = ConstU32<2>;
+    /// A week for the roundtable to decide (a removal proposal takes 11 minutes).
+    type DisputeExpiry = ConstU32<{ 7 * DAYS }>;
     type MaxAutoClosePerBlock = ConstU32<4>;
     type WeightInfo = crate::weights::pallet_roundtable::WeightInfo<Runtime>;
 }

@@ -144,5 +144,15 @@ mod benchmarks {
         Ok(())
     }
 
+    #[benchmark]
+    fn expire_dispute() {
+        let (accuser, _, index) = disputed::<T>();
+        let now = frame_system::Pallet::<T>::block_number();
+        frame_system::Pallet::<T>::set_block_number(now.saturating_add(T::DisputeExpiry::get()));
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(accuser), index);
+        assert_last_event::<T>(Event::DisputeExpired { index });
+    }
+
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

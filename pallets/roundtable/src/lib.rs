@@ -43,8 +43,11 @@
 //!   `Config::Scheduler` after the class's enactment delay with its class's origin (above). The
 //!   deposit is refunded if the proposal passed or its turnout (ayes and nays) reached the
 //!   support threshold (it was considered), and slashed (to `Config::Slash`) otherwise.
-//! - **Disputes.** A member or any partner raises a dispute against a partner with an evidence
-//!   hash and a held `DisputeDeposit`; the accused may `answer` with a hash. `resolve_dispute`
+//! - **Disputes.** An active partner (a member) raises a dispute against a partner with an
+//!   evidence hash and a held `DisputeDeposit`, at most `MaxDisputesPerAccuser` open at once (so no
+//!   one fills `MaxOpenDisputes`); the accused may `answer` with a hash. A dispute governance has
+//!   not decided after `DisputeExpiry` blocks may be closed by anyone (`expire_dispute`, deposit
+//!   refunded). `resolve_dispute`
 //!   (`Config::DisputeOrigin`: in the runtime Root or the `PartnerRemoval` origin, i.e. a
 //!   `PartnerRemoval` proposal aimed at the accused) upholds it (slash the accused's bond through
 //!   [`PartnerPenalties`], optionally suspend; the accuser is refunded) or dismisses it (deposit
@@ -412,6 +415,12 @@ pub mod pallet {
         /// Most open disputes.
         #[pallet::constant]
         type MaxOpenDisputes: Get<u32>;
+        /// Most open disputes one accuser may have, so that no partner fills `MaxOpenDisputes`.
+        #[pallet::constant]
+        type MaxDisputesPerAccuser: Get<u32>;
+        /// Blocks after which an undecided dispute may be expired by anyone (deposit refunded).
+        #[pallet::constant]
+        type DisputeExpiry: Get<BlockNumberFor<Self>>;
         /// Most expired proposals `on_initialize` closes in one block.
         #[pallet::constant]
         type MaxAutoClosePerBlock: Get<u32>;
@@ -463,6 +472,10 @@ pub mod pallet {
     #[pallet::storage]
     pub type Disputes<T: Config> = CountedStorageMap<_, Twox64Concat, DisputeIndex, DisputeOf<T>, OptionQuery>;
 
+    /// Open disputes per accuser (at most `MaxDisputesPerAccuser`; no entry for none).
+    #[pallet::storage]
+    pub type OpenDisputesBy<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -480,6 +493,8 @@ pub mod pallet {
         DisputeRaised { index: DisputeIndex, accuser: T::AccountId, accused: T::AccountId, evidence: H256 },
         DisputeAnswered { index: DisputeIndex, answer: H256 },
         DisputeResolved { index: DisputeIndex, verdict: Verdict<BalanceOf<T>>, slashed: BalanceOf<T>, suspended: bool },
+        /// Governance did not decide the dispute within `DisputeExpiry`; the deposit was refunded.
+        DisputeExpired { index: DisputeIndex },
     }
 
     #[pallet::error]
@@ -512,7 +527,7 @@ pub mod pallet {
         ElectorateTooLarge,
         /// The voter was not an active member when the proposal was made.
         NotInElectorate,
-        /// Only members and partners may raise disputes.
+        /// Only active partners (members) may raise disputes.
         NotEntitled,
         /// The accused is not a partner.
         NotPartner,
@@ -526,6 +541,10 @@ pub mod pallet {
         NotAccused,
         /// The dispute was already answered.
         AlreadyAnswered,
+        /// The accuser already has `MaxDisputesPerAccuser` open disputes.
+        TooManyDisputesByAccuser,
+        /// The dispute is younger than `DisputeExpiry`.
+        DisputeNotExpired,
     }
 
     #[pallet::hooks]
@@ -657,20 +676,25 @@ pub mod pallet {
             Ok(())
         }
 
-        /// A member or partner accuses a partner; `DisputeDeposit` is held.
+        /// An active partner accuses a partner; `DisputeDeposit` is held. Applicants, suspended
+        /// and removed partners cannot accuse: only those with a stake in the roundtable's
+        /// decisions may spend its time, each on at most `MaxDisputesPerAccuser` at once.
         #[pallet::call_index(4)]
         #[pallet::weight(T::WeightInfo::raise_dispute())]
         pub fn raise_dispute(origin: OriginFor<T>, accused: T::AccountId, evidence: H256) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            ensure!(T::Members::is_active_member(&who) || T::Members::is_partner(&who), Error::<T>::NotEntitled);
+            ensure!(T::Members::is_active_member(&who), Error::<T>::NotEntitled);
             ensure!(who != accused, Error::<T>::SelfDispute);
             ensure!(T::Members::is_partner(&accused), Error::<T>::NotPartner);
+            let open_by = OpenDisputesBy::<T>::get(&who).unwrap_or(0);
+            ensure!(open_by < T::MaxDisputesPerAccuser::get(), Error::<T>::TooManyDisputesByAccuser);
             ensure!(Disputes::<T>::count() < T::MaxOpenDisputes::get(), Error::<T>::TooManyDisputes);
             let deposit = T::DisputeDeposit::get();
             T::Currency::hold(&HoldReason::DisputeDeposit.into(), &who, deposit)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
             let index = DisputeCount::<T>::get();
             DisputeCount::<T>::put(index.saturating_add(1));
+            OpenDisputesBy::<T>::insert(&who, open_by.saturating_add(1));
             let raised_at = frame_system::Pallet::<T>::block_number();
             Disputes::<T>::insert(
                 index,
@@ -702,6 +726,7 @@ pub mod pallet {
         pub fn resolve_dispute(origin: OriginFor<T>, index: DisputeIndex, verdict: Verdict<BalanceOf<T>>) -> DispatchResult {
             T::DisputeOrigin::ensure_origin(origin)?;
             let d = Disputes::<T>::take(index).ok_or(Error::<T>::DisputeNotFound)?;
+            Self::dispute_closed(&d.accuser);
             let reason: T::RuntimeHoldReason = HoldReason::DisputeDeposit.into();
             let mut slashed = Zero::zero();
             let mut suspended = false;
@@ -722,9 +747,33 @@ pub mod pallet {
             Self::deposit_event(Event::DisputeResolved { index, verdict, slashed, suspended });
             Ok(())
         }
+
+        /// Anyone closes a dispute governance left undecided for `DisputeExpiry` blocks. The
+        /// accuser's deposit is refunded: nobody judged the accusation frivolous, and the slot
+        /// (the accuser's and the global one) is free again.
+        #[pallet::call_index(7)]
+        #[pallet::weight(T::WeightInfo::expire_dispute())]
+        pub fn expire_dispute(origin: OriginFor<T>, index: DisputeIndex) -> DispatchResult {
+            ensure_signed(origin)?;
+            let d = Disputes::<T>::get(index).ok_or(Error::<T>::DisputeNotFound)?;
+            let now = frame_system::Pallet::<T>::block_number();
+            ensure!(now >= d.raised_at.saturating_add(T::DisputeExpiry::get()), Error::<T>::DisputeNotExpired);
+            Disputes::<T>::remove(index);
+            Self::dispute_closed(&d.accuser);
+            Self::refund(&HoldReason::DisputeDeposit.into(), &d.accuser, d.deposit);
+            Self::deposit_event(Event::DisputeExpired { index });
+            Ok(())
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        /// One of `accuser`'s open disputes was closed.
+        fn dispute_closed(accuser: &T::AccountId) {
+            OpenDisputesBy::<T>::mutate_exists(accuser, |n| {
+                *n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+            });
+        }
+
         /// The built-in defaults: Ordinary support 1/2 of the electorate and more than 1/2 of
         /// the votes cast; Protocol and PartnerRemoval at least 2/3 of both.
         pub fn default_params(class: ProposalClass) -> ClassParams<BlockNumberFor<T>> {

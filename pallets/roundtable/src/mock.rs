@@ -138,6 +138,7 @@ pub const DEPOSIT: u64 = 100;
 pub const DISPUTE_DEPOSIT: u64 = 50;
 pub const PERIOD: u64 = 10;
 pub const DELAY: u64 = 2;
+pub const DISPUTE_EXPIRY: u64 = 20;
 
 impl pallet_roundtable::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -159,6 +160,8 @@ impl pallet_roundtable::Config for Test {
     type MaxActiveProposals = ConstU32<4>;
     type MaxVoters = ConstU32<16>;
     type MaxOpenDisputes = ConstU32<2>;
+    type MaxDisputesPerAccuser = ConstU32<1>;
+    type DisputeExpiry = ConstU64<DISPUTE_EXPIRY>;
     type MaxAutoClosePerBlock = ConstU32<2>;
     type WeightInfo = ();
 }

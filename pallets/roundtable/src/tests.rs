@@ -1,7 +1,7 @@
 //! Unit and property tests of the roundtable against the mock runtime.
 use crate::mock::*;
 use crate::{
-    pallet, Active, ClassParams, ClassParamsOf, DisputeCount, Disputes, Error, Event, Fraction, HoldReason,
+    pallet, Active, ClassParams, ClassParamsOf, DisputeCount, Disputes, Error, OpenDisputesBy, Event, Fraction, HoldReason,
     ProposalClass, ProposalCount, Proposals, Tally, Verdict, Votes,
 };
 use frame_support::{
@@ -443,7 +443,6 @@ fn raise_and_answer_dispute() {
 /// Issue 10, finding 6: a record that is not an active partner (an applicant, a suspended or
 /// removed partner) raised disputes without limit in time.
 #[test]
-#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
 fn attack_only_active_partners_raise_disputes() {
     new_test_ext().execute_with(|| {
         OtherPartners::set(vec![7]);
@@ -454,13 +453,47 @@ fn attack_only_active_partners_raise_disputes() {
 /// Issue 10, finding 6: one partner filled the global cap of open disputes, after which nobody
 /// else could raise one.
 #[test]
-#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
 fn attack_one_partner_cannot_fill_the_dispute_cap() {
     new_test_ext().execute_with(|| {
         let ev = H256::repeat_byte(1);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
         assert!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev).is_err(), "a second open dispute of one accuser");
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev));
+    });
+}
+
+/// An undecided dispute expires: anyone closes it after `DisputeExpiry`, the accuser gets the
+/// deposit back and may accuse again; not a block earlier.
+#[test]
+fn an_undecided_dispute_expires_and_frees_its_slot() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotExpired);
+        run_to(1 + DISPUTE_EXPIRY - 1);
+        assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotExpired);
+        run_to(1 + DISPUTE_EXPIRY);
+        assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::root(), 0), BadOrigin);
+        assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 1), Error::<Test>::DisputeNotFound);
+        assert_ok!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0));
+        assert_eq!(last_event(), Event::DisputeExpired { index: 0 });
+        assert_eq!(Balances::balance_on_hold(&HoldReason::DisputeDeposit.into(), &1), 0);
+        assert!(Disputes::<Test>::get(0).is_none());
+        assert!(OpenDisputesBy::<Test>::get(1).is_none(), "no count left behind");
+        assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotFound);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+    });
+}
+
+/// A resolved dispute frees the accuser's slot too, whatever the verdict.
+#[test]
+fn a_resolved_dispute_frees_the_accusers_slot() {
+    new_test_ext().execute_with(|| {
+        let ev = H256::repeat_byte(1);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::root(), 0, Verdict::Dismissed { slash_deposit: true }));
+        assert!(OpenDisputesBy::<Test>::get(1).is_none());
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
     });
 }
 
@@ -472,12 +505,14 @@ fn raise_dispute_errors() {
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(9), 4, ev), Error::<Test>::NotEntitled);
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 1, ev), Error::<Test>::SelfDispute);
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 9, ev), Error::<Test>::NotPartner);
-        // A non-active partner (e.g. suspended) may raise one too.
-        OtherPartners::set(vec![7, 30]);
-        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(7), 4, ev));
+        // A non-active partner may be accused, not accuse.
+        OtherPartners::set(vec![7]);
+        Members::mutate(|m| m.push((30, 1)));
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(30), 4, ev), Error::<Test>::InsufficientBalance);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 7, ev));
-        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev), Error::<Test>::TooManyDisputes);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev), Error::<Test>::TooManyDisputesByAccuser);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(3), 4, ev), Error::<Test>::TooManyDisputes);
     });
 }
 

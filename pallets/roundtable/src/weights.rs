@@ -20,6 +20,7 @@ pub trait WeightInfo {
     fn raise_dispute() -> Weight;
     fn answer() -> Weight;
     fn resolve_dispute() -> Weight;
+    fn expire_dispute() -> Weight;
 }
 
 /// Weights for `pallet_roundtable` using the runtime's database weights.
@@ -52,8 +53,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(6_u64))
-            .saturating_add(T::DbWeight::get().writes(5_u64))
+            .saturating_add(T::DbWeight::get().reads(7_u64))
+            .saturating_add(T::DbWeight::get().writes(6_u64))
     }
     fn answer() -> Weight {
         Weight::from_parts(20_000_000, 4000)
@@ -64,6 +65,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
         Weight::from_parts(90_000_000, 4000)
             .saturating_add(T::DbWeight::get().reads(8_u64))
             .saturating_add(T::DbWeight::get().writes(8_u64))
+    }
+    fn expire_dispute() -> Weight {
+        Weight::from_parts(60_000_000, 4000)
+            .saturating_add(T::DbWeight::get().reads(5_u64))
+            .saturating_add(T::DbWeight::get().writes(5_u64))
     }
 }
 
@@ -95,8 +101,8 @@ impl WeightInfo for () {
     }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(6_u64))
-            .saturating_add(RocksDbWeight::get().writes(5_u64))
+            .saturating_add(RocksDbWeight::get().reads(7_u64))
+            .saturating_add(RocksDbWeight::get().writes(6_u64))
     }
     fn answer() -> Weight {
         Weight::from_parts(20_000_000, 4000)
@@ -107,5 +113,10 @@ impl WeightInfo for () {
         Weight::from_parts(90_000_000, 4000)
             .saturating_add(RocksDbWeight::get().reads(8_u64))
             .saturating_add(RocksDbWeight::get().writes(8_u64))
+    }
+    fn expire_dispute() -> Weight {
+        Weight::from_parts(60_000_000, 4000)
+            .saturating_add(RocksDbWeight::get().reads(5_u64))
+            .saturating_add(RocksDbWeight::get().writes(5_u64))
     }
 }

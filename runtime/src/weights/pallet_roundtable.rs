@@ -183,6 +183,8 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `Roundtable::DisputeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Roundtable::Disputes` (r:1 w:1)
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
+	// Hand-adjusted, NOT MEASURED: one more read and write for `Roundtable::OpenDisputesBy`
+	// (issue 10, finding 6) until the weights are regenerated.
 	fn raise_dispute() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `866`
@@ -190,8 +192,8 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 		// Minimum execution time: 1_080_620_000 picoseconds.
 		Weight::from_parts(1_139_899_000, 0)
 			.saturating_add(Weight::from_parts(0, 8176))
-			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().writes(7))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
 	/// Storage: `Roundtable::Disputes` (r:1 w:1)
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
@@ -231,6 +233,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	// Hand-adjusted, NOT MEASURED: one more read and write for `Roundtable::OpenDisputesBy`.
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1191`
@@ -238,7 +241,13 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 		// Minimum execution time: 1_395_880_000 picoseconds.
 		Weight::from_parts(1_451_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 6290))
-			.saturating_add(T::DbWeight::get().reads(11))
-			.saturating_add(T::DbWeight::get().writes(9))
+			.saturating_add(T::DbWeight::get().reads(12))
+			.saturating_add(T::DbWeight::get().writes(10))
+	}
+	/// NOT MEASURED (issue 10, finding 6): written like `resolve_dispute`'s dismissal path, which
+	/// does the same work (dispute taken, per-accuser count updated, deposit released, event), until
+	/// the weights are regenerated.
+	fn expire_dispute() -> Weight {
+		Self::resolve_dispute()
 	}
 }
