@@ -679,3 +679,17 @@ fn full_lifecycle_event_sequence() {
         check();
     });
 }
+
+/// Issue 10, finding 6: a removed partner that never withdraws keeps its record, and with it its
+/// chain id and a place in `MaxPartners`, for good: its chain cannot apply again under a new account.
+#[test]
+#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
+fn attack_a_removed_partner_that_never_withdraws_keeps_its_chain_id() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::remove(RuntimeOrigin::root(), 1));
+        System::set_block_number(System::block_number() + 10);
+        let since = NowSecs::get() - 2 * YEAR;
+        assert_ok!(Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND));
+    });
+}
