@@ -22,7 +22,7 @@
 //!  sign_agreement (partner, same terms hash; needs the first proof)   ──> Active
 //!  suspend (RemovalOrigin) / resume (GovernanceOrigin)           Active <──> Suspended
 //!  request_exit (partner) / remove (RemovalOrigin)                ──> Exiting / Removed (unbonding)
-//!  withdraw_bond (partner, after the unbonding period)            ──> record removed, bond released
+//!  withdraw_bond (partner) / reap (anyone), after unbonding        ──> record removed, bond released
 //! ```
 //!
 //! Only `Active` partners are roundtable members: they vote (with their agreement's vote weight)
@@ -615,9 +615,10 @@ pub mod pallet {
     #[pallet::call]
     impl<T: Config> Pallet<T> {
         /// Apply as a partner; holds `bond`. Rejected with a named error (nothing stored) if the
-        /// chain misses a requirement.
+        /// chain misses a requirement. A departed partner whose unbonding is over no longer holds
+        /// its chain id: its record is reaped first (as by `reap`), hence the weight.
         #[pallet::call_index(0)]
-        #[pallet::weight(T::WeightInfo::apply())]
+        #[pallet::weight(T::WeightInfo::apply().saturating_add(T::WeightInfo::withdraw_bond()))]
         pub fn apply(
             origin: OriginFor<T>,
             chain_name: Vec<u8>,
@@ -631,7 +632,9 @@ pub mod pallet {
             let who = ensure_signed(origin)?;
             let chain_name = Self::bounded_name(chain_name)?;
             ensure!(!Partners::<T>::contains_key(&who), Error::<T>::AlreadyPartner);
-            ensure!(!PartnerOfChain::<T>::contains_key(chain_id), Error::<T>::ChainAlreadyRegistered);
+            if let Some(holder) = PartnerOfChain::<T>::get(chain_id) {
+                Self::reap_departed(holder).map_err(|_| Error::<T>::ChainAlreadyRegistered)?;
+            }
             ensure!(Partners::<T>::count() < T::MaxPartners::get(), Error::<T>::TooManyPartners);
             let req = CurrentRequirements::<T>::get();
             let now_secs = T::UnixTime::now().as_secs();
@@ -848,13 +851,7 @@ pub mod pallet {
         #[pallet::weight(T::WeightInfo::withdraw_bond())]
         pub fn withdraw_bond(origin: OriginFor<T>) -> DispatchResult {
             let who = ensure_signed(origin)?;
-            let p = Partners::<T>::get(&who).ok_or(Error::<T>::NotPartner)?;
-            ensure!(matches!(p.status, PartnerStatus::Exiting | PartnerStatus::Removed), Error::<T>::NotExiting);
-            let unbond_at = p.timeline.unbond_at.ok_or(Error::<T>::NotExiting)?;
-            ensure!(frame_system::Pallet::<T>::block_number() >= unbond_at, Error::<T>::UnbondingNotOver);
-            let amount = Self::delete_partner(&who, &p);
-            Self::deposit_event(Event::BondWithdrawn { who, amount });
-            Ok(())
+            Self::reap_departed(who)
         }
 
         /// Governance changes the application requirements (future applications only).
@@ -916,9 +913,31 @@ pub mod pallet {
             let who = ensure_signed(origin)?;
             Self::do_remove_installer(who)
         }
+
+        /// Anyone deletes the record of a partner that exited or was removed, once its unbonding
+        /// period is over: the bond goes back to the partner, its chain id and its place under
+        /// `MaxPartners` are free. Without this a departed partner that never withdraws would
+        /// hold both for good. Same work as `withdraw_bond`, hence its weight.
+        #[pallet::call_index(17)]
+        #[pallet::weight(T::WeightInfo::withdraw_bond())]
+        pub fn reap(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
+            ensure_signed(origin)?;
+            Self::reap_departed(who)
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        /// Deletes a departed partner's record after its unbonding period and releases its bond to it.
+        fn reap_departed(who: T::AccountId) -> DispatchResult {
+            let p = Partners::<T>::get(&who).ok_or(Error::<T>::NotPartner)?;
+            ensure!(matches!(p.status, PartnerStatus::Exiting | PartnerStatus::Removed), Error::<T>::NotExiting);
+            let unbond_at = p.timeline.unbond_at.ok_or(Error::<T>::NotExiting)?;
+            ensure!(frame_system::Pallet::<T>::block_number() >= unbond_at, Error::<T>::UnbondingNotOver);
+            let amount = Self::delete_partner(&who, &p);
+            Self::deposit_event(Event::BondWithdrawn { who, amount });
+            Ok(())
+        }
+
         fn bounded_name(name: Vec<u8>) -> Result<BoundedVec<u8, T::MaxNameLen>, DispatchError> {
             ensure!(!name.is_empty(), Error::<T>::EmptyName);
             Ok(name.try_into().map_err(|_| Error::<T>::NameTooLong)?)

@@ -683,7 +683,6 @@ fn full_lifecycle_event_sequence() {
 /// Issue 10, finding 6: a removed partner that never withdraws keeps its record, and with it its
 /// chain id and a place in `MaxPartners`, for good: its chain cannot apply again under a new account.
 #[test]
-#[ignore = "attack test for issue 10 finding 6; fails until the fix lands"]
 fn attack_a_removed_partner_that_never_withdraws_keeps_its_chain_id() {
     new_test_ext().execute_with(|| {
         active(1);
@@ -691,5 +690,36 @@ fn attack_a_removed_partner_that_never_withdraws_keeps_its_chain_id() {
         System::set_block_number(System::block_number() + 10);
         let since = NowSecs::get() - 2 * YEAR;
         assert_ok!(Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND));
+        assert_eq!(pallet::PartnerOfChain::<Test>::get(chain(1)), Some(2));
+        assert_eq!(status(1), None, "the departed record was reaped, its bond released");
+        assert_eq!(held(1), 0);
+        check();
+    });
+}
+
+/// Anyone reaps a departed partner after its unbonding (not before, not an active one); the bond
+/// goes back to the partner and its place under `MaxPartners` is free.
+#[test]
+fn anyone_reaps_a_departed_partner_after_unbonding() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_noop!(Partners::reap(RuntimeOrigin::signed(9), 1), Error::<Test>::NotExiting);
+        assert_noop!(Partners::reap(RuntimeOrigin::signed(9), 5), Error::<Test>::NotPartner);
+        assert_ok!(Partners::remove(RuntimeOrigin::root(), 1));
+        assert_noop!(Partners::reap(RuntimeOrigin::signed(9), 1), Error::<Test>::UnbondingNotOver);
+        // Nor can a new application take the chain id before then.
+        let since = NowSecs::get() - 2 * YEAR;
+        assert_noop!(
+            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND),
+            Error::<Test>::ChainAlreadyRegistered
+        );
+        System::set_block_number(System::block_number() + 10);
+        assert_noop!(Partners::reap(RuntimeOrigin::root(), 1), BadOrigin);
+        let before = Balances::balance(&1);
+        assert_ok!(Partners::reap(RuntimeOrigin::signed(9), 1));
+        assert_eq!(last_event(), Event::BondWithdrawn { who: 1, amount: MIN_BOND });
+        assert_eq!(status(1), None);
+        assert_eq!(Balances::balance(&1), before + MIN_BOND);
+        check();
     });
 }
