@@ -335,6 +335,8 @@ impl pallet_partners::Config for Runtime {
     type RemovalOrigin = RemovalOrigin;
     type UnbondingPeriod = ConstU32<{ 7 * DAYS }>;
     type MaxPartners = MaxPartners;
+    /// A departed partner keeps its bond while a dispute against it is open.
+    type Disputes = Roundtable;
     type MaxInstallers = ConstU32<256>;
     type MaxNameLen = ConstU32<64>;
     type MaxRelayers = ConstU32<16>;
@@ -423,6 +425,14 @@ impl ClassifyCall<RuntimeCall, AccountId> for BpciClassifyCall {
     }
 }
 
+parameter_types! {
+    pub const MaxDisputesPerAccuser: u32 = 2;
+    /// Room for every partner at its per-accuser limit. Disputes outlive their accuser's
+    /// membership, so the cap can still be reached when many partners come and go; then anyone
+    /// frees slots by expiring old disputes (`DisputeExpiry`).
+    pub const MaxOpenDisputes: u32 = MaxDisputesPerAccuser::get() * MaxPartners::get();
+}
+
 impl pallet_roundtable::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type RuntimeCall = RuntimeCall;
@@ -443,10 +453,8 @@ impl pallet_roundtable::Config for Runtime {
     type EnactmentDelay = ConstU32<MINUTES>;
     type MaxActiveProposals = ConstU32<32>;
     type MaxVoters = MaxPartners;
-    /// Every partner (`MaxPartners` = 64) at its per-accuser limit fits: the global cap bounds storage, it never
-    /// shuts one partner out because of another.
-    type MaxOpenDisputes = ConstU32<{ 2 * 64 }>;
-    type MaxDisputesPerAccuser = ConstU32<2>;
+    type MaxOpenDisputes = MaxOpenDisputes;
+    type MaxDisputesPerAccuser = MaxDisputesPerAccuser;
     /// A week for the roundtable to decide (a removal proposal takes 11 minutes).
     type DisputeExpiry = ConstU32<{ 7 * DAYS }>;
     type MaxAutoClosePerBlock = ConstU32<4>;

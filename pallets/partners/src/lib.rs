@@ -27,8 +27,10 @@
 //!
 //! Only `Active` partners are roundtable members: they vote (with their agreement's vote weight)
 //! and receive revenue (with their agreement's revenue weight). The bond stays held until
-//! `withdraw_bond`, so a partner that exits or is removed can still be slashed for a dispute it
-//! loses during its unbonding period ([`PartnerPenalties::slash_bond`]).
+//! `withdraw_bond` or `reap`, so a partner that exits or is removed can still be slashed for a
+//! dispute it loses during its unbonding period ([`PartnerPenalties::slash_bond`]); neither
+//! releases it while a dispute against the partner is open ([`OpenDisputes`]), and no dispute can
+//! be raised once the unbonding is over, so a bond is held at most one dispute expiry longer.
 //!
 //! ## Requirements
 //!
@@ -243,9 +245,26 @@ pub trait PartnerProvider<AccountId> {
     }
     /// Whether `who` has a record in any status (the target of a dispute must).
     fn is_partner(who: &AccountId) -> bool;
+    /// Whether `who` exited or was removed and its unbonding is over: its bond may go at any
+    /// moment, so a new dispute against it could never be enforced.
+    fn is_unbonded(_who: &AccountId) -> bool {
+        false
+    }
     /// Make `who` an active member with `vote_weight` (benchmarks of dependent pallets only).
     #[cfg(feature = "runtime-benchmarks")]
     fn make_active_member(_who: &AccountId, _vote_weight: u32) {}
+}
+
+/// Who has open disputes against it (kept by the roundtable). A departed partner is not reaped,
+/// nor may it withdraw its bond, while a dispute that may still slash it is open.
+pub trait OpenDisputes<AccountId> {
+    fn open_against(who: &AccountId) -> bool;
+}
+
+impl<AccountId> OpenDisputes<AccountId> for () {
+    fn open_against(_: &AccountId) -> bool {
+        false
+    }
 }
 
 /// Penalties the roundtable applies when a dispute is lost.
@@ -372,6 +391,8 @@ pub mod pallet {
         /// Most partner records (any status).
         #[pallet::constant]
         type MaxPartners: Get<u32>;
+        /// Open disputes against partners (in the runtime: the roundtable).
+        type Disputes: OpenDisputes<Self::AccountId>;
         /// Most community installers.
         #[pallet::constant]
         type MaxInstallers: Get<u32>;
@@ -574,6 +595,8 @@ pub mod pallet {
         AlreadyExiting,
         /// The unbonding period has not ended.
         UnbondingNotOver,
+        /// An open dispute may still slash this partner's bond.
+        DisputePending,
         /// No relayer accounts given.
         NoRelayers,
         /// More relayers than `MaxRelayers`.
@@ -933,6 +956,7 @@ pub mod pallet {
             ensure!(matches!(p.status, PartnerStatus::Exiting | PartnerStatus::Removed), Error::<T>::NotExiting);
             let unbond_at = p.timeline.unbond_at.ok_or(Error::<T>::NotExiting)?;
             ensure!(frame_system::Pallet::<T>::block_number() >= unbond_at, Error::<T>::UnbondingNotOver);
+            ensure!(!T::Disputes::open_against(&who), Error::<T>::DisputePending);
             let amount = Self::delete_partner(&who, &p);
             Self::deposit_event(Event::BondWithdrawn { who, amount });
             Ok(())
@@ -1112,6 +1136,13 @@ pub mod pallet {
 
         fn is_partner(who: &T::AccountId) -> bool {
             Partners::<T>::contains_key(who)
+        }
+
+        fn is_unbonded(who: &T::AccountId) -> bool {
+            Partners::<T>::get(who).is_some_and(|p| {
+                matches!(p.status, PartnerStatus::Exiting | PartnerStatus::Removed)
+                    && p.timeline.unbond_at.is_some_and(|at| frame_system::Pallet::<T>::block_number() >= at)
+            })
         }
 
         #[cfg(feature = "runtime-benchmarks")]

@@ -40,6 +40,18 @@ ord_parameter_types! {
     pub const Assessor: u64 = ASSESSOR;
 }
 
+parameter_types! {
+    /// Partners with an open dispute against them.
+    pub static DisputedPartners: Vec<u64> = vec![];
+}
+
+pub struct MockDisputes;
+impl pallet_partners::OpenDisputes<u64> for MockDisputes {
+    fn open_against(who: &u64) -> bool {
+        DisputedPartners::get().contains(who)
+    }
+}
+
 pub struct MockTime;
 impl UnixTime for MockTime {
     fn now() -> core::time::Duration {
@@ -58,6 +70,7 @@ impl pallet_partners::Config for Test {
     type RemovalOrigin = EnsureRoot<u64>;
     type UnbondingPeriod = ConstU64<10>;
     type MaxPartners = ConstU32<4>;
+    type Disputes = MockDisputes;
     type MaxInstallers = ConstU32<2>;
     type MaxNameLen = ConstU32<16>;
     type MaxRelayers = ConstU32<3>;
@@ -74,6 +87,7 @@ impl pallet_partners::Config for Test {
 /// Accounts 1..=9 and the assessor hold 100_000 each; requirements: 1 year, 100 validators,
 /// bond 1_000.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+    DisputedPartners::set(vec![]);
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> {
         balances: (1..=10).map(|a| (a, 100_000)).collect(),

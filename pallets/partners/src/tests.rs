@@ -723,3 +723,27 @@ fn anyone_reaps_a_departed_partner_after_unbonding() {
         check();
     });
 }
+
+/// A departed partner with an open dispute against it keeps its bond held: neither it
+/// (`withdraw_bond`), nor anyone (`reap`), nor an application for its chain id releases it.
+#[test]
+fn a_pending_dispute_keeps_a_departed_partners_bond() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::remove(RuntimeOrigin::root(), 1));
+        assert!(!<Partners as PartnerProvider<u64>>::is_unbonded(&1));
+        System::set_block_number(System::block_number() + 10);
+        assert!(<Partners as PartnerProvider<u64>>::is_unbonded(&1));
+        DisputedPartners::set(vec![1]);
+        assert_noop!(Partners::withdraw_bond(RuntimeOrigin::signed(1)), Error::<Test>::DisputePending);
+        assert_noop!(Partners::reap(RuntimeOrigin::signed(9), 1), Error::<Test>::DisputePending);
+        let since = NowSecs::get() - 2 * YEAR;
+        assert_noop!(
+            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND),
+            Error::<Test>::ChainAlreadyRegistered
+        );
+        DisputedPartners::set(vec![]);
+        assert_ok!(Partners::reap(RuntimeOrigin::signed(9), 1));
+        check();
+    });
+}

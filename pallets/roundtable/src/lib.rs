@@ -47,7 +47,12 @@
 //!   evidence hash and a held `DisputeDeposit`, at most `MaxDisputesPerAccuser` open at once (so no
 //!   one fills `MaxOpenDisputes`); the accused may `answer` with a hash. A dispute governance has
 //!   not decided after `DisputeExpiry` blocks may be closed by anyone (`expire_dispute`, deposit
-//!   refunded). `resolve_dispute`
+//!   refunded). While a dispute against a partner is open, the registry keeps its bond even after
+//!   its unbonding ([`pallet_partners::OpenDisputes`]); a partner whose unbonding is over cannot be
+//!   accused any more (`AccusedDeparted`), so no one can hold a bond for good by accusing again.
+//!   A verdict must be enacted before the expiry: anyone, the accused too, may expire the dispute
+//!   once it is due, so the roundtable proposes it at least a voting period and an enactment delay
+//!   earlier. `resolve_dispute`
 //!   (`Config::DisputeOrigin`: in the runtime Root or the `PartnerRemoval` origin, i.e. a
 //!   `PartnerRemoval` proposal aimed at the accused) upholds it (slash the accused's bond through
 //!   [`PartnerPenalties`], optionally suspend; the accuser is refunded) or dismisses it (deposit
@@ -476,6 +481,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type OpenDisputesBy<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
+    /// Open disputes per accused (no entry for none): the registry keeps a departed partner's
+    /// bond while any is open.
+    #[pallet::storage]
+    pub type OpenDisputesAgainst<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -545,6 +555,8 @@ pub mod pallet {
         TooManyDisputesByAccuser,
         /// The dispute is younger than `DisputeExpiry`.
         DisputeNotExpired,
+        /// The accused left and its unbonding is over: nothing of it is left to enforce a verdict on.
+        AccusedDeparted,
     }
 
     #[pallet::hooks]
@@ -686,6 +698,7 @@ pub mod pallet {
             ensure!(T::Members::is_active_member(&who), Error::<T>::NotEntitled);
             ensure!(who != accused, Error::<T>::SelfDispute);
             ensure!(T::Members::is_partner(&accused), Error::<T>::NotPartner);
+            ensure!(!T::Members::is_unbonded(&accused), Error::<T>::AccusedDeparted);
             let open_by = OpenDisputesBy::<T>::get(&who).unwrap_or(0);
             ensure!(open_by < T::MaxDisputesPerAccuser::get(), Error::<T>::TooManyDisputesByAccuser);
             ensure!(Disputes::<T>::count() < T::MaxOpenDisputes::get(), Error::<T>::TooManyDisputes);
@@ -695,6 +708,7 @@ pub mod pallet {
             let index = DisputeCount::<T>::get();
             DisputeCount::<T>::put(index.saturating_add(1));
             OpenDisputesBy::<T>::insert(&who, open_by.saturating_add(1));
+            OpenDisputesAgainst::<T>::mutate(&accused, |n| *n = Some(n.unwrap_or(0).saturating_add(1)));
             let raised_at = frame_system::Pallet::<T>::block_number();
             Disputes::<T>::insert(
                 index,
@@ -726,7 +740,7 @@ pub mod pallet {
         pub fn resolve_dispute(origin: OriginFor<T>, index: DisputeIndex, verdict: Verdict<BalanceOf<T>>) -> DispatchResult {
             T::DisputeOrigin::ensure_origin(origin)?;
             let d = Disputes::<T>::take(index).ok_or(Error::<T>::DisputeNotFound)?;
-            Self::dispute_closed(&d.accuser);
+            Self::dispute_closed(&d.accuser, &d.accused);
             let reason: T::RuntimeHoldReason = HoldReason::DisputeDeposit.into();
             let mut slashed = Zero::zero();
             let mut suspended = false;
@@ -759,7 +773,7 @@ pub mod pallet {
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(now >= d.raised_at.saturating_add(T::DisputeExpiry::get()), Error::<T>::DisputeNotExpired);
             Disputes::<T>::remove(index);
-            Self::dispute_closed(&d.accuser);
+            Self::dispute_closed(&d.accuser, &d.accused);
             Self::refund(&HoldReason::DisputeDeposit.into(), &d.accuser, d.deposit);
             Self::deposit_event(Event::DisputeExpired { index });
             Ok(())
@@ -767,11 +781,11 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
-        /// One of `accuser`'s open disputes was closed.
-        fn dispute_closed(accuser: &T::AccountId) {
-            OpenDisputesBy::<T>::mutate_exists(accuser, |n| {
-                *n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
-            });
+        /// A dispute of `accuser` against `accused` was closed.
+        fn dispute_closed(accuser: &T::AccountId, accused: &T::AccountId) {
+            let one_less = |n: &mut Option<u32>| *n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+            OpenDisputesBy::<T>::mutate_exists(accuser, one_less);
+            OpenDisputesAgainst::<T>::mutate_exists(accused, one_less);
         }
 
         /// The built-in defaults: Ordinary support 1/2 of the electorate and more than 1/2 of
@@ -923,7 +937,25 @@ pub mod pallet {
                 );
             }
             ensure!(Disputes::<T>::count() <= T::MaxOpenDisputes::get(), "too many disputes");
+            let mut by: alloc::collections::btree_map::BTreeMap<T::AccountId, u32> = Default::default();
+            let mut against: alloc::collections::btree_map::BTreeMap<T::AccountId, u32> = Default::default();
+            for (_, d) in Disputes::<T>::iter() {
+                *by.entry(d.accuser).or_default() += 1;
+                *against.entry(d.accused).or_default() += 1;
+            }
+            ensure!(by.values().all(|n| *n <= T::MaxDisputesPerAccuser::get()), "an accuser above its limit");
+            ensure!(OpenDisputesBy::<T>::iter().collect::<alloc::collections::btree_map::BTreeMap<_, _>>() == by, "per-accuser counts differ");
+            ensure!(
+                OpenDisputesAgainst::<T>::iter().collect::<alloc::collections::btree_map::BTreeMap<_, _>>() == against,
+                "per-accused counts differ"
+            );
             Ok(())
+        }
+    }
+
+    impl<T: Config> pallet_partners::OpenDisputes<T::AccountId> for Pallet<T> {
+        fn open_against(who: &T::AccountId) -> bool {
+            OpenDisputesAgainst::<T>::contains_key(who)
         }
     }
 }

@@ -65,6 +65,8 @@ parameter_types! {
     pub static Members: Vec<(u64, u32)> = vec![(1, 1), (2, 1), (3, 1), (4, 1)];
     /// Partners that are not active (applicants, suspended, exiting).
     pub static OtherPartners: Vec<u64> = vec![];
+    /// Departed partners whose unbonding is over.
+    pub static UnbondedPartners: Vec<u64> = vec![];
     /// Bonds of partners, for slashing.
     pub static Bonds: Vec<(u64, u64)> = vec![(1, 1_000), (2, 1_000), (3, 1_000), (4, 1_000)];
 }
@@ -85,6 +87,9 @@ impl PartnerProvider<u64> for MockMembers {
     }
     fn is_partner(who: &u64) -> bool {
         Self::is_active_member(who) || OtherPartners::get().contains(who)
+    }
+    fn is_unbonded(who: &u64) -> bool {
+        UnbondedPartners::get().contains(who)
     }
     #[cfg(feature = "runtime-benchmarks")]
     fn make_active_member(who: &u64, vote_weight: u32) {
@@ -159,8 +164,8 @@ impl pallet_roundtable::Config for Test {
     type EnactmentDelay = ConstU64<DELAY>;
     type MaxActiveProposals = ConstU32<4>;
     type MaxVoters = ConstU32<16>;
-    type MaxOpenDisputes = ConstU32<2>;
-    type MaxDisputesPerAccuser = ConstU32<1>;
+    type MaxOpenDisputes = ConstU32<3>;
+    type MaxDisputesPerAccuser = ConstU32<2>;
     type DisputeExpiry = ConstU64<DISPUTE_EXPIRY>;
     type MaxAutoClosePerBlock = ConstU32<2>;
     type WeightInfo = ();
@@ -170,6 +175,7 @@ impl pallet_roundtable::Config for Test {
 pub fn new_test_ext() -> sp_io::TestExternalities {
     Members::set(vec![(1, 1), (2, 1), (3, 1), (4, 1)]);
     OtherPartners::set(vec![]);
+    UnbondedPartners::set(vec![]);
     Bonds::set(vec![(1, 1_000), (2, 1_000), (3, 1_000), (4, 1_000)]);
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> { balances: (1..=20).map(|a| (a, 10_000)).collect(), ..Default::default() }

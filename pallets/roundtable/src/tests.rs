@@ -457,8 +457,10 @@ fn attack_one_partner_cannot_fill_the_dispute_cap() {
     new_test_ext().execute_with(|| {
         let ev = H256::repeat_byte(1);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
-        assert!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev).is_err(), "a second open dispute of one accuser");
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev));
+        assert!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 2, ev).is_err(), "a third open dispute of one accuser");
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev));
+        check();
     });
 }
 
@@ -469,6 +471,7 @@ fn an_undecided_dispute_expires_and_frees_its_slot() {
     new_test_ext().execute_with(|| {
         let ev = H256::repeat_byte(1);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert!(<Roundtable as pallet_partners::OpenDisputes<u64>>::open_against(&4), "the registry keeps 4's bond");
         assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotExpired);
         run_to(1 + DISPUTE_EXPIRY - 1);
         assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotExpired);
@@ -480,6 +483,8 @@ fn an_undecided_dispute_expires_and_frees_its_slot() {
         assert_eq!(Balances::balance_on_hold(&HoldReason::DisputeDeposit.into(), &1), 0);
         assert!(Disputes::<Test>::get(0).is_none());
         assert!(OpenDisputesBy::<Test>::get(1).is_none(), "no count left behind");
+        assert!(!<Roundtable as pallet_partners::OpenDisputes<u64>>::open_against(&4));
+        check();
         assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(9), 0), Error::<Test>::DisputeNotFound);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
     });
@@ -491,9 +496,16 @@ fn a_resolved_dispute_frees_the_accusers_slot() {
     new_test_ext().execute_with(|| {
         let ev = H256::repeat_byte(1);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 2, ev), Error::<Test>::TooManyDisputesByAccuser);
         assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::root(), 0, Verdict::Dismissed { slash_deposit: true }));
-        assert!(OpenDisputesBy::<Test>::get(1).is_none());
-        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_eq!(OpenDisputesBy::<Test>::get(1), Some(1));
+        assert!(!<Roundtable as pallet_partners::OpenDisputes<u64>>::open_against(&4));
+        assert!(<Roundtable as pallet_partners::OpenDisputes<u64>>::open_against(&3));
+        check();
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 2, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev), Error::<Test>::TooManyDisputesByAccuser);
+        check();
     });
 }
 
@@ -506,13 +518,17 @@ fn raise_dispute_errors() {
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 1, ev), Error::<Test>::SelfDispute);
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 9, ev), Error::<Test>::NotPartner);
         // A non-active partner may be accused, not accuse.
-        OtherPartners::set(vec![7]);
+        OtherPartners::set(vec![7, 8]);
+        UnbondedPartners::set(vec![8]);
         Members::mutate(|m| m.push((30, 1)));
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(30), 4, ev), Error::<Test>::InsufficientBalance);
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 8, ev), Error::<Test>::AccusedDeparted);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 7, ev));
-        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev), Error::<Test>::TooManyDisputesByAccuser);
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, ev));
+        assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, ev), Error::<Test>::TooManyDisputesByAccuser);
         assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(2), 4, ev));
         assert_noop!(Roundtable::raise_dispute(RuntimeOrigin::signed(3), 4, ev), Error::<Test>::TooManyDisputes);
+        check();
     });
 }
 

@@ -53,8 +53,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(7_u64))
-            .saturating_add(T::DbWeight::get().writes(6_u64))
+            .saturating_add(T::DbWeight::get().reads(9_u64))
+            .saturating_add(T::DbWeight::get().writes(7_u64))
     }
     fn answer() -> Weight {
         Weight::from_parts(20_000_000, 4000)
@@ -63,13 +63,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     }
     fn resolve_dispute() -> Weight {
         Weight::from_parts(90_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(8_u64))
-            .saturating_add(T::DbWeight::get().writes(8_u64))
+            .saturating_add(T::DbWeight::get().reads(9_u64))
+            .saturating_add(T::DbWeight::get().writes(9_u64))
     }
     fn expire_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(5_u64))
-            .saturating_add(T::DbWeight::get().writes(5_u64))
+            .saturating_add(T::DbWeight::get().reads(6_u64))
+            .saturating_add(T::DbWeight::get().writes(6_u64))
     }
 }
 
@@ -101,8 +101,8 @@ impl WeightInfo for () {
     }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(7_u64))
-            .saturating_add(RocksDbWeight::get().writes(6_u64))
+            .saturating_add(RocksDbWeight::get().reads(9_u64))
+            .saturating_add(RocksDbWeight::get().writes(7_u64))
     }
     fn answer() -> Weight {
         Weight::from_parts(20_000_000, 4000)
@@ -111,12 +111,12 @@ impl WeightInfo for () {
     }
     fn resolve_dispute() -> Weight {
         Weight::from_parts(90_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(8_u64))
-            .saturating_add(RocksDbWeight::get().writes(8_u64))
+            .saturating_add(RocksDbWeight::get().reads(9_u64))
+            .saturating_add(RocksDbWeight::get().writes(9_u64))
     }
     fn expire_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(5_u64))
-            .saturating_add(RocksDbWeight::get().writes(5_u64))
+            .saturating_add(RocksDbWeight::get().reads(6_u64))
+            .saturating_add(RocksDbWeight::get().writes(6_u64))
     }
 }

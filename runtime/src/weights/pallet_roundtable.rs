@@ -183,7 +183,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `Roundtable::DisputeCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Roundtable::Disputes` (r:1 w:1)
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
-	// Hand-adjusted, NOT MEASURED: one more read and write for `Roundtable::OpenDisputesBy`
+	// Hand-adjusted, NOT MEASURED: `Roundtable::OpenDisputesBy` and `OpenDisputesAgainst` (r/w each)
 	// (issue 10, finding 6) until the weights are regenerated.
 	fn raise_dispute() -> Weight {
 		// Proof Size summary in bytes:
@@ -192,8 +192,8 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 		// Minimum execution time: 1_080_620_000 picoseconds.
 		Weight::from_parts(1_139_899_000, 0)
 			.saturating_add(Weight::from_parts(0, 8176))
-			.saturating_add(T::DbWeight::get().reads(12))
-			.saturating_add(T::DbWeight::get().writes(8))
+			.saturating_add(T::DbWeight::get().reads(14))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	/// Storage: `Roundtable::Disputes` (r:1 w:1)
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
@@ -233,7 +233,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Events` (r:1 w:1)
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
-	// Hand-adjusted, NOT MEASURED: one more read and write for `Roundtable::OpenDisputesBy`.
+	// Hand-adjusted, NOT MEASURED: `Roundtable::OpenDisputesBy` and `OpenDisputesAgainst` (r/w each).
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1191`
@@ -241,8 +241,8 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 		// Minimum execution time: 1_395_880_000 picoseconds.
 		Weight::from_parts(1_451_474_000, 0)
 			.saturating_add(Weight::from_parts(0, 6290))
-			.saturating_add(T::DbWeight::get().reads(12))
-			.saturating_add(T::DbWeight::get().writes(10))
+			.saturating_add(T::DbWeight::get().reads(13))
+			.saturating_add(T::DbWeight::get().writes(11))
 	}
 	/// NOT MEASURED (issue 10, finding 6): written like `resolve_dispute`'s dismissal path, which
 	/// does the same work (dispute taken, per-accuser count updated, deposit released, event), until
