@@ -169,6 +169,8 @@ parameter_types! {
 impl pallet_validators::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
     type MaxValidators = ConstU32<128>;
+    /// One fault tolerated: a four-validator set is replaced member by member, never shrunk.
+    type MinValidators = ConstU32<4>;
     type DefaultSessionLength = SessionPeriod;
     type MinSessionLength = MinSessionLength;
     type AdminOrigin = EnsureRoot<AccountId>;

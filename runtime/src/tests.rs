@@ -834,20 +834,33 @@ mod validator_set {
         });
     }
 
+    /// Four validators are the fewest that tolerate a fault: a member of the local set of four is
+    /// replaced (successor added first), never removed alone; the change takes two rotations.
     #[test]
-    fn a_removed_validator_leaves_after_two_rotations() {
-        ext_from_preset("local_testnet").execute_with(|| {
+    fn a_validator_is_replaced_not_removed_below_four_and_leaves_after_two_rotations() {
+        use sp_keystore::{testing::MemoryKeystore, KeystoreExt};
+        let mut ext = ext_from_preset("local_testnet");
+        ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
+        ext.execute_with(|| {
             next_block(0);
             assert_ok!(Validators::set_session_length(RuntimeOrigin::root(), 10));
-            assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), acc(Sr25519Keyring::Dave)));
+            let dave = acc(Sr25519Keyring::Dave);
+            assert_noop!(
+                Validators::remove_validator(RuntimeOrigin::root(), dave.clone()),
+                pallet_validators::Error::<Runtime>::BelowMinimum
+            );
+            let eve = acc(Sr25519Keyring::Eve);
+            let generated = SessionKeys::generate(&codec::Encode::encode(&eve), None);
+            assert_ok!(Session::set_keys(RuntimeOrigin::signed(eve.clone()), generated.keys.clone(), codec::Encode::encode(&generated.proof)));
+            assert_ok!(Validators::add_validator(RuntimeOrigin::root(), eve));
+            assert_ok!(Validators::remove_validator(RuntimeOrigin::root(), dave));
             run_to(20);
             let set = Validators::validator_set();
             assert_eq!(set.set_id, 1);
-            assert_eq!(
-                set.validators,
-                [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].map(dev_bls_key).to_vec()
-            );
-            assert_eq!(Session::validators().len(), 3);
+            let mut expected = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie].map(dev_bls_key).to_vec();
+            expected.push(generated.keys.bls.0);
+            assert_eq!(set.validators, expected);
+            assert_eq!(Session::validators().len(), 4);
         });
     }
 }

@@ -73,6 +73,12 @@ pub mod pallet {
         #[pallet::constant]
         type MaxValidators: Get<u32>;
 
+        /// Fewest validators `remove_validator` leaves (a set of `3f + 1` tolerates `f` faults;
+        /// fewer than 4 tolerate none). A smaller set (a dev chain's one) only grows. `force_set`,
+        /// the emergency path for a set that lost more than `f` for good, is not bound by it.
+        #[pallet::constant]
+        type MinValidators: Get<u32>;
+
         /// Session length until governance sets [`SessionLength`].
         #[pallet::constant]
         type DefaultSessionLength: Get<BlockNumberFor<Self>>;
@@ -184,6 +190,8 @@ pub mod pallet {
         NotMember,
         /// Removing the account would leave no validators.
         WouldBeEmpty,
+        /// Removing the account would leave fewer than `MinValidators`: add its successor first.
+        BelowMinimum,
         /// A session of zero blocks.
         ZeroSessionLength,
         /// A session shorter than `MinSessionLength`.
@@ -266,6 +274,7 @@ pub mod pallet {
             let mut members = Self::members();
             let i = members.iter().position(|m| *m == who).ok_or(Error::<T>::NotMember)?;
             ensure!(members.len() > 1, Error::<T>::WouldBeEmpty);
+            ensure!(members.len() > T::MinValidators::get() as usize, Error::<T>::BelowMinimum);
             members.remove(i);
             Members::<T>::put(members);
             Self::deposit_event(Event::ValidatorRemoved { who });

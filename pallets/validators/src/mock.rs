@@ -60,6 +60,7 @@ parameter_types! {
 impl pallet_validators::Config for Test {
     type RuntimeEvent = RuntimeEvent;
     type MaxValidators = ConstU32<4>;
+    type MinValidators = ConstU32<2>;
     type DefaultSessionLength = DefaultSessionLength;
     type MinSessionLength = ConstU64<2>;
     type AdminOrigin = EnsureRoot<u64>;
