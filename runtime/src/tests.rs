@@ -405,6 +405,28 @@ mod flows {
         });
     }
 
+    /// Finding 6 across the registry and the roundtable: a partner removed while a dispute
+    /// against it is open keeps its bond after its unbonding until the dispute closes; once
+    /// unbonded it cannot be accused again (which would hold the bond for good); then anyone reaps it.
+    #[test]
+    fn issue10_finding6_a_disputed_partner_does_not_leave_with_its_bond() {
+        use Sr25519Keyring::{Alice, Bob, Charlie};
+        dev_ext().execute_with(|| {
+            assert_ok!(Roundtable::raise_dispute(signed(Alice), acc(Bob), H256::repeat_byte(3)));
+            assert_ok!(Partners::remove(RuntimeOrigin::root(), acc(Bob)));
+            System::set_block_number(System::block_number() + 7 * DAYS);
+            frame_support::assert_noop!(Partners::withdraw_bond(signed(Bob)), pallet_partners::Error::<Runtime>::DisputePending);
+            frame_support::assert_noop!(Partners::reap(signed(Charlie), acc(Bob)), pallet_partners::Error::<Runtime>::DisputePending);
+            frame_support::assert_noop!(
+                Roundtable::raise_dispute(signed(Alice), acc(Bob), H256::repeat_byte(4)),
+                pallet_roundtable::Error::<Runtime>::AccusedDeparted
+            );
+            assert_ok!(Roundtable::expire_dispute(signed(Charlie), 0));
+            assert_ok!(Partners::reap(signed(Charlie), acc(Bob)));
+            assert!(Partners::partner(acc(Bob)).is_none());
+        });
+    }
+
     /// Finding 3: `utility.batch_all([resolve_dispute{..}])` was `Ordinary` (the accused voting);
     /// a treasury spend of a million units was `Ordinary`.
     #[test]
