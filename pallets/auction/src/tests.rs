@@ -377,3 +377,21 @@ proptest! {
         })?;
     }
 }
+
+/// Issue 10, finding 5: the commitment did not bind the bidder's account, so anyone could copy a
+/// sealed bid's hash in the commit phase and, once the bidder revealed, reveal the same bundle,
+/// bid and salt as its own.
+#[test]
+#[ignore = "attack test for issue 10 finding 5; fails until the fix lands"]
+fn attack_a_copied_commitment_cannot_be_revealed_by_the_copier() {
+    new_test_ext().execute_with(|| {
+        let b = bundle(vec![remark(1)]);
+        let round = CurrentRound::<Test>::get().0;
+        commit(1, &b, 50, 100);
+        let copied = Commitments::<Test>::get(round, 1).expect("committed").hash;
+        assert_ok!(Auction::commit(RuntimeOrigin::signed(2), copied, 100));
+        to_reveal();
+        reveal(1, &b, 50);
+        assert_noop!(Auction::reveal(RuntimeOrigin::signed(2), b.clone(), 50, salt(1)), Error::<Test>::CommitmentMismatch);
+    });
+}
