@@ -559,7 +559,7 @@ mod flows {
                 RuntimeCall::System(frame_system::Call::remark_with_event { remark: b"bundle".to_vec() }),
             )]);
             let (bid, salt) = (3 * UNIT, [5u8; 32]);
-            let hash = Auction::commitment_of(&bundle, &bid, &salt);
+            let hash = Auction::commitment_of(&acc(Eve), &bundle, &bid, &salt);
             assert_ok!(Auction::commit(signed(Eve), hash, 5 * UNIT));
             run_to(12);
             let charlie_before = free(&acc(Charlie));

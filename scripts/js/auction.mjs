@@ -58,10 +58,12 @@ check(COMMIT === 5 && REVEAL === 3, `rounds of ${COMMIT} commit + ${REVEAL} reve
 check((await api.query.auction.mode()).isTestnet, 'auction mode is Testnet');
 check((await api.query.revenue.revenueMode()).isTestnet, 'revenue mode is Testnet');
 
-/// `T::Hashing::hash_of(&(bundle, bid, salt))`: blake2-256 of the SCALE encoding of the tuple,
-/// i.e. the bundle as Vec<Call> (compact length + calls), the bid as u128 LE, the 32-byte salt.
-const commitmentOf = (bundle, bid, salt) => blake2AsHex(u8aConcat(
-  api.createType('Vec<Call>', bundle).toU8a(), api.createType('u128', bid).toU8a(), salt), 256);
+/// `T::Hashing::hash_of(&(bidder, bundle, bid, salt))`: blake2-256 of the SCALE encoding of the
+/// tuple, i.e. the bidder's 32-byte account id, the bundle as Vec<Call> (compact length + calls),
+/// the bid as u128 LE, the 32-byte salt. The account is bound in: a copied hash is useless to another.
+const commitmentOf = (who, bundle, bid, salt) => blake2AsHex(u8aConcat(
+  api.createType('AccountId', who.address).toU8a(), api.createType('Vec<Call>', bundle).toU8a(),
+  api.createType('u128', bid).toU8a(), salt), 256);
 const salt = (s) => blake2AsU8a(stringToU8a(s), 256);
 const weightOf = async (call) => (await api.call.transactionPaymentCallApi.queryCallInfo(call.toHex(), 0)).weight;
 const bundleWeight = async (bundle) => {
@@ -103,7 +105,7 @@ const bids = {
   ferdie: { who: ferdie, bid: 1n * UNIT, salt: salt('ferdie'), bundle: [api.tx.system.remark('never revealed').method] },
   alice: { who: alice, bid: 20n * UNIT, salt: salt('alice'), bundle: [api.tx.system.remark('bid above deposit').method] },
 };
-for (const b of Object.values(bids)) b.hash = commitmentOf(b.bundle, b.bid, b.salt);
+for (const b of Object.values(bids)) b.hash = commitmentOf(b.who, b.bundle, b.bid, b.salt);
 
 // ---------------------------------------------------------------------------------------------
 // 1. Commit phase: wait for a round whose commit phase is ahead of us.

@@ -44,7 +44,7 @@ mod benchmarks {
         CommitCount::<T>::insert(0, T::MaxBidders::get().saturating_sub(1));
         let who = funded::<T>("bidder", 0);
         let deposit = T::MinDeposit::get();
-        let hash = Auction::<T>::commitment_of(&remark_bundle::<T>(0), &deposit, &[0u8; 32]);
+        let hash = Auction::<T>::commitment_of(&who, &remark_bundle::<T>(0), &deposit, &[0u8; 32]);
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()), hash, deposit);
         assert!(Commitments::<T>::contains_key(0, &who));
@@ -57,7 +57,7 @@ mod benchmarks {
         let bundle = remark_bundle::<T>(b.saturating_sub(16));
         let bid = T::MinDeposit::get();
         let salt = [7u8; 32];
-        let hash = Auction::<T>::commitment_of(&bundle, &bid, &salt);
+        let hash = Auction::<T>::commitment_of(&who, &bundle, &bid, &salt);
         Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, bid)
             .map_err(|_| BenchmarkError::Stop("commit failed"))?;
         set_block::<T>(start.saturating_add(T::CommitPeriod::get()));
@@ -89,7 +89,7 @@ mod benchmarks {
         for i in 0..n {
             let who = funded::<T>("bidder", i);
             let salt = [i as u8; 32];
-            let hash = Auction::<T>::commitment_of(&bundle, &bid, &salt);
+            let hash = Auction::<T>::commitment_of(&who, &bundle, &bid, &salt);
             let _ = Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, bid);
             bidders.push((who, salt));
         }

@@ -3,8 +3,9 @@
 //! Block space is sold in **rounds** of `CommitPeriod + RevealPeriod` blocks.
 //!
 //! 1. **Commit phase** (first `CommitPeriod` blocks of the round): a bidder calls
-//!    [`Pallet::commit`] with `hash = Hashing::hash_of(&(bundle, bid, salt))` (see
-//!    [`Pallet::commitment_of`]) and a deposit, which is **held** (`HoldReason::BidDeposit`). Only the
+//!    [`Pallet::commit`] with `hash = Hashing::hash_of(&(bidder, bundle, bid, salt))` (see
+//!    [`Pallet::commitment_of`]; the bidder's account is in it, so a copied hash cannot be
+//!    revealed by the copier) and a deposit, which is **held** (`HoldReason::BidDeposit`). Only the
 //!    hash is on chain: nobody, the block author included, can see a bid or a bundle before bidding
 //!    closes. One commitment per account per round; at most `MaxBidders` per round.
 //! 2. **Reveal phase** (next `RevealPeriod` blocks): the bidder calls [`Pallet::reveal`] with the
@@ -379,7 +380,7 @@ pub mod pallet {
 
     #[pallet::call]
     impl<T: Config> Pallet<T> {
-        /// Commit a sealed bid `hash = Hashing::hash_of(&(bundle, bid, salt))`, holding `deposit`
+        /// Commit a sealed bid `hash = Hashing::hash_of(&(who, bundle, bid, salt))`, holding `deposit`
         /// (at least the bid to be revealed). Signed; commit phase only.
         #[pallet::call_index(0)]
         #[pallet::weight(T::WeightInfo::commit())]
@@ -410,7 +411,7 @@ pub mod pallet {
             let (round, _) = CurrentRound::<T>::get();
             let c = Commitments::<T>::get(round, &who).ok_or(Error::<T>::NoCommitment)?;
             ensure!(!Reveals::<T>::contains_key(round, &who), Error::<T>::AlreadyRevealed);
-            ensure!(Self::commitment_of(&bundle, &bid, &salt) == c.hash, Error::<T>::CommitmentMismatch);
+            ensure!(Self::commitment_of(&who, &bundle, &bid, &salt) == c.hash, Error::<T>::CommitmentMismatch);
             ensure!(bid <= c.deposit, Error::<T>::BidAboveDeposit);
             ensure!(!bundle.is_empty(), Error::<T>::EmptyBundle);
             let bytes: BoundedVec<u8, T::MaxBundleBytes> =
@@ -436,9 +437,10 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
-        /// The commitment hash of a bid: `Hashing::hash_of(&(bundle, bid, salt))`.
-        pub fn commitment_of(bundle: &BundleOf<T>, bid: &BalanceOf<T>, salt: &[u8; 32]) -> T::Hash {
-            T::Hashing::hash_of(&(bundle, bid, salt))
+        /// The commitment hash of `bidder`'s bid: `Hashing::hash_of(&(bidder, bundle, bid, salt))`.
+        /// The account is bound in, so nobody can copy a sealed bid and reveal it as its own.
+        pub fn commitment_of(bidder: &T::AccountId, bundle: &BundleOf<T>, bid: &BalanceOf<T>, salt: &[u8; 32]) -> T::Hash {
+            T::Hashing::hash_of(&(bidder, bundle, bid, salt))
         }
 
         /// Summed dispatch weight of a bundle's calls.

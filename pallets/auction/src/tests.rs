@@ -24,11 +24,11 @@ fn bundle(calls: Vec<Box<Call>>) -> BundleOf<Test> {
 fn salt(who: u64) -> [u8; 32] {
     [who as u8; 32]
 }
-fn hash(b: &BundleOf<Test>, bid: u64, s: [u8; 32]) -> <Test as frame_system::Config>::Hash {
-    Auction::commitment_of(b, &bid, &s)
+fn hash(who: u64, b: &BundleOf<Test>, bid: u64, s: [u8; 32]) -> <Test as frame_system::Config>::Hash {
+    Auction::commitment_of(&who, b, &bid, &s)
 }
 fn commit(who: u64, b: &BundleOf<Test>, bid: u64, deposit: u64) {
-    assert_ok!(Auction::commit(RuntimeOrigin::signed(who), hash(b, bid, salt(who)), deposit));
+    assert_ok!(Auction::commit(RuntimeOrigin::signed(who), hash(who, b, bid, salt(who)), deposit));
 }
 fn reveal(who: u64, b: &BundleOf<Test>, bid: u64) {
     assert_ok!(Auction::reveal(RuntimeOrigin::signed(who), b.clone(), bid, salt(who)));
@@ -59,7 +59,7 @@ fn commit_holds_deposit_and_stores_only_the_hash() {
         assert_eq!(held(1), 100);
         assert_eq!(free(1), START - 100);
         let c = Commitments::<Test>::get(0, 1).unwrap();
-        assert_eq!(c, Commitment { hash: hash(&b, 50, salt(1)), deposit: 100, seq: 0 });
+        assert_eq!(c, Commitment { hash: hash(1, &b, 50, salt(1)), deposit: 100, seq: 0 });
         assert!(Reveals::<Test>::get(0, 1).is_none());
         assert!(auction_events().contains(&Event::Committed { round: 0, who: 1, hash: c.hash, deposit: 100 }));
     });
@@ -68,7 +68,7 @@ fn commit_holds_deposit_and_stores_only_the_hash() {
 #[test]
 fn commit_errors() {
     new_test_ext().execute_with(|| {
-        let h = hash(&bundle(vec![remark(1)]), 1, salt(1));
+        let h = hash(1, &bundle(vec![remark(1)]), 1, salt(1));
         assert_noop!(Auction::commit(RuntimeOrigin::none(), h, 100), DispatchError::BadOrigin);
         assert_noop!(Auction::commit(RuntimeOrigin::root(), h, 100), DispatchError::BadOrigin);
         assert_noop!(Auction::commit(RuntimeOrigin::signed(1), h, 9), Error::<Test>::DepositTooLow);
@@ -382,7 +382,6 @@ proptest! {
 /// sealed bid's hash in the commit phase and, once the bidder revealed, reveal the same bundle,
 /// bid and salt as its own.
 #[test]
-#[ignore = "attack test for issue 10 finding 5; fails until the fix lands"]
 fn attack_a_copied_commitment_cannot_be_revealed_by_the_copier() {
     new_test_ext().execute_with(|| {
         let b = bundle(vec![remark(1)]);
