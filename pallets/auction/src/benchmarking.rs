@@ -38,16 +38,23 @@ mod benchmarks {
     use super::*;
 
     #[benchmark]
-    fn commit() {
+    fn commit() -> Result<(), BenchmarkError> {
         start_round::<T>();
-        // Worst case: one commitment short of the bound already stored.
-        CommitCount::<T>::insert(0, T::MaxBidders::get().saturating_sub(1));
+        // Worst case: the round is full, so the newcomer reads every commitment and outbids the
+        // lowest deposit, which is released.
+        let min = T::MinDeposit::get();
+        for i in 0..T::MaxBidders::get() {
+            let filler = funded::<T>("filler", i);
+            let hash = Auction::<T>::commitment_of(&filler, &remark_bundle::<T>(0), &min, &[0u8; 32]);
+            Auction::<T>::commit(RawOrigin::Signed(filler).into(), hash, min).map_err(|_| BenchmarkError::Stop("fill failed"))?;
+        }
         let who = funded::<T>("bidder", 0);
-        let deposit = T::MinDeposit::get();
+        let deposit = min.saturating_add(min);
         let hash = Auction::<T>::commitment_of(&who, &remark_bundle::<T>(0), &deposit, &[0u8; 32]);
         #[extrinsic_call]
         _(RawOrigin::Signed(who.clone()), hash, deposit);
         assert!(Commitments::<T>::contains_key(0, &who));
+        Ok(())
     }
 
     #[benchmark]

@@ -7,7 +7,10 @@
 //!    [`Pallet::commitment_of`]; the bidder's account is in it, so a copied hash cannot be
 //!    revealed by the copier) and a deposit, which is **held** (`HoldReason::BidDeposit`). Only the
 //!    hash is on chain: nobody, the block author included, can see a bid or a bundle before bidding
-//!    closes. One commitment per account per round; at most `MaxBidders` per round.
+//!    closes. One commitment per account per round; at most `MaxBidders` per round. A full
+//!    round takes a newcomer only for a deposit above the lowest held, whose commitment is
+//!    dropped and deposit released (`Outbid`): the slots go to the largest stakes, not to
+//!    whoever filled them first with minimum deposits.
 //! 2. **Reveal phase** (next `RevealPeriod` blocks): the bidder calls [`Pallet::reveal`] with the
 //!    bundle (a bounded list of runtime calls, at most `MaxCalls`, encoded in at most
 //!    `MaxBundleBytes`), the bid and the salt. The reveal must match the commitment, the bid must
@@ -325,6 +328,8 @@ pub mod pallet {
         RoundSettled { round: RoundIndex, mode: AuctionMode, bids: u32, winners: u32, proceeds: BalanceOf<T>, forfeits: BalanceOf<T> },
         /// Governance set the mode.
         ModeSet { mode: AuctionMode },
+        /// A full round took a higher deposit: `who`'s commitment is gone, its deposit released.
+        Outbid { round: RoundIndex, who: T::AccountId, deposit: BalanceOf<T> },
     }
 
     #[pallet::error]
@@ -339,7 +344,7 @@ pub mod pallet {
         InsufficientBalance,
         /// This account already committed in this round.
         AlreadyCommitted,
-        /// The round has `MaxBidders` commitments.
+        /// The round has `MaxBidders` commitments and the deposit is not above the lowest of them.
         TooManyBidders,
         /// No commitment of this account in this round.
         NoCommitment,
@@ -392,9 +397,24 @@ pub mod pallet {
             let (round, _) = CurrentRound::<T>::get();
             ensure!(!Commitments::<T>::contains_key(round, &who), Error::<T>::AlreadyCommitted);
             let seq = CommitCount::<T>::get(round);
-            ensure!(seq < T::MaxBidders::get(), Error::<T>::TooManyBidders);
+            // A full round (commitments are only ever replaced once full) takes a new bidder
+            // only if it holds more than the lowest deposit, which is released: the slots go to
+            // those who put the most at stake, not to whoever filled them first.
+            let outbid = if seq >= T::MaxBidders::get() {
+                let lowest = Self::lowest_deposit(round).ok_or(Error::<T>::TooManyBidders)?;
+                ensure!(deposit > lowest.1.deposit, Error::<T>::TooManyBidders);
+                Some(lowest)
+            } else {
+                None
+            };
             T::Currency::hold(&HoldReason::BidDeposit.into(), &who, deposit)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
+            if let Some((loser, c)) = outbid {
+                Commitments::<T>::remove(round, &loser);
+                let reason: T::RuntimeHoldReason = HoldReason::BidDeposit.into();
+                let released = T::Currency::release(&reason, &loser, c.deposit, Precision::BestEffort).unwrap_or_default();
+                Self::deposit_event(Event::Outbid { round, who: loser, deposit: released });
+            }
             Commitments::<T>::insert(round, &who, Commitment { hash, deposit, seq });
             CommitCount::<T>::insert(round, seq.saturating_add(1));
             Self::deposit_event(Event::Committed { round, who, hash, deposit });
@@ -437,6 +457,12 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// The commitment a newcomer to a full `round` displaces: the lowest deposit, the newest
+        /// among equals (earlier bidders keep their place). At most `MaxBidders` reads.
+        fn lowest_deposit(round: RoundIndex) -> Option<(T::AccountId, Commitment<T::Hash, BalanceOf<T>>)> {
+            Commitments::<T>::iter_prefix(round).min_by(|(_, a), (_, b)| a.deposit.cmp(&b.deposit).then(b.seq.cmp(&a.seq)))
+        }
+
         /// The commitment hash of `bidder`'s bid: `Hashing::hash_of(&(bidder, bundle, bid, salt))`.
         /// The account is bound in, so nobody can copy a sealed bid and reveal it as its own.
         pub fn commitment_of(bidder: &T::AccountId, bundle: &BundleOf<T>, bid: &BalanceOf<T>, salt: &[u8; 32]) -> T::Hash {

@@ -398,7 +398,6 @@ fn attack_a_copied_commitment_cannot_be_revealed_by_the_copier() {
 /// Issue 10, finding 4: the round's slots went first come, first served, so a spammer filling
 /// them with minimum deposits shut every later bidder out, whatever it offered.
 #[test]
-#[ignore = "attack test for issue 10 finding 4; fails until the fix lands"]
 fn attack_minimum_deposits_filling_the_round_do_not_shut_out_a_higher_bidder() {
     new_test_ext().execute_with(|| {
         let h = hash(1, &bundle(vec![remark(1)]), 1, salt(1));
@@ -407,5 +406,22 @@ fn attack_minimum_deposits_filling_the_round_do_not_shut_out_a_higher_bidder() {
         }
         assert_ok!(Auction::commit(RuntimeOrigin::signed(17), h, 1_000));
         assert_eq!(held(17), 1_000);
+        // The newest of the lowest deposits made room, and got its deposit back.
+        let round = CurrentRound::<Test>::get().0;
+        assert_eq!(System::events().iter().rev().nth(1).unwrap().event, Event::<Test>::Outbid { round, who: 16, deposit: 10 }.into());
+        assert_eq!(held(16), 0);
+        assert!(Commitments::<Test>::get(round, 16).is_none());
+        assert_eq!(Commitments::<Test>::iter_prefix(round).count(), 16);
+        // Matching the lowest is not enough; beating it is.
+        assert_noop!(Auction::commit(RuntimeOrigin::signed(18), h, 10), Error::<Test>::TooManyBidders);
+        assert_ok!(Auction::commit(RuntimeOrigin::signed(18), h, 11));
+        assert_eq!(held(15), 0);
+        // The outbid may come back with more.
+        assert_ok!(Auction::commit(RuntimeOrigin::signed(16), h, 12));
+        assert_eq!(held(14), 0);
+        // Settlement sees the sixteen that hold deposits, in commit order.
+        to_settle();
+        run_to_block(COMMIT + REVEAL + 1);
+        assert!(Commitments::<Test>::iter_prefix(round).next().is_none());
     });
 }

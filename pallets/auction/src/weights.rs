@@ -26,9 +26,10 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn commit() -> Weight {
+        // A full round: every commitment read (32 in the runtime) and the lowest outbid.
         Weight::from_parts(60_000_000, 4_000)
-            .saturating_add(T::DbWeight::get().reads(5))
-            .saturating_add(T::DbWeight::get().writes(4))
+            .saturating_add(T::DbWeight::get().reads(5 + 32 + 2))
+            .saturating_add(T::DbWeight::get().writes(4 + 3))
     }
     fn reveal(b: u32) -> Weight {
         Weight::from_parts(40_000_000, 4_000)
@@ -52,9 +53,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 impl WeightInfo for () {
     fn commit() -> Weight {
+        // A full round: every commitment read (32 in the runtime) and the lowest outbid.
         Weight::from_parts(60_000_000, 4_000)
-            .saturating_add(RocksDbWeight::get().reads(5))
-            .saturating_add(RocksDbWeight::get().writes(4))
+            .saturating_add(RocksDbWeight::get().reads(5 + 32 + 2))
+            .saturating_add(RocksDbWeight::get().writes(4 + 3))
     }
     fn reveal(b: u32) -> Weight {
         Weight::from_parts(40_000_000, 4_000)
