@@ -281,7 +281,8 @@ pub mod pallet {
         OptionQuery,
     >;
 
-    /// How many commitments a round has.
+    /// How many commitments were ever made in a round (each one's `seq`, the tie-break order).
+    /// Above `MaxBidders` once commitments are outbid; the round holds at most `MaxBidders`.
     #[pallet::storage]
     pub type CommitCount<T: Config> = StorageMap<_, Twox64Concat, RoundIndex, u32, ValueQuery>;
 

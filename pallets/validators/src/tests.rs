@@ -505,3 +505,25 @@ fn attack_root_cannot_shrink_the_set_below_its_minimum() {
         assert_eq!(Members::<Test>::get().into_inner(), vec![1, 3]);
     });
 }
+
+/// Review of finding 7: a member whose session keys are purged is not in the session's set, so
+/// the minimum counts members that keep keys. Root adds an account it controls, that account
+/// purges its keys, and removals would otherwise leave one live validator.
+#[test]
+fn members_without_keys_do_not_count_toward_the_minimum() {
+    new_test_ext().execute_with(|| {
+        assert_ok!(Validators::add_validator(root(), 4));
+        assert_ok!(Session::purge_keys(RuntimeOrigin::signed(4)));
+        assert_ok!(Validators::remove_validator(root(), 2));
+        assert_noop!(Validators::remove_validator(root(), 3), Error::<Test>::BelowMinimum);
+    });
+}
+
+/// A set of one (a dev chain) only grows: its last member is never removed.
+#[test]
+fn the_last_validator_is_never_removed() {
+    new_test_ext().execute_with(|| {
+        Members::<Test>::put(BoundedVec::truncate_from(vec![1u64]));
+        assert_noop!(Validators::remove_validator(root(), 1), Error::<Test>::WouldBeEmpty);
+    });
+}
