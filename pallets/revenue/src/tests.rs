@@ -277,6 +277,29 @@ fn testnet_records_without_transfers_and_mainnet_releases_retention() {
     });
 }
 
+/// Issue 10 finding 7: testnet revenue held back over many eras must not land on whoever happens
+/// to be paid in the first mainnet era. Validator 1 did the testnet work; validator 2 joins after
+/// the switch and is entitled only to the mainnet era's own revenue.
+#[test]
+#[ignore = "attack test for issue 10 finding 7 (mainnet switch windfall): fix follows"]
+fn attack_switching_to_mainnet_pays_no_windfall_to_one_era() {
+    ExtBuilder::default().mode(Mode::Testnet).build().execute_with(|| {
+        set_points(vec![(1, 1)]);
+        credit(RevenueSource::Rent, 1_000);
+        run_to_block(11);
+        assert_eq!(Retained::<Test>::get(), 950);
+
+        assert_ok!(Revenue::set_mode(gov(), Mode::Mainnet));
+        set_points(vec![(2, 1)]);
+        credit(RevenueSource::Rent, 100);
+        let b2 = bal(2);
+        run_to_block(21);
+        // Era 1's own pot is the 100 credited plus the 50 carried (the unpaid partner share).
+        assert_eq!(bal(2), b2 + 60, "the first mainnet era's validator received the testnet retention");
+        Revenue::do_try_state().unwrap();
+    });
+}
+
 #[test]
 fn reports_are_kept_for_history_depth_eras() {
     new_test_ext().execute_with(|| {
