@@ -57,9 +57,11 @@ mod benchmarks {
     #[benchmark]
     fn set_mode() -> Result<(), BenchmarkError> {
         let origin = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-        // Worst case: switching to Mainnet releases a retention.
+        // Worst case: switching to Mainnet pays a retention to the treasury.
         RevenueMode::<T>::put(Mode::Testnet);
-        Retained::<T>::put(T::Currency::minimum_balance());
+        let ed = T::Currency::minimum_balance();
+        let _ = T::Currency::mint_into(&Revenue::<T>::pot_account(), ed.saturating_mul(3u32.into()));
+        Retained::<T>::put(ed);
         #[extrinsic_call]
         _(origin as T::RuntimeOrigin, Mode::Mainnet);
         assert_eq!(RevenueMode::<T>::get(), Mode::Mainnet);

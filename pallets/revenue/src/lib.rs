@@ -44,8 +44,11 @@
 //!
 //! * [`Mode::Testnet`]: the split is computed and recorded in the report, nothing is transferred; the
 //!   recorded amounts stay in the pot as [`Retained`] (not redistributed).
-//! * [`Mode::Mainnet`]: real transfers. Switching to Mainnet moves `Retained` into the carried-in
-//!   amount of the running era, so testnet-era revenue is paid out once, for real.
+//! * [`Mode::Mainnet`]: real transfers. Switching to Mainnet pays `Retained` to the community
+//!   treasury ([`Config::TreasuryAccount`]), whose spends need the roundtable. It does not go into
+//!   the running era's pot: that would pay the revenue of every testnet era to whoever is paid in
+//!   the first mainnet era (issue 10, finding 7). The testnet reports say who earned what, so the
+//!   roundtable can pay it out from the treasury if it so decides.
 //!
 //! The mode is stored in every report.
 //!
@@ -343,6 +346,8 @@ pub mod pallet {
         ZeroEraLength,
         /// The value set is the one already in force.
         Unchanged,
+        /// The testnet retention could not be paid to the treasury; nothing changed.
+        ReleaseFailed,
     }
 
     #[pallet::hooks]
@@ -405,8 +410,8 @@ pub mod pallet {
             Ok(())
         }
 
-        /// Switch between Testnet and Mainnet. Switching to Mainnet releases the testnet retention
-        /// into the running era's pot. Governance only.
+        /// Switch between Testnet and Mainnet. Switching to Mainnet pays the testnet retention to
+        /// the community treasury (see the module docs). Governance only.
         #[pallet::call_index(3)]
         #[pallet::weight(T::WeightInfo::set_mode())]
         pub fn set_mode(origin: OriginFor<T>, mode: Mode) -> DispatchResult {
@@ -414,7 +419,10 @@ pub mod pallet {
             ensure!(RevenueMode::<T>::get() != mode, Error::<T>::Unchanged);
             let released = if mode == Mode::Mainnet {
                 let r = Retained::<T>::take();
-                CarriedIn::<T>::mutate(|c| *c = c.saturating_add(r));
+                if !r.is_zero() {
+                    T::Currency::transfer(&Self::pot_account(), &T::TreasuryAccount::get(), r, Preservation::Preserve)
+                        .map_err(|_| Error::<T>::ReleaseFailed)?;
+                }
                 r
             } else {
                 Zero::zero()

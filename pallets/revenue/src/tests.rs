@@ -267,13 +267,15 @@ fn testnet_records_without_transfers_and_mainnet_releases_retention() {
         assert_ok!(Revenue::set_mode(gov(), Mode::Mainnet));
         assert!(revenue_events().contains(&Event::ModeSet { mode: Mode::Mainnet, released: 950 }));
         assert_eq!(Retained::<Test>::get(), 0);
-        assert_eq!(CarriedIn::<Test>::get(), 1_000);
+        assert_eq!(CarriedIn::<Test>::get(), 50);
+        assert_eq!(bal(TREASURY), ED + 950);
+        assert_eq!(bal(pot()), ED + 50);
         run_to_block(21);
         let r1 = Revenue::era_report(1).unwrap();
         assert_eq!(r1.mode, Mode::Mainnet);
-        assert_eq!(r1.pot, 1_000);
-        assert_eq!(bal(1), b1 + 400);
-        assert_eq!(bal(pot()), ED + 50);
+        assert_eq!(r1.pot, 50);
+        assert_eq!(bal(1), b1 + 20);
+        assert_eq!(bal(pot()), ED + 4);
     });
 }
 
@@ -281,7 +283,6 @@ fn testnet_records_without_transfers_and_mainnet_releases_retention() {
 /// to be paid in the first mainnet era. Validator 1 did the testnet work; validator 2 joins after
 /// the switch and is entitled only to the mainnet era's own revenue.
 #[test]
-#[ignore = "attack test for issue 10 finding 7 (mainnet switch windfall): fix follows"]
 fn attack_switching_to_mainnet_pays_no_windfall_to_one_era() {
     ExtBuilder::default().mode(Mode::Testnet).build().execute_with(|| {
         set_points(vec![(1, 1)]);
