@@ -36,3 +36,16 @@ pub fn local_config() -> Result<ChainSpec, String> {
         .with_properties(properties())
         .build())
 }
+
+/// The production genesis: no sudo, mainnet economics. Its validators and partners are
+/// placeholders with well-known development keys: export it and put the network's own keys in
+/// before launch (docs/operator.md).
+pub fn bpci_config() -> Result<ChainSpec, String> {
+    Ok(ChainSpec::builder(wasm()?, None)
+        .with_name("BPCI")
+        .with_id("bpci")
+        .with_chain_type(ChainType::Live)
+        .with_genesis_config_preset_name(bpci_runtime::genesis_config_presets::BPCI_PRESET)
+        .with_properties(properties())
+        .build())
+}

@@ -36,11 +36,12 @@ impl SubstrateCli for Cli {
         Ok(match id {
             "dev" => Box::new(chain_spec::development_config()?),
             "" | "local" => Box::new(chain_spec::local_config()?),
+            "bpci" => Box::new(chain_spec::bpci_config()?),
             path => {
                 let path = std::path::PathBuf::from(path);
                 if !path.exists() {
                     return Err(format!(
-                        "chain spec `{}` is neither a built-in chain (dev, local) nor an existing file",
+                        "chain spec `{}` is neither a built-in chain (dev, local, bpci) nor an existing file",
                         path.display()
                     ));
                 }

@@ -32,9 +32,9 @@
 //!
 //! **Accounts.** Revenue pot: `PalletId(*b"bpci/rev")`. Development share:
 //! `PalletId(*b"bpci/dev")`, infrastructure share: `PalletId(*b"bpci/inf")` (both
-//! `into_account_truncating`, keyless: spent by a later runtime upgrade or a governance-owned
-//! proxy). Community share, slashed bonds and slashed deposits: the pallet-treasury account
-//! (`PalletId(*b"py/trsry")`).
+//! `into_account_truncating`, keyless). Community share, slashed bonds and slashed deposits: the
+//! pallet-treasury account (`PalletId(*b"py/trsry")`). All three are spent through pallet-treasury,
+//! the pot named by the spend's asset kind ([`crate::treasury_pots`]), with the same origins.
 //!
 //! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed and one per
 //! quorum certificate signed. In every block, after `on_initialize`
@@ -57,7 +57,7 @@ use frame_support::{
 use frame_support::{
     traits::{
         fungible::HoldConsideration,
-        tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
+        tokens::{imbalance::ResolveTo, UnityAssetBalanceConversion},
         EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
     },
     pallet_prelude::ValueQuery,
@@ -291,10 +291,11 @@ impl pallet_treasury::Config for Runtime {
     type SpendFunds = ();
     type MaxApprovals = ConstU32<100>;
     type SpendOrigin = TreasurySpendOrigin;
-    type AssetKind = ();
+    /// Which pot a spend pays from: community, development or infrastructure.
+    type AssetKind = crate::treasury_pots::TreasuryPot;
     type Beneficiary = AccountId;
     type BeneficiaryLookup = IdentityLookup<AccountId>;
-    type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
+    type Paymaster = crate::treasury_pots::PayFromPot;
     type BalanceConverter = UnityAssetBalanceConversion;
     type PayoutPeriod = PayoutPeriod;
     #[cfg(feature = "runtime-benchmarks")]
@@ -305,8 +306,11 @@ impl pallet_treasury::Config for Runtime {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TreasuryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_treasury::ArgumentsFactory<(), AccountId> for TreasuryBenchmarkHelper {
-    fn create_asset_kind(_seed: u32) {}
+impl pallet_treasury::ArgumentsFactory<crate::treasury_pots::TreasuryPot, AccountId> for TreasuryBenchmarkHelper {
+    fn create_asset_kind(seed: u32) -> crate::treasury_pots::TreasuryPot {
+        use crate::treasury_pots::TreasuryPot::*;
+        [Community, Development, Infrastructure][(seed % 3) as usize]
+    }
     fn create_beneficiary(seed: [u8; 32]) -> AccountId {
         AccountId::from(seed)
     }

@@ -1,7 +1,8 @@
-//! Genesis presets: `development` (Alice validates alone) and `local_testnet` (Alice, Bob, Charlie
-//! and Dave validate: n = 4 tolerates one fault).
+//! Genesis presets: `development` (Alice validates alone), `local_testnet` (Alice, Bob, Charlie
+//! and Dave validate: n = 4 tolerates one fault), both with Alice as sudo, and `bpci`, the
+//! production genesis without sudo (see [`bpci_config_genesis`]).
 //!
-//! Both make the partnership lifecycle usable at once: Alice and Bob are `Active` partners from
+//! The first two make the partnership lifecycle usable at once: Alice and Bob are `Active` partners from
 //! genesis (so the roundtable has members; each holds a bond of [`GENESIS_PARTNER_BOND`]), the
 //! application requirements are the defaults (a year, 100 validators) with a minimum bond of
 //! [`MIN_PARTNER_BOND`], revenue uses the default 40/25/15/15/5 shares in `Testnet` mode with a
@@ -95,7 +96,19 @@ fn genesis_partners() -> Vec<(AccountId, Vec<u8>, H256, Balance)> {
         .collect()
 }
 
-fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: AccountId, era_length: u32) -> Value {
+/// What differs between the presets.
+struct Economy {
+    era_length: u32,
+    block_reward: Balance,
+    revenue: RevenueMode,
+    auction: AuctionMode,
+}
+
+fn testnet_economy(era_length: u32) -> Economy {
+    Economy { era_length, block_reward: DEV_BLOCK_REWARD, revenue: RevenueMode::Testnet, auction: AuctionMode::Testnet }
+}
+
+fn genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: Option<AccountId>, economy: Economy) -> Value {
     build_struct_json_patch!(crate::RuntimeGenesisConfig {
         balances: pallet_balances::GenesisConfig {
             balances: endowed.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
@@ -106,7 +119,7 @@ fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, roo
                 .map(|v| (v.to_account_id(), v.to_account_id(), session_keys(*v)))
                 .collect::<Vec<_>>(),
         },
-        sudo: pallet_sudo::GenesisConfig { key: Some(root) },
+        sudo: pallet_sudo::GenesisConfig { key: root },
         partners: pallet_partners::GenesisConfig {
             requirements: Some(Requirements {
                 min_operational_secs: pallet_partners::YEAR_SECS,
@@ -117,20 +130,20 @@ fn testnet_genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, roo
         },
         revenue: pallet_revenue::GenesisConfig {
             shares: Shares::default(),
-            era_length,
-            block_reward: DEV_BLOCK_REWARD,
-            mode: RevenueMode::Testnet,
+            era_length: economy.era_length,
+            block_reward: economy.block_reward,
+            mode: economy.revenue,
         },
-        auction: pallet_auction::GenesisConfig { mode: AuctionMode::Testnet },
+        auction: pallet_auction::GenesisConfig { mode: economy.auction },
     })
 }
 
 pub fn development_config_genesis() -> Value {
-    testnet_genesis(
+    genesis(
         vec![Sr25519Keyring::Alice],
         Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-        Sr25519Keyring::Alice.to_account_id(),
-        DEV_ERA_LENGTH,
+        Some(Sr25519Keyring::Alice.to_account_id()),
+        testnet_economy(DEV_ERA_LENGTH),
     )
 }
 
@@ -140,11 +153,39 @@ pub const DEV_ERA_LENGTH: u32 = 10;
 pub const LOCAL_ERA_LENGTH: u32 = 60;
 
 pub fn local_config_genesis() -> Value {
-    testnet_genesis(
-        vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave],
+    genesis(
+        LOCAL_VALIDATORS.to_vec(),
         Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-        Sr25519Keyring::Alice.to_account_id(),
-        LOCAL_ERA_LENGTH,
+        Some(Sr25519Keyring::Alice.to_account_id()),
+        testnet_economy(LOCAL_ERA_LENGTH),
+    )
+}
+
+const LOCAL_VALIDATORS: [Sr25519Keyring; 4] =
+    [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+
+/// Name of the production preset.
+pub const BPCI_PRESET: &str = "bpci";
+/// Revenue era of the production preset: an hour of 1 s blocks.
+pub const BPCI_ERA_LENGTH: u32 = 3_600;
+
+/// The production genesis (`bpci`): no sudo key, so Root exists only as a passed `Protocol`
+/// proposal of the roundtable; revenue and the auction in `Mainnet` mode (real transfers and
+/// forfeits); hour-long eras and no block reward (the roundtable may set one). Only the validators
+/// and partners are endowed, for their bonds and fees.
+///
+/// Its validators (the local testnet's four) and partners (Alice and Bob) are placeholders with
+/// well-known keys, so that the preset builds and its rules are tested: a real network exports
+/// it (`bpci-node export-chain-spec --chain bpci`) and replaces `session.keys`,
+/// `partners.partners` and `balances` with its operators' own before launch
+/// (`docs/operator.md`).
+pub fn bpci_config_genesis() -> Value {
+    let endowed = LOCAL_VALIDATORS.iter().map(|k| k.to_account_id()).collect();
+    genesis(
+        LOCAL_VALIDATORS.to_vec(),
+        endowed,
+        None,
+        Economy { era_length: BPCI_ERA_LENGTH, block_reward: 0, revenue: RevenueMode::Mainnet, auction: AuctionMode::Mainnet },
     )
 }
 
@@ -152,6 +193,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
     let patch = match id.as_ref() {
         sp_genesis_builder::DEV_RUNTIME_PRESET => development_config_genesis(),
         sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET => local_config_genesis(),
+        BPCI_PRESET => bpci_config_genesis(),
         _ => return None,
     };
     Some(
@@ -165,5 +207,6 @@ pub fn preset_names() -> Vec<PresetId> {
     vec![
         PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
         PresetId::from(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET),
+        PresetId::from(BPCI_PRESET),
     ]
 }

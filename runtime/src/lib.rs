@@ -22,6 +22,7 @@ mod benchmarks;
 pub mod weights;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod treasury_pots;
 
 use alloc::vec::Vec;
 use sp_runtime::{

@@ -68,6 +68,25 @@ fn local_preset_has_four_validators_in_order() {
     });
 }
 
+/// Issue 10 finding 7: sudo had a key in every preset. The production preset has none: Root is
+/// reachable only through the roundtable, and the economy runs for real.
+#[test]
+fn bpci_preset_has_no_sudo_and_mainnet_economics() {
+    ext_from_preset(BPCI_PRESET).execute_with(|| {
+        assert_eq!(pallet_sudo::Key::<Runtime>::get(), None, "the production preset has a sudo key");
+        let call = Box::new(RuntimeCall::System(frame_system::Call::remark { remark: vec![] }));
+        for k in Sr25519Keyring::iter() {
+            assert!(Sudo::sudo(RuntimeOrigin::signed(k.to_account_id()), call.clone()).is_err());
+        }
+        assert_eq!(pallet_revenue::RevenueMode::<Runtime>::get(), pallet_revenue::Mode::Mainnet);
+        assert_eq!(pallet_auction::Mode::<Runtime>::get(), pallet_auction::AuctionMode::Mainnet);
+        assert_eq!(Validators::validator_set().validators.len(), 4);
+        assert_eq!(<Partners as pallet_partners::PartnerProvider<AccountId>>::active_partners().len(), 2);
+        // Only validators and partners hold tokens.
+        assert_eq!(pallet_balances::Pallet::<Runtime>::free_balance(Sr25519Keyring::Ferdie.to_account_id()), 0);
+    });
+}
+
 #[test]
 fn unknown_preset_is_none() {
     assert!(get_preset(&"mainnet".into()).is_none());
@@ -113,6 +132,7 @@ mod flows {
     use pallet_revenue::{RecipientClass, Shares};
     use pallet_roundtable::{ProposalClass, Verdict};
     use sp_core::H256;
+    use crate::treasury_pots::TreasuryPot;
     use sp_runtime::{generic::DigestItem, Digest, Perbill};
 
     fn acc(k: Sr25519Keyring) -> AccountId {
@@ -275,7 +295,7 @@ mod flows {
             let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
             let req_call = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: new_req });
             let spend_call = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(()),
+                asset_kind: Box::new(TreasuryPot::Community),
                 amount: 50 * UNIT,
                 beneficiary: Box::new(acc(Dave)),
                 valid_from: None,
@@ -285,7 +305,7 @@ mod flows {
             assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Protocol, bound(req_call)));
             assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
             // A treasury spend by a signed account is refused.
-            assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert!(Treasury::spend(signed(Alice), Box::new(TreasuryPot::Community), UNIT, Box::new(acc(Dave)), None).is_err());
             for v in [Alice, Bob, Charlie] {
                 assert_ok!(Roundtable::vote(signed(v), i, true));
                 assert_ok!(Roundtable::vote(signed(v), i + 1, true));
@@ -448,7 +468,7 @@ mod flows {
                 "the ordinary origin resolved a dispute"
             );
             let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(()),
+                asset_kind: Box::new(TreasuryPot::Community),
                 amount: 1_000_000 * UNIT,
                 beneficiary: Box::new(acc(Alice)),
                 valid_from: None,
@@ -457,11 +477,11 @@ mod flows {
             // The origins hold whatever the classifier says: the ordinary origin spends at most
             // OrdinaryTreasurySpend at once, Root up to MaxTreasurySpend.
             let limit = configs::OrdinaryTreasurySpend::get();
-            assert!(Treasury::spend(roundtable_origin(), Box::new(()), limit + 1, Box::new(acc(Alice)), None).is_err());
-            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(()), limit, Box::new(acc(Alice)), None));
-            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(()), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
+            assert!(Treasury::spend(roundtable_origin(), Box::new(TreasuryPot::Community), limit + 1, Box::new(acc(Alice)), None).is_err());
+            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(TreasuryPot::Community), limit, Box::new(acc(Alice)), None));
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Community), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
             let small = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(()),
+                asset_kind: Box::new(TreasuryPot::Community),
                 amount: limit,
                 beneficiary: Box::new(acc(Alice)),
                 valid_from: None,
@@ -474,6 +494,50 @@ mod flows {
                 calls: vec![RuntimeCall::Utility(pallet_utility::Call::as_derivative { index: 0, call: Box::new(unnamed) })],
             });
             assert_eq!(C::classify(&nested), (ProposalClass::Protocol, None));
+        });
+    }
+
+    /// Finding 7: the development and infrastructure shares went to keyless accounts that only a
+    /// runtime upgrade could spend from. They are treasury pots now, spent with the treasury's
+    /// origins and limits, never below the existential deposit.
+    #[test]
+    fn issue10_finding7_development_and_infrastructure_shares_are_spent_by_the_roundtable() {
+        use Sr25519Keyring::{Alice, Bob, Dave, Eve};
+        dev_ext().execute_with(|| {
+            let dev = configs::DevelopmentAccount::get();
+            let infra = configs::InfrastructureAccount::get();
+            for pot in [&dev, &infra] {
+                assert_ok!(Balances::transfer_keep_alive(signed(Eve), pot.clone().into(), 1_000 * UNIT));
+            }
+            let spend = |pot, amount| {
+                RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                    asset_kind: Box::new(pot),
+                    amount,
+                    beneficiary: Box::new(acc(Dave)),
+                    valid_from: None,
+                })
+            };
+            // Nobody spends a pot by signing.
+            assert!(Treasury::spend(signed(Alice), Box::new(TreasuryPot::Development), UNIT, Box::new(acc(Dave)), None).is_err());
+
+            // The roundtable spends from the development pot (Ordinary: within its limit) ...
+            pass(Alice, ProposalClass::Ordinary, spend(TreasuryPot::Development, 100 * UNIT), &[Alice, Bob]);
+            let dave = free(&acc(Dave));
+            let first = pallet_treasury::SpendCount::<Runtime>::get() - 1;
+            assert_ok!(Treasury::payout(signed(Eve), first));
+            assert_eq!(free(&acc(Dave)), dave + 100 * UNIT);
+            assert_eq!(free(&dev), 900 * UNIT);
+
+            // ... and Root (a Protocol proposal) from the infrastructure pot; a payout that would
+            // reap the pot fails and can be retried for less.
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Infrastructure), 1_000 * UNIT, Box::new(acc(Dave)), None));
+            let all = pallet_treasury::SpendCount::<Runtime>::get() - 1;
+            assert!(Treasury::payout(signed(Eve), all).is_err());
+            assert_eq!(free(&infra), 1_000 * UNIT);
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Infrastructure), 999 * UNIT, Box::new(acc(Dave)), None));
+            assert_ok!(Treasury::payout(signed(Eve), all + 1));
+            assert_eq!(free(&infra), UNIT);
+            assert_eq!(free(&dev), 900 * UNIT, "a spend from one pot touched another");
         });
     }
 
