@@ -111,6 +111,65 @@ fn session_key_registration_requires_a_valid_proof_of_possession() {
     });
 }
 
+/// Issue 10 finding 7: the scheduler's 80% plus the auction's 20% plus an era close can pass the
+/// block. Every hook's worst case, from its benchmarked weight, must fit in one block together.
+/// pallet-session's rotation block is left out: it claims the whole block as a placeholder
+/// (upstream), and its real work (reading at most `MaxValidators` next keys) is counted here.
+///
+/// Fails today: 699 ms of 400 with the debug-measured weights (scheduler 320, era close 139,
+/// auction 126, roundtable auto-close 94). Letting the scheduler run last and fill only what the
+/// other hooks left is no fix: pallet-scheduler drops the first task of a block that does not fit
+/// as `PermanentlyOverweight`, so whoever fills a block with mandatory work would cancel an
+/// enactment. The budgets are to be set once the weights are measured in release (issue 13).
+#[test]
+#[ignore = "issue 10 finding 7: mandatory hooks can pass the block; budgets follow release-measured weights"]
+fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
+    use frame_support::weights::Weight;
+    use pallet_scheduler::WeightInfo as _;
+    let weights = <configs::RuntimeBlockWeights as Get<frame_system::limits::BlockWeights>>::get();
+    let db = <Runtime as frame_system::Config>::DbWeight::get();
+    let max_validators = <Runtime as pallet_validators::Config>::MaxValidators::get();
+    let max_partners = configs::MaxPartners::get();
+    let sched = pallet_scheduler::weights::SubstrateWeight::<Runtime>::service_agendas_base()
+        + configs::SchedulerMaximumWeight::get();
+    let auction = <crate::weights::pallet_auction::WeightInfo<Runtime> as pallet_auction::WeightInfo>::settle_round(32, 32)
+        + configs::AuctionRoundWeightBudget::get();
+    let revenue = <crate::weights::pallet_revenue::WeightInfo<Runtime> as pallet_revenue::WeightInfo>::on_initialize_era_end(
+        configs::MAX_VALIDATOR_PAYEES,
+        max_partners,
+    ) + <crate::weights::pallet_revenue::WeightInfo<Runtime> as pallet_revenue::WeightInfo>::on_initialize_block_reward();
+    let auto_close: u32 = <Runtime as pallet_roundtable::Config>::MaxAutoClosePerBlock::get();
+    let roundtable = <crate::weights::pallet_roundtable::WeightInfo<Runtime> as pallet_roundtable::WeightInfo>::close(max_partners)
+        .saturating_mul(auto_close as u64)
+        + db.reads(1);
+    let validators = {
+        use pallet_validators::WeightInfo as V;
+        type VW = crate::weights::pallet_validators::WeightInfo<Runtime>;
+        <VW as V>::on_initialize_new_epoch().max(<VW as V>::on_initialize_force(max_validators))
+    };
+    let session_rotation = db.reads_writes(2 * max_validators as u64 + 8, 8);
+    let author_points = db.reads_writes(4, 2) + Weight::from_parts(1_000_000, 0).saturating_mul(max_validators as u64 + 1);
+    let timestamp = <pallet_timestamp::weights::SubstrateWeight<Runtime> as pallet_timestamp::WeightInfo>::set()
+        + weights.get(frame_support::dispatch::DispatchClass::Mandatory).base_extrinsic;
+    let parts = [
+        ("base block", weights.base_block),
+        ("scheduler", sched),
+        ("auction", auction),
+        ("revenue era close", revenue),
+        ("roundtable auto-close", roundtable),
+        ("validators epoch/stall", validators),
+        ("session rotation", session_rotation),
+        ("activity points", author_points),
+        ("timestamp inherent", timestamp),
+    ];
+    let total = parts.iter().fold(Weight::zero(), |a, (_, w)| a.saturating_add(*w));
+    for (name, w) in parts {
+        println!("{name:>24}: {:>7.2} ms", w.ref_time() as f64 / 1e9);
+    }
+    println!("{:>24}: {:>7.2} ms of {:.2} ms", "total", total.ref_time() as f64 / 1e9, weights.max_block.ref_time() as f64 / 1e9);
+    assert!(total.all_lte(weights.max_block), "mandatory work can pass the block: {total:?} > {:?}", weights.max_block);
+}
+
 #[test]
 fn block_weights_leave_room_for_consensus() {
     let max = <configs::RuntimeBlockWeights as Get<frame_system::limits::BlockWeights>>::get().max_block;
