@@ -37,6 +37,10 @@ pub const COMMIT: u64 = 5;
 pub const REVEAL: u64 = 5;
 
 thread_local! {
+    /// Who authors block `n` (set by tests; one author, 100, by default).
+    pub static AUTHOR_OF: RefCell<fn(u64) -> Option<u64>> = RefCell::new(|_| Some(100));
+    /// How many validators there are (four by default: f = 1, two authors needed).
+    pub static VALIDATORS: RefCell<u32> = RefCell::new(4);
     pub static PROCEEDS: RefCell<u64> = RefCell::new(0);
     pub static FORFEITS: RefCell<u64> = RefCell::new(0);
 }
@@ -90,6 +94,8 @@ pub fn ext_with(mode: AuctionMode) -> sp_io::TestExternalities {
     Budget::set(Weight::from_parts(1_000_000_000_000, 1_000_000_000));
     PROCEEDS.with(|p| *p.borrow_mut() = 0);
     FORFEITS.with(|p| *p.borrow_mut() = 0);
+    AUTHOR_OF.with(|a| *a.borrow_mut() = |_| Some(100));
+    VALIDATORS.with(|v| *v.borrow_mut() = 4);
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> {
         balances: (1..=40).map(|a| (a, START)).chain([(REVENUE, 1)]).collect(),
