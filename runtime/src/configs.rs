@@ -612,6 +612,21 @@ impl pallet_auction::RevenueSink<pallet_auction::CreditOf<Runtime>> for AuctionT
     }
 }
 
+/// The auction's reveal window counts distinct block authors (the engine's pre-digest) until
+/// f + 1 of the running set have made a block in it, so that at least one honest leader could
+/// include every reveal.
+pub struct ConsensusRevealAuthors;
+
+impl pallet_auction::RevealAuthors<AccountId> for ConsensusRevealAuthors {
+    fn author() -> Option<AccountId> {
+        RecordBlockAuthor::author()
+    }
+    fn needed() -> u32 {
+        let n = pallet_validators::Pallet::<Runtime>::validator_set().validators.len() as u32;
+        n.saturating_sub(1) / 3 + 1
+    }
+}
+
 parameter_types! {
     /// A fifth of the block (80 ms) for winning bundles: with the scheduler's half, mandatory work
     /// stays under the block and leaves room for normal transactions.
@@ -627,11 +642,21 @@ impl pallet_auction::Config for Runtime {
     type GovernanceOrigin = ProtocolOrigin;
     type CommitPeriod = ConstU32<5>;
     type RevealPeriod = ConstU32<3>;
+    /// Twelve blocks at most: the round is settled then even if fewer than f + 1 validators
+    /// authored its reveal blocks.
+    type MaxRevealPeriod = ConstU32<12>;
+    type Authors = ConsensusRevealAuthors;
     type MaxCalls = ConstU32<8>;
     type MaxBundleBytes = ConstU32<{ 16 * 1024 }>;
     type MaxBidders = ConstU32<32>;
     type RoundWeightBudget = AuctionRoundWeightBudget;
     type MinDeposit = ConstU128<UNIT>;
+    /// A winner pays at least a hundredth of a token (a few hundred transfers' fees) for its place.
+    type MinBid = ConstU128<{ UNIT / 100 }>;
+    /// Every commitment pays a hundredth of a token, refunded never: 32 slots cost 0.32 a round.
+    type CommitFee = ConstU128<{ UNIT / 100 }>;
+    /// A bundle pays for its weight what a transaction of that weight pays.
+    type WeightToFee = IdentityFee<Balance>;
     type HistoryDepth = ConstU32<256>;
     type WeightInfo = crate::weights::pallet_auction::WeightInfo<Runtime>;
 }

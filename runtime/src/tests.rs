@@ -695,11 +695,16 @@ mod flows {
             let rent = charlie_before - free(&acc(Charlie)) - UNIT;
             assert!(rent > 0);
             run_to(14);
+            // The winner also pays its bundle's weight (as a transaction would) and, at commit,
+            // the commitment fee.
+            let weight_fee = Auction::weight_fee(Auction::bundle_weight(&bundle));
+            assert!(weight_fee > 0);
+            let auction = bid + weight_fee + <<Runtime as pallet_auction::Config>::CommitFee as Get<Balance>>::get();
             assert_ok!(Auction::reveal(signed(Eve), bundle, bid, salt));
             let eve_before = free(&acc(Eve)) + 5 * UNIT; // the deposit is held
             run_to(20);
-            assert_eq!(free(&acc(Eve)), eve_before - bid);
-            let mut carried = check_report(1, 10 * UNIT + bid + rent, (10 * UNIT, bid, rent), [40, 25, 15, 15, 5]);
+            assert_eq!(free(&acc(Eve)), eve_before - bid - weight_fee);
+            let mut carried = check_report(1, 10 * UNIT + auction + rent, (10 * UNIT, auction, rent), [40, 25, 15, 15, 5]);
 
             // The roundtable changes the shares: a Protocol proposal (enacted as Root). It cannot
             // be proposed as Ordinary.
@@ -764,6 +769,40 @@ fn proposals_over_the_size_limit_are_refused() {
 
 /// The validators' revenue points follow both the block's proposer and the signers of the
 /// certificate it carries (the certificate itself is checked by the node before import).
+/// Issue 10 finding 5, across the engine's pre-digest, pallet-validators and the auction: on the
+/// four-validator chain a round's reveal window stays open until two distinct validators
+/// (f + 1) have authored a block in it, up to its cap.
+#[test]
+fn the_reveal_window_waits_for_f_plus_one_distinct_authors() {
+    use bpci_primitives::{PreDigest, BPCI_ENGINE_ID};
+    use frame_support::traits::OnInitialize;
+    ext_from_preset("local_testnet").execute_with(|| {
+        let block = |n: BlockNumber, proposer: u32| {
+            let pre = PreDigest { view: n as u64, set_id: 0, proposer_index: proposer, justify: None, stall: false };
+            let digest = sp_runtime::Digest {
+                logs: vec![sp_runtime::DigestItem::PreRuntime(BPCI_ENGINE_ID, codec::Encode::encode(&pre))],
+            };
+            System::initialize(&n, &Default::default(), &digest);
+            <AllPalletsWithSystem as OnInitialize<BlockNumber>>::on_initialize(n);
+        };
+        let settled = |round| pallet_auction::History::<Runtime>::get(round).map(|r| r.settled_at);
+        // Round 0: commit in blocks 0..5, reveal from 5, at least 3 blocks. Alice leads every
+        // block: one author is not enough, so the round runs to its 12-block cap.
+        for n in 1..=17 {
+            block(n, 0);
+            if n < 17 {
+                assert_eq!(settled(0), None, "round 0 settled in block {n} with one author");
+            }
+        }
+        assert_eq!(settled(0), Some(17));
+        // Round 1 (from 17): leaders rotate, so it settles after the least reveal period.
+        for n in 18..=25 {
+            block(n, n % 4);
+        }
+        assert_eq!(settled(1), Some(17 + 5 + 3));
+    });
+}
+
 #[test]
 fn proposer_and_certificate_signers_earn_activity_points() {
     use bpci_primitives::{qc::{Bitfield, QuorumCertificate, VoteData}, PreDigest, BPCI_ENGINE_ID};

@@ -8,10 +8,12 @@
 //            (first reveals with a wrong salt: CommitmentMismatch)
 //   Ferdie   commits, never reveals                                  -> forfeits its deposit (recorded only)
 //   Alice    commits bid 20 above its deposit 10: BidAboveDeposit     -> unrevealed, forfeits
-// The winning bundles run in the on_initialize of the target block (phase Initialization, before
-// any extrinsic); first price: winners' due = their bid, losers' due = 0, unrevealed due = deposit;
-// Testnet: nothing charged, every deposit released, all of it in History. Then the revenue era that
-// holds the reveals closes and bpci_eraReport shows the 40/25/15/15/5 split.
+// Every commitment pays the commitment fee. The winning bundles run in the on_initialize of the
+// target block (phase Initialization, before any extrinsic); first price: winners' due = their bid
+// plus their bundle's weight fee, losers' due = 0, unrevealed due = deposit. Testnet waives the bid
+// only: winners are charged the weight fee, the unrevealed forfeit their deposits, all of it in
+// History and in the revenue pot. Then the revenue era that holds the reveals closes and
+// bpci_eraReport shows the 40/25/15/15/5 split.
 //
 // Exits 1 on the first failed check.
 import { harness } from './harness.mjs';
@@ -54,6 +56,8 @@ const COMMIT = api.consts.auction.commitPeriod.toNumber();
 const REVEAL = api.consts.auction.revealPeriod.toNumber();
 const budget = api.consts.auction.roundWeightBudget;
 const minDeposit = api.consts.auction.minDeposit.toBigInt();
+const COMMIT_FEE = api.consts.auction.commitFee.toBigInt();
+check(COMMIT_FEE === UNIT / 100n && api.consts.auction.minBid.toBigInt() === UNIT / 100n, 'commitment fee and minimum bid: 0.01 BPCI each');
 check(COMMIT === 5 && REVEAL === 3, `rounds of ${COMMIT} commit + ${REVEAL} reveal blocks`);
 check((await api.query.auction.mode()).isTestnet, 'auction mode is Testnet');
 check((await api.query.revenue.revenueMode()).isTestnet, 'revenue mode is Testnet');
@@ -98,6 +102,8 @@ check(w.dave.ref <= B && w.dave.ref + w.charlie.ref > B && w.dave.ref + w.eve.re
 check(api.createType('Vec<Call>', bundles.dave).encodedLength <= api.consts.auction.maxBundleBytes.toNumber(), 'Dave\'s bundle is within MaxBundleBytes');
 
 const DEPOSIT = 10n * UNIT;
+// WeightToFee is the transaction fee's IdentityFee: one unit per picosecond of ref time.
+const wfee = (k) => w[k].ref;
 const bids = {
   charlie: { who: charlie, bid: 5n * UNIT, salt: salt('charlie'), bundle: bundles.charlie },
   dave: { who: dave, bid: 4n * UNIT, salt: salt('dave'), bundle: bundles.dave },
@@ -124,6 +130,10 @@ const commitRes = await Promise.all([
 ]);
 commitRes.slice(0, 5).forEach(ok);
 for (const r of commitRes.slice(0, 5)) check(r.number >= start && r.number < start + COMMIT, `${r.label} in the commit phase of round ${round}`);
+for (const r of commitRes.slice(0, 5)) {
+  check(r.events.some((e) => e.section === 'auction' && e.method === 'Committed' && e.data.fee.toBigInt() === COMMIT_FEE),
+    `${r.label}: paid the commitment fee`);
+}
 failsWith(commitRes[5], 'auction.AlreadyCommitted');
 failsWith(commitRes[6], 'auction.NotRevealPhase');
 failsWith(commitRes[7], 'auction.DepositTooLow');
@@ -181,8 +191,10 @@ const find = (section, method, pred = () => true) => evs.find((x) => x.e.section
 const firstExtrinsicEvent = evs.find((x) => x.phase.isApplyExtrinsic);
 const settled = find('auction', 'RoundSettled', (d) => d.round.toNumber() === round);
 check(settled && settled.phase.isInitialization, `RoundSettled for round ${round} in block #${target}, Initialization phase`);
+const settledIn = wfee('charlie') + wfee('eve') + 2n * DEPOSIT;
 check(settled.e.data.mode.isTestnet && settled.e.data.bids.toNumber() === 5 && settled.e.data.winners.toNumber() === 2 &&
-  settled.e.data.proceeds.toBigInt() === 0n && settled.e.data.forfeits.toBigInt() === 0n, '5 bids, 2 winners, no money moved (Testnet)');
+  settled.e.data.proceeds.toBigInt() === wfee('charlie') + wfee('eve') && settled.e.data.forfeits.toBigInt() === 2n * DEPOSIT,
+  '5 bids, 2 winners; proceeds are the winners\' weight fees (Testnet waives bids), forfeits two deposits');
 const exC = find('auction', 'BundleExecuted', (d) => d.who.toString() === charlie.address);
 const exE = find('auction', 'BundleExecuted', (d) => d.who.toString() === eve.address);
 check(exC && exC.e.data.rank.toNumber() === 0 && exC.e.data.ok.isTrue, "Charlie's bundle ran first (rank 0) and succeeded");
@@ -208,11 +220,11 @@ check(hist.settledAt.toNumber() === target && hist.mode.isTestnet && hist.bids.l
 check(hist.weightUsed.refTime.toBigInt() === w.charlie.ref + w.eve.ref, 'weight used = Charlie\'s + Eve\'s bundles');
 const line = (who) => hist.bids.find((b) => b.who.toString() === who.address);
 const expect = {
-  charlie: { outcome: 'Won', rank: 0, due: bids.charlie.bid },
-  dave: { outcome: 'Lost', due: 0n },
-  eve: { outcome: 'Won', rank: 1, due: bids.eve.bid },
-  ferdie: { outcome: 'Unrevealed', due: DEPOSIT },
-  alice: { outcome: 'Unrevealed', due: DEPOSIT },
+  charlie: { outcome: 'Won', rank: 0, due: bids.charlie.bid + wfee('charlie'), charged: wfee('charlie') },
+  dave: { outcome: 'Lost', due: 0n, charged: 0n },
+  eve: { outcome: 'Won', rank: 1, due: bids.eve.bid + wfee('eve'), charged: wfee('eve') },
+  ferdie: { outcome: 'Unrevealed', due: DEPOSIT, charged: DEPOSIT },
+  alice: { outcome: 'Unrevealed', due: DEPOSIT, charged: DEPOSIT },
 };
 for (const [k, x] of Object.entries(expect)) {
   const l = line(bids[k].who);
@@ -221,19 +233,20 @@ for (const [k, x] of Object.entries(expect)) {
     (x.outcome !== 'Won' || (l.outcome.asWon.rank.toNumber() === x.rank && l.outcome.asWon.executed.isTrue));
   check(outcomeOk && l.commitment.toHex() === bids[k].hash && l.deposit.toBigInt() === DEPOSIT,
     `${n}: ${x.outcome}${x.outcome === 'Won' ? ` rank ${x.rank}, executed` : ''}, commitment and deposit recorded`);
-  check(l.due.toBigInt() === x.due && l.charged.toBigInt() === 0n && l.refunded.toBigInt() === DEPOSIT &&
+  check(l.due.toBigInt() === x.due && l.charged.toBigInt() === x.charged && l.refunded.toBigInt() === DEPOSIT - x.charged &&
     l.charged.toBigInt() + l.refunded.toBigInt() === l.deposit.toBigInt(),
-    `${n}: due ${x.due / UNIT} (${x.outcome === 'Won' ? 'its own bid' : x.outcome === 'Lost' ? 'loser pays nothing' : 'forfeits the deposit'}), charged 0, refunded 10 (Testnet)`);
+    `${n}: due ${x.due} (${x.outcome === 'Won' ? 'its bid and weight fee' : x.outcome === 'Lost' ? 'loser pays nothing' : 'forfeits the deposit'}), charged ${x.charged}, the rest refunded (Testnet)`);
   check((x.outcome === 'Unrevealed') === l.bid.isNone, `${n}: revealed bid ${l.bid.isSome ? `${l.bid.unwrap().toBigInt() / UNIT}` : 'none'} recorded`);
   check(await bidHold(bids[k].who.address, T) === 0n, `${n}: deposit released`);
 }
 for (const k of ['charlie', 'eve']) {
-  check(!!find('auction', 'Won', (d) => d.who.toString() === bids[k].who.address && d.price.toBigInt() === 0n && d.due.toBigInt() === bids[k].bid),
-    `Won event for ${names.get(bids[k].who.address)}: price 0, due ${bids[k].bid / UNIT}`);
+  check(!!find('auction', 'Won', (d) => d.who.toString() === bids[k].who.address && d.price.toBigInt() === wfee(k) &&
+    d.due.toBigInt() === bids[k].bid + wfee(k)),
+    `Won event for ${names.get(bids[k].who.address)}: price ${wfee(k)} (the weight fee), due ${bids[k].bid + wfee(k)}`);
 }
 for (const k of ['ferdie', 'alice']) {
-  check(!!find('auction', 'Forfeited', (d) => d.who.toString() === bids[k].who.address && d.amount.toBigInt() === 0n),
-    `Forfeited event for ${names.get(bids[k].who.address)} (amount 0 in Testnet)`);
+  check(!!find('auction', 'Forfeited', (d) => d.who.toString() === bids[k].who.address && d.amount.toBigInt() === DEPOSIT),
+    `Forfeited event for ${names.get(bids[k].who.address)}: the whole deposit, Testnet too`);
 }
 check((await atT.auction.commitments.entries(round)).length === 0 && (await atT.auction.reveals.entries(round)).length === 0,
   `round ${round}'s commitments and reveals cleared`);
@@ -241,14 +254,13 @@ const next = await atT.auction.currentRound();
 check(next[0].toNumber() === round + 1 && next[1].toNumber() === target, `round ${round + 1} opened at #${target}`);
 
 // ---------------------------------------------------------------------------------------------
-// 4. Revenue. Settlement put nothing in the pot (Testnet); then the report of the era holding
-//    the reveals (their fees are rent).
+// 4. Revenue. Settlement put the weight fees and forfeits in the pot; then the report of the era
+//    holding the reveals (their transaction fees are rent).
 // ---------------------------------------------------------------------------------------------
 {
-  const auctionIn = async (h) => (await (await api.at(h)).query.revenue.potSources()).auction.toBigInt();
-  const [before, after] = [await auctionIn(Tparent), await auctionIn(T)];
-  check(after === before || (after === 0n && find('revenue', 'EraClosed')), 'settlement credited nothing to the revenue pot (Testnet)');
-  check(!find('revenue', 'Credited', (d) => d.source.isAuction), 'no Credited { source: Auction } event');
+  const credited = evs.filter((x) => x.e.section === 'revenue' && x.e.method === 'Credited' && x.e.data.source.isAuction)
+    .reduce((a, x) => a + x.e.data.amount.toBigInt(), 0n);
+  check(credited === settledIn, `settlement credited ${settledIn} to the revenue pot as Auction (weight fees and forfeits)`);
 }
 const atReveal = (await api.at(revealRes[1].hash)).query;
 const [era, eraStart] = (await atReveal.revenue.currentEra()).map((x) => x.toNumber());
@@ -269,7 +281,15 @@ check(S.validators === 400_000_000 && S.development === 250_000_000 && S.infrast
 const src = Object.fromEntries(Object.entries(report.sources).map(([k, v]) => [k, BigInt(v)]));
 const pot = BigInt(report.pot);
 check(src.blockRewards === BigInt(eraLen) * blockReward, `block rewards: ${eraLen} blocks x ${blockReward / UNIT} BPCI`);
-check(src.auction === 0n, 'auction source 0: Testnet auctions move no money');
+{
+  let auction = 0n;
+  for (let n = eraStart; n < closeAt; n += 1) {
+    for (const r of await (await api.at(await api.rpc.chain.getBlockHash(n))).query.system.events()) {
+      if (r.event.section === 'revenue' && r.event.method === 'Credited' && r.event.data.source.isAuction) auction += r.event.data.amount.toBigInt();
+    }
+  }
+  check(src.auction === auction, `auction source ${src.auction} = the auction credits (commitment fees, weight fees, forfeits) of the era's blocks`);
+}
 {
   let fees = 0n;
   for (let n = eraStart; n < closeAt; n += 1) {

@@ -2,9 +2,12 @@
 
 use super::*;
 use crate::Pallet as Auction;
-use alloc::vec;
+use alloc::{vec, vec::Vec};
 use frame_benchmarking::v2::*;
-use frame_support::traits::{fungible::Mutate, EnsureOrigin, Get, Hooks};
+use frame_support::{
+    traits::{fungible::Mutate, EnsureOrigin, Get, Hooks},
+    BoundedVec,
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{Saturating, Zero};
 
@@ -62,10 +65,10 @@ mod benchmarks {
         let start = start_round::<T>();
         let who = funded::<T>("bidder", 0);
         let bundle = remark_bundle::<T>(b.saturating_sub(16));
-        let bid = T::MinDeposit::get();
+        let bid = T::MinBid::get();
         let salt = [7u8; 32];
         let hash = Auction::<T>::commitment_of(&who, &bundle, &bid, &salt);
-        Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, bid)
+        Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, T::MinDeposit::get())
             .map_err(|_| BenchmarkError::Stop("commit failed"))?;
         set_block::<T>(start.saturating_add(T::CommitPeriod::get()));
         #[extrinsic_call]
@@ -90,14 +93,15 @@ mod benchmarks {
     fn settle_round(n: Linear<0, { T::MaxBidders::get() }>, w: Linear<0, { T::MaxBidders::get() }>) {
         Mode::<T>::put(AuctionMode::Mainnet);
         let start = start_round::<T>();
-        let bid = T::MinDeposit::get();
+        let bid = T::MinBid::get();
+        let deposit = T::MinDeposit::get();
         let bundle = remark_bundle::<T>(0);
         let mut bidders = vec![];
         for i in 0..n {
             let who = funded::<T>("bidder", i);
             let salt = [i as u8; 32];
             let hash = Auction::<T>::commitment_of(&who, &bundle, &bid, &salt);
-            let _ = Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, bid);
+            let _ = Auction::<T>::commit(RawOrigin::Signed(who.clone()).into(), hash, deposit);
             bidders.push((who, salt));
         }
         set_block::<T>(start.saturating_add(T::CommitPeriod::get()));
@@ -106,6 +110,10 @@ mod benchmarks {
         }
         let settle_at = start.saturating_add(T::CommitPeriod::get()).saturating_add(T::RevealPeriod::get());
         set_block::<T>(settle_at);
+        assert_eq!(Reveals::<T>::iter_prefix(0).count() as u32, w.min(n), "every planned reveal was accepted");
+        // The reveal window saw the authors it needs.
+        let authors: Vec<T::AccountId> = (0..T::Authors::needed()).map(|i| account("author", i, 0)).collect();
+        RevealBlockAuthors::<T>::put(BoundedVec::truncate_from(authors));
         #[block]
         {
             Auction::<T>::on_initialize(settle_at);

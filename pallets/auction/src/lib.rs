@@ -1,38 +1,31 @@
 //! # Bundle auction
 //!
-//! Block space is sold in **rounds** of `CommitPeriod + RevealPeriod` blocks.
+//! Block space is sold in sealed-bid **rounds** (see README.md for the reasons behind each rule).
 //!
 //! 1. **Commit phase** (first `CommitPeriod` blocks of the round): a bidder calls
 //!    [`Pallet::commit`] with `hash = Hashing::hash_of(&(bidder, bundle, bid, salt))` (see
-//!    [`Pallet::commitment_of`]; the bidder's account is in it, so a copied hash cannot be
-//!    revealed by the copier) and a deposit, which is **held** (`HoldReason::BidDeposit`). Only the
-//!    hash is on chain: nobody, the block author included, can see a bid or a bundle before bidding
-//!    closes. One commitment per account per round; at most `MaxBidders` per round. A full
-//!    round takes a newcomer only for a deposit above the lowest held, whose commitment is
-//!    dropped and deposit released (`Outbid`): the slots go to the largest stakes, not to
-//!    whoever filled them first with minimum deposits.
-//! 2. **Reveal phase** (next `RevealPeriod` blocks): the bidder calls [`Pallet::reveal`] with the
-//!    bundle (a bounded list of runtime calls, at most `MaxCalls`, encoded in at most
-//!    `MaxBundleBytes`), the bid and the salt. The reveal must match the commitment, the bid must
-//!    not exceed the deposit, and the bundle's dispatch weight must fit the round's budget.
-//! 3. **Settlement**, in the `on_initialize` of the first block after the round (which is also the
-//!    first block of the next round):
-//!    * revealed bids are ranked by bid (highest first; ties by commit order) and accepted greedily
-//!      while their bundles' summed dispatch weight fits `RoundWeightBudget` (a bid that does not
-//!      fit is skipped, smaller ones behind it may still fit);
-//!    * each winning bundle runs **atomically** (`with_transaction`: all its calls or none), in bid
-//!      order, dispatched with the bidder's signed origin (the runtime's call filter applies);
-//!    * **price rule: first price** (pay-as-bid): a winner pays its own bid into revenue, whether
-//!      its bundle succeeded or rolled back (it bought the block space); the rest of its deposit is
-//!      released. See README for why;
-//!    * losers get their whole deposit released;
-//!    * a bidder who committed but did not reveal **forfeits** its whole deposit into revenue.
+//!    [`Pallet::commitment_of`]; the account is in it, so a copied hash cannot be revealed by the
+//!    copier) and a deposit, which is **held** (`HoldReason::BidDeposit`); `CommitFee` is paid into
+//!    revenue and never refunded. One commitment per account per round; at most `MaxBidders` per
+//!    round. A full round takes a newcomer only for a deposit above the lowest held, whose
+//!    commitment is dropped and deposit released (`Outbid`).
+//! 2. **Reveal phase**: at least `RevealPeriod` blocks, and until [`RevealAuthors::needed`]
+//!    (f + 1) distinct validators have authored a block in it, at most `MaxRevealPeriod` blocks,
+//!    so that no single leader can censor a reveal. The bidder calls [`Pallet::reveal`] with the
+//!    bundle (at most `MaxCalls` calls, `MaxBundleBytes` encoded), the bid (at least `MinBid`) and
+//!    the salt; it must match the commitment, the bid plus the bundle's weight fee must not exceed
+//!    the deposit, and the bundle's weight must fit the round's budget.
+//! 3. **Settlement**, in the `on_initialize` of the first block after the reveal window (also the
+//!    first block of the next round): revealed bids are ranked by bid (ties by commit order) and
+//!    accepted greedily while their weight fits `RoundWeightBudget`; each winning bundle runs
+//!    atomically as the bidder's signed origin. **First price**: a winner pays its bid plus
+//!    `WeightToFee` of its bundle's weight, even if the bundle rolled back; losers are refunded;
+//!    an unrevealed deposit is **forfeited**. All of it goes to the [`RevenueSink`] (the revenue
+//!    pot in the runtime) as an imbalance slashed from the hold: nothing is minted or burnt.
 //!
-//! Money goes to revenue through the [`RevenueSink`] trait defined here (the runtime bridges it to
-//! `pallet-revenue`) as an imbalance slashed from the hold: nothing is minted or burnt.
-//!
-//! In [`AuctionMode::Testnet`], settlement runs the bundles and records who would pay what, but
-//! moves no money: every deposit is released.
+//! **Hidden**: a bid and its bundle until their reveal; from then on they are public, at least a
+//! block before they run, and later revealers see them. [`AuctionMode::Testnet`] waives the bid
+//! only: fees and forfeits are charged in both modes.
 //!
 //! Every round leaves a [`RoundRecord`] in [`History`] (a ring of `HistoryDepth` rounds): each
 //! commitment with its hash, deposit, revealed bid and weight, outcome, amount charged and amount
@@ -77,6 +70,19 @@ pub enum AuctionRevenue {
     Proceeds,
     /// The deposit of a bidder who did not reveal.
     Forfeit,
+    /// A commitment's fee, or a winning bundle's weight fee.
+    Fee,
+}
+
+/// The validators whose blocks make the reveal window: it stays open until `needed` distinct
+/// authors have made a block in it, so that at least one honest leader had the chance to
+/// include every reveal. The runtime reads both from the consensus engine's pre-digest and the
+/// validator set.
+pub trait RevealAuthors<AccountId> {
+    /// The author of the block being initialised, if known.
+    fn author() -> Option<AccountId>;
+    /// How many distinct authors make the window safe: f + 1 of the running set.
+    fn needed() -> u32;
 }
 
 /// Where auction money goes. The runtime bridges it to `pallet_revenue` (source `Auction`).
@@ -99,9 +105,8 @@ pub enum AuctionMode {
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Phase {
     Commit,
+    /// Until the round is settled (see [`RevealAuthors`]).
     Reveal,
-    /// Past the reveal phase; settled in the next `on_initialize`.
-    Closed,
 }
 
 /// A sealed bid.
@@ -180,12 +185,13 @@ pub mod pallet {
         storage::{with_transaction, TransactionOutcome},
         traits::{
             fungible::{BalancedHold, MutateHold},
-            tokens::Precision,
+            fungible::Balanced,
+            tokens::{Fortitude, Precision, Preservation},
             Imbalance,
         },
     };
     use frame_system::pallet_prelude::*;
-    use sp_runtime::traits::{Dispatchable, Hash as HashT, Saturating, Zero};
+    use sp_runtime::traits::{Dispatchable, Hash as HashT, SaturatedConversion, Saturating, Zero};
 
     #[pallet::pallet]
     pub struct Pallet<T>(_);
@@ -219,9 +225,16 @@ pub mod pallet {
         /// Blocks of the commit phase.
         #[pallet::constant]
         type CommitPeriod: Get<BlockNumberFor<Self>>;
-        /// Blocks of the reveal phase.
+        /// Least blocks of the reveal phase; it lasts longer until [`RevealAuthors::needed`]
+        /// distinct validators have authored a block in it.
         #[pallet::constant]
         type RevealPeriod: Get<BlockNumberFor<Self>>;
+        /// Most blocks of the reveal phase: the round is settled then however few authors made
+        /// them, so that a stalled or shrunken validator set cannot hold deposits for good.
+        #[pallet::constant]
+        type MaxRevealPeriod: Get<u32>;
+        /// Who authored the block being initialised, and how many distinct authors are needed.
+        type Authors: RevealAuthors<Self::AccountId>;
         /// Most calls in a bundle.
         #[pallet::constant]
         type MaxCalls: Get<u32>;
@@ -237,6 +250,16 @@ pub mod pallet {
         /// Smallest deposit accepted.
         #[pallet::constant]
         type MinDeposit: Get<BalanceOf<Self>>;
+        /// Smallest bid accepted at reveal: the least a winner pays for its place in the block.
+        #[pallet::constant]
+        type MinBid: Get<BalanceOf<Self>>;
+        /// Paid into revenue by every commitment, in both modes, never refunded (also not when the
+        /// commitment is outbid): taking a slot for a round costs something.
+        #[pallet::constant]
+        type CommitFee: Get<BalanceOf<Self>>;
+        /// What a winning bundle pays for its dispatch weight, on top of its bid, in both modes
+        /// (the transaction fee's rule in the runtime).
+        type WeightToFee: frame_support::weights::WeightToFee<Balance = BalanceOf<Self>>;
         /// How many settled rounds keep their record.
         #[pallet::constant]
         type HistoryDepth: Get<u32>;
@@ -291,6 +314,11 @@ pub mod pallet {
     pub type Reveals<T: Config> =
         StorageDoubleMap<_, Twox64Concat, RoundIndex, Blake2_128Concat, T::AccountId, RevealedOf<T>, OptionQuery>;
 
+    /// Distinct authors of the running round's reveal blocks so far, up to the number needed.
+    #[pallet::storage]
+    pub type RevealBlockAuthors<T: Config> =
+        StorageValue<_, BoundedVec<T::AccountId, T::MaxRevealPeriod>, ValueQuery>;
+
     /// Records of the last `HistoryDepth` settled rounds.
     #[pallet::storage]
     pub type History<T: Config> = StorageMap<_, Twox64Concat, RoundIndex, RoundRecordOf<T>, OptionQuery>;
@@ -313,17 +341,18 @@ pub mod pallet {
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
-        /// A sealed bid was committed and its deposit held.
-        Committed { round: RoundIndex, who: T::AccountId, hash: T::Hash, deposit: BalanceOf<T> },
+        /// A sealed bid was committed, its deposit held and its fee paid.
+        Committed { round: RoundIndex, who: T::AccountId, hash: T::Hash, deposit: BalanceOf<T>, fee: BalanceOf<T> },
         /// A bid was revealed.
         Revealed { round: RoundIndex, who: T::AccountId, bid: BalanceOf<T>, weight: Weight, calls: u32 },
         /// A winning bundle ran (`ok`) or rolled back (`error`).
         BundleExecuted { round: RoundIndex, who: T::AccountId, rank: u32, ok: bool, error: Option<DispatchError> },
-        /// A winner was charged `price` (`due` is what Testnet would have charged).
+        /// A winner was charged `price`: its bid and its bundle's weight fee in Mainnet, the weight
+        /// fee alone in Testnet (`due` is what Mainnet charges).
         Won { round: RoundIndex, who: T::AccountId, price: BalanceOf<T>, due: BalanceOf<T> },
         /// A deposit (or its unused part) was released.
         Refunded { round: RoundIndex, who: T::AccountId, amount: BalanceOf<T> },
-        /// An unrevealed deposit went to revenue (`amount` is zero in Testnet).
+        /// An unrevealed deposit went to revenue (in both modes).
         Forfeited { round: RoundIndex, who: T::AccountId, amount: BalanceOf<T> },
         /// A round was settled.
         RoundSettled { round: RoundIndex, mode: AuctionMode, bids: u32, winners: u32, proceeds: BalanceOf<T>, forfeits: BalanceOf<T> },
@@ -353,8 +382,10 @@ pub mod pallet {
         AlreadyRevealed,
         /// The bundle, bid and salt do not hash to the commitment.
         CommitmentMismatch,
-        /// The bid exceeds the held deposit.
+        /// The bid plus the bundle's weight fee exceeds the held deposit.
         BidAboveDeposit,
+        /// The bid is below `MinBid`.
+        BidTooLow,
         /// The bundle has no call.
         EmptyBundle,
         /// The bundle's dispatch weight exceeds the round budget.
@@ -367,19 +398,43 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        /// Settles the round once its reveal window is over (see [`RevealAuthors`]); otherwise, in
+        /// a reveal block, counts the block's author.
         fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-            if Self::phase(n) != Phase::Closed {
+            let (round, start) = CurrentRound::<T>::get();
+            let reveal_from = start.saturating_add(T::CommitPeriod::get());
+            if n < reveal_from {
                 return T::DbWeight::get().reads(1);
             }
-            let (round, _) = CurrentRound::<T>::get();
-            let w = Self::settle(round, n);
-            CurrentRound::<T>::put((round.saturating_add(1), n));
-            w.saturating_add(T::DbWeight::get().reads_writes(1, 1))
+            // Reveal blocks before this one.
+            let elapsed: u32 = n.saturating_sub(reveal_from).saturated_into();
+            let mut authors = RevealBlockAuthors::<T>::get();
+            let needed = T::Authors::needed();
+            let enough = authors.len() as u32 >= needed;
+            if (elapsed >= T::RevealPeriod::get().saturated_into::<u32>() && enough) || elapsed >= T::MaxRevealPeriod::get() {
+                let w = Self::settle(round, n);
+                RevealBlockAuthors::<T>::kill();
+                CurrentRound::<T>::put((round.saturating_add(1), n));
+                return w.saturating_add(T::DbWeight::get().reads_writes(2, 2));
+            }
+            if !enough {
+                if let Some(author) = T::Authors::author() {
+                    if !authors.contains(&author) && authors.try_push(author).is_ok() {
+                        RevealBlockAuthors::<T>::put(authors);
+                    }
+                }
+            }
+            T::DbWeight::get().reads_writes(3, 1)
         }
 
         fn integrity_test() {
             assert!(!T::CommitPeriod::get().is_zero(), "CommitPeriod must be positive");
             assert!(!T::RevealPeriod::get().is_zero(), "RevealPeriod must be positive");
+            assert!(
+                T::MaxRevealPeriod::get() >= T::RevealPeriod::get().saturated_into::<u32>(),
+                "MaxRevealPeriod must be at least RevealPeriod"
+            );
+            assert!(T::MinDeposit::get() >= T::MinBid::get(), "MinDeposit must cover MinBid");
             assert!(T::HistoryDepth::get() > 0, "HistoryDepth must be positive");
         }
     }
@@ -410,6 +465,12 @@ pub mod pallet {
             };
             T::Currency::hold(&HoldReason::BidDeposit.into(), &who, deposit)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
+            let fee = T::CommitFee::get();
+            if !fee.is_zero() {
+                let credit = T::Currency::withdraw(&who, fee, Precision::Exact, Preservation::Preserve, Fortitude::Polite)
+                    .map_err(|_| Error::<T>::InsufficientBalance)?;
+                T::Revenue::credit(AuctionRevenue::Fee, credit);
+            }
             if let Some((loser, c)) = outbid {
                 Commitments::<T>::remove(round, &loser);
                 let reason: T::RuntimeHoldReason = HoldReason::BidDeposit.into();
@@ -418,7 +479,7 @@ pub mod pallet {
             }
             Commitments::<T>::insert(round, &who, Commitment { hash, deposit, seq });
             CommitCount::<T>::insert(round, seq.saturating_add(1));
-            Self::deposit_event(Event::Committed { round, who, hash, deposit });
+            Self::deposit_event(Event::Committed { round, who, hash, deposit, fee });
             Ok(())
         }
 
@@ -433,12 +494,13 @@ pub mod pallet {
             let c = Commitments::<T>::get(round, &who).ok_or(Error::<T>::NoCommitment)?;
             ensure!(!Reveals::<T>::contains_key(round, &who), Error::<T>::AlreadyRevealed);
             ensure!(Self::commitment_of(&who, &bundle, &bid, &salt) == c.hash, Error::<T>::CommitmentMismatch);
-            ensure!(bid <= c.deposit, Error::<T>::BidAboveDeposit);
+            ensure!(bid >= T::MinBid::get(), Error::<T>::BidTooLow);
             ensure!(!bundle.is_empty(), Error::<T>::EmptyBundle);
             let bytes: BoundedVec<u8, T::MaxBundleBytes> =
                 bundle.encode().try_into().map_err(|_| Error::<T>::BundleTooLarge)?;
             let weight = Self::bundle_weight(&bundle);
             ensure!(weight.all_lte(T::RoundWeightBudget::get()), Error::<T>::BundleTooHeavy);
+            ensure!(bid.saturating_add(Self::weight_fee(weight)) <= c.deposit, Error::<T>::BidAboveDeposit);
             let calls = bundle.len() as u32;
             Reveals::<T>::insert(round, &who, Revealed { bid, weight, calls, bundle: bytes });
             Self::deposit_event(Event::Revealed { round, who, bid, weight, calls });
@@ -475,17 +537,20 @@ pub mod pallet {
             bundle.iter().fold(Weight::zero(), |w, c| w.saturating_add(c.get_dispatch_info().call_weight))
         }
 
-        /// Phase of the running round at block `n`.
+        /// Phase of the running round at block `n` (after this block's `on_initialize`, which
+        /// settles a round whose reveal window is over and starts the next).
         pub fn phase(n: BlockNumberFor<T>) -> Phase {
             let (_, start) = CurrentRound::<T>::get();
-            let reveal_from = start.saturating_add(T::CommitPeriod::get());
-            if n < reveal_from {
+            if n < start.saturating_add(T::CommitPeriod::get()) {
                 Phase::Commit
-            } else if n < reveal_from.saturating_add(T::RevealPeriod::get()) {
-                Phase::Reveal
             } else {
-                Phase::Closed
+                Phase::Reveal
             }
+        }
+
+        /// What a bundle of dispatch weight `weight` pays for it.
+        pub fn weight_fee(weight: Weight) -> BalanceOf<T> {
+            <T::WeightToFee as frame_support::weights::WeightToFee>::weight_to_fee(&weight)
         }
 
         /// Winners among revealed bids `(index, bid, weight, seq)`: highest bid first (ties by
@@ -570,24 +635,28 @@ pub mod pallet {
             let mut proceeds: BalanceOf<T> = Zero::zero();
             let mut forfeits: BalanceOf<T> = Zero::zero();
             for (i, (who, c)) in commits.iter().enumerate() {
-                let due = match outcomes[i] {
-                    Outcome::Won { .. } => reveals[i].as_ref().map(|r| r.bid).unwrap_or_default(),
-                    Outcome::Lost => Zero::zero(),
-                    Outcome::Unrevealed => c.deposit,
+                // Mainnet charges a winner its bid and its weight fee; Testnet waives the bid only.
+                // An unrevealed deposit is forfeited in both modes.
+                let (price, fee) = match outcomes[i] {
+                    Outcome::Won { .. } => reveals[i].as_ref().map(|r| (r.bid, Self::weight_fee(r.weight))).unwrap_or_default(),
+                    Outcome::Lost => Default::default(),
+                    Outcome::Unrevealed => (Zero::zero(), Zero::zero()),
                 };
-                let charged = if mode == AuctionMode::Mainnet && !due.is_zero() {
-                    let (credit, _missing) = T::Currency::slash(&reason, who, due);
-                    let got = credit.peek();
-                    let kind = if matches!(outcomes[i], Outcome::Unrevealed) {
-                        AuctionRevenue::Forfeit
-                    } else {
-                        AuctionRevenue::Proceeds
-                    };
+                let due = if matches!(outcomes[i], Outcome::Unrevealed) { c.deposit } else { price.saturating_add(fee) };
+                let parts = match (outcomes[i], mode) {
+                    (Outcome::Unrevealed, _) => [(AuctionRevenue::Forfeit, c.deposit), (AuctionRevenue::Fee, Zero::zero())],
+                    (_, AuctionMode::Mainnet) => [(AuctionRevenue::Proceeds, price), (AuctionRevenue::Fee, fee)],
+                    (_, AuctionMode::Testnet) => [(AuctionRevenue::Proceeds, Zero::zero()), (AuctionRevenue::Fee, fee)],
+                };
+                let mut charged: BalanceOf<T> = Zero::zero();
+                for (kind, amount) in parts {
+                    if amount.is_zero() {
+                        continue;
+                    }
+                    let (credit, _missing) = T::Currency::slash(&reason, who, amount);
+                    charged = charged.saturating_add(credit.peek());
                     T::Revenue::credit(kind, credit);
-                    got
-                } else {
-                    Zero::zero()
-                };
+                }
                 let rest = c.deposit.saturating_sub(charged);
                 let refunded = if rest.is_zero() {
                     Zero::zero()

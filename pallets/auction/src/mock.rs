@@ -39,9 +39,10 @@ pub const REVEAL: u64 = 5;
 thread_local! {
     /// Who authors block `n` (set by tests; one author, 100, by default).
     pub static AUTHOR_OF: RefCell<fn(u64) -> Option<u64>> = RefCell::new(|_| Some(100));
-    /// How many validators there are (four by default: f = 1, two authors needed).
-    pub static VALIDATORS: RefCell<u32> = RefCell::new(4);
+    /// How many validators there are (one by default: one author needed).
+    pub static VALIDATORS: RefCell<u32> = RefCell::new(1);
     pub static PROCEEDS: RefCell<u64> = RefCell::new(0);
+    pub static FEES: RefCell<u64> = RefCell::new(0);
     pub static FORFEITS: RefCell<u64> = RefCell::new(0);
 }
 
@@ -53,6 +54,7 @@ impl crate::RevenueSink<CreditOf<Test>> for MockRevenue {
         match kind {
             AuctionRevenue::Proceeds => PROCEEDS.with(|p| *p.borrow_mut() += amount),
             AuctionRevenue::Forfeit => FORFEITS.with(|p| *p.borrow_mut() += amount),
+            AuctionRevenue::Fee => FEES.with(|p| *p.borrow_mut() += amount),
         }
         let _ = <Balances as Balanced<u64>>::resolve(&REVENUE, credit);
     }
@@ -63,11 +65,40 @@ pub fn proceeds() -> u64 {
 pub fn forfeits() -> u64 {
     FORFEITS.with(|p| *p.borrow())
 }
+pub fn fees() -> u64 {
+    FEES.with(|p| *p.borrow())
+}
+
+/// The block author and the authors needed, from the thread-locals above.
+pub struct MockAuthors;
+impl crate::RevealAuthors<u64> for MockAuthors {
+    fn author() -> Option<u64> {
+        let f = AUTHOR_OF.with(|a| *a.borrow());
+        f(System::block_number())
+    }
+    fn needed() -> u32 {
+        VALIDATORS.with(|v| (*v.borrow()).saturating_sub(1) / 3 + 1)
+    }
+}
+
+/// One unit of fee per `WeightFeeDivisor` of ref time (rounded up); zero divisor: free.
+pub struct MockWeightToFee;
+impl frame_support::weights::WeightToFee for MockWeightToFee {
+    type Balance = u64;
+    fn weight_to_fee(weight: &Weight) -> u64 {
+        match WeightFeeDivisor::get() {
+            0 => 0,
+            d => weight.ref_time().div_ceil(d),
+        }
+    }
+}
 
 parameter_types! {
     pub static Budget: Weight = Weight::from_parts(1_000_000_000_000, 1_000_000_000);
     pub const CommitPeriod: u64 = COMMIT;
     pub const RevealPeriod: u64 = REVEAL;
+    pub static CommitFee: u64 = 0;
+    pub static WeightFeeDivisor: u64 = 0;
 }
 
 impl pallet_auction::Config for Test {
@@ -79,11 +110,16 @@ impl pallet_auction::Config for Test {
     type GovernanceOrigin = EnsureRoot<u64>;
     type CommitPeriod = CommitPeriod;
     type RevealPeriod = RevealPeriod;
+    type MaxRevealPeriod = ConstU32<{ 3 * REVEAL as u32 }>;
+    type Authors = MockAuthors;
     type MaxCalls = ConstU32<4>;
     type MaxBundleBytes = ConstU32<256>;
     type MaxBidders = ConstU32<16>;
     type RoundWeightBudget = Budget;
     type MinDeposit = ConstU64<10>;
+    type MinBid = ConstU64<1>;
+    type CommitFee = CommitFee;
+    type WeightToFee = MockWeightToFee;
     type HistoryDepth = ConstU32<3>;
     type WeightInfo = ();
 }
@@ -94,8 +130,11 @@ pub fn ext_with(mode: AuctionMode) -> sp_io::TestExternalities {
     Budget::set(Weight::from_parts(1_000_000_000_000, 1_000_000_000));
     PROCEEDS.with(|p| *p.borrow_mut() = 0);
     FORFEITS.with(|p| *p.borrow_mut() = 0);
+    FEES.with(|p| *p.borrow_mut() = 0);
+    CommitFee::set(0);
+    WeightFeeDivisor::set(0);
     AUTHOR_OF.with(|a| *a.borrow_mut() = |_| Some(100));
-    VALIDATORS.with(|v| *v.borrow_mut() = 4);
+    VALIDATORS.with(|v| *v.borrow_mut() = 1);
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
     pallet_balances::GenesisConfig::<Test> {
         balances: (1..=40).map(|a| (a, START)).chain([(REVENUE, 1)]).collect(),

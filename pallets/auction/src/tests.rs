@@ -61,7 +61,7 @@ fn commit_holds_deposit_and_stores_only_the_hash() {
         let c = Commitments::<Test>::get(0, 1).unwrap();
         assert_eq!(c, Commitment { hash: hash(1, &b, 50, salt(1)), deposit: 100, seq: 0 });
         assert!(Reveals::<Test>::get(0, 1).is_none());
-        assert!(auction_events().contains(&Event::Committed { round: 0, who: 1, hash: c.hash, deposit: 100 }));
+        assert!(auction_events().contains(&Event::Committed { round: 0, who: 1, hash: c.hash, deposit: 100, fee: 0 }));
     });
 }
 
@@ -259,8 +259,9 @@ fn a_heavy_high_bid_is_skipped_and_a_smaller_bundle_fits() {
     });
 }
 
+/// Testnet waives a winner's bid; the fees and an unrevealed deposit are charged as in Mainnet.
 #[test]
-fn testnet_settles_without_moving_money() {
+fn testnet_waives_the_winning_price_only() {
     ext_with(AuctionMode::Testnet).execute_with(|| {
         let b = bundle(vec![remark(1)]);
         commit(1, &b, 40, 100);
@@ -269,12 +270,12 @@ fn testnet_settles_without_moving_money() {
         reveal(1, &b, 40);
         to_settle();
         assert_eq!(free(1), START);
-        assert_eq!(free(2), START);
-        assert_eq!(free(REVENUE), 1);
+        assert_eq!(free(2), START - 100);
+        assert_eq!(free(REVENUE), 1 + 100);
         let rec = History::<Test>::get(0).unwrap();
         assert_eq!(rec.mode, AuctionMode::Testnet);
         assert_eq!((rec.bids[0].due, rec.bids[0].charged, rec.bids[0].refunded), (40, 0, 100));
-        assert_eq!((rec.bids[1].due, rec.bids[1].charged, rec.bids[1].refunded), (100, 0, 100));
+        assert_eq!((rec.bids[1].due, rec.bids[1].charged, rec.bids[1].refunded), (100, 100, 0));
         assert_eq!(rec.bids[0].outcome, Outcome::Won { rank: 0, executed: true });
     });
 }
@@ -315,14 +316,20 @@ proptest! {
 
     #[test]
     fn random_bid_sets_follow_the_rule_and_settle_every_deposit_once(
-        bids in proptest::collection::vec((0u64..500, 0u64..300, 1usize..=3, any::<bool>()), 0..=16),
+        bids in proptest::collection::vec((1u64..500, 0u64..300, 1usize..=3, any::<bool>()), 0..=16),
         budget_calls in 0u64..12,
         testnet in any::<bool>(),
+        commit_fee in 0u64..3,
+        weight_fees in any::<bool>(),
     ) {
         let mode = if testnet { AuctionMode::Testnet } else { AuctionMode::Mainnet };
         ext_with(mode).execute_with(|| {
             let unit = weight_of(&bundle(vec![remark(1)]));
             Budget::set(unit * budget_calls);
+            CommitFee::set(commit_fee);
+            // One unit of fee per call when weight fees are on.
+            WeightFeeDivisor::set(if weight_fees { unit.ref_time() } else { 0 });
+            let wfee = |b: &BundleOf<Test>| if weight_fees { b.len() as u64 } else { 0 };
             let mut entries = vec![];
             for (i, (bid, extra, calls, reveals)) in bids.iter().enumerate() {
                 let who = (i + 1) as u64;
@@ -359,20 +366,25 @@ proptest! {
             won.sort();
             prop_assert_eq!(won.iter().map(|w| w.1).collect::<Vec<_>>(), expect.clone());
             let mut charged_total = 0;
-            for (r, (who, bid, deposit, _, _)) in rec.bids.iter().zip(entries.iter()) {
+            for (r, (who, bid, deposit, b, _)) in rec.bids.iter().zip(entries.iter()) {
                 prop_assert_eq!(r.who, *who);
                 prop_assert_eq!(r.deposit, *deposit);
                 // exactly once: charged + refunded == deposit; nothing still held
                 prop_assert_eq!(r.charged + r.refunded, *deposit);
                 prop_assert_eq!(held(*who), 0);
-                prop_assert_eq!(free(*who), START - r.charged);
-                let due = match r.outcome { Outcome::Won { .. } => *bid, Outcome::Lost => 0, Outcome::Unrevealed => *deposit };
+                prop_assert_eq!(free(*who), START - commit_fee - r.charged);
+                let (due, charged) = match r.outcome {
+                    Outcome::Won { .. } => (*bid + wfee(b), if testnet { wfee(b) } else { *bid + wfee(b) }),
+                    Outcome::Lost => (0, 0),
+                    Outcome::Unrevealed => (*deposit, *deposit),
+                };
                 prop_assert_eq!(r.due, due);
-                prop_assert_eq!(r.charged, if testnet { 0 } else { due });
+                prop_assert_eq!(r.charged, charged);
                 charged_total += r.charged;
             }
-            prop_assert_eq!(free(REVENUE), 1 + charged_total);
-            prop_assert_eq!(proceeds() + forfeits(), charged_total);
+            let commit_fees = commit_fee * entries.len() as u64;
+            prop_assert_eq!(free(REVENUE), 1 + charged_total + commit_fees);
+            prop_assert_eq!(proceeds() + forfeits() + fees(), charged_total + commit_fees);
             Ok(())
         })?;
     }
@@ -429,17 +441,20 @@ fn attack_minimum_deposits_filling_the_round_do_not_shut_out_a_higher_bidder() {
 /// Issue 10 finding 4: block space through the auction was free. A zero bid won, Testnet mode
 /// released every deposit (even unrevealed ones) and bundles paid nothing for their weight.
 #[test]
-#[ignore = "attack test for issue 10 finding 4 (free block space): fix follows"]
 fn attack_auction_block_space_is_not_free() {
     ext_with(AuctionMode::Testnet).execute_with(|| {
         let b = bundle(vec![remark(64)]);
-        commit(1, &b, 0, 100);
-        commit(2, &b, 0, 100);
+        CommitFee::set(2);
+        // About five units for this bundle's weight.
+        WeightFeeDivisor::set(weight_of(&b).ref_time() / 5 + 1);
+        commit(1, &b, 1, 100);
+        commit(2, &b, 1, 100);
         to_reveal();
-        reveal(1, &b, 0);
+        reveal(1, &b, 1);
         to_settle();
-        assert!(free(1) < START, "a winning bundle ran for free");
-        assert!(free(2) < START, "an unrevealed commitment cost nothing");
+        assert!(free(1) < START - 2, "a winning bundle ran for free");
+        assert_eq!(free(1), START - 2 - Auction::weight_fee(weight_of(&b)));
+        assert!(free(2) < START - 2, "an unrevealed commitment cost nothing");
     });
     new_test_ext().execute_with(|| {
         let b = bundle(vec![remark(1)]);
@@ -454,9 +469,9 @@ fn attack_auction_block_space_is_not_free() {
 /// reveal period and leaves Bob's reveal out; the window must stay open until a second author
 /// (f + 1 = 2) has made a block, in which Bob reveals.
 #[test]
-#[ignore = "attack test for issue 10 finding 5 (one leader censors the reveal window): fix follows"]
 fn attack_one_leader_cannot_censor_the_reveal_window() {
     new_test_ext().execute_with(|| {
+        VALIDATORS.with(|v| *v.borrow_mut() = 4);
         AUTHOR_OF.with(|a| *a.borrow_mut() = |n| Some(if n < COMMIT + REVEAL { 100 } else { 101 }));
         let b = bundle(vec![remark(1)]);
         commit(2, &b, 40, 100);
