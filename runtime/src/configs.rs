@@ -41,9 +41,9 @@
 //! (`frame_system::Config::PreInherents`), the runtime reads the engine's `PreRuntime` digest
 //! (`bpci_primitives::PreDigest` under `BPCI_ENGINE_ID`), maps `proposer_index` and the signers of
 //! the parent's certificate (`justify`) to `pallet_session::Validators[i]` and adds a point to each
-//! in [`AuthoredBlocks`] under the running revenue era (a bounded map kept beside the pallets,
-//! storage prefix `BpciActivity`; the two latest eras are kept). Blocks without a pre-digest
-//! (genesis, native tests) score nobody; their validator share is carried like any unpaid class.
+//! in `Revenue::ValidatorPoints` under the running revenue era (the two latest eras are kept).
+//! Blocks without a pre-digest (genesis, native tests) score nobody; their validator share is
+//! carried like any unpaid class.
 
 use crate::*;
 use frame_support::{
@@ -60,8 +60,7 @@ use frame_support::{
         tokens::{imbalance::ResolveTo, UnityAssetBalanceConversion},
         EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
     },
-    pallet_prelude::ValueQuery,
-    BoundedVec, PalletId, Twox64Concat,
+    PalletId,
 };
 use frame_system::limits::{BlockLength, BlockWeights};
 use frame_system::{EnsureRoot, EnsureRootWithSuccess, EnsureWithSuccess};
@@ -480,17 +479,6 @@ parameter_types! {
 /// Most validators paid per era: the most validators there can be.
 pub const MAX_VALIDATOR_PAYEES: u32 = 128;
 
-/// Blocks proposed per validator in an era (see the module docs): storage beside the pallets,
-/// prefix `BpciActivity`, bounded by [`MAX_VALIDATOR_PAYEES`] entries per era.
-#[frame_support::storage_alias]
-pub type AuthoredBlocks = StorageMap<
-    BpciActivity,
-    Twox64Concat,
-    pallet_revenue::EraIndex,
-    BoundedVec<(AccountId, u64), ConstU32<MAX_VALIDATOR_PAYEES>>,
-    ValueQuery,
->;
-
 /// Credits validators for the block being built or imported (see the module docs): one point to
 /// its proposer and one to each signer of the parent's quorum certificate it carries, so that the
 /// validators' revenue share follows both the blocks they proposed and the certificates they signed.
@@ -516,53 +504,21 @@ impl RecordBlockAuthor {
             .filter_map(|i| accounts.get(i).cloned())
             .collect()
     }
-
-    /// Add a point to `who` in the running revenue era; forget eras older than the previous one.
-    pub fn note_author(who: AccountId) {
-        let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
-        AuthoredBlocks::mutate(era, |points| {
-            if let Some(entry) = points.iter_mut().find(|(a, _)| *a == who) {
-                entry.1 = entry.1.saturating_add(1);
-            } else {
-                // Full only with more than MAX_VALIDATOR_PAYEES validators: ignore the rest.
-                let _ = points.try_push((who, 1));
-            }
-        });
-        if let Some(old) = era.checked_sub(2) {
-            AuthoredBlocks::remove(old);
-        }
-    }
 }
 
 impl frame_support::traits::PreInherents for RecordBlockAuthor {
     fn pre_inherents() {
-        // digest + session validators + era + activity read; activity write + removal, plus a
-        // scan of the activity list per credited validator.
+        // digest + session validators + era + points read; points write, plus a scan of the
+        // points list per credited validator.
         let credited = Self::credited();
         let weight = <Runtime as frame_system::Config>::DbWeight::get()
-            .reads_writes(4, 2)
+            .reads_writes(4, 1)
             .saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(credited.len() as u64));
         frame_system::Pallet::<Runtime>::register_extra_weight_unchecked(
             weight,
             frame_support::dispatch::DispatchClass::Mandatory,
         );
-        for who in credited {
-            Self::note_author(who);
-        }
-    }
-}
-
-/// Validator points per era: blocks proposed and certificates signed, from [`AuthoredBlocks`].
-pub struct BlockAuthorActivity;
-
-impl pallet_revenue::ValidatorActivity<AccountId> for BlockAuthorActivity {
-    fn era_points(era: pallet_revenue::EraIndex) -> Vec<(AccountId, u64)> {
-        AuthoredBlocks::get(era).into_inner()
-    }
-    #[cfg(feature = "runtime-benchmarks")]
-    fn set_points(points: Vec<(AccountId, u64)>) {
-        let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
-        AuthoredBlocks::insert(era, BoundedVec::truncate_from(points));
+        pallet_revenue::Pallet::<Runtime>::credit_validators(credited);
     }
 }
 
@@ -592,7 +548,6 @@ impl pallet_revenue::Config for Runtime {
     type DevelopmentAccount = DevelopmentAccount;
     type InfrastructureAccount = InfrastructureAccount;
     type TreasuryAccount = TreasuryAccount;
-    type ValidatorActivity = BlockAuthorActivity;
     type PartnerShares = PartnerRevenueShares;
     type MaxValidatorPayees = ConstU32<MAX_VALIDATOR_PAYEES>;
     type MaxPartnerPayees = MaxPartners;

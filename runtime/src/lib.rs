@@ -22,6 +22,7 @@ mod benchmarks;
 pub mod weights;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 pub mod treasury_pots;
 
 use alloc::vec::Vec;
@@ -128,7 +129,8 @@ pub type TxExtension = (
 pub type UncheckedExtrinsic = generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-type Migrations = ();
+/// Storage migrations of the next runtime upgrade.
+type Migrations = (migrations::MoveActivityIntoRevenue,);
 
 pub type Executive = frame_executive::Executive<
     Runtime,

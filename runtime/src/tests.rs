@@ -673,7 +673,7 @@ mod flows {
             run_to(10);
             let carried = check_report(0, 9 * UNIT, (9 * UNIT, 0, 0), [40, 25, 15, 15, 5]);
             assert_eq!(carried, 0);
-            assert_eq!(configs::AuthoredBlocks::get(0).into_inner(), vec![(acc(Alice), 9)]);
+            assert_eq!(pallet_revenue::ValidatorPoints::<Runtime>::get(0).into_inner(), vec![(acc(Alice), 9)]);
 
             // Era 1 is blocks 10..=19: ten rewards, a bundle auction won at 3 tokens (round 1:
             // commit from block 8, reveal from 13, settled in block 16) and the fee of a real
@@ -827,7 +827,7 @@ fn proposer_and_certificate_signers_earn_activity_points() {
         System::initialize(&1, &Default::default(), &digest);
         <configs::RecordBlockAuthor as frame_support::traits::PreInherents>::pre_inherents();
         let (era, _) = pallet_revenue::CurrentEra::<Runtime>::get();
-        let points = configs::AuthoredBlocks::get(era).into_inner();
+        let points = pallet_revenue::ValidatorPoints::<Runtime>::get(era).into_inner();
         let of = |k: Sr25519Keyring| points.iter().find(|(a, _)| *a == k.to_account_id()).map(|(_, p)| *p);
         assert_eq!(of(Sr25519Keyring::Bob), Some(2), "proposer and signer");
         assert_eq!(of(Sr25519Keyring::Charlie), Some(1));

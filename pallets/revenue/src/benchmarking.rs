@@ -6,6 +6,7 @@ use frame_benchmarking::v2::*;
 use alloc::vec::Vec;
 use frame_support::traits::{fungible::{Inspect, Mutate}, EnsureOrigin, Get, Hooks};
 use frame_system::pallet_prelude::BlockNumberFor;
+use frame_support::BoundedVec;
 use sp_runtime::{traits::Zero, Perbill};
 
 fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
@@ -97,7 +98,7 @@ mod benchmarks {
         }
         let validators: Vec<_> = (0..v).map(|i| (funded::<T>("validator", i), 1u64 + i as u64)).collect();
         let partners: Vec<_> = (0..p).map(|i| (funded::<T>("partner", i), 1u64 + i as u64)).collect();
-        T::ValidatorActivity::set_points(validators);
+        ValidatorPoints::<T>::insert(0, BoundedVec::truncate_from(validators));
         T::PartnerShares::set_partners(partners);
         // A pot large enough that every payee gets a transfer (Mainnet: real transfers).
         let amount = ed.saturating_mul(1_000_000u32.into());

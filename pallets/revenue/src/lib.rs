@@ -25,7 +25,7 @@
 //!
 //! | class | paid to |
 //! |---|---|
-//! | validators | by activity points (blocks proposed, QCs signed) from [`Config::ValidatorActivity`] |
+//! | validators | by activity points (blocks proposed, QCs signed) in [`ValidatorPoints`], credited by the runtime ([`Pallet::credit_validators`]) |
 //! | development | [`Config::DevelopmentAccount`] |
 //! | infrastructure | [`Config::InfrastructureAccount`] |
 //! | community treasury | [`Config::TreasuryAccount`] (the pallet-treasury account in the runtime) |
@@ -106,17 +106,6 @@ impl<T: Config> OnUnbalanced<CreditOf<T>> for RentToPot<T> {
     }
 }
 
-/// Activity of validators over an era: blocks proposed and QCs signed, as points.
-/// The runtime feeds it from consensus data.
-pub trait ValidatorActivity<AccountId> {
-    /// Points earned during `era` by each validator. Entries past
-    /// [`Config::MaxValidatorPayees`] are ignored; zero-point entries are skipped.
-    fn era_points(era: EraIndex) -> Vec<(AccountId, u64)>;
-    /// Benchmarks only: make `era_points` return `points`.
-    #[cfg(feature = "runtime-benchmarks")]
-    fn set_points(_points: Vec<(AccountId, u64)>) {}
-}
-
 /// The roundtable partners that share in revenue: `(payout account, weight)` of each **Active**
 /// partner. Implemented by the partners pallet in the runtime.
 pub trait PartnerShares<AccountId> {
@@ -126,12 +115,6 @@ pub trait PartnerShares<AccountId> {
     /// Benchmarks only: make `active_partners` return `partners`.
     #[cfg(feature = "runtime-benchmarks")]
     fn set_partners(_partners: Vec<(AccountId, u64)>) {}
-}
-
-impl<AccountId> ValidatorActivity<AccountId> for () {
-    fn era_points(_era: EraIndex) -> Vec<(AccountId, u64)> {
-        Vec::new()
-    }
 }
 
 impl<AccountId> PartnerShares<AccountId> for () {
@@ -214,8 +197,6 @@ pub mod pallet {
         /// Receives the community treasury share (the pallet-treasury account in the runtime).
         type TreasuryAccount: Get<Self::AccountId>;
 
-        /// Validator activity points per era.
-        type ValidatorActivity: ValidatorActivity<Self::AccountId>;
         /// Active partners' payout accounts and weights.
         type PartnerShares: PartnerShares<Self::AccountId>;
 
@@ -275,6 +256,13 @@ pub mod pallet {
     /// Carried from the previous era (rounding, unpaid classes, failed transfers, released retention).
     #[pallet::storage]
     pub type CarriedIn<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+    /// Activity points of the validators in an era (blocks proposed and certificates signed), as
+    /// the runtime credits them from consensus data ([`Pallet::credit_validators`]). The running
+    /// era's and the last closed era's are kept; at most `MaxValidatorPayees` validators an era.
+    #[pallet::storage]
+    pub type ValidatorPoints<T: Config> =
+        StorageMap<_, Twox64Concat, EraIndex, BoundedVec<(T::AccountId, u64), T::MaxValidatorPayees>, ValueQuery>;
 
     /// Amounts distributed on paper in Testnet eras; they stay in the pot until Mainnet.
     #[pallet::storage]
@@ -434,6 +422,21 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// Add a point to each of `who` in the running era (an account named twice gets two).
+        /// Validators past `MaxValidatorPayees` in an era are ignored: there cannot be more.
+        pub fn credit_validators(who: impl IntoIterator<Item = T::AccountId>) {
+            let (era, _) = CurrentEra::<T>::get();
+            ValidatorPoints::<T>::mutate(era, |points| {
+                for who in who {
+                    if let Some(entry) = points.iter_mut().find(|(a, _)| *a == who) {
+                        entry.1 = entry.1.saturating_add(1);
+                    } else {
+                        let _ = points.try_push((who, 1));
+                    }
+                }
+            });
+        }
+
         /// The pot account.
         pub fn pot_account() -> T::AccountId {
             T::PalletId::get().into_account_truncating()
@@ -482,7 +485,10 @@ pub mod pallet {
             let carried_in = CarriedIn::<T>::take();
             let pot = sources.total().saturating_add(carried_in);
 
-            let mut validators = T::ValidatorActivity::era_points(era);
+            let mut validators = ValidatorPoints::<T>::get(era).into_inner();
+            if let Some(old) = era.checked_sub(1) {
+                ValidatorPoints::<T>::remove(old);
+            }
             validators.retain(|(_, p)| *p > 0);
             validators.truncate(T::MaxValidatorPayees::get() as usize);
             let mut partners = T::PartnerShares::active_partners();

@@ -1,5 +1,5 @@
 use crate as pallet_revenue;
-use crate::{EraIndex, Mode, Shares};
+use crate::{Mode, Shares};
 use core::cell::RefCell;
 use frame_support::{
     derive_impl, parameter_types,
@@ -53,20 +53,9 @@ parameter_types! {
 }
 
 thread_local! {
-    pub static POINTS: RefCell<Vec<(u64, u64)>> = RefCell::new(Vec::new());
     pub static PARTNERS: RefCell<Vec<(u64, u64)>> = RefCell::new(Vec::new());
 }
 
-pub struct MockActivity;
-impl crate::ValidatorActivity<u64> for MockActivity {
-    fn era_points(_era: EraIndex) -> Vec<(u64, u64)> {
-        POINTS.with(|p| p.borrow().clone())
-    }
-    #[cfg(feature = "runtime-benchmarks")]
-    fn set_points(points: Vec<(u64, u64)>) {
-        set_points(points)
-    }
-}
 pub struct MockPartners;
 impl crate::PartnerShares<u64> for MockPartners {
     fn active_partners() -> Vec<(u64, u64)> {
@@ -77,8 +66,10 @@ impl crate::PartnerShares<u64> for MockPartners {
         set_partners(partners)
     }
 }
+/// The running era's validator points.
 pub fn set_points(points: Vec<(u64, u64)>) {
-    POINTS.with(|p| *p.borrow_mut() = points);
+    let (era, _) = crate::CurrentEra::<Test>::get();
+    crate::ValidatorPoints::<Test>::insert(era, frame_support::BoundedVec::truncate_from(points));
 }
 pub fn set_partners(partners: Vec<(u64, u64)>) {
     PARTNERS.with(|p| *p.borrow_mut() = partners);
@@ -104,7 +95,6 @@ impl pallet_revenue::Config for Test {
     type DevelopmentAccount = Dev;
     type InfrastructureAccount = Infra;
     type TreasuryAccount = Treasury;
-    type ValidatorActivity = MockActivity;
     type PartnerShares = MockPartners;
     type MaxValidatorPayees = ConstU32<8>;
     type MaxPartnerPayees = ConstU32<8>;
@@ -146,7 +136,6 @@ impl ExtBuilder {
         self
     }
     pub fn build(self) -> sp_io::TestExternalities {
-        set_points(vec![]);
         set_partners(vec![]);
         let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
         pallet_balances::GenesisConfig::<Test> { balances: self.balances, ..Default::default() }

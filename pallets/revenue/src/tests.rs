@@ -270,6 +270,7 @@ fn testnet_records_without_transfers_and_mainnet_releases_retention() {
         assert_eq!(CarriedIn::<Test>::get(), 50);
         assert_eq!(bal(TREASURY), ED + 950);
         assert_eq!(bal(pot()), ED + 50);
+        set_points(vec![(1, 1)]);
         run_to_block(21);
         let r1 = Revenue::era_report(1).unwrap();
         assert_eq!(r1.mode, Mode::Mainnet);
@@ -457,4 +458,24 @@ proptest! {
             prop_assert!((x as u128) <= exact + 1);
         }
     }
+}
+
+/// Points are credited to the running era, one per mention; only the running and the last closed
+/// era's are kept.
+#[test]
+fn validator_points_are_credited_per_era_and_pruned() {
+    new_test_ext().execute_with(|| {
+        Revenue::credit_validators([1, 2, 1]);
+        assert_eq!(ValidatorPoints::<Test>::get(0).into_inner(), vec![(1, 2), (2, 1)]);
+        run_to_block(11);
+        Revenue::credit_validators([2]);
+        assert_eq!(ValidatorPoints::<Test>::get(1).into_inner(), vec![(2, 1)]);
+        assert_eq!(ValidatorPoints::<Test>::get(0).len(), 2, "the last closed era's points are kept");
+        run_to_block(21);
+        assert!(!ValidatorPoints::<Test>::contains_key(0));
+        assert!(ValidatorPoints::<Test>::contains_key(1));
+        // More validators than payees: the rest are ignored.
+        Revenue::credit_validators(100..120);
+        assert_eq!(ValidatorPoints::<Test>::get(2).len(), 8);
+    });
 }
