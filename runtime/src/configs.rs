@@ -576,10 +576,20 @@ impl pallet_auction::RevealAuthors<AccountId> for ConsensusRevealAuthors {
     fn author() -> Option<AccountId> {
         RecordBlockAuthor::author()
     }
+    /// f + 1 of the set the authors come from: the epoch's (the session's set can differ from
+    /// it for a few blocks after a rotation).
     fn needed() -> u32 {
-        let n = pallet_validators::Pallet::<Runtime>::validator_set().validators.len() as u32;
-        n.saturating_sub(1) / 3 + 1
+        fault_threshold_plus_one(pallet_validators::EpochAccounts::<Runtime>::decode_len().unwrap_or(0) as u32)
     }
+}
+
+/// f + 1 for a set of `n` validators (n = 3f + 1 tolerates f faults; at least 1).
+pub const fn fault_threshold_plus_one(n: u32) -> u32 {
+    n.saturating_sub(1) / 3 + 1
+}
+
+parameter_types! {
+    pub const MaxRevealPeriod: u32 = 64;
 }
 
 parameter_types! {
@@ -597,9 +607,10 @@ impl pallet_auction::Config for Runtime {
     type GovernanceOrigin = ProtocolOrigin;
     type CommitPeriod = ConstU32<5>;
     type RevealPeriod = ConstU32<3>;
-    /// Twelve blocks at most: the round is settled then even if fewer than f + 1 validators
-    /// authored its reveal blocks.
-    type MaxRevealPeriod = ConstU32<12>;
+    /// At most 64 blocks: the round is settled then, forfeiting nothing, even if fewer than
+    /// f + 1 validators authored its reveal blocks. Above f + 1 of the largest set (43 of 128),
+    /// so that a healthy large set closes the window by its authors, not by the cap.
+    type MaxRevealPeriod = MaxRevealPeriod;
     type Authors = ConsensusRevealAuthors;
     type MaxCalls = ConstU32<8>;
     type MaxBundleBytes = ConstU32<{ 16 * 1024 }>;

@@ -787,19 +787,35 @@ fn the_reveal_window_waits_for_f_plus_one_distinct_authors() {
         };
         let settled = |round| pallet_auction::History::<Runtime>::get(round).map(|r| r.settled_at);
         // Round 0: commit in blocks 0..5, reveal from 5, at least 3 blocks. Alice leads every
-        // block: one author is not enough, so the round runs to its 12-block cap.
-        for n in 1..=17 {
+        // block: one author is not enough, so the round runs to its cap.
+        let cap = configs::MaxRevealPeriod::get();
+        let capped = 5 + cap;
+        for n in 1..=capped {
             block(n, 0);
-            if n < 17 {
+            if n < capped {
                 assert_eq!(settled(0), None, "round 0 settled in block {n} with one author");
             }
         }
-        assert_eq!(settled(0), Some(17));
-        // Round 1 (from 17): leaders rotate, so it settles after the least reveal period.
-        for n in 18..=25 {
+        assert_eq!(settled(0), Some(capped));
+        // Round 1: leaders rotate, so it settles after the least reveal period (the first
+        // reveal block's author does not count, the next two are distinct).
+        for n in capped + 1..=capped + 8 {
             block(n, n % 4);
         }
-        assert_eq!(settled(1), Some(17 + 5 + 3));
+        assert_eq!(settled(1), Some(capped + 5 + 3));
+    });
+}
+
+/// The cap leaves room for f + 1 distinct authors of the largest set (the first reveal block
+/// does not count), so a healthy set never settles by the cap.
+#[test]
+fn the_reveal_cap_fits_f_plus_one_of_the_largest_set() {
+    let max = <Runtime as pallet_validators::Config>::MaxValidators::get();
+    assert!(configs::fault_threshold_plus_one(max) < configs::MaxRevealPeriod::get());
+    assert_eq!(configs::fault_threshold_plus_one(4), 2);
+    assert_eq!(configs::fault_threshold_plus_one(1), 1);
+    ext_from_preset("local_testnet").execute_with(|| {
+        assert_eq!(<configs::ConsensusRevealAuthors as pallet_auction::RevealAuthors<AccountId>>::needed(), 2);
     });
 }
 

@@ -23,6 +23,8 @@
 //!    an unrevealed deposit is **forfeited**. All of it goes to the [`RevenueSink`] (the revenue
 //!    pot in the runtime) as an imbalance slashed from the hold: nothing is minted or burnt.
 //!
+//! A window closed by its cap with fewer authors forfeits nothing (`WindowCapped`).
+//!
 //! **Hidden**: a bid and its bundle until their reveal; from then on they are public, at least a
 //! block before they run, and later revealers see them. [`AuctionMode::Testnet`] waives the bid
 //! only: fees and forfeits are charged in both modes.
@@ -91,7 +93,8 @@ pub trait RevenueSink<Credit> {
     fn credit(kind: AuctionRevenue, credit: Credit);
 }
 
-/// Testnet settles without moving money; Mainnet charges winners and forfeits unrevealed deposits.
+/// Mainnet charges a winner its bid and weight fee; Testnet the weight fee only. Both charge the
+/// commitment fee and forfeit unrevealed deposits.
 #[derive(
     Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize,
 )]
@@ -149,11 +152,11 @@ pub struct BidRecord<AccountId, Hash, Balance> {
     pub bid: Option<Balance>,
     pub weight: Option<frame_support::weights::Weight>,
     pub outcome: Outcome,
-    /// Moved to revenue (price or forfeit; zero in Testnet).
+    /// Moved to revenue: bid (Mainnet) and weight fee of a winner, or an unrevealed deposit.
     pub charged: Balance,
     /// Released back to the bidder. `charged + refunded == deposit`.
     pub refunded: Balance,
-    /// What a Testnet round would have charged (equals `charged` in Mainnet).
+    /// What Mainnet charges (equals `charged` in Mainnet; in Testnet it includes the waived bid).
     pub due: Balance,
 }
 
@@ -352,7 +355,7 @@ pub mod pallet {
         Won { round: RoundIndex, who: T::AccountId, price: BalanceOf<T>, due: BalanceOf<T> },
         /// A deposit (or its unused part) was released.
         Refunded { round: RoundIndex, who: T::AccountId, amount: BalanceOf<T> },
-        /// An unrevealed deposit went to revenue (in both modes).
+        /// An unrevealed deposit went to revenue (in both modes; zero if the window was capped).
         Forfeited { round: RoundIndex, who: T::AccountId, amount: BalanceOf<T> },
         /// A round was settled.
         RoundSettled { round: RoundIndex, mode: AuctionMode, bids: u32, winners: u32, proceeds: BalanceOf<T>, forfeits: BalanceOf<T> },
@@ -360,6 +363,9 @@ pub mod pallet {
         ModeSet { mode: AuctionMode },
         /// A full round took a higher deposit: `who`'s commitment is gone, its deposit released.
         Outbid { round: RoundIndex, who: T::AccountId, deposit: BalanceOf<T> },
+        /// The reveal window reached `MaxRevealPeriod` with fewer distinct authors than needed:
+        /// the round is settled, and unrevealed deposits are refunded instead of forfeited.
+        WindowCapped { round: RoundIndex, authors: u32, needed: u32 },
     }
 
     #[pallet::error]
@@ -412,12 +418,18 @@ pub mod pallet {
             let needed = T::Authors::needed();
             let enough = authors.len() as u32 >= needed;
             if (elapsed >= T::RevealPeriod::get().saturated_into::<u32>() && enough) || elapsed >= T::MaxRevealPeriod::get() {
-                let w = Self::settle(round, n);
+                if !enough {
+                    Self::deposit_event(Event::WindowCapped { round, authors: authors.len() as u32, needed });
+                }
+                // A window closed by its cap was not safe from censorship: nobody forfeits.
+                let w = Self::settle(round, n, enough);
                 RevealBlockAuthors::<T>::kill();
                 CurrentRound::<T>::put((round.saturating_add(1), n));
                 return w.saturating_add(T::DbWeight::get().reads_writes(2, 2));
             }
-            if !enough {
+            // The first reveal block's author does not count: bidders send their reveals once
+            // the reveal phase has begun, so that block rarely holds any.
+            if !enough && elapsed > 0 {
                 if let Some(author) = T::Authors::author() {
                     if !authors.contains(&author) && authors.try_push(author).is_ok() {
                         RevealBlockAuthors::<T>::put(authors);
@@ -590,9 +602,10 @@ pub mod pallet {
             })
         }
 
-        /// Settle `round` at block `now`: run winners, charge, refund, forfeit, record.
-        /// Bounded by `MaxBidders`; returns the weight used (including the bundles').
-        pub(crate) fn settle(round: RoundIndex, now: BlockNumberFor<T>) -> Weight {
+        /// Settle `round` at block `now`: run winners, charge, refund, forfeit (if `forfeit`: the
+        /// reveal window was safe), record. Bounded by `MaxBidders`; returns the weight used
+        /// (including the bundles').
+        pub(crate) fn settle(round: RoundIndex, now: BlockNumberFor<T>, forfeit: bool) -> Weight {
             let mode = Mode::<T>::get();
             let reason: T::RuntimeHoldReason = HoldReason::BidDeposit.into();
             let mut commits: Vec<(T::AccountId, Commitment<T::Hash, BalanceOf<T>>)> =
@@ -642,9 +655,10 @@ pub mod pallet {
                     Outcome::Lost => Default::default(),
                     Outcome::Unrevealed => (Zero::zero(), Zero::zero()),
                 };
-                let due = if matches!(outcomes[i], Outcome::Unrevealed) { c.deposit } else { price.saturating_add(fee) };
+                let unrevealed_due = if forfeit { c.deposit } else { Zero::zero() };
+                let due = if matches!(outcomes[i], Outcome::Unrevealed) { unrevealed_due } else { price.saturating_add(fee) };
                 let parts = match (outcomes[i], mode) {
-                    (Outcome::Unrevealed, _) => [(AuctionRevenue::Forfeit, c.deposit), (AuctionRevenue::Fee, Zero::zero())],
+                    (Outcome::Unrevealed, _) => [(AuctionRevenue::Forfeit, unrevealed_due), (AuctionRevenue::Fee, Zero::zero())],
                     (_, AuctionMode::Mainnet) => [(AuctionRevenue::Proceeds, price), (AuctionRevenue::Fee, fee)],
                     (_, AuctionMode::Testnet) => [(AuctionRevenue::Proceeds, Zero::zero()), (AuctionRevenue::Fee, fee)],
                 };

@@ -484,3 +484,34 @@ fn attack_one_leader_cannot_censor_the_reveal_window() {
         assert_eq!(free(2), START - 40);
     });
 }
+
+/// Review of finding 5: a window that reaches its cap without f + 1 authors was not safe, and the
+/// leader who made it must not profit: an unrevealed deposit is refunded then, not forfeited.
+#[test]
+fn attack_a_window_closed_by_its_cap_forfeits_nothing() {
+    new_test_ext().execute_with(|| {
+        VALIDATORS.with(|v| *v.borrow_mut() = 4);
+        let b = bundle(vec![remark(1)]);
+        commit(2, &b, 40, 100);
+        let cap = COMMIT + 3 * REVEAL;
+        run_to_block(cap);
+        assert!(History::<Test>::get(0).is_some(), "settled at the cap");
+        assert_eq!(free(2), START, "a censored bidder forfeited its deposit to the censor's revenue");
+        assert_eq!(forfeits(), 0);
+    });
+}
+
+/// Review of finding 5: the first reveal block's author rarely sees a reveal (bidders send them
+/// once the reveal phase has begun), so it does not count: here an honest first author and one
+/// censoring author must not close the window.
+#[test]
+fn attack_the_first_reveal_blocks_author_does_not_count() {
+    new_test_ext().execute_with(|| {
+        VALIDATORS.with(|v| *v.borrow_mut() = 4);
+        AUTHOR_OF.with(|a| *a.borrow_mut() = |n| Some(if n == COMMIT { 101 } else { 100 }));
+        let b = bundle(vec![remark(1)]);
+        commit(2, &b, 40, 100);
+        run_to_block(COMMIT + REVEAL);
+        assert!(History::<Test>::get(0).is_none(), "the window closed with one author after its first block");
+    });
+}
