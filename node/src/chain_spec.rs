@@ -37,13 +37,17 @@ pub fn local_config() -> Result<ChainSpec, String> {
         .build())
 }
 
+/// Id of the production template: a node refuses to run a chain with it.
+pub const BPCI_TEMPLATE_ID: &str = "bpci_template";
+
 /// The production genesis: no sudo, mainnet economics. Its validators and partners are
-/// placeholders with well-known development keys: export it and put the network's own keys in
-/// before launch (docs/operator.md).
+/// placeholders with well-known development keys, so it is a template: export it, put the
+/// network's own keys in and give it an id of its own before launch (docs/operator.md). A node
+/// refuses to run it as it is (anyone holding the development seeds would control the chain).
 pub fn bpci_config() -> Result<ChainSpec, String> {
     Ok(ChainSpec::builder(wasm()?, None)
-        .with_name("BPCI")
-        .with_id("bpci")
+        .with_name("BPCI (template: replace its keys)")
+        .with_id(BPCI_TEMPLATE_ID)
         .with_chain_type(ChainType::Live)
         .with_genesis_config_preset_name(bpci_runtime::genesis_config_presets::BPCI_PRESET)
         .with_properties(properties())

@@ -146,6 +146,14 @@ pub fn run() -> sc_cli::Result<()> {
         }
         None => {
             let runner = cli.create_runner(&cli.run)?;
+            if runner.config().chain_spec.id() == chain_spec::BPCI_TEMPLATE_ID {
+                return Err(sc_cli::Error::Input(
+                    "the bpci chain spec is a template: its validators and partners hold well-known development keys. \
+                     Export it (bpci-node export-chain-spec --chain bpci > bpci.json), put your network's own keys \
+                     in, give it its own id, and start with --chain bpci.json (docs/operator.md)"
+                        .into(),
+                ));
+            }
             runner.run_node_until_exit(|config| async move {
                 match config.network.network_backend {
                     sc_network::config::NetworkBackendType::Libp2p => {

@@ -40,3 +40,25 @@ fn committed_chain_specs_match_the_presets() {
         assert_eq!(spec_version(&code_now), spec_version(&code_then));
     }
 }
+
+/// The production template exports (no sudo key in it) but does not run: its validators and
+/// partners hold well-known development keys.
+#[test]
+fn the_bpci_template_exports_but_does_not_run() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node"))
+        .args(["export-chain-spec", "--chain", "bpci"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let spec: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(spec["id"], "bpci_template");
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node"))
+        .args(["--chain", "bpci", "--base-path"])
+        .arg(dir.path())
+        .args(["--no-prometheus", "--no-telemetry", "--port", "0", "--rpc-port", "0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the template ran");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is a template"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -11,6 +11,8 @@ frame_benchmarking::define_benchmarks!(
     [pallet_preimage, Preimage]
     [pallet_scheduler, Scheduler]
     [pallet_treasury, Treasury]
+    [pallet_treasury, DevelopmentTreasury]
+    [pallet_treasury, InfrastructureTreasury]
     [pallet_validators, Validators]
     [pallet_partners, Partners]
     [pallet_roundtable, Roundtable]

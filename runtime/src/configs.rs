@@ -33,8 +33,10 @@
 //! **Accounts.** Revenue pot: `PalletId(*b"bpci/rev")`. Development share:
 //! `PalletId(*b"bpci/dev")`, infrastructure share: `PalletId(*b"bpci/inf")` (both
 //! `into_account_truncating`, keyless). Community share, slashed bonds and slashed deposits: the
-//! pallet-treasury account (`PalletId(*b"py/trsry")`). All three are spent through pallet-treasury,
-//! the pot named by the spend's asset kind ([`crate::treasury_pots`]), with the same origins.
+//! pallet-treasury account (`PalletId(*b"py/trsry")`). The development and infrastructure shares
+//! are the accounts of two more pallet-treasury instances (`DevelopmentTreasury`,
+//! `InfrastructureTreasury`) whose spends need Root: a `Protocol` proposal, two thirds of the
+//! roundtable (the community treasury's small spends need only the ordinary origin).
 //!
 //! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed and one per
 //! quorum certificate signed. In every block, after `on_initialize`
@@ -57,7 +59,7 @@ use frame_support::{
 use frame_support::{
     traits::{
         fungible::HoldConsideration,
-        tokens::{imbalance::ResolveTo, UnityAssetBalanceConversion},
+        tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
         EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
     },
     PalletId,
@@ -290,11 +292,10 @@ impl pallet_treasury::Config for Runtime {
     type SpendFunds = ();
     type MaxApprovals = ConstU32<100>;
     type SpendOrigin = TreasurySpendOrigin;
-    /// Which pot a spend pays from: community, development or infrastructure.
-    type AssetKind = crate::treasury_pots::TreasuryPot;
+    type AssetKind = ();
     type Beneficiary = AccountId;
     type BeneficiaryLookup = IdentityLookup<AccountId>;
-    type Paymaster = crate::treasury_pots::PayFromPot;
+    type Paymaster = PayFromAccount<Balances, TreasuryAccount>;
     type BalanceConverter = UnityAssetBalanceConversion;
     type PayoutPeriod = PayoutPeriod;
     #[cfg(feature = "runtime-benchmarks")]
@@ -305,15 +306,52 @@ impl pallet_treasury::Config for Runtime {
 #[cfg(feature = "runtime-benchmarks")]
 pub struct TreasuryBenchmarkHelper;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_treasury::ArgumentsFactory<crate::treasury_pots::TreasuryPot, AccountId> for TreasuryBenchmarkHelper {
-    fn create_asset_kind(seed: u32) -> crate::treasury_pots::TreasuryPot {
-        use crate::treasury_pots::TreasuryPot::*;
-        [Community, Development, Infrastructure][(seed % 3) as usize]
-    }
+impl pallet_treasury::ArgumentsFactory<(), AccountId> for TreasuryBenchmarkHelper {
+    fn create_asset_kind(_seed: u32) {}
     fn create_beneficiary(seed: [u8; 32]) -> AccountId {
         AccountId::from(seed)
     }
 }
+
+/// The development and infrastructure shares of the revenue split: each the account of its own
+/// pallet-treasury instance (issue 10, finding 7: they were keyless accounts only a runtime
+/// upgrade could spend from). Spending them needs Root, i.e. a `Protocol` proposal passed by two
+/// thirds of the roundtable: together they are 40% of all revenue, and the ordinary origin's
+/// per-spend limit has no limit per period.
+macro_rules! share_treasury {
+    ($instance:ty, $account:ty, $pallet_id:ty) => {
+        impl pallet_treasury::Config<$instance> for Runtime {
+            type Currency = Balances;
+            type RejectOrigin = ProtocolOrigin;
+            type RuntimeEvent = RuntimeEvent;
+            type SpendPeriod = SpendPeriod;
+            type Burn = TreasuryBurn;
+            type PalletId = $pallet_id;
+            type BurnDestination = ();
+            type WeightInfo = pallet_treasury::weights::SubstrateWeight<Runtime>;
+            type SpendFunds = ();
+            type MaxApprovals = ConstU32<100>;
+            type SpendOrigin = EnsureRootWithSuccess<AccountId, MaxTreasurySpend>;
+            type AssetKind = ();
+            type Beneficiary = AccountId;
+            type BeneficiaryLookup = IdentityLookup<AccountId>;
+            type Paymaster = PayFromAccount<Balances, $account>;
+            type BalanceConverter = UnityAssetBalanceConversion;
+            type PayoutPeriod = PayoutPeriod;
+            #[cfg(feature = "runtime-benchmarks")]
+            type BenchmarkHelper = TreasuryBenchmarkHelper;
+            type BlockNumberProvider = System;
+        }
+    };
+}
+
+parameter_types! {
+    pub const DevelopmentPalletId: PalletId = PalletId(*b"bpci/dev");
+    pub const InfrastructurePalletId: PalletId = PalletId(*b"bpci/inf");
+}
+
+share_treasury!(pallet_treasury::Instance2, DevelopmentAccount, DevelopmentPalletId);
+share_treasury!(pallet_treasury::Instance3, InfrastructureAccount, InfrastructurePalletId);
 
 /// Slashed bonds and deposits go to the treasury.
 pub type ToTreasury = ResolveTo<TreasuryAccount, Balances>;
@@ -472,8 +510,10 @@ impl pallet_roundtable::Config for Runtime {
 
 parameter_types! {
     pub const RevenuePalletId: PalletId = PalletId(*b"bpci/rev");
-    pub DevelopmentAccount: AccountId = PalletId(*b"bpci/dev").into_account_truncating();
-    pub InfrastructureAccount: AccountId = PalletId(*b"bpci/inf").into_account_truncating();
+    /// `DevelopmentTreasury`'s account.
+    pub DevelopmentAccount: AccountId = DevelopmentPalletId::get().into_account_truncating();
+    /// `InfrastructureTreasury`'s account.
+    pub InfrastructureAccount: AccountId = InfrastructurePalletId::get().into_account_truncating();
 }
 
 /// Most validators paid per era: the most validators there can be.

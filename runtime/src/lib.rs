@@ -23,7 +23,6 @@ pub mod weights;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod migrations;
-pub mod treasury_pots;
 
 use alloc::vec::Vec;
 use sp_runtime::{
@@ -191,6 +190,12 @@ mod runtime {
     pub type Revenue = pallet_revenue;
     #[runtime::pallet_index(14)]
     pub type Auction = pallet_auction;
+    /// The development share of revenue; spends need Root (see `configs`).
+    #[runtime::pallet_index(15)]
+    pub type DevelopmentTreasury = pallet_treasury<Instance2>;
+    /// The infrastructure share of revenue; spends need Root (see `configs`).
+    #[runtime::pallet_index(16)]
+    pub type InfrastructureTreasury = pallet_treasury<Instance3>;
 }
 
 #[cfg(test)]

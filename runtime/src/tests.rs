@@ -191,7 +191,6 @@ mod flows {
     use pallet_revenue::{RecipientClass, Shares};
     use pallet_roundtable::{ProposalClass, Verdict};
     use sp_core::H256;
-    use crate::treasury_pots::TreasuryPot;
     use sp_runtime::{generic::DigestItem, Digest, Perbill};
 
     fn acc(k: Sr25519Keyring) -> AccountId {
@@ -354,7 +353,7 @@ mod flows {
             let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
             let req_call = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: new_req });
             let spend_call = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(TreasuryPot::Community),
+                asset_kind: Box::new(()),
                 amount: 50 * UNIT,
                 beneficiary: Box::new(acc(Dave)),
                 valid_from: None,
@@ -364,7 +363,7 @@ mod flows {
             assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Protocol, bound(req_call)));
             assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
             // A treasury spend by a signed account is refused.
-            assert!(Treasury::spend(signed(Alice), Box::new(TreasuryPot::Community), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
             for v in [Alice, Bob, Charlie] {
                 assert_ok!(Roundtable::vote(signed(v), i, true));
                 assert_ok!(Roundtable::vote(signed(v), i + 1, true));
@@ -527,7 +526,7 @@ mod flows {
                 "the ordinary origin resolved a dispute"
             );
             let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(TreasuryPot::Community),
+                asset_kind: Box::new(()),
                 amount: 1_000_000 * UNIT,
                 beneficiary: Box::new(acc(Alice)),
                 valid_from: None,
@@ -536,11 +535,11 @@ mod flows {
             // The origins hold whatever the classifier says: the ordinary origin spends at most
             // OrdinaryTreasurySpend at once, Root up to MaxTreasurySpend.
             let limit = configs::OrdinaryTreasurySpend::get();
-            assert!(Treasury::spend(roundtable_origin(), Box::new(TreasuryPot::Community), limit + 1, Box::new(acc(Alice)), None).is_err());
-            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(TreasuryPot::Community), limit, Box::new(acc(Alice)), None));
-            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Community), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
+            assert!(Treasury::spend(roundtable_origin(), Box::new(()), limit + 1, Box::new(acc(Alice)), None).is_err());
+            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(()), limit, Box::new(acc(Alice)), None));
+            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(()), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
             let small = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(TreasuryPot::Community),
+                asset_kind: Box::new(()),
                 amount: limit,
                 beneficiary: Box::new(acc(Alice)),
                 valid_from: None,
@@ -557,46 +556,43 @@ mod flows {
     }
 
     /// Finding 7: the development and infrastructure shares went to keyless accounts that only a
-    /// runtime upgrade could spend from. They are treasury pots now, spent with the treasury's
-    /// origins and limits, never below the existential deposit.
+    /// runtime upgrade could spend from. They are the accounts of two treasury instances now,
+    /// spent by Root (two thirds of the roundtable), not by the ordinary origin or a signer.
     #[test]
-    fn issue10_finding7_development_and_infrastructure_shares_are_spent_by_the_roundtable() {
+    fn issue10_finding7_development_and_infrastructure_shares_are_spent_by_protocol_proposals() {
         use Sr25519Keyring::{Alice, Bob, Dave, Eve};
         dev_ext().execute_with(|| {
             let dev = configs::DevelopmentAccount::get();
             let infra = configs::InfrastructureAccount::get();
+            assert_eq!(dev, DevelopmentTreasury::account_id());
+            assert_eq!(infra, InfrastructureTreasury::account_id());
             for pot in [&dev, &infra] {
                 assert_ok!(Balances::transfer_keep_alive(signed(Eve), pot.clone().into(), 1_000 * UNIT));
             }
-            let spend = |pot, amount| {
-                RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                    asset_kind: Box::new(pot),
+            let spend = |amount| {
+                RuntimeCall::DevelopmentTreasury(pallet_treasury::Call::spend {
+                    asset_kind: Box::new(()),
                     amount,
                     beneficiary: Box::new(acc(Dave)),
                     valid_from: None,
                 })
             };
-            // Nobody spends a pot by signing.
-            assert!(Treasury::spend(signed(Alice), Box::new(TreasuryPot::Development), UNIT, Box::new(acc(Dave)), None).is_err());
-
-            // The roundtable spends from the development pot (Ordinary: within its limit) ...
-            pass(Alice, ProposalClass::Ordinary, spend(TreasuryPot::Development, 100 * UNIT), &[Alice, Bob]);
+            // Neither a signer nor the ordinary origin (a simple majority) spends these shares.
+            assert!(DevelopmentTreasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert!(DevelopmentTreasury::spend(roundtable_origin(), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert!(InfrastructureTreasury::spend(roundtable_origin(), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert_eq!(
+                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, Box::new(<Preimage as StorePreimage>::bound(spend(UNIT)).unwrap())),
+                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
+            );
+            // A Protocol proposal (Root) does.
+            pass(Alice, ProposalClass::Protocol, spend(100 * UNIT), &[Alice, Bob]);
             let dave = free(&acc(Dave));
-            let first = pallet_treasury::SpendCount::<Runtime>::get() - 1;
-            assert_ok!(Treasury::payout(signed(Eve), first));
+            assert_ok!(DevelopmentTreasury::payout(signed(Eve), 0));
             assert_eq!(free(&acc(Dave)), dave + 100 * UNIT);
-            assert_eq!(free(&dev), 900 * UNIT);
-
-            // ... and Root (a Protocol proposal) from the infrastructure pot; a payout that would
-            // reap the pot fails and can be retried for less.
-            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Infrastructure), 1_000 * UNIT, Box::new(acc(Dave)), None));
-            let all = pallet_treasury::SpendCount::<Runtime>::get() - 1;
-            assert!(Treasury::payout(signed(Eve), all).is_err());
-            assert_eq!(free(&infra), 1_000 * UNIT);
-            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(TreasuryPot::Infrastructure), 999 * UNIT, Box::new(acc(Dave)), None));
-            assert_ok!(Treasury::payout(signed(Eve), all + 1));
-            assert_eq!(free(&infra), UNIT);
-            assert_eq!(free(&dev), 900 * UNIT, "a spend from one pot touched another");
+            // Each treasury's account holds the existential deposit from genesis.
+            assert_eq!(free(&dev), 900 * UNIT + EXISTENTIAL_DEPOSIT);
+            assert_eq!(free(&infra), 1_000 * UNIT + EXISTENTIAL_DEPOSIT, "a spend from one share touched the other");
         });
     }
 
@@ -667,7 +663,7 @@ mod flows {
             assert_ok!(Auction::set_mode(RuntimeOrigin::root(), pallet_auction::AuctionMode::Mainnet));
             assert!(Revenue::set_mode(signed(Alice), pallet_revenue::Mode::Testnet).is_err());
             let dev_account = configs::DevelopmentAccount::get();
-            assert_eq!(free(&dev_account), 0);
+            assert_eq!(free(&dev_account), EXISTENTIAL_DEPOSIT, "the development treasury's account exists from genesis");
 
             // Era 0 is blocks 1..=9: nine block rewards.
             run_to(10);
@@ -736,7 +732,7 @@ mod flows {
 
             // Every development payout reached the development account.
             let paid: Balance = (0..70).map(|e| Revenue::era_report(e).unwrap().allocated.development).sum();
-            assert_eq!(free(&dev_account), paid);
+            assert_eq!(free(&dev_account), EXISTENTIAL_DEPOSIT + paid);
             assert_eq!(pallet_revenue::CarriedIn::<Runtime>::get(), carried);
         });
     }

@@ -253,7 +253,7 @@ pub mod pallet {
     #[pallet::storage]
     pub type PotSources<T: Config> = StorageValue<_, SourceTotals<BalanceOf<T>>, ValueQuery>;
 
-    /// Carried from the previous era (rounding, unpaid classes, failed transfers, released retention).
+    /// Carried from the previous era (rounding, unpaid classes, failed transfers).
     #[pallet::storage]
     pub type CarriedIn<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
@@ -322,7 +322,7 @@ pub mod pallet {
         BlockRewardSet { reward: BalanceOf<T> },
         /// Governance set the era length.
         EraLengthSet { length: BlockNumberFor<T> },
-        /// Governance set the mode; `released` testnet retention joined the running era's pot.
+        /// Governance set the mode; `released` testnet retention was paid to the community treasury.
         ModeSet { mode: Mode, released: BalanceOf<T> },
     }
 

@@ -479,3 +479,25 @@ fn validator_points_are_credited_per_era_and_pruned() {
         assert_eq!(ValidatorPoints::<Test>::get(2).len(), 8);
     });
 }
+
+/// A retention the treasury cannot receive (below the existential deposit, to an account that
+/// does not exist) fails the switch and changes nothing; the switch works once the treasury exists.
+#[test]
+fn a_switch_whose_retention_cannot_reach_the_treasury_changes_nothing() {
+    ExtBuilder { balances: vec![(1, 1_000_000), (DEV, ED), (INFRA, ED)], ..ExtBuilder::default() }
+        .mode(Mode::Testnet)
+        .build()
+        .execute_with(|| {
+            set_points(vec![(1, 1)]);
+            credit(RevenueSource::Rent, 10);
+            run_to_block(11);
+            let retained = Retained::<Test>::get();
+            assert!(retained > 0 && retained < ED);
+            assert_noop!(Revenue::set_mode(gov(), Mode::Mainnet), Error::<Test>::ReleaseFailed);
+            assert_eq!(RevenueMode::<Test>::get(), Mode::Testnet);
+            assert_ok!(Balances::transfer_keep_alive(RuntimeOrigin::signed(1), TREASURY, ED));
+            assert_ok!(Revenue::set_mode(gov(), Mode::Mainnet));
+            assert_eq!(bal(TREASURY), ED + retained);
+            Revenue::do_try_state().unwrap();
+        });
+}
