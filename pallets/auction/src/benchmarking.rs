@@ -122,5 +122,22 @@ mod benchmarks {
         assert!(CommitCount::<T>::get(0).is_zero());
     }
 
+    /// A reveal block that counts its author, with all but one of the needed authors seen: the
+    /// needed count and the author are read, the author list scanned and written.
+    #[benchmark]
+    fn on_initialize_reveal_block() {
+        let start = start_round::<T>();
+        let needed = T::Authors::needed();
+        let seen: Vec<T::AccountId> = (1..needed).map(|i| account("author", i, 0)).collect();
+        RevealBlockAuthors::<T>::put(BoundedVec::truncate_from(seen));
+        let n = start.saturating_add(T::CommitPeriod::get()).saturating_add(1u32.into());
+        set_block::<T>(n);
+        #[block]
+        {
+            Auction::<T>::on_initialize(n);
+        }
+        assert!(History::<T>::get(0).is_none(), "the round is still open");
+    }
+
     impl_benchmark_test_suite!(Auction, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -436,7 +436,7 @@ pub mod pallet {
                     }
                 }
             }
-            T::DbWeight::get().reads_writes(3, 1)
+            T::WeightInfo::on_initialize_reveal_block()
         }
 
         fn integrity_test() {

@@ -21,6 +21,8 @@ pub trait WeightInfo {
     fn set_mode() -> Weight;
     /// Settlement of a round with `n` commitments and `w` winners (bundle weight excluded).
     fn settle_round(n: u32, w: u32) -> Weight;
+    /// A reveal block's hook that counts its author (the authors needed and the author read).
+    fn on_initialize_reveal_block() -> Weight;
 }
 
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -49,6 +51,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads_writes(4, 4))
             .saturating_add(T::DbWeight::get().reads_writes(4, 5).saturating_mul(n as u64))
     }
+    fn on_initialize_reveal_block() -> Weight {
+        Weight::from_parts(20_000_000, 8_000).saturating_add(T::DbWeight::get().reads_writes(6, 1))
+    }
 }
 
 impl WeightInfo for () {
@@ -75,5 +80,8 @@ impl WeightInfo for () {
             .saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(w as u64))
             .saturating_add(RocksDbWeight::get().reads_writes(4, 4))
             .saturating_add(RocksDbWeight::get().reads_writes(4, 5).saturating_mul(n as u64))
+    }
+    fn on_initialize_reveal_block() -> Weight {
+        Weight::from_parts(20_000_000, 8_000).saturating_add(RocksDbWeight::get().reads_writes(6, 1))
     }
 }
