@@ -20,6 +20,7 @@ use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use pallet_auction::AuctionMode;
 use pallet_partners::Requirements;
+use pallet_roundtable::{ClassParams, ProposalClass};
 use pallet_revenue::{Mode as RevenueMode, Shares};
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -102,10 +103,34 @@ struct Economy {
     block_reward: Balance,
     revenue: RevenueMode,
     auction: AuctionMode,
+    /// Roundtable class parameters set at genesis (none: the runtime's defaults).
+    class_params: Vec<(ProposalClass, ClassParams<u32>)>,
+}
+
+/// Voting period of every roundtable class on the dev and local chains: 8 blocks, so that
+/// end-to-end tests pass proposals in seconds.
+pub const DEV_VOTING_PERIOD: u32 = 8;
+
+/// Short periods, the default thresholds (support and approval 1/2 for `Ordinary`, 2/3 for the
+/// others).
+fn dev_class_params() -> Vec<(ProposalClass, ClassParams<u32>)> {
+    [ProposalClass::Ordinary, ProposalClass::PartnerRemoval, ProposalClass::Protocol]
+        .into_iter()
+        .map(|class| {
+            let d = pallet_roundtable::Pallet::<crate::Runtime>::default_params(class);
+            (class, ClassParams { voting_period: DEV_VOTING_PERIOD, enactment_delay: 1, ..d })
+        })
+        .collect()
 }
 
 fn testnet_economy(era_length: u32) -> Economy {
-    Economy { era_length, block_reward: DEV_BLOCK_REWARD, revenue: RevenueMode::Testnet, auction: AuctionMode::Testnet }
+    Economy {
+        era_length,
+        block_reward: DEV_BLOCK_REWARD,
+        revenue: RevenueMode::Testnet,
+        auction: AuctionMode::Testnet,
+        class_params: dev_class_params(),
+    }
 }
 
 fn genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: Option<AccountId>, economy: Economy) -> Value {
@@ -135,6 +160,7 @@ fn genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: Optio
             mode: economy.revenue,
         },
         auction: pallet_auction::GenesisConfig { mode: economy.auction },
+        roundtable: pallet_roundtable::GenesisConfig { class_params: economy.class_params },
     })
 }
 
@@ -185,7 +211,13 @@ pub fn bpci_config_genesis() -> Value {
         LOCAL_VALIDATORS.to_vec(),
         endowed,
         None,
-        Economy { era_length: BPCI_ERA_LENGTH, block_reward: 0, revenue: RevenueMode::Mainnet, auction: AuctionMode::Mainnet },
+        Economy {
+            era_length: BPCI_ERA_LENGTH,
+            block_reward: 0,
+            revenue: RevenueMode::Mainnet,
+            auction: AuctionMode::Mainnet,
+            class_params: Vec::new(),
+        },
     )
 }
 

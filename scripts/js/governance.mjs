@@ -105,28 +105,25 @@ const applyTx = (name, id, since, validators, b) =>
   api.tx.partners.apply(name, id, 'Bft', since, validators, charlie.address, b);
 
 // ---------------------------------------------------------------------------------------------
-// 1. Short voting periods and enactment delays for the Ordinary and Protocol classes (sudo),
-//    Charlie applies. Support is the share of the whole electorate's weight that must vote aye.
+// 1. Short voting periods and enactment delays for every class, from the dev chain's genesis (no
+//    sudo, no compile-time feature); Charlie applies. Support is the share of the whole
+//    electorate's weight that must vote aye.
 // ---------------------------------------------------------------------------------------------
 const VOTING = 8;
-const ordinary = { votingPeriod: VOTING, enactmentDelay: 1, support: { num: 1, den: 2 }, approval: { num: 1, den: 2 }, strict: true };
-const protocol = { votingPeriod: VOTING, enactmentDelay: 1, support: { num: 2, den: 3 }, approval: { num: 2, den: 3 }, strict: false };
 check(api.consts.roundtable.votingPeriod.toNumber() === 600 && api.consts.roundtable.enactmentDelay.toNumber() === 60,
-  'default voting period 600 blocks and enactment delay 60 blocks (too long for a test)');
-const [setParams, applied] = await Promise.all([
-  send(api.tx.sudo.sudo(api.tx.utility.batchAll([
-    api.tx.roundtable.setClassParams('Ordinary', ordinary),
-    api.tx.roundtable.setClassParams('Protocol', protocol),
-  ])), alice, 'sudo(batchAll(roundtable.setClassParams(Ordinary), setClassParams(Protocol)))'),
-  send(applyTx('Charlie chain', chainId, nowSecs - 2n * YEAR_SECS, 150, bond), charlie, 'Charlie partners.apply'),
-]);
-sudoOk(setParams);
-const params = (await (await api.at(setParams.hash)).query.roundtable.classParamsOf('Ordinary')).unwrap();
-check(params.votingPeriod.toNumber() === VOTING && params.enactmentDelay.toNumber() === 1 && params.strict.isTrue,
-  `Ordinary class: voting period ${VOTING} blocks, enactment delay 1 block, majority (in storage)`);
-const pparams = (await (await api.at(setParams.hash)).query.roundtable.classParamsOf('Protocol')).unwrap();
-check(pparams.votingPeriod.toNumber() === VOTING && pparams.support.num.toNumber() === 2 && pparams.support.den.toNumber() === 3,
-  `Protocol class: voting period ${VOTING} blocks, support 2/3 of the electorate (in storage)`);
+  'default voting period 600 blocks and enactment delay 60 blocks (for chains whose genesis sets none)');
+const applied = await send(applyTx('Charlie chain', chainId, nowSecs - 2n * YEAR_SECS, 150, bond), charlie, 'Charlie partners.apply');
+const params = (await api.query.roundtable.classParamsOf('Ordinary')).unwrap();
+check(params.votingPeriod.toNumber() === VOTING && params.enactmentDelay.toNumber() === 1 && params.strict.isTrue &&
+  params.support.num.toNumber() === 1 && params.support.den.toNumber() === 2,
+  `Ordinary class from genesis: voting period ${VOTING} blocks, enactment delay 1 block, support 1/2, majority`);
+for (const cls of ['Protocol', 'PartnerRemoval']) {
+  const p = (await api.query.roundtable.classParamsOf(cls)).unwrap();
+  check(p.votingPeriod.toNumber() === VOTING && p.enactmentDelay.toNumber() === 1 && p.support.num.toNumber() === 2 &&
+    p.support.den.toNumber() === 3 && p.approval.num.toNumber() === 2 && p.approval.den.toNumber() === 3,
+    `${cls} class from genesis: voting period ${VOTING} blocks, support and approval 2/3 of the electorate`);
+}
+const ordinary = params.toJSON();
 ok(applied);
 check(hasEvent(applied.events, 'partners', 'Applied', (d) => d.who.toString() === charlie.address && d.bond.toBigInt() === bond),
   'Applied event with the bond');

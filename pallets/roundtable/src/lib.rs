@@ -83,6 +83,7 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
 use frame_support::traits::{EnsureOrigin, OriginTrait};
 use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
 
 /// Index of a proposal.
 pub type ProposalIndex = u32;
@@ -93,6 +94,7 @@ pub type DisputeIndex = u32;
 /// or any higher one.
 #[derive(
     Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord,
+    Serialize, Deserialize,
 )]
 pub enum ProposalClass {
     /// Everyday decisions (remarks, assessments, small treasury spends): support 1/2 of the
@@ -108,7 +110,7 @@ pub enum ProposalClass {
 }
 
 /// A fraction `num / den`.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Fraction {
     pub num: u32,
     pub den: u32,
@@ -138,7 +140,8 @@ impl Fraction {
 pub const SUPERMAJORITY: Fraction = Fraction::new(2, 3);
 
 /// Voting rules of a class.
-#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ClassParams<BlockNumber> {
     /// Blocks a proposal is open for votes.
     pub voting_period: BlockNumber,
@@ -289,7 +292,7 @@ pub enum RawOrigin {
 #[frame_support::pallet]
 pub mod pallet {
     use super::*;
-    use alloc::boxed::Box;
+    use alloc::{boxed::Box, vec::Vec};
     use frame_support::{
         dispatch::GetDispatchInfo,
         pallet_prelude::*,
@@ -486,6 +489,27 @@ pub mod pallet {
     #[pallet::storage]
     pub type OpenDisputesAgainst<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
+    /// Class parameters set at genesis: short periods on development chains, so that end-to-end
+    /// tests run in seconds, without a compile-time feature. The same rules as
+    /// `set_class_params` hold; a chain spec that breaks them fails to build its genesis.
+    #[pallet::genesis_config]
+    #[derive(frame_support::DefaultNoBound)]
+    pub struct GenesisConfig<T: Config> {
+        pub class_params: Vec<(ProposalClass, ClassParams<BlockNumberFor<T>>)>,
+    }
+
+    #[pallet::genesis_build]
+    impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+        fn build(&self) {
+            for (class, params) in &self.class_params {
+                if let Err(e) = Pallet::<T>::check_params(*class, params) {
+                    panic!("roundtable genesis: parameters of {class:?} refused: {:?}", e);
+                }
+                ClassParamsOf::<T>::insert(class, params);
+            }
+        }
+    }
+
     #[pallet::event]
     #[pallet::generate_deposit(pub(super) fn deposit_event)]
     pub enum Event<T: Config> {
@@ -673,16 +697,7 @@ pub mod pallet {
             params: ClassParams<BlockNumberFor<T>>,
         ) -> DispatchResult {
             T::AdminOrigin::ensure_origin(origin)?;
-            ensure!(
-                params.support.is_valid() && params.approval.is_valid() && !params.voting_period.is_zero(),
-                Error::<T>::InvalidParams
-            );
-            if class != ProposalClass::Ordinary {
-                ensure!(
-                    params.support.at_least(&SUPERMAJORITY) && params.approval.at_least(&SUPERMAJORITY),
-                    Error::<T>::BelowSupermajority
-                );
-            }
+            Self::check_params(class, &params)?;
             ClassParamsOf::<T>::insert(class, params);
             Self::deposit_event(Event::ClassParamsSet { class, params });
             Ok(())
@@ -790,6 +805,22 @@ pub mod pallet {
 
         /// The built-in defaults: Ordinary support 1/2 of the electorate and more than 1/2 of
         /// the votes cast; Protocol and PartnerRemoval at least 2/3 of both.
+        /// Whether `params` may govern `class`: proper fractions, a voting period, and for
+        /// `Protocol` and `PartnerRemoval` at least [`SUPERMAJORITY`].
+        pub fn check_params(class: ProposalClass, params: &ClassParams<BlockNumberFor<T>>) -> Result<(), Error<T>> {
+            ensure!(
+                params.support.is_valid() && params.approval.is_valid() && !params.voting_period.is_zero(),
+                Error::<T>::InvalidParams
+            );
+            if class != ProposalClass::Ordinary {
+                ensure!(
+                    params.support.at_least(&SUPERMAJORITY) && params.approval.at_least(&SUPERMAJORITY),
+                    Error::<T>::BelowSupermajority
+                );
+            }
+            Ok(())
+        }
+
         pub fn default_params(class: ProposalClass) -> ClassParams<BlockNumberFor<T>> {
             let (support, approval, strict) = match class {
                 ProposalClass::Ordinary => (Fraction::new(1, 2), Fraction::new(1, 2), true),

@@ -817,3 +817,26 @@ proptest! {
         }
     }
 }
+
+/// Class parameters come from genesis (short periods on development chains, no compile-time
+/// feature), under the rules `set_class_params` enforces.
+#[test]
+fn genesis_sets_class_parameters_under_the_same_rules() {
+    use sp_runtime::BuildStorage;
+    let fast = ClassParams { voting_period: 5u64, enactment_delay: 1, support: crate::SUPERMAJORITY, approval: crate::SUPERMAJORITY, strict: false };
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, fast)] }.assimilate_storage(&mut t).unwrap();
+    sp_io::TestExternalities::from(t).execute_with(|| {
+        assert_eq!(Roundtable::params(ProposalClass::Protocol), fast);
+        assert_eq!(Roundtable::params(ProposalClass::Ordinary), Roundtable::default_params(ProposalClass::Ordinary));
+    });
+}
+
+#[test]
+#[should_panic(expected = "parameters of Protocol refused")]
+fn a_genesis_below_the_supermajority_is_refused() {
+    use sp_runtime::BuildStorage;
+    let weak = ClassParams { voting_period: 5u64, enactment_delay: 1, support: Fraction::new(1, 2), approval: crate::SUPERMAJORITY, strict: false };
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    let _ = crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, weak)] }.assimilate_storage(&mut t);
+}
