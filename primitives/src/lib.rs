@@ -42,6 +42,12 @@ pub type SetId = u64;
 /// A view (round) of the BFT engine.
 pub type View = u64;
 
+/// Largest number of byzantine validators a set of `n` tolerates: `n = 3f + 1`. The one place the
+/// rule is written; callers that only know a set's size (the runtime's auction) use it directly.
+pub const fn max_faulty(n: usize) -> usize {
+    n.saturating_sub(1) / 3
+}
+
 /// The validator set of a session, in the order that defines leader rotation and bitfield positions.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Default)]
 pub struct ValidatorSet {
@@ -52,7 +58,7 @@ pub struct ValidatorSet {
 impl ValidatorSet {
     /// Largest number of byzantine validators the set tolerates: `n = 3f + 1`.
     pub fn max_faulty(&self) -> usize {
-        self.validators.len().saturating_sub(1) / 3
+        max_faulty(self.validators.len())
     }
 
     /// Consents needed to enact a forced change: more than `f` (so that, with crash faults, one

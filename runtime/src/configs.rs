@@ -622,13 +622,9 @@ impl pallet_auction::RevealAuthors<AccountId> for ConsensusRevealAuthors {
     /// f + 1 of the set the authors come from: the epoch's (the session's set can differ from
     /// it for a few blocks after a rotation).
     fn needed() -> u32 {
-        fault_threshold_plus_one(pallet_validators::EpochAccounts::<Runtime>::decode_len().unwrap_or(0) as u32)
+        let n = pallet_validators::EpochAccounts::<Runtime>::decode_len().unwrap_or(0);
+        bpci_primitives::max_faulty(n) as u32 + 1
     }
-}
-
-/// f + 1 for a set of `n` validators (n = 3f + 1 tolerates f faults; at least 1).
-pub const fn fault_threshold_plus_one(n: u32) -> u32 {
-    n.saturating_sub(1) / 3 + 1
 }
 
 parameter_types! {

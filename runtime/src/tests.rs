@@ -125,7 +125,6 @@ fn session_key_registration_requires_a_valid_proof_of_possession() {
 #[test]
 fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
     use frame_support::weights::Weight;
-    use pallet_scheduler::WeightInfo as _;
     let weights = <configs::RuntimeBlockWeights as Get<frame_system::limits::BlockWeights>>::get();
     let db = <Runtime as frame_system::Config>::DbWeight::get();
     let max_validators = <Runtime as pallet_validators::Config>::MaxValidators::get();
@@ -826,9 +825,10 @@ fn the_reveal_window_waits_for_f_plus_one_distinct_authors() {
 #[test]
 fn the_reveal_cap_fits_f_plus_one_of_the_largest_set() {
     let max = <Runtime as pallet_validators::Config>::MaxValidators::get();
-    assert!(configs::fault_threshold_plus_one(max) < configs::MaxRevealPeriod::get());
-    assert_eq!(configs::fault_threshold_plus_one(4), 2);
-    assert_eq!(configs::fault_threshold_plus_one(1), 1);
+    let f_plus_one = |n: u32| bpci_primitives::max_faulty(n as usize) as u32 + 1;
+    assert!(f_plus_one(max) < configs::MaxRevealPeriod::get());
+    assert_eq!(f_plus_one(4), 2);
+    assert_eq!(f_plus_one(1), 1);
     ext_from_preset("local_testnet").execute_with(|| {
         assert_eq!(<configs::ConsensusRevealAuthors as pallet_auction::RevealAuthors<AccountId>>::needed(), 2);
     });
