@@ -60,7 +60,7 @@ use frame_support::{
     traits::{
         fungible::HoldConsideration,
         tokens::{imbalance::ResolveTo, pay::PayFromAccount, UnityAssetBalanceConversion},
-        EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
+        AsEnsureOriginWithArg, EitherOf, EitherOfDiverse, EqualPrivilegeOnly, LinearStoragePrice,
     },
     PalletId,
 };
@@ -214,9 +214,12 @@ impl pallet_sudo::Config for Runtime {
 /// Root: sudo on dev/local, or a passed `Protocol` proposal (two thirds of the electorate).
 pub type ProtocolOrigin = EnsureRoot<AccountId>;
 /// Root or a passed `PartnerRemoval` proposal.
-pub type RemovalOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsurePartnerRemoval>;
+/// The argument is the partner acted against: the removal origin acts against its own accused
+/// only.
+pub type RemovalOrigin =
+    EitherOfDiverse<AsEnsureOriginWithArg<EnsureRoot<AccountId>>, pallet_roundtable::EnsurePartnerRemovalOf<AccountId>>;
 /// Root or a passed `Ordinary` proposal.
-pub type OrdinaryOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable>;
+pub type OrdinaryOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable<AccountId>>;
 
 parameter_types! {
     pub const PreimageBaseDeposit: Balance = UNIT;
@@ -279,7 +282,7 @@ parameter_types! {
 /// [`OrdinaryTreasurySpend`] each.
 pub type TreasurySpendOrigin = EitherOf<
     EnsureRootWithSuccess<AccountId, MaxTreasurySpend>,
-    EnsureWithSuccess<pallet_roundtable::EnsureRoundtable, AccountId, OrdinaryTreasurySpend>,
+    EnsureWithSuccess<pallet_roundtable::EnsureRoundtable<AccountId>, AccountId, OrdinaryTreasurySpend>,
 >;
 
 impl pallet_treasury::Config for Runtime {

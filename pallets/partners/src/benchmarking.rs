@@ -55,8 +55,8 @@ fn gov<T: Config>() -> T::RuntimeOrigin {
     T::GovernanceOrigin::try_successful_origin().expect("governance origin")
 }
 
-fn removal<T: Config>() -> T::RuntimeOrigin {
-    T::RemovalOrigin::try_successful_origin().expect("removal origin")
+fn removal<T: Config>(who: &T::AccountId) -> T::RuntimeOrigin {
+    T::RemovalOrigin::try_successful_origin(who).expect("removal origin")
 }
 
 fn assessed<T: Config>(i: u32) -> T::AccountId {
@@ -176,7 +176,7 @@ mod benchmarks {
     #[benchmark]
     fn suspend() -> Result<(), BenchmarkError> {
         let who = active::<T>(0);
-        let o = T::RemovalOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let o = T::RemovalOrigin::try_successful_origin(&who).map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]
         _(o as T::RuntimeOrigin, who.clone());
         assert_last_event::<T>(Event::Suspended { who });
@@ -186,7 +186,7 @@ mod benchmarks {
     #[benchmark]
     fn resume() -> Result<(), BenchmarkError> {
         let who = active::<T>(0);
-        Pallet::<T>::suspend(removal::<T>(), who.clone()).expect("suspend");
+        Pallet::<T>::suspend(removal::<T>(&who), who.clone()).expect("suspend");
         let o = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]
         _(o as T::RuntimeOrigin, who.clone());
@@ -205,7 +205,7 @@ mod benchmarks {
     #[benchmark]
     fn remove() -> Result<(), BenchmarkError> {
         let who = active::<T>(0);
-        let o = T::RemovalOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let o = T::RemovalOrigin::try_successful_origin(&who).map_err(|_| BenchmarkError::Weightless)?;
         #[extrinsic_call]
         _(o as T::RuntimeOrigin, who.clone());
         assert_eq!(Partners::<T>::get(&who).map(|p| p.status), Some(PartnerStatus::Removed));

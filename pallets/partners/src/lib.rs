@@ -336,7 +336,7 @@ pub mod pallet {
     use frame_support::traits::{
         fungible::{self, BalancedHold, Inspect, Mutate, MutateHold},
         tokens::Precision,
-        OnUnbalanced, UnixTime,
+        EnsureOriginWithArg, OnUnbalanced, UnixTime,
     };
     use frame_system::pallet_prelude::*;
     use sp_runtime::traits::{Saturating, Zero};
@@ -383,8 +383,11 @@ pub mod pallet {
         type GovernanceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
         /// Suspends and removes partners. Kept apart from `GovernanceOrigin` so that the
         /// roundtable's partner-removal class (two thirds without the accused) can do this and
-        /// nothing else. In the runtime: Root or the roundtable's `PartnerRemoval` origin.
-        type RemovalOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+        /// nothing else. The argument is the partner acted against: the roundtable's removal
+        /// origin names its accused (who was left out of the vote), and may act against that
+        /// partner only, so that leaving one partner out of a poll cannot remove another. In the
+        /// runtime: Root, or the roundtable's `PartnerRemoval(who)` origin for `who`.
+        type RemovalOrigin: EnsureOriginWithArg<Self::RuntimeOrigin, Self::AccountId>;
         /// Blocks between an exit (or removal) and the bond's release.
         #[pallet::constant]
         type UnbondingPeriod: Get<BlockNumberFor<Self>>;
@@ -830,7 +833,7 @@ pub mod pallet {
         #[pallet::call_index(7)]
         #[pallet::weight(T::WeightInfo::suspend())]
         pub fn suspend(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-            T::RemovalOrigin::ensure_origin(origin)?;
+            T::RemovalOrigin::ensure_origin(origin, &who)?;
             Self::do_suspend(&who)
         }
 
@@ -863,7 +866,7 @@ pub mod pallet {
         #[pallet::call_index(10)]
         #[pallet::weight(T::WeightInfo::remove())]
         pub fn remove(origin: OriginFor<T>, who: T::AccountId) -> DispatchResult {
-            T::RemovalOrigin::ensure_origin(origin)?;
+            T::RemovalOrigin::ensure_origin(origin, &who)?;
             let unbond_at = Self::start_unbonding(&who, PartnerStatus::Removed)?;
             Self::deposit_event(Event::Removed { who, unbond_at });
             Ok(())

@@ -67,7 +67,7 @@ impl pallet_partners::Config for Test {
     type UnixTime = MockTime;
     type AssessorOrigin = EnsureSignedBy<Assessor, u64>;
     type GovernanceOrigin = EnsureRoot<u64>;
-    type RemovalOrigin = EnsureRoot<u64>;
+    type RemovalOrigin = frame_support::traits::AsEnsureOriginWithArg<EnsureRoot<u64>>;
     type UnbondingPeriod = ConstU64<10>;
     type MaxPartners = ConstU32<4>;
     type Disputes = MockDisputes;

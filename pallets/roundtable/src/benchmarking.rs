@@ -135,8 +135,8 @@ mod benchmarks {
 
     #[benchmark]
     fn resolve_dispute() -> Result<(), BenchmarkError> {
-        let (_, _, index) = disputed::<T>();
-        let o = T::DisputeOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let (_, accused, index) = disputed::<T>();
+        let o = T::DisputeOrigin::try_successful_origin(&accused).map_err(|_| BenchmarkError::Weightless)?;
         let slash: BalanceOf<T> = T::Currency::minimum_balance();
         #[extrinsic_call]
         _(o as T::RuntimeOrigin, index, Verdict::Upheld { slash, suspend: true });

@@ -81,7 +81,7 @@ pub mod weights;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
-use frame_support::traits::{EnsureOrigin, OriginTrait};
+use frame_support::traits::{EnsureOrigin, EnsureOriginWithArg, OriginTrait};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 
@@ -238,10 +238,10 @@ pub enum Verdict<Balance> {
 
 /// Ensures the origin is the roundtable's ordinary one ([`RawOrigin::Roundtable`]), i.e. a call
 /// enacted by a passed `Ordinary` proposal. Grant it only what a majority may do.
-pub struct EnsureRoundtable;
-impl<O: OriginTrait + From<RawOrigin>> EnsureOrigin<O> for EnsureRoundtable
+pub struct EnsureRoundtable<AccountId>(core::marker::PhantomData<AccountId>);
+impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId> EnsureOrigin<O> for EnsureRoundtable<AccountId>
 where
-    O: Into<Result<RawOrigin, O>>,
+    O: Into<Result<RawOrigin<AccountId>, O>>,
 {
     type Success = ();
     fn try_origin(o: O) -> Result<(), O> {
@@ -257,36 +257,61 @@ where
     }
 }
 
-/// Ensures the origin is [`RawOrigin::PartnerRemoval`], i.e. a call enacted by a passed
-/// `PartnerRemoval` proposal. Grant it only suspension, removal and dispute verdicts.
-pub struct EnsurePartnerRemoval;
-impl<O: OriginTrait + From<RawOrigin>> EnsureOrigin<O> for EnsurePartnerRemoval
+/// Ensures the origin is [`RawOrigin::PartnerRemoval`] and yields its accused: a call enacted by
+/// a passed removal poll, decided without that partner.
+pub struct EnsurePartnerRemoval<AccountId>(core::marker::PhantomData<AccountId>);
+impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId: Decode> EnsureOrigin<O> for EnsurePartnerRemoval<AccountId>
 where
-    O: Into<Result<RawOrigin, O>>,
+    O: Into<Result<RawOrigin<AccountId>, O>>,
 {
-    type Success = ();
-    fn try_origin(o: O) -> Result<(), O> {
+    type Success = AccountId;
+    fn try_origin(o: O) -> Result<AccountId, O> {
         match o.into() {
-            Ok(RawOrigin::PartnerRemoval) => Ok(()),
+            Ok(RawOrigin::PartnerRemoval(accused)) => Ok(accused),
             Ok(other) => Err(O::from(other)),
             Err(o) => Err(o),
         }
     }
     #[cfg(feature = "runtime-benchmarks")]
     fn try_successful_origin() -> Result<O, ()> {
-        Ok(O::from(RawOrigin::PartnerRemoval))
+        let accused = AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes()).map_err(|_| ())?;
+        Ok(O::from(RawOrigin::PartnerRemoval(accused)))
+    }
+}
+
+/// Ensures the origin is [`RawOrigin::PartnerRemoval`] *for the partner acted against*: the
+/// removal origin may suspend, remove or judge only the accused it was decided without. Grant it
+/// suspension, removal and dispute verdicts, with that partner as the argument.
+pub struct EnsurePartnerRemovalOf<AccountId>(core::marker::PhantomData<AccountId>);
+impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId: PartialEq + Clone> EnsureOriginWithArg<O, AccountId>
+    for EnsurePartnerRemovalOf<AccountId>
+where
+    O: Into<Result<RawOrigin<AccountId>, O>>,
+{
+    type Success = ();
+    fn try_origin(o: O, target: &AccountId) -> Result<(), O> {
+        match o.into() {
+            Ok(RawOrigin::PartnerRemoval(accused)) if accused == *target => Ok(()),
+            Ok(other) => Err(O::from(other)),
+            Err(o) => Err(o),
+        }
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn try_successful_origin(target: &AccountId) -> Result<O, ()> {
+        Ok(O::from(RawOrigin::PartnerRemoval(target.clone())))
     }
 }
 
 /// The roundtable's origins, one per class below Root.
 #[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
-pub enum RawOrigin {
+pub enum RawOrigin<AccountId> {
     /// A call enacted by a passed `Ordinary` proposal.
     #[codec(index = 0)]
     Roundtable,
-    /// A call enacted by a passed `PartnerRemoval` proposal.
+    /// A call enacted by a passed `PartnerRemoval` proposal decided without this partner (the
+    /// accused): it may act against that partner only ([`EnsurePartnerRemovalOf`]).
     #[codec(index = 1)]
-    PartnerRemoval,
+    PartnerRemoval(AccountId),
 }
 
 #[frame_support::pallet]
@@ -364,7 +389,7 @@ pub mod pallet {
     pub struct Pallet<T>(_);
 
     #[pallet::origin]
-    pub type Origin = RawOrigin;
+    pub type Origin<T> = RawOrigin<<T as frame_system::Config>::AccountId>;
 
     #[pallet::config]
     pub trait Config: frame_system::Config {
@@ -378,7 +403,7 @@ pub mod pallet {
             + IsSubType<Call<Self>>
             + IsType<<Self as frame_system::Config>::RuntimeCall>;
         /// The runtime's `OriginCaller`: what the scheduler dispatches enacted calls with.
-        type PalletsOrigin: From<RawOrigin> + From<frame_system::RawOrigin<Self::AccountId>>;
+        type PalletsOrigin: From<RawOrigin<Self::AccountId>> + From<frame_system::RawOrigin<Self::AccountId>>;
         /// Enacts passed proposals after their delay.
         type Scheduler: ScheduleAnon<BlockNumberFor<Self>, CallOf<Self>, Self::PalletsOrigin, Hasher = Self::Hashing>;
         /// Where proposal calls that are too large to inline live.
@@ -398,8 +423,9 @@ pub mod pallet {
         /// chains), never the ordinary roundtable origin, since the parameters decide who can
         /// pass what.
         type AdminOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
-        /// Resolves disputes. In the runtime: Root or [`EnsurePartnerRemoval`].
-        type DisputeOrigin: EnsureOrigin<<Self as frame_system::Config>::RuntimeOrigin>;
+        /// Resolves disputes; the argument is the dispute's accused. In the runtime: Root or
+        /// [`EnsurePartnerRemovalOf`] (the removal origin of that accused).
+        type DisputeOrigin: EnsureOriginWithArg<<Self as frame_system::Config>::RuntimeOrigin, Self::AccountId>;
         /// Held from a proposer.
         #[pallet::constant]
         type ProposalDeposit: Get<BalanceOf<Self>>;
@@ -753,8 +779,9 @@ pub mod pallet {
         #[pallet::call_index(6)]
         #[pallet::weight(T::WeightInfo::resolve_dispute())]
         pub fn resolve_dispute(origin: OriginFor<T>, index: DisputeIndex, verdict: Verdict<BalanceOf<T>>) -> DispatchResult {
-            T::DisputeOrigin::ensure_origin(origin)?;
-            let d = Disputes::<T>::take(index).ok_or(Error::<T>::DisputeNotFound)?;
+            let d = Disputes::<T>::get(index).ok_or(Error::<T>::DisputeNotFound)?;
+            T::DisputeOrigin::ensure_origin(origin, &d.accused)?;
+            Disputes::<T>::remove(index);
             Self::dispute_closed(&d.accuser, &d.accused);
             let reason: T::RuntimeHoldReason = HoldReason::DisputeDeposit.into();
             let mut slashed = Zero::zero();
@@ -916,7 +943,12 @@ pub mod pallet {
                 // Privilege comes from the class the proposal passed in.
                 let origin: T::PalletsOrigin = match p.class {
                     ProposalClass::Protocol => frame_system::RawOrigin::Root.into(),
-                    ProposalClass::PartnerRemoval => RawOrigin::PartnerRemoval.into(),
+                    // A removal proposal acts against its accused only; one that names none
+                    // holds only ordinary calls (its class was chosen above their least).
+                    ProposalClass::PartnerRemoval => match p.accused.clone() {
+                        Some(accused) => RawOrigin::PartnerRemoval(accused).into(),
+                        None => RawOrigin::Roundtable.into(),
+                    },
                     ProposalClass::Ordinary => RawOrigin::Roundtable.into(),
                 };
                 match T::Scheduler::schedule(DispatchTime::At(enact_at), None, HIGHEST_PRIORITY, origin, p.call.clone()) {

@@ -4,7 +4,7 @@ use crate as pallet_roundtable;
 use crate::{ClassifyCall, ProposalClass};
 use frame_support::{
     derive_impl, parameter_types,
-    traits::{ConstU32, ConstU64, EitherOfDiverse, EqualPrivilegeOnly},
+    traits::{AsEnsureOriginWithArg, ConstU32, ConstU64, EitherOfDiverse, EqualPrivilegeOnly},
     weights::Weight,
 };
 use frame_system::EnsureRoot;
@@ -157,7 +157,7 @@ impl pallet_roundtable::Config for Test {
     type Members = MockMembers;
     type ClassifyCall = MockClassify;
     type AdminOrigin = EnsureRoot<u64>;
-    type DisputeOrigin = EitherOfDiverse<EnsureRoot<u64>, crate::EnsurePartnerRemoval>;
+    type DisputeOrigin = EitherOfDiverse<AsEnsureOriginWithArg<EnsureRoot<u64>>, crate::EnsurePartnerRemovalOf<u64>>;
     type ProposalDeposit = ConstU64<DEPOSIT>;
     type DisputeDeposit = ConstU64<DISPUTE_DEPOSIT>;
     type VotingPeriod = ConstU64<PERIOD>;

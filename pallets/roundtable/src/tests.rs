@@ -370,7 +370,7 @@ fn set_class_params_rules() {
             BadOrigin
         );
         assert_noop!(
-            Roundtable::set_class_params(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval), ProposalClass::Ordinary, params(5)),
+            Roundtable::set_class_params(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2)), ProposalClass::Ordinary, params(5)),
             BadOrigin
         );
         let mut bad = params(5);
@@ -409,13 +409,37 @@ fn set_class_params_rules() {
 fn ensure_roundtable_accepts_only_its_origin() {
     use frame_support::traits::EnsureOrigin;
     new_test_ext().execute_with(|| {
-        assert!(crate::EnsureRoundtable::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_ok());
-        assert!(<crate::EnsureRoundtable as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
-        assert!(<crate::EnsureRoundtable as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::signed(1)).is_err());
-        assert!(crate::EnsureRoundtable::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval)).is_err());
-        assert!(crate::EnsurePartnerRemoval::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval)).is_ok());
-        assert!(crate::EnsurePartnerRemoval::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_err());
-        assert!(<crate::EnsurePartnerRemoval as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+        type Ordinary = crate::EnsureRoundtable<u64>;
+        type Removal = crate::EnsurePartnerRemoval<u64>;
+        assert!(Ordinary::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_ok());
+        assert!(<Ordinary as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+        assert!(<Ordinary as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::signed(1)).is_err());
+        assert!(Ordinary::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2))).is_err());
+        assert_eq!(Removal::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2))).ok(), Some(2));
+        assert!(Removal::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_err());
+        assert!(<Removal as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+    });
+}
+
+/// Attack: a removal poll decided without partner 2 (its accused) judges a dispute against
+/// partner 3, who had no say in the choice of whom to leave out. The removal origin acts against
+/// its own accused only.
+#[test]
+fn attack_a_removal_origin_cannot_judge_a_dispute_against_another_partner() {
+    use frame_support::traits::EnsureOriginWithArg;
+    new_test_ext().execute_with(|| {
+        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, H256::repeat_byte(1)));
+        let upheld = Verdict::Upheld { slash: 300, suspend: true };
+        assert_noop!(
+            Roundtable::resolve_dispute(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2)), 0, upheld),
+            BadOrigin
+        );
+        type Of = crate::EnsurePartnerRemovalOf<u64>;
+        assert!(Of::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2)), &3).is_err());
+        assert!(Of::try_origin(RuntimeOrigin::root(), &3).is_err());
+        assert!(Of::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(3)), &3).is_ok());
+        assert_ok!(Roundtable::resolve_dispute(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(3)), 0, upheld));
+        assert_eq!(Bonds::get()[2], (3, 700));
     });
 }
 
