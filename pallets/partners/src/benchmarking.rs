@@ -4,7 +4,7 @@ use crate::pallet::{BalanceOf, CurrentRequirements, Installers, Partners, Relaye
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
     fungible::{Inspect, Mutate},
-    EnsureOrigin,
+    EnsureOrigin, EnsureOriginWithArg,
 };
 use frame_system::RawOrigin;
 use sp_runtime::traits::{Bounded as _, Saturating};

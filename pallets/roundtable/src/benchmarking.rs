@@ -1,11 +1,11 @@
 //! Benchmarks for every extrinsic of `pallet_roundtable` (frame-benchmarking v2).
 use super::*;
-use crate::pallet::{BalanceOf, BoundedCallOf, Disputes, Proposals, Votes};
+use crate::pallet::{BalanceOf, BoundedCallOf, Disputes, PollElectorate, Proposals, TrackParamsOf, Votes};
 use alloc::{boxed::Box, vec};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
     fungible::{Inspect, Mutate},
-    EnsureOrigin, Get, StorePreimage,
+    EnsureOrigin, Get, Polling, StorePreimage,
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin as SystemOrigin};
 use sp_core::H256;
@@ -152,6 +152,45 @@ mod benchmarks {
         #[extrinsic_call]
         _(SystemOrigin::Signed(accuser), index);
         assert_last_event::<T>(Event::DisputeExpired { index });
+    }
+
+    /// The first vote of a poll on the removal track: the referendum's origin is read for an
+    /// accused and the electorate frozen with `MaxVoters` members.
+    #[benchmark]
+    fn vote_poll() -> Result<(), BenchmarkError> {
+        let voter = member::<T>("voter", 0);
+        for i in 0..room::<T>() {
+            member::<T>("member", i);
+        }
+        let poll = T::Polls::create_ongoing(tracks::PARTNER_REMOVAL).map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(voter), poll, true);
+        assert_eq!(PollElectorate::<T>::get(poll).map(|e| e.voters.len() as u32), Some(T::MaxVoters::get()));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn remove_poll_votes(v: Linear<1, { T::MaxVoters::get() }>) -> Result<(), BenchmarkError> {
+        let poll = T::Polls::create_ongoing(tracks::PROTOCOL).map_err(|_| BenchmarkError::Weightless)?;
+        let voters: alloc::vec::Vec<T::AccountId> = (0..v.min(room::<T>())).map(|i| member::<T>("voter", i)).collect();
+        for who in &voters {
+            Pallet::<T>::vote_poll(SystemOrigin::Signed(who.clone()).into(), poll, true).expect("vote");
+        }
+        T::Polls::end_ongoing(poll, false).map_err(|_| BenchmarkError::Weightless)?;
+        #[extrinsic_call]
+        _(SystemOrigin::Signed(voters[0].clone()), poll);
+        assert!(!PollElectorate::<T>::contains_key(poll));
+        Ok(())
+    }
+
+    #[benchmark]
+    fn set_track() -> Result<(), BenchmarkError> {
+        let o = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let params = Pallet::<T>::default_track(tracks::PROTOCOL);
+        #[extrinsic_call]
+        _(o as T::RuntimeOrigin, tracks::PROTOCOL, params);
+        assert_eq!(TrackParamsOf::<T>::get(tracks::PROTOCOL), Some(params));
+        Ok(())
     }
 
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -77,7 +77,12 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod tally;
+pub mod tracks;
 pub mod weights;
+
+pub use tally::PollTally;
+pub use tracks::{Threshold, TrackId, TrackParams};
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
@@ -89,6 +94,8 @@ use serde::{Deserialize, Serialize};
 pub type ProposalIndex = u32;
 /// Index of a dispute.
 pub type DisputeIndex = u32;
+/// Index of a pallet-referenda poll.
+pub type PollIndex = u32;
 
 /// How demanding a proposal's vote is. Ordered by rank: a call may be proposed in its least class
 /// or any higher one.
@@ -236,26 +243,50 @@ pub enum Verdict<Balance> {
     Dismissed { slash_deposit: bool },
 }
 
-/// Ensures the origin is the roundtable's ordinary one ([`RawOrigin::Roundtable`]), i.e. a call
-/// enacted by a passed `Ordinary` proposal. Grant it only what a majority may do.
-pub struct EnsureRoundtable<AccountId>(core::marker::PhantomData<AccountId>);
-impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId> EnsureOrigin<O> for EnsureRoundtable<AccountId>
-where
-    O: Into<Result<RawOrigin<AccountId>, O>>,
-{
-    type Success = ();
-    fn try_origin(o: O) -> Result<(), O> {
-        match o.into() {
-            Ok(RawOrigin::Roundtable) => Ok(()),
-            Ok(other) => Err(O::from(other)),
-            Err(o) => Err(o),
+/// `EnsureOrigin` for a variant of [`RawOrigin`] without data.
+macro_rules! ensure_variant {
+    ($(#[$doc:meta])* $name:ident, $variant:ident) => {
+        $(#[$doc])*
+        pub struct $name<AccountId>(core::marker::PhantomData<AccountId>);
+        impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId> EnsureOrigin<O> for $name<AccountId>
+        where
+            O: Into<Result<RawOrigin<AccountId>, O>>,
+        {
+            type Success = ();
+            fn try_origin(o: O) -> Result<(), O> {
+                match o.into() {
+                    Ok(RawOrigin::$variant) => Ok(()),
+                    Ok(other) => Err(O::from(other)),
+                    Err(o) => Err(o),
+                }
+            }
+            #[cfg(feature = "runtime-benchmarks")]
+            fn try_successful_origin() -> Result<O, ()> {
+                Ok(O::from(RawOrigin::$variant))
+            }
         }
-    }
-    #[cfg(feature = "runtime-benchmarks")]
-    fn try_successful_origin() -> Result<O, ()> {
-        Ok(O::from(RawOrigin::Roundtable))
-    }
+    };
 }
+
+ensure_variant!(
+    /// Ensures the origin is the roundtable's ordinary one ([`RawOrigin::Roundtable`]): a call
+    /// enacted by a poll of the ordinary track (or an `Ordinary` proposal). Grant it only what a
+    /// majority may do.
+    EnsureRoundtable,
+    Roundtable
+);
+ensure_variant!(
+    /// Ensures the origin is [`RawOrigin::Treasurer`]: a call enacted by a poll of the treasurer
+    /// track. Grant it treasury spends up to a per-spend limit.
+    EnsureTreasurer,
+    Treasurer
+);
+ensure_variant!(
+    /// Ensures the origin is [`RawOrigin::Emergency`]: a call enacted by a poll of the emergency
+    /// track. Grant it the forced validator-set change and its cancellation only.
+    EnsureEmergency,
+    Emergency
+);
 
 /// Ensures the origin is [`RawOrigin::PartnerRemoval`] and yields its accused: a call enacted by
 /// a passed removal poll, decided without that partner.
@@ -312,6 +343,100 @@ pub enum RawOrigin<AccountId> {
     /// accused): it may act against that partner only ([`EnsurePartnerRemovalOf`]).
     #[codec(index = 1)]
     PartnerRemoval(AccountId),
+    /// A call enacted by a passed poll of the treasurer track.
+    #[codec(index = 2)]
+    Treasurer,
+    /// A call enacted by a passed poll of the emergency track.
+    #[codec(index = 3)]
+    Emergency,
+}
+
+/// Signed by an active partner: who may submit polls to pallet-referenda
+/// (`AsEnsureOriginWithArg<EnsureActiveMember<T>>` as its `SubmitOrigin`).
+pub struct EnsureActiveMember<T>(core::marker::PhantomData<T>);
+impl<T: Config> EnsureOrigin<<T as frame_system::Config>::RuntimeOrigin> for EnsureActiveMember<T> {
+    type Success = T::AccountId;
+    fn try_origin(
+        o: <T as frame_system::Config>::RuntimeOrigin,
+    ) -> Result<T::AccountId, <T as frame_system::Config>::RuntimeOrigin> {
+        let who = <frame_system::EnsureSigned<T::AccountId> as EnsureOrigin<_>>::try_origin(o)?;
+        if T::Members::is_active_member(&who) {
+            Ok(who)
+        } else {
+            Err(frame_system::RawOrigin::Signed(who).into())
+        }
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn try_successful_origin() -> Result<<T as frame_system::Config>::RuntimeOrigin, ()> {
+        let who: T::AccountId = frame_benchmarking::account("member", 0, 0);
+        T::Members::make_active_member(&who, 1);
+        Ok(frame_system::RawOrigin::Signed(who).into())
+    }
+}
+
+/// The partner a poll is decided without: the accused its removal origin names.
+pub trait PollAccused<AccountId> {
+    fn accused(poll: PollIndex) -> Option<AccountId>;
+}
+
+impl<AccountId> PollAccused<AccountId> for () {
+    fn accused(_: PollIndex) -> Option<AccountId> {
+        None
+    }
+}
+
+/// Reads the accused from the origin a pallet-referenda poll asks for.
+pub struct AccusedFromReferenda<T, I = ()>(core::marker::PhantomData<(T, I)>);
+impl<T, I: 'static> PollAccused<T::AccountId> for AccusedFromReferenda<T, I>
+where
+    T: pallet_referenda::Config<I>,
+    pallet_referenda::PalletsOriginOf<T>: TryInto<RawOrigin<T::AccountId>>,
+{
+    fn accused(poll: PollIndex) -> Option<T::AccountId> {
+        match pallet_referenda::ReferendumInfoFor::<T, I>::get(poll)? {
+            pallet_referenda::ReferendumInfo::Ongoing(status) => match status.origin.try_into() {
+                Ok(RawOrigin::PartnerRemoval(accused)) => Some(accused),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The roundtable's tracks for pallet-referenda (`Config::Tracks`): their rules come from this
+/// pallet's storage (genesis and `set_track`), the track of a poll from the origin it asks for.
+pub struct Tracks<T>(core::marker::PhantomData<T>);
+impl<T: Config> pallet_referenda::TracksInfo<pallet::BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>
+    for Tracks<T>
+where
+    T::PalletsOrigin: Clone
+        + TryInto<RawOrigin<T::AccountId>>
+        + TryInto<frame_system::RawOrigin<T::AccountId>>,
+{
+    type Id = TrackId;
+    type RuntimeOrigin = T::PalletsOrigin;
+
+    fn tracks() -> impl Iterator<
+        Item = alloc::borrow::Cow<
+            'static,
+            pallet_referenda::Track<TrackId, pallet::BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>,
+        >,
+    > {
+        tracks::TRACKS.into_iter().map(|id| alloc::borrow::Cow::Owned(Pallet::<T>::track(id).to_track(id)))
+    }
+
+    fn track_for(origin: &Self::RuntimeOrigin) -> Result<TrackId, ()> {
+        if let Ok(frame_system::RawOrigin::Root) = TryInto::<frame_system::RawOrigin<T::AccountId>>::try_into(origin.clone()) {
+            return Ok(tracks::PROTOCOL);
+        }
+        match TryInto::<RawOrigin<T::AccountId>>::try_into(origin.clone()) {
+            Ok(RawOrigin::Roundtable) => Ok(tracks::ORDINARY),
+            Ok(RawOrigin::Treasurer) => Ok(tracks::TREASURER),
+            Ok(RawOrigin::PartnerRemoval(_)) => Ok(tracks::PARTNER_REMOVAL),
+            Ok(RawOrigin::Emergency) => Ok(tracks::EMERGENCY),
+            Err(_) => Err(()),
+        }
+    }
 }
 
 #[frame_support::pallet]
@@ -325,7 +450,7 @@ pub mod pallet {
             fungible::{self, BalancedHold, Inspect, Mutate, MutateHold},
             schedule::{v3::Anon as ScheduleAnon, DispatchTime, HIGHEST_PRIORITY},
             tokens::Precision,
-            Bounded, IsSubType, OnUnbalanced, QueryPreimage, StorePreimage,
+            Bounded, IsSubType, OnUnbalanced, PollStatus, Polling, QueryPreimage, StorePreimage,
         },
         CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
     };
@@ -343,6 +468,7 @@ pub mod pallet {
         BlockNumberFor<T>,
         BoundedCallOf<T>,
     >;
+    pub type PollVotersOf<T> = PollVoters<<T as frame_system::Config>::AccountId, <T as Config>::MaxVoters>;
     pub type DisputeOf<T> = Dispute<<T as frame_system::Config>::AccountId, BalanceOf<T>, BlockNumberFor<T>>;
 
     /// An open proposal.
@@ -368,6 +494,17 @@ pub mod pallet {
         pub electorate: u64,
         /// Vote weight of the accused when the proposal was made (0 if none or not active).
         pub excluded: u64,
+    }
+
+    /// The frozen electorate of a poll.
+    #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound)]
+    #[scale_info(skip_type_params(S))]
+    #[codec(mel_bound(AccountId: MaxEncodedLen))]
+    pub struct PollVoters<AccountId: Clone + PartialEq + Eq + Debug, S: Get<u32>> {
+        /// Members and their vote weights when the first vote was cast.
+        pub voters: BoundedVec<(AccountId, u32), S>,
+        /// The removal poll's accused: neither votes nor counts.
+        pub accused: Option<AccountId>,
     }
 
     /// An open dispute.
@@ -458,6 +595,16 @@ pub mod pallet {
         /// Most expired proposals `on_initialize` closes in one block.
         #[pallet::constant]
         type MaxAutoClosePerBlock: Get<u32>;
+        /// The polls this pallet votes on (pallet-referenda with [`PollTally`] and [`Tracks`]).
+        type Polls: Polling<
+            PollTally<Self>,
+            Votes = u64,
+            Class = TrackId,
+            Index = PollIndex,
+            Moment = BlockNumberFor<Self>,
+        >;
+        /// The partner a poll is decided without ([`AccusedFromReferenda`]).
+        type PollAccused: PollAccused<Self::AccountId>;
         type WeightInfo: WeightInfo;
     }
 
@@ -498,6 +645,21 @@ pub mod pallet {
     pub type ClassParamsOf<T: Config> =
         StorageMap<_, Twox64Concat, ProposalClass, ClassParams<BlockNumberFor<T>>, OptionQuery>;
 
+    /// A poll's electorate, frozen by its first vote: the active members and their vote weights
+    /// then (the accused of a removal poll left out), with the accused.
+    #[pallet::storage]
+    pub type PollElectorate<T: Config> = StorageMap<_, Twox64Concat, PollIndex, PollVotersOf<T>, OptionQuery>;
+
+    /// Votes on polls: `true` is aye. Removed with `remove_poll_votes` once the poll is over.
+    #[pallet::storage]
+    pub type PollVotes<T: Config> =
+        StorageDoubleMap<_, Twox64Concat, PollIndex, Blake2_128Concat, T::AccountId, bool, OptionQuery>;
+
+    /// Track rules set at genesis or by `set_track`; tracks not set use [`Pallet::default_track`].
+    #[pallet::storage]
+    pub type TrackParamsOf<T: Config> =
+        StorageMap<_, Twox64Concat, TrackId, TrackParams<BalanceOf<T>, BlockNumberFor<T>>, OptionQuery>;
+
     /// Number of disputes ever raised; the next dispute's index.
     #[pallet::storage]
     pub type DisputeCount<T: Config> = StorageValue<_, DisputeIndex, ValueQuery>;
@@ -522,6 +684,8 @@ pub mod pallet {
     #[derive(frame_support::DefaultNoBound)]
     pub struct GenesisConfig<T: Config> {
         pub class_params: Vec<(ProposalClass, ClassParams<BlockNumberFor<T>>)>,
+        /// Track rules, under the rules `set_track` enforces.
+        pub tracks: Vec<(TrackId, TrackParams<BalanceOf<T>, BlockNumberFor<T>>)>,
     }
 
     #[pallet::genesis_build]
@@ -532,6 +696,12 @@ pub mod pallet {
                     panic!("roundtable genesis: parameters of {class:?} refused: {:?}", e);
                 }
                 ClassParamsOf::<T>::insert(class, params);
+            }
+            for (id, params) in &self.tracks {
+                if let Err(e) = Pallet::<T>::check_track(*id, params) {
+                    panic!("roundtable genesis: track {id} refused: {:?}", e);
+                }
+                TrackParamsOf::<T>::insert(id, params);
             }
         }
     }
@@ -555,6 +725,13 @@ pub mod pallet {
         DisputeResolved { index: DisputeIndex, verdict: Verdict<BalanceOf<T>>, slashed: BalanceOf<T>, suspended: bool },
         /// Governance did not decide the dispute within `DisputeExpiry`; the deposit was refunded.
         DisputeExpired { index: DisputeIndex },
+        /// A vote on a poll was cast or replaced.
+        PollVoted { poll: PollIndex, who: T::AccountId, aye: bool, weight: u32 },
+        /// A poll's electorate was frozen by its first vote.
+        PollElectorateFrozen { poll: PollIndex, electorate: u64, accused: Option<T::AccountId> },
+        /// The votes of a finished poll were removed.
+        PollVotesRemoved { poll: PollIndex },
+        TrackSet { id: TrackId, params: TrackParams<BalanceOf<T>, BlockNumberFor<T>> },
     }
 
     #[pallet::error]
@@ -607,6 +784,17 @@ pub mod pallet {
         DisputeNotExpired,
         /// The accused left and its unbonding is over: nothing of it is left to enforce a verdict on.
         AccusedDeparted,
+        /// The poll does not exist or is not being voted on.
+        PollNotOngoing,
+        /// The poll is still being voted on.
+        PollStillOngoing,
+        /// Nothing is recorded for this poll.
+        NoPollVotes,
+        /// No track has this id.
+        UnknownTrack,
+        /// The ordinary track needs at least half of the electorate, the treasurer track more
+        /// than half.
+        BelowMajority,
     }
 
     #[pallet::hooks]
@@ -820,6 +1008,79 @@ pub mod pallet {
             Self::deposit_event(Event::DisputeExpired { index });
             Ok(())
         }
+
+        /// An active partner votes (or changes its vote) on a pallet-referenda poll, with its
+        /// weight in the poll's electorate. The first vote freezes the electorate: the active
+        /// members and their weights now, without the removal poll's accused.
+        #[pallet::call_index(8)]
+        #[pallet::weight(T::WeightInfo::vote_poll())]
+        pub fn vote_poll(origin: OriginFor<T>, poll: PollIndex, aye: bool) -> DispatchResult {
+            let who = ensure_signed(origin)?;
+            ensure!(T::Members::is_active_member(&who), Error::<T>::NotMember);
+            T::Polls::try_access_poll(poll, |status| -> DispatchResult {
+                let PollStatus::Ongoing(tally, track) = status else { return Err(Error::<T>::PollNotOngoing.into()) };
+                let frozen = match PollElectorate::<T>::get(poll) {
+                    Some(frozen) => frozen,
+                    None => {
+                        let accused =
+                            if track == tracks::PARTNER_REMOVAL { T::PollAccused::accused(poll) } else { None };
+                        let (voters, electorate, excluded) = Self::snapshot(accused.as_ref())?;
+                        *tally = PollTally::from_parts(0, 0, electorate, excluded);
+                        let frozen = PollVotersOf::<T> { voters, accused: accused.clone() };
+                        PollElectorate::<T>::insert(poll, &frozen);
+                        Self::deposit_event(Event::PollElectorateFrozen { poll, electorate, accused });
+                        frozen
+                    }
+                };
+                ensure!(frozen.accused.as_ref() != Some(&who), Error::<T>::AccusedCannotVote);
+                let weight =
+                    frozen.voters.iter().find(|(m, _)| *m == who).map(|(_, w)| *w).ok_or(Error::<T>::NotInElectorate)?;
+                let w = weight as u64;
+                match PollVotes::<T>::get(poll, &who) {
+                    Some(true) => tally.ayes = tally.ayes.saturating_sub(w),
+                    Some(false) => tally.nays = tally.nays.saturating_sub(w),
+                    None => {}
+                }
+                if aye {
+                    tally.ayes = tally.ayes.saturating_add(w);
+                } else {
+                    tally.nays = tally.nays.saturating_add(w);
+                }
+                PollVotes::<T>::insert(poll, &who, aye);
+                Self::deposit_event(Event::PollVoted { poll, who: who.clone(), aye, weight });
+                Ok(())
+            })
+        }
+
+        /// Anyone removes the votes and frozen electorate of a poll that is over.
+        #[pallet::call_index(9)]
+        #[pallet::weight(T::WeightInfo::remove_poll_votes(T::MaxVoters::get()))]
+        pub fn remove_poll_votes(origin: OriginFor<T>, poll: PollIndex) -> DispatchResult {
+            ensure_signed(origin)?;
+            ensure!(T::Polls::as_ongoing(poll).is_none(), Error::<T>::PollStillOngoing);
+            ensure!(PollElectorate::<T>::take(poll).is_some(), Error::<T>::NoPollVotes);
+            let _ = PollVotes::<T>::clear_prefix(poll, T::MaxVoters::get(), None);
+            Self::deposit_event(Event::PollVotesRemoved { poll });
+            Ok(())
+        }
+
+        /// Governance sets the rules of a track (polls being decided see them from the next
+        /// check on). The removal, protocol and emergency tracks keep support and approval of at
+        /// least two thirds ([`SUPERMAJORITY`]); the treasurer track more than half, the ordinary
+        /// track at least half of the electorate.
+        #[pallet::call_index(10)]
+        #[pallet::weight(T::WeightInfo::set_track())]
+        pub fn set_track(
+            origin: OriginFor<T>,
+            id: TrackId,
+            params: TrackParams<BalanceOf<T>, BlockNumberFor<T>>,
+        ) -> DispatchResult {
+            T::AdminOrigin::ensure_origin(origin)?;
+            Self::check_track(id, &params)?;
+            TrackParamsOf::<T>::insert(id, params);
+            Self::deposit_event(Event::TrackSet { id, params });
+            Ok(())
+        }
     }
 
     impl<T: Config> Pallet<T> {
@@ -846,6 +1107,65 @@ pub mod pallet {
                 );
             }
             Ok(())
+        }
+
+        /// Whether `params` may govern track `id`: a known track, proper thresholds above zero,
+        /// a decision period and room to decide, and the floors of [`Self::set_track`].
+        pub fn check_track(id: TrackId, params: &TrackParams<BalanceOf<T>, BlockNumberFor<T>>) -> Result<(), Error<T>> {
+            ensure!(tracks::TRACKS.contains(&id), Error::<T>::UnknownTrack);
+            ensure!(
+                params.support.is_valid() &&
+                    params.approval.is_valid() &&
+                    !params.decision_period.is_zero() &&
+                    params.max_deciding > 0,
+                Error::<T>::InvalidParams
+            );
+            let floor = match id {
+                tracks::ORDINARY => Some(Threshold::at_least(1, 2)),
+                tracks::TREASURER => Some(Threshold::more_than(1, 2)),
+                _ => None,
+            };
+            if let Some(floor) = floor {
+                ensure!(params.support.at_least_as_strict_as(&floor), Error::<T>::BelowMajority);
+            }
+            if tracks::needs_supermajority(id) {
+                let two_thirds = Threshold { share: SUPERMAJORITY, strict: false };
+                ensure!(
+                    params.support.at_least_as_strict_as(&two_thirds) && params.approval.at_least_as_strict_as(&two_thirds),
+                    Error::<T>::BelowSupermajority
+                );
+            }
+            Ok(())
+        }
+
+        /// The rules of track `id` in force.
+        pub fn track(id: TrackId) -> TrackParams<BalanceOf<T>, BlockNumberFor<T>> {
+            TrackParamsOf::<T>::get(id).unwrap_or_else(|| Self::default_track(id))
+        }
+
+        /// The built-in rules of a track not set at genesis: ordinary at least half of the
+        /// electorate and more than half of the votes cast; treasurer more than half of both;
+        /// removal, protocol and emergency two thirds of both. Deciding starts a block after
+        /// submission and a poll is approved once it has passed for a block; `VotingPeriod` to
+        /// decide, `EnactmentDelay` before enactment (a block for the emergency track, which
+        /// must act within a stall).
+        pub fn default_track(id: TrackId) -> TrackParams<BalanceOf<T>, BlockNumberFor<T>> {
+            let (support, approval) = match id {
+                tracks::ORDINARY => (Threshold::at_least(1, 2), Threshold::more_than(1, 2)),
+                tracks::TREASURER => (Threshold::more_than(1, 2), Threshold::more_than(1, 2)),
+                _ => (Threshold { share: SUPERMAJORITY, strict: false }, Threshold { share: SUPERMAJORITY, strict: false }),
+            };
+            let one: BlockNumberFor<T> = 1u32.into();
+            TrackParams {
+                max_deciding: T::MaxActiveProposals::get(),
+                decision_deposit: T::ProposalDeposit::get(),
+                prepare_period: one,
+                decision_period: T::VotingPeriod::get(),
+                confirm_period: one,
+                min_enactment_period: if id == tracks::EMERGENCY { one } else { T::EnactmentDelay::get() },
+                support,
+                approval,
+            }
         }
 
         pub fn default_params(class: ProposalClass) -> ClassParams<BlockNumberFor<T>> {

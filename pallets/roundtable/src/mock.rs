@@ -1,4 +1,5 @@
-//! A mock runtime: System, Balances, Preimage, Scheduler and Roundtable, with a mocked partner
+//! A mock runtime: System, Balances, Preimage, Scheduler, Roundtable and Referenda (voted by the
+//! roundtable on its tracks), with a mocked partner
 //! registry (`MockMembers`) whose members and weights tests set directly.
 use crate as pallet_roundtable;
 use crate::{ClassifyCall, ProposalClass};
@@ -20,6 +21,7 @@ frame_support::construct_runtime!(
         Preimage: pallet_preimage,
         Scheduler: pallet_scheduler,
         Roundtable: pallet_roundtable,
+        Referenda: pallet_referenda,
     }
 );
 
@@ -168,7 +170,32 @@ impl pallet_roundtable::Config for Test {
     type MaxDisputesPerAccuser = ConstU32<2>;
     type DisputeExpiry = ConstU64<DISPUTE_EXPIRY>;
     type MaxAutoClosePerBlock = ConstU32<2>;
+    type Polls = Referenda;
+    type PollAccused = crate::AccusedFromReferenda<Test>;
     type WeightInfo = ();
+}
+
+pub const SUBMISSION_DEPOSIT: u64 = 2;
+
+impl pallet_referenda::Config for Test {
+    type RuntimeCall = RuntimeCall;
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = ();
+    type Scheduler = Scheduler;
+    type Currency = Balances;
+    type SubmitOrigin = AsEnsureOriginWithArg<crate::EnsureActiveMember<Test>>;
+    type CancelOrigin = EnsureRoot<u64>;
+    type KillOrigin = EnsureRoot<u64>;
+    type Slash = ();
+    type Votes = u64;
+    type Tally = crate::PollTally<Test>;
+    type SubmissionDeposit = ConstU64<SUBMISSION_DEPOSIT>;
+    type MaxQueued = ConstU32<3>;
+    type UndecidingTimeout = ConstU64<20>;
+    type AlarmInterval = ConstU64<1>;
+    type Tracks = crate::Tracks<Test>;
+    type Preimages = Preimage;
+    type BlockNumberProvider = System;
 }
 
 /// Accounts 1..=20 hold 10_000 each; members 1..=4 with weight 1.

@@ -849,7 +849,7 @@ fn genesis_sets_class_parameters_under_the_same_rules() {
     use sp_runtime::BuildStorage;
     let fast = ClassParams { voting_period: 5u64, enactment_delay: 1, support: crate::SUPERMAJORITY, approval: crate::SUPERMAJORITY, strict: false };
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, fast)] }.assimilate_storage(&mut t).unwrap();
+    crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, fast)], tracks: vec![] }.assimilate_storage(&mut t).unwrap();
     sp_io::TestExternalities::from(t).execute_with(|| {
         assert_eq!(Roundtable::params(ProposalClass::Protocol), fast);
         assert_eq!(Roundtable::params(ProposalClass::Ordinary), Roundtable::default_params(ProposalClass::Ordinary));
@@ -862,5 +862,384 @@ fn a_genesis_below_the_supermajority_is_refused() {
     use sp_runtime::BuildStorage;
     let weak = ClassParams { voting_period: 5u64, enactment_delay: 1, support: Fraction::new(1, 2), approval: crate::SUPERMAJORITY, strict: false };
     let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    let _ = crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, weak)] }.assimilate_storage(&mut t);
+    let _ = crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, weak)], tracks: vec![] }.assimilate_storage(&mut t);
+}
+
+// ---------- polls: pallet-referenda voted by the roundtable on its tracks ----------
+
+mod polls {
+    use super::*;
+    use crate::{tracks, PollElectorate, PollTally, PollVotes, Threshold, TrackParams, TrackParamsOf};
+    use frame_support::traits::{schedule::DispatchTime, VoteTally};
+    use pallet_referenda::{ReferendumInfo, ReferendumInfoFor, TracksInfo};
+    use sp_runtime::BuildStorage;
+
+    fn root() -> OriginCaller {
+        frame_system::RawOrigin::Root.into()
+    }
+
+    fn removal_of(accused: u64) -> OriginCaller {
+        crate::RawOrigin::PartnerRemoval(accused).into()
+    }
+
+    fn ordinary() -> OriginCaller {
+        crate::RawOrigin::Roundtable.into()
+    }
+
+    /// `who` submits `call` to be dispatched with `origin` and places its decision deposit;
+    /// returns the poll's index.
+    fn submit(who: u64, origin: OriginCaller, call: Call) -> u32 {
+        let index = pallet_referenda::ReferendumCount::<Test>::get();
+        assert_ok!(Referenda::submit(RuntimeOrigin::signed(who), Box::new(origin), *bound(call), DispatchTime::After(0)));
+        assert_ok!(Referenda::place_decision_deposit(RuntimeOrigin::signed(who), index));
+        index
+    }
+
+    fn vote(who: u64, poll: u32, aye: bool) -> frame_support::dispatch::DispatchResult {
+        Roundtable::vote_poll(RuntimeOrigin::signed(who), poll, aye)
+    }
+
+    fn approved(poll: u32) -> bool {
+        matches!(ReferendumInfoFor::<Test>::get(poll), Some(ReferendumInfo::Approved(..)))
+    }
+
+    fn ongoing(poll: u32) -> bool {
+        matches!(ReferendumInfoFor::<Test>::get(poll), Some(ReferendumInfo::Ongoing(..)))
+    }
+
+    fn stored() -> Option<Vec<u8>> {
+        frame_support::storage::unhashed::get_raw(b"rtkey")
+    }
+
+    /// Past any poll's decision period and enactment.
+    fn run_out() {
+        run_to(System::block_number() + PERIOD + DELAY + 5);
+    }
+
+    #[test]
+    fn each_origin_has_its_track_and_a_signed_origin_none() {
+        new_test_ext().execute_with(|| {
+            type T = crate::Tracks<Test>;
+            assert_eq!(T::track_for(&root()), Ok(tracks::PROTOCOL));
+            assert_eq!(T::track_for(&ordinary()), Ok(tracks::ORDINARY));
+            assert_eq!(T::track_for(&removal_of(3)), Ok(tracks::PARTNER_REMOVAL));
+            assert_eq!(T::track_for(&crate::RawOrigin::Treasurer.into()), Ok(tracks::TREASURER));
+            assert_eq!(T::track_for(&crate::RawOrigin::Emergency.into()), Ok(tracks::EMERGENCY));
+            assert_eq!(T::track_for(&frame_system::RawOrigin::Signed(1).into()), Err(()));
+            assert_eq!(T::track_for(&frame_system::RawOrigin::None.into()), Err(()));
+            assert!(T::check_integrity().is_ok());
+            assert_noop!(
+                Referenda::submit(
+                    RuntimeOrigin::signed(1),
+                    Box::new(frame_system::RawOrigin::Signed(1).into()),
+                    *bound(remark(1)),
+                    DispatchTime::After(0)
+                ),
+                pallet_referenda::Error::<Test>::NoTrack
+            );
+        });
+    }
+
+    #[test]
+    fn only_active_partners_submit_and_vote() {
+        new_test_ext().execute_with(|| {
+            assert_noop!(
+                Referenda::submit(RuntimeOrigin::signed(9), Box::new(root()), *bound(set_storage(1)), DispatchTime::After(0)),
+                BadOrigin
+            );
+            let poll = submit(1, root(), set_storage(1));
+            assert_noop!(vote(9, poll, true), Error::<Test>::NotMember);
+            assert_noop!(vote(1, 99, true), Error::<Test>::PollNotOngoing);
+        });
+    }
+
+    #[test]
+    fn a_protocol_poll_passes_with_two_thirds_and_is_enacted_as_root() {
+        new_test_ext().execute_with(|| {
+            let poll = submit(1, root(), set_storage(7));
+            for who in [1, 2, 3] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(approved(poll));
+            assert_eq!(stored(), Some(vec![7]));
+            // The votes are then removed by anyone, not before.
+            assert_ok!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(9), poll));
+            assert!(PollElectorate::<Test>::get(poll).is_none());
+            assert_eq!(PollVotes::<Test>::iter_prefix(poll).count(), 0);
+            assert_noop!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(9), poll), Error::<Test>::NoPollVotes);
+        });
+    }
+
+    #[test]
+    fn votes_of_an_ongoing_poll_stay() {
+        new_test_ext().execute_with(|| {
+            let poll = submit(1, root(), set_storage(7));
+            assert_ok!(vote(1, poll, true));
+            assert_noop!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(9), poll), Error::<Test>::PollStillOngoing);
+        });
+    }
+
+    /// Finding 2 on the referenda tracks: with two equal partners, one alone passes nothing
+    /// above the ordinary track.
+    #[test]
+    fn attack_one_of_two_partners_passes_nothing_above_ordinary() {
+        new_test_ext().execute_with(|| {
+            Members::set(vec![(1, 1), (2, 1)]);
+            let protocol = submit(1, root(), set_storage(1));
+            let treasurer = submit(1, crate::RawOrigin::Treasurer.into(), remark(1));
+            let emergency = submit(1, crate::RawOrigin::Emergency.into(), remark(2));
+            let removal = submit(1, removal_of(2), remark(3));
+            let ordinary_poll = submit(1, ordinary(), remark(4));
+            for poll in [protocol, treasurer, emergency, removal, ordinary_poll] {
+                assert_ok!(vote(1, poll, true));
+            }
+            // The accused neither votes nor counts.
+            assert_noop!(vote(2, removal, false), Error::<Test>::AccusedCannotVote);
+            run_out();
+            for poll in [protocol, treasurer, emergency, removal] {
+                assert!(!approved(poll) && !ongoing(poll), "poll {poll} passed with one partner of two");
+            }
+            assert_eq!(stored(), None);
+            assert!(approved(ordinary_poll), "a majority of one of two passes the ordinary track");
+        });
+    }
+
+    /// Finding 2: a nay never helps a poll. Six equal partners, 2 ayes and 1 nay fail the
+    /// protocol track exactly as 2 ayes alone do.
+    #[test]
+    fn attack_nays_do_not_help_a_protocol_poll() {
+        new_test_ext().execute_with(|| {
+            Members::set((1..=6).map(|m| (m, 1)).collect());
+            let poll = submit(1, root(), set_storage(1));
+            assert_ok!(vote(1, poll, true));
+            assert_ok!(vote(2, poll, true));
+            assert_ok!(vote(3, poll, false));
+            run_out();
+            assert!(!approved(poll));
+            assert_eq!(stored(), None);
+        });
+    }
+
+    /// Finding 1: a weight raised (or a member admitted) after the first vote changes nothing
+    /// in the poll: the electorate and its weights are frozen.
+    #[test]
+    fn attack_weights_raised_mid_vote_change_nothing() {
+        new_test_ext().execute_with(|| {
+            let poll = submit(1, root(), set_storage(1));
+            assert_ok!(vote(1, poll, true));
+            // Partner 1 gets weight 100 and a puppet 5 joins with weight 100.
+            Members::set(vec![(1, 100), (2, 1), (3, 1), (4, 1), (5, 100)]);
+            assert_ok!(vote(1, poll, true));
+            assert_noop!(vote(5, poll, true), Error::<Test>::NotInElectorate);
+            let (tally, _) = <Referenda as frame_support::traits::Polling<PollTally<Test>>>::as_ongoing(poll).unwrap();
+            assert_eq!((tally.ayes, tally.electorate), (1, 4));
+            run_out();
+            assert!(!approved(poll));
+        });
+    }
+
+    /// A vote changed is counted once, with its new side.
+    #[test]
+    fn a_changed_vote_counts_once() {
+        new_test_ext().execute_with(|| {
+            let poll = submit(1, root(), set_storage(1));
+            assert_ok!(vote(1, poll, true));
+            assert_ok!(vote(1, poll, false));
+            assert_ok!(vote(1, poll, true));
+            assert_ok!(vote(2, poll, false));
+            let (tally, _) = <Referenda as frame_support::traits::Polling<PollTally<Test>>>::as_ongoing(poll).unwrap();
+            assert_eq!((tally.ayes, tally.nays), (1, 1));
+        });
+    }
+
+    /// On a removal poll the accused is left out, and the ayes must also be more than half of
+    /// the electorate with it: of three equal partners, two remove the third.
+    #[test]
+    fn a_removal_poll_is_decided_without_its_accused() {
+        new_test_ext().execute_with(|| {
+            Members::set(vec![(1, 1), (2, 1), (3, 1)]);
+            let call = RuntimeCall::Roundtable(crate::Call::resolve_dispute {
+                index: 0,
+                verdict: crate::Verdict::Upheld { slash: 100, suspend: false },
+            });
+            assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 3, H256::repeat_byte(1)));
+            let poll = submit(1, removal_of(3), call.clone());
+            assert_ok!(vote(1, poll, true));
+            assert_noop!(vote(3, poll, false), Error::<Test>::AccusedCannotVote);
+            let frozen = PollElectorate::<Test>::get(poll).unwrap();
+            assert_eq!(frozen.accused, Some(3));
+            let (tally, _) = <Referenda as frame_support::traits::Polling<PollTally<Test>>>::as_ongoing(poll).unwrap();
+            assert_eq!((tally.electorate, tally.excluded), (2, 1));
+            assert_ok!(vote(2, poll, true));
+            run_out();
+            assert!(approved(poll));
+            assert_eq!(Bonds::get()[2], (3, 900));
+        });
+    }
+
+    /// A removal poll aimed at partner 3 cannot act against partner 2, who voted in it.
+    #[test]
+    fn attack_a_removal_poll_cannot_judge_another_partner() {
+        new_test_ext().execute_with(|| {
+            Members::set(vec![(1, 1), (2, 1), (3, 1), (4, 1)]);
+            assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 2, H256::repeat_byte(1)));
+            let call = RuntimeCall::Roundtable(crate::Call::resolve_dispute {
+                index: 0,
+                verdict: crate::Verdict::Upheld { slash: 100, suspend: true },
+            });
+            let poll = submit(1, removal_of(3), call);
+            for who in [1, 2, 4] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(approved(poll));
+            // Enacted, and refused: the dispute against 2 is still open and its bond whole.
+            assert!(Disputes::<Test>::contains_key(0));
+            assert_eq!(Bonds::get()[1], (2, 1_000));
+        });
+    }
+
+    #[test]
+    fn track_floors_hold_in_set_track_and_genesis() {
+        new_test_ext().execute_with(|| {
+            let mut p = Roundtable::track(tracks::PROTOCOL);
+            p.support = Threshold::at_least(3, 5);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, p), Error::<Test>::BelowSupermajority);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::EMERGENCY, p), Error::<Test>::BelowSupermajority);
+            assert_noop!(
+                Roundtable::set_track(RuntimeOrigin::root(), tracks::PARTNER_REMOVAL, p),
+                Error::<Test>::BelowSupermajority
+            );
+            let mut t = Roundtable::track(tracks::TREASURER);
+            t.support = Threshold::at_least(1, 2);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::TREASURER, t), Error::<Test>::BelowMajority);
+            let mut o = Roundtable::track(tracks::ORDINARY);
+            o.support = Threshold::at_least(1, 1_000_000_000);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::ORDINARY, o), Error::<Test>::BelowMajority);
+            o.support = Threshold::at_least(0, 2);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::ORDINARY, o), Error::<Test>::InvalidParams);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), 9, o), Error::<Test>::UnknownTrack);
+            // Only the admin origin, never a track's own origin below Root.
+            let fine = Roundtable::track(tracks::PROTOCOL);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::from(crate::RawOrigin::Roundtable), tracks::PROTOCOL, fine), BadOrigin);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::signed(1), tracks::PROTOCOL, fine), BadOrigin);
+            let mut stricter = fine;
+            stricter.support = Threshold::at_least(3, 4);
+            assert_ok!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, stricter));
+            assert_eq!(TrackParamsOf::<Test>::get(tracks::PROTOCOL), Some(stricter));
+        });
+        let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+        let mut weak: TrackParams<u64, u64> = new_test_ext().execute_with(|| Roundtable::track(tracks::PROTOCOL));
+        weak.approval = Threshold::at_least(1, 2);
+        let refused = std::panic::catch_unwind(move || {
+            let _ = crate::GenesisConfig::<Test> { class_params: vec![], tracks: vec![(tracks::PROTOCOL, weak)] }
+                .assimilate_storage(&mut t);
+        });
+        assert!(refused.is_err(), "a chain spec with a protocol track below two thirds must not build");
+    }
+
+    /// The emergency track decides within a few blocks of a stall: a block to prepare, a block
+    /// to confirm, a block to enactment.
+    #[test]
+    fn the_emergency_track_enacts_within_a_few_blocks() {
+        new_test_ext().execute_with(|| {
+            let start = System::block_number();
+            let poll = submit(1, crate::RawOrigin::Emergency.into(), remark(1));
+            for who in [1, 2, 3] {
+                assert_ok!(vote(who, poll, true));
+            }
+            let mut n = start;
+            while !approved(poll) && n < start + PERIOD {
+                n += 1;
+                run_to(n);
+            }
+            assert!(approved(poll));
+            assert!(n - start <= 4, "approved {} blocks after submission", n - start);
+        });
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// What referenda compares (the tally's reported support and approval against the
+        /// protocol track's flat curves) passes exactly when ayes reach two thirds of the
+        /// electorate and of the votes cast, for any weights up to 128 members of `u32::MAX`,
+        /// whatever the nays and abstentions.
+        #[test]
+        fn nothing_passes_the_protocol_track_below_two_thirds_of_the_electorate(
+            electorate in 1u64..=128 * u32::MAX as u64,
+            ayes_share in 0u64..=1_000_000,
+            nays_share in 0u64..=1_000_000,
+            x in 0u32..=1_000_000_000,
+        ) {
+            let ayes = (electorate as u128 * ayes_share as u128 / 1_000_000) as u64;
+            let nays = ((electorate - ayes) as u128 * nays_share as u128 / 1_000_000) as u64;
+            new_test_ext().execute_with(|| {
+                let track = crate::Tracks::<Test>::info(tracks::PROTOCOL).unwrap();
+                let tally = PollTally::<Test>::from_parts(ayes, nays, electorate, 0);
+                let x = sp_runtime::Perbill::from_parts(x);
+                let passing = track.min_support.passing(x, tally.support(tracks::PROTOCOL)) &&
+                    track.min_approval.passing(x, tally.approval(tracks::PROTOCOL));
+                let exact = ayes > 0 &&
+                    (ayes as u128) * 3 >= 2 * electorate as u128 &&
+                    (ayes as u128) * 3 >= 2 * (ayes as u128 + nays as u128);
+                prop_assert_eq!(passing, exact, "ayes {} nays {} electorate {}", ayes, nays, electorate);
+                Ok(())
+            })?;
+        }
+
+        /// The same on the boundary itself: ayes one below, at and one above two thirds.
+        #[test]
+        fn the_protocol_boundary_is_exact(electorate in 3u64..=128 * u32::MAX as u64, delta in 0u64..=2) {
+            let at = (2 * electorate as u128).div_ceil(3) as u64;
+            let ayes = at + delta - 1;
+            new_test_ext().execute_with(|| {
+                let track = crate::Tracks::<Test>::info(tracks::PROTOCOL).unwrap();
+                let tally = PollTally::<Test>::from_parts(ayes, 0, electorate, 0);
+                let passing = track.min_support.passing(sp_runtime::Perbill::one(), tally.support(tracks::PROTOCOL));
+                prop_assert_eq!(passing, ayes >= at);
+                Ok(())
+            })?;
+        }
+
+        /// Through pallet-referenda: random electorates, weights and votes (aye, nay,
+        /// abstain). A protocol poll is approved only if its ayes reached two thirds of the
+        /// frozen electorate's weight, and weights changed after the first vote change nothing.
+        #[test]
+        fn protocol_polls_pass_only_with_two_thirds_of_the_electorate(
+            weights in proptest::collection::vec(1u32..=1_000, 2..=8),
+            votes in proptest::collection::vec(0u8..3, 8),
+            raise in 0usize..8,
+        ) {
+            new_test_ext().execute_with(|| {
+                let members: Vec<(u64, u32)> = weights.iter().enumerate().map(|(i, w)| (i as u64 + 1, *w)).collect();
+                Members::set(members.clone());
+                let poll = submit(1, root(), set_storage(1));
+                let mut ayes = 0u64;
+                let mut first = true;
+                for (i, (who, w)) in members.iter().enumerate() {
+                    match votes[i] {
+                        0 => { assert_ok!(vote(*who, poll, true)); ayes += *w as u64; }
+                        1 => { assert_ok!(vote(*who, poll, false)); }
+                        _ => continue,
+                    }
+                    if first {
+                        first = false;
+                        // After the first vote, one member's weight becomes enormous.
+                        let mut changed = members.clone();
+                        let k = raise % changed.len();
+                        changed[k].1 = u32::MAX;
+                        Members::set(changed);
+                    }
+                }
+                run_out();
+                let total: u64 = members.iter().map(|(_, w)| *w as u64).sum();
+                if approved(poll) {
+                    prop_assert!(ayes * 3 >= total * 2, "passed with {} of {}", ayes, total);
+                }
+                Ok(())
+            })?;
+        }
+    }
 }

@@ -21,6 +21,9 @@ pub trait WeightInfo {
     fn answer() -> Weight;
     fn resolve_dispute() -> Weight;
     fn expire_dispute() -> Weight;
+    fn vote_poll() -> Weight;
+    fn remove_poll_votes(v: u32) -> Weight;
+    fn set_track() -> Weight;
 }
 
 /// Weights for `pallet_roundtable` using the runtime's database weights.
@@ -71,6 +74,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(6_u64))
             .saturating_add(T::DbWeight::get().writes(6_u64))
     }
+    // The first vote of a poll freezes its electorate: up to 64 partner records read.
+    fn vote_poll() -> Weight {
+        Weight::from_parts(60_000_000, 8000)
+            .saturating_add(T::DbWeight::get().reads(70_u64))
+            .saturating_add(T::DbWeight::get().writes(4_u64))
+    }
+    fn remove_poll_votes(v: u32) -> Weight {
+        Weight::from_parts(30_000_000, 4000)
+            .saturating_add(Weight::from_parts(3_000_000, 0).saturating_mul(v.into()))
+            .saturating_add(T::DbWeight::get().reads(3_u64))
+            .saturating_add(T::DbWeight::get().writes((1_u64).saturating_add(v.into())))
+    }
+    fn set_track() -> Weight {
+        Weight::from_parts(12_000_000, 0)
+            .saturating_add(T::DbWeight::get().writes(1_u64))
+    }
 }
 
 /// For tests and mocks: RocksDB weights.
@@ -118,5 +137,21 @@ impl WeightInfo for () {
         Weight::from_parts(60_000_000, 4000)
             .saturating_add(RocksDbWeight::get().reads(6_u64))
             .saturating_add(RocksDbWeight::get().writes(6_u64))
+    }
+    // The first vote of a poll freezes its electorate: up to 64 partner records read.
+    fn vote_poll() -> Weight {
+        Weight::from_parts(60_000_000, 8000)
+            .saturating_add(RocksDbWeight::get().reads(70_u64))
+            .saturating_add(RocksDbWeight::get().writes(4_u64))
+    }
+    fn remove_poll_votes(v: u32) -> Weight {
+        Weight::from_parts(30_000_000, 4000)
+            .saturating_add(Weight::from_parts(3_000_000, 0).saturating_mul(v.into()))
+            .saturating_add(RocksDbWeight::get().reads(3_u64))
+            .saturating_add(RocksDbWeight::get().writes((1_u64).saturating_add(v.into())))
+    }
+    fn set_track() -> Weight {
+        Weight::from_parts(12_000_000, 0)
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
     }
 }

@@ -1,0 +1,106 @@
+//! The tally of a referenda poll voted by the roundtable: what pallet-referenda asks to decide
+//! whether a poll passes.
+//!
+//! A poll passes when its ayes reach the track's support threshold of the *whole electorate's*
+//! weight and its approval threshold of the votes cast (flat, see [`crate::tracks`]). The
+//! electorate and its weights are frozen by the poll's first vote ([`crate::PollElectorate`]),
+//! so weights changed or members admitted afterwards change nothing in it. On the removal track
+//! the accused is left out of the electorate, and the poll also needs ayes of more than half of
+//! the electorate *with* the accused's weight, so that one of two equal partners cannot remove
+//! the other alone.
+use crate::{tracks::TrackId, Config, Pallet};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use core::marker::PhantomData;
+use frame_support::{traits::VoteTally, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
+use scale_info::TypeInfo;
+use sp_runtime::Perbill;
+
+/// Weights of the votes of one poll.
+#[derive(
+    Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct PollTally<T> {
+    pub ayes: u64,
+    pub nays: u64,
+    /// Total weight of those entitled to vote, frozen by the first vote (0 before it).
+    pub electorate: u64,
+    /// Weight of the removal track's accused, left out of `electorate` (0 if none).
+    pub excluded: u64,
+    #[codec(skip)]
+    _config: PhantomData<T>,
+}
+
+impl<T> PollTally<T> {
+    pub fn from_parts(ayes: u64, nays: u64, electorate: u64, excluded: u64) -> Self {
+        PollTally { ayes, nays, electorate, excluded, _config: PhantomData }
+    }
+
+    /// With an accused left out: ayes of more than half of the electorate with its weight.
+    pub fn majority_with_excluded(&self) -> bool {
+        self.excluded == 0 ||
+            (self.ayes as u128).saturating_mul(2) > (self.electorate as u128).saturating_add(self.excluded as u128)
+    }
+}
+
+impl<T: Config> PollTally<T> {
+    /// Whether the poll meets every rule of `track` (what referenda's flat curves then see).
+    pub fn passes(&self, track: TrackId) -> bool {
+        let p = Pallet::<T>::track(track);
+        p.support.reached(self.ayes, self.electorate) &&
+            self.majority_with_excluded() &&
+            p.approval.reached(self.ayes, self.ayes.saturating_add(self.nays))
+    }
+}
+
+impl<T: Config> VoteTally<u64, TrackId> for PollTally<T> {
+    fn new(_: TrackId) -> Self {
+        Self::from_parts(0, 0, 0, 0)
+    }
+
+    fn ayes(&self, _: TrackId) -> u64 {
+        self.ayes
+    }
+
+    /// Ayes as a share of the electorate, reported so that referenda's comparison with the
+    /// track's level is exactly the track's rule (with the removal track's majority).
+    fn support(&self, track: TrackId) -> Perbill {
+        let p = Pallet::<T>::track(track);
+        if self.majority_with_excluded() {
+            p.support.report(self.ayes, self.electorate)
+        } else {
+            p.support.report(0, self.electorate.max(1))
+        }
+    }
+
+    fn approval(&self, track: TrackId) -> Perbill {
+        Pallet::<T>::track(track).approval.report(self.ayes, self.ayes.saturating_add(self.nays))
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn unanimity(_: TrackId) -> Self {
+        Self::from_parts(1, 0, 1, 0)
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn rejection(_: TrackId) -> Self {
+        Self::from_parts(0, 1, 1, 0)
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn from_requirements(support: Perbill, approval: Perbill, _: TrackId) -> Self {
+        let electorate = 1_000_000_000u64;
+        let ayes = support.deconstruct() as u64;
+        // ayes / (ayes + nays) = approval
+        let nays = if approval.is_zero() {
+            electorate.saturating_sub(ayes)
+        } else {
+            ((ayes as u128 * 1_000_000_000 / approval.deconstruct() as u128) as u64).saturating_sub(ayes)
+        };
+        Self::from_parts(ayes, nays, electorate, 0)
+    }
+
+    #[cfg(feature = "runtime-benchmarks")]
+    fn setup(_: TrackId, _: Perbill) {}
+}
