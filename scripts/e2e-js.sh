@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# End-to-end polkadot.js scripts (scripts/js/governance.mjs, scripts/js/auction.mjs) against one
-# fresh dev chain on free loopback ports, run one after the other. Non-zero exit on any failure,
-# with the tail of the node log.
+# End-to-end polkadot.js scripts (scripts/js/governance.mjs, scripts/js/auction.mjs, then
+# scripts/js/upgrade.mjs: a set_code through the protocol track) against one fresh dev chain on free
+# loopback ports, run one after the other. The upgrade needs the runtime one spec_version higher:
+# BPCI_UPGRADE_WASM, or scripts/build-upgrade-wasm.sh builds it. Non-zero exit on any failure, with
+# the tail of the node log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
 [ -x "$NODE_BIN" ] || cargo build -p bpci-node
+upgrade_wasm=${BPCI_UPGRADE_WASM:-$(bash scripts/build-upgrade-wasm.sh)}
 
 (cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 
@@ -27,10 +30,10 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 
-for script in governance auction; do
+for script in governance auction upgrade; do
     echo "=== $script.mjs ==="
     start=$(date +%s)
-    if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port"; then
+    if ! node "scripts/js/$script.mjs" "ws://127.0.0.1:$port" "$upgrade_wasm"; then
         echo "$script.mjs failed"; node_log_tail; exit 1
     fi
     echo "=== $script.mjs passed in $(( $(date +%s) - start )) s ==="

@@ -16,4 +16,4 @@ BPCI_UPGRADE_WASM="$upgrade_wasm" cargo test -p bpci-node --test upgrade -- --ig
 # A validator whose clock runs ahead (Debian's faketime, installed by setup.sh).
 cargo test -p bpci-node --test testnet -- --ignored a_validator_whose_clock_runs_ahead
 bash scripts/conformance.sh
-bash scripts/e2e-js.sh
+BPCI_UPGRADE_WASM="$upgrade_wasm" bash scripts/e2e-js.sh

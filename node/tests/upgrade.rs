@@ -1,6 +1,6 @@
-//! Forkless upgrade: on a running dev chain, a roundtable proposal calling `system.set_code` with a
-//! runtime one `spec_version` higher passes, is enacted through the scheduler, and the chain keeps
-//! producing and finalizing blocks under the new runtime.
+//! Forkless upgrade: on a running dev chain, a poll of the roundtable's protocol track calling
+//! `system.set_code` with a runtime one `spec_version` higher passes (pallet-referenda), is enacted
+//! through the scheduler, and the chain keeps producing and finalizing blocks under the new runtime.
 //!
 //! Needs the upgraded runtime: `BPCI_UPGRADE_WASM=$(scripts/build-upgrade-wasm.sh) cargo test -p
 //! bpci-node --test upgrade -- --ignored` (scripts/test.sh does this).
@@ -10,7 +10,6 @@ mod common;
 use bpci_runtime::{RuntimeCall, VERSION};
 use codec::Encode;
 use common::{from_hex, tx, Node};
-use pallet_roundtable::{ClassParams, Fraction, ProposalClass};
 use serde_json::json;
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring::{Alice, Bob};
@@ -37,40 +36,36 @@ fn roundtable_enacts_a_runtime_upgrade_without_a_fork() {
         node.submit(&tx::signed(call, who, nonce, genesis)).unwrap_or_else(|e| panic!("rejected: {e}"));
     };
 
-    // Dev chains only: shorten the protocol class's periods so the test does not wait ten minutes.
-    let params = ClassParams {
-        voting_period: 3,
-        enactment_delay: 2,
-        support: Fraction::new(2, 3),
-        approval: Fraction::new(2, 3),
-        strict: false,
-    };
-    let set_params = RuntimeCall::Roundtable(pallet_roundtable::Call::set_class_params { class: ProposalClass::Protocol, params });
-    send(RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(set_params) }), Alice, 0);
-
+    // The dev chain's genesis gives every track periods of a few blocks.
     let upgrade = RuntimeCall::System(frame_system::Call::set_code { code });
     let encoded = upgrade.encode();
     let hash = sp_core::H256(sp_io::hashing::blake2_256(&encoded));
-    send(RuntimeCall::Preimage(pallet_preimage::Call::note_preimage { bytes: encoded.clone() }), Alice, 1);
+    send(RuntimeCall::Preimage(pallet_preimage::Call::note_preimage { bytes: encoded.clone() }), Alice, 0);
     let bounded = frame_support::traits::Bounded::Lookup { hash, len: encoded.len() as u32 };
+    let root: bpci_runtime::OriginCaller = frame_system::RawOrigin::Root.into();
     send(
-        RuntimeCall::Roundtable(pallet_roundtable::Call::propose { class: ProposalClass::Protocol, call: Box::new(bounded) }),
+        RuntimeCall::Referenda(pallet_referenda::Call::submit {
+            proposal_origin: Box::new(root),
+            proposal: bounded,
+            enactment_moment: frame_support::traits::schedule::DispatchTime::After(0),
+        }),
         Alice,
-        2,
+        1,
     );
-    send(RuntimeCall::Roundtable(pallet_roundtable::Call::vote { index: 0, aye: true }), Alice, 3);
-    // Bob votes once the proposal is on chain (the pool may order his transaction before Alice's).
-    let proposals_key = {
-        let mut k = sp_io::hashing::twox_128(b"Roundtable").to_vec();
-        k.extend(sp_io::hashing::twox_128(b"Proposals"));
-        k.extend(sp_io::hashing::twox_64(&0u32.encode()));
+    send(RuntimeCall::Referenda(pallet_referenda::Call::place_decision_deposit { index: 0 }), Alice, 2);
+    send(RuntimeCall::Roundtable(pallet_roundtable::Call::vote_poll { poll: 0, aye: true }), Alice, 3);
+    // Bob votes once the poll is on chain (the pool may order his transaction before Alice's).
+    let poll_key = {
+        let mut k = sp_io::hashing::twox_128(b"Referenda").to_vec();
+        k.extend(sp_io::hashing::twox_128(b"ReferendumInfoFor"));
+        k.extend(sp_io::hashing::blake2_128(&0u32.encode()));
         k.extend(0u32.encode());
         format!("0x{}", hex::encode(k))
     };
-    node.wait_until("proposal on chain", WAIT, |n| !n.rpc("state_getStorage", json!([proposals_key])).is_null());
-    send(RuntimeCall::Roundtable(pallet_roundtable::Call::vote { index: 0, aye: true }), Bob, 0);
+    node.wait_until("poll on chain", WAIT, |n| !n.rpc("state_getStorage", json!([poll_key])).is_null());
+    send(RuntimeCall::Roundtable(pallet_roundtable::Call::vote_poll { poll: 0, aye: true }), Bob, 0);
 
-    // The pallet closes it after the voting period, then the scheduler enacts it.
+    // Referenda decides it after its confirm period, then the scheduler enacts it.
     // The first call on the new code waits while the node compiles it, which on a loaded machine can
     // outlast one RPC timeout: a timeout here means "not yet".
     node.wait_until("the new runtime", WAIT, |n| {

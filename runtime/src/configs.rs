@@ -2,33 +2,31 @@
 //!
 //! ## How the partnership pallets are tied together
 //!
-//! **Privilege comes from origins** (issue 10). A passed roundtable proposal is enacted through
-//! pallet-scheduler with the origin of its class: `Ordinary` with the roundtable origin
-//! ([`OrdinaryOrigin`]), `PartnerRemoval` with the removal origin ([`RemovalOrigin`]), `Protocol`
-//! with Root ([`ProtocolOrigin`]), which a proposal only reaches with two thirds of the whole
-//! electorate's weight. Each pallet's origins are chosen from these by what the call can do:
-//! - Root only: everything that changes who votes or how much, or the rules of the vote:
+//! **Privilege comes from origins** (issue 10). Governance is pallet-referenda voted by the
+//! roundtable (`pallet_roundtable::PollTally`, `pallet_roundtable::Tracks`): a poll asks for the
+//! origin its call runs with, that origin picks its track, and the track's rules decide. Each
+//! pallet's origins are chosen from these by what the call can do:
+//! - Root ([`ProtocolOrigin`], the protocol track: two thirds of the whole electorate and of the
+//!   votes cast): everything that changes who votes or how much, or the rules of the vote:
 //!   pallet-partners' `GovernanceOrigin` (decide, agreements, weights, resume, requirements,
-//!   installers), pallet-roundtable's `AdminOrigin` (class parameters), pallet-revenue (shares,
-//!   block reward, era length, mode), pallet-auction (mode), validators, preimage, scheduler;
-//!   treasury spends above [`OrdinaryTreasurySpend`] (up to [`MaxTreasurySpend`]).
-//! - Root or the removal origin: pallet-partners' `RemovalOrigin` (suspend, remove) and
-//!   pallet-roundtable's `DisputeOrigin` (dispute verdicts).
-//! - Root or the roundtable origin: assessments (`AssessorOrigin`), treasury spends up to
-//!   [`OrdinaryTreasurySpend`] each, and voiding or unapproving spends (`RejectOrigin`).
+//!   installers), the roundtable's track rules, pallet-revenue (shares, block reward, era length,
+//!   mode), pallet-auction (mode), validators' membership and session length, preimage, scheduler,
+//!   referenda cancel and kill; treasury spends above [`TreasurerSpend`] (up to
+//!   [`MaxTreasurySpend`]); the development and infrastructure treasuries.
+//! - Root or the emergency origin ([`EmergencyOrigin`], the emergency track: two thirds, periods of
+//!   a few blocks that stall blocks carry): `Validators::{force_set, cancel_force}`.
+//! - Root or the removal origin of the partner concerned ([`RemovalOrigin`], the partner-removal
+//!   track: two thirds without the accused and a majority with it): pallet-partners'
+//!   `RemovalOrigin` (suspend, remove) and the roundtable's `DisputeOrigin` (dispute verdicts).
+//! - Root or the treasurer origin (the treasurer track: more than half of the electorate):
+//!   treasury spends up to [`TreasurerSpend`] each.
+//! - Root or the ordinary origin ([`OrdinaryOrigin`], the ordinary track: half of the electorate,
+//!   more than half of the votes cast): assessments (`AssessorOrigin`), voiding or unapproving
+//!   spends (`RejectOrigin`), remarks.
 //!
-//! Root outside the roundtable only exists where pallet-sudo has a key (the dev and local presets).
-//!
-//! **Call classes** ([`BpciClassifyCall`]) are an allow-list, and only a convenience: they refuse
-//! at `propose` a proposal whose class's origin would fail at enactment. `System::remark*`,
-//! `Partners::assess`, treasury `spend` of at most [`OrdinaryTreasurySpend`],
-//! `void_spend`, `remove_approval`, `payout` and `check_status` are `Ordinary`;
-//! `Partners::{remove, suspend}` and `Roundtable::resolve_dispute` are `PartnerRemoval` aimed at
-//! the partner concerned; `Utility::{batch, batch_all, force_batch}` take the strictest class of
-//! their calls and `Utility::{as_derivative, with_weight}` that of their call (several different
-//! accused partners make it `Protocol`); every other call (including sudo, scheduler, other
-//! utility wrappers, anything added later) and nesting deeper than [`MAX_CLASSIFY_DEPTH`] is
-//! `Protocol`. Were the classifier wrong, the enacted call would fail with `BadOrigin`.
+//! Nested calls get no more than their track: `utility` dispatches inner calls with the same
+//! origin, and `dispatch_as`, the scheduler and sudo need Root. Root outside the protocol track
+//! only exists where pallet-sudo has a key (the dev and local presets).
 //!
 //! **Accounts.** Revenue pot: `PalletId(*b"bpci/rev")`. Development share:
 //! `PalletId(*b"bpci/dev")`, infrastructure share: `PalletId(*b"bpci/inf")` (both
@@ -67,7 +65,6 @@ use frame_support::{
 use frame_system::limits::{BlockLength, BlockWeights};
 use frame_system::{EnsureRoot, EnsureRootWithSuccess, EnsureWithSuccess};
 use pallet_partners::PartnerProvider;
-use pallet_roundtable::{ClassifyCall, ProposalClass};
 use sp_runtime::traits::{AccountIdConversion, IdentityLookup};
 use sp_runtime::Permill;
 use pallet_transaction_payment::{ConstFeeMultiplier, Multiplier};
@@ -162,9 +159,9 @@ parameter_types! {
     pub const SessionKeyDeposit: Balance = 0;
 }
 
-/// Membership (`add_validator`, `remove_validator`), session length and the emergency
-/// `force_set` are Root's: sudo on dev/local chains, a passed `Protocol` roundtable proposal
-/// (scheduler, Root origin) elsewhere. pallet-validators must stay declared before pallet-session
+/// Membership (`add_validator`, `remove_validator`) and session length are Root's: sudo on
+/// dev/local chains, a passed poll of the protocol track elsewhere; the emergency `force_set` and
+/// `cancel_force` also the emergency track's. pallet-validators must stay declared before pallet-session
 /// in the runtime: its `on_initialize` records a new epoch with the parent's session set, before
 /// a session rotation in the same block.
 impl pallet_validators::Config for Runtime {
@@ -175,6 +172,7 @@ impl pallet_validators::Config for Runtime {
     type DefaultSessionLength = SessionPeriod;
     type MinSessionLength = MinSessionLength;
     type AdminOrigin = EnsureRoot<AccountId>;
+    type ForceOrigin = EmergencyOrigin;
     type WeightInfo = crate::weights::pallet_validators::WeightInfo<Runtime>;
 }
 
@@ -211,14 +209,16 @@ impl pallet_sudo::Config for Runtime {
 // Governance plumbing: preimage, scheduler, treasury.
 // ---------------------------------------------------------------------------------------------
 
-/// Root: sudo on dev/local, or a passed `Protocol` proposal (two thirds of the electorate).
+/// Root: sudo on dev/local, or a passed poll of the protocol track (two thirds of the electorate).
 pub type ProtocolOrigin = EnsureRoot<AccountId>;
+/// Root or a passed poll of the emergency track.
+pub type EmergencyOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureEmergency<AccountId>>;
 /// Root or a passed `PartnerRemoval` proposal.
 /// The argument is the partner acted against: the removal origin acts against its own accused
 /// only.
 pub type RemovalOrigin =
     EitherOfDiverse<AsEnsureOriginWithArg<EnsureRoot<AccountId>>, pallet_roundtable::EnsurePartnerRemovalOf<AccountId>>;
-/// Root or a passed `Ordinary` proposal.
+/// Root or a passed poll of the ordinary track.
 pub type OrdinaryOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureRoundtable<AccountId>>;
 
 parameter_types! {
@@ -271,18 +271,18 @@ parameter_types! {
     pub const SpendPeriod: BlockNumber = DAYS;
     pub const TreasuryBurn: Permill = Permill::zero();
     pub const PayoutPeriod: BlockNumber = 30 * DAYS;
-    /// The most one `Protocol` (Root) spend may move.
+    /// The most one spend of the protocol track (Root) may move.
     pub const MaxTreasurySpend: Balance = 1_000_000 * UNIT;
-    /// The most one `Ordinary` spend may move (like Polkadot's small spender track): larger
-    /// spends need Root, i.e. two thirds of the electorate.
-    pub const OrdinaryTreasurySpend: Balance = 1_000 * UNIT;
+    /// The most one spend of the treasurer track may move (like Polkadot's small spender
+    /// track): larger spends need Root, i.e. two thirds of the electorate.
+    pub const TreasurerSpend: Balance = 1_000 * UNIT;
 }
 
-/// Treasury spends: Root up to [`MaxTreasurySpend`] each, the roundtable's ordinary origin up to
-/// [`OrdinaryTreasurySpend`] each.
+/// Treasury spends: Root up to [`MaxTreasurySpend`] each, the treasurer track up to
+/// [`TreasurerSpend`] each. The ordinary track spends nothing.
 pub type TreasurySpendOrigin = EitherOf<
     EnsureRootWithSuccess<AccountId, MaxTreasurySpend>,
-    EnsureWithSuccess<pallet_roundtable::EnsureRoundtable<AccountId>, AccountId, OrdinaryTreasurySpend>,
+    EnsureWithSuccess<pallet_roundtable::EnsureTreasurer<AccountId>, AccountId, TreasurerSpend>,
 >;
 
 impl pallet_treasury::Config for Runtime {
@@ -399,81 +399,6 @@ impl pallet_partners::Config for Runtime {
     type WeightInfo = crate::weights::pallet_partners::WeightInfo<Runtime>;
 }
 
-/// Nesting of wrapper calls the classifier follows; anything deeper is `Protocol`.
-pub const MAX_CLASSIFY_DEPTH: u32 = 4;
-
-/// The least proposal class of a runtime call (see the module docs): an allow-list; everything
-/// not named is `Protocol`.
-pub struct BpciClassifyCall;
-
-impl BpciClassifyCall {
-    fn classify_at(call: &RuntimeCall, depth: u32) -> (ProposalClass, Option<AccountId>) {
-        use ProposalClass::*;
-        if depth > MAX_CLASSIFY_DEPTH {
-            return (Protocol, None);
-        }
-        let ordinary_spend = OrdinaryTreasurySpend::get();
-        match call {
-            RuntimeCall::System(frame_system::Call::remark { .. } | frame_system::Call::remark_with_event { .. }) => {
-                (Ordinary, None)
-            },
-            RuntimeCall::Partners(pallet_partners::Call::assess { .. }) => (Ordinary, None),
-            RuntimeCall::Partners(pallet_partners::Call::remove { who } | pallet_partners::Call::suspend { who }) => {
-                (PartnerRemoval, Some(who.clone()))
-            },
-            RuntimeCall::Roundtable(pallet_roundtable::Call::resolve_dispute { index, .. }) => {
-                (PartnerRemoval, Roundtable::dispute_accused(*index))
-            },
-            // `spend_local` (deprecated) is not named: Protocol.
-            RuntimeCall::Treasury(pallet_treasury::Call::spend { amount, .. }) if *amount <= ordinary_spend => {
-                (Ordinary, None)
-            },
-            RuntimeCall::Treasury(
-                pallet_treasury::Call::void_spend { .. }
-                | pallet_treasury::Call::remove_approval { .. }
-                | pallet_treasury::Call::payout { .. }
-                | pallet_treasury::Call::check_status { .. },
-            ) => (Ordinary, None),
-            RuntimeCall::Utility(
-                pallet_utility::Call::batch { calls }
-                | pallet_utility::Call::batch_all { calls }
-                | pallet_utility::Call::force_batch { calls },
-            ) => Self::classify_many(calls.iter(), depth),
-            RuntimeCall::Utility(
-                pallet_utility::Call::as_derivative { call, .. } | pallet_utility::Call::with_weight { call, .. },
-            ) => Self::classify_at(call, depth + 1),
-            // Everything else, including sudo, scheduler, other wrappers and calls added later.
-            _ => (Protocol, None),
-        }
-    }
-
-    fn classify_many<'a>(
-        calls: impl Iterator<Item = &'a RuntimeCall>,
-        depth: u32,
-    ) -> (ProposalClass, Option<AccountId>) {
-        let mut class = ProposalClass::Ordinary;
-        let mut accused: Option<AccountId> = None;
-        for c in calls {
-            let (k, a) = Self::classify_at(c, depth + 1);
-            class = class.max(k);
-            match (&accused, a) {
-                (_, None) => {},
-                (None, Some(a)) => accused = Some(a),
-                (Some(x), Some(a)) if *x == a => {},
-                // Aimed at several partners: only the strictest class, nobody excluded.
-                (Some(_), Some(_)) => return (ProposalClass::Protocol, None),
-            }
-        }
-        (class, accused)
-    }
-}
-
-impl ClassifyCall<RuntimeCall, AccountId> for BpciClassifyCall {
-    fn classify(call: &RuntimeCall) -> (ProposalClass, Option<AccountId>) {
-        Self::classify_at(call, 0)
-    }
-}
-
 parameter_types! {
     pub const MaxDisputesPerAccuser: u32 = 2;
     /// Room for every partner at its per-accuser limit. Disputes outlive their accuser's
@@ -484,30 +409,58 @@ parameter_types! {
 
 impl pallet_roundtable::Config for Runtime {
     type RuntimeEvent = RuntimeEvent;
-    type RuntimeCall = RuntimeCall;
     type PalletsOrigin = OriginCaller;
-    type Scheduler = Scheduler;
-    type Preimages = Preimage;
     type RuntimeHoldReason = RuntimeHoldReason;
     type Currency = Balances;
     type Slash = ToTreasury;
     type Members = Partners;
-    type ClassifyCall = BpciClassifyCall;
-    /// Class parameters decide who can pass what: Root only.
+    /// Track rules decide who can pass what: Root only.
     type AdminOrigin = ProtocolOrigin;
     type DisputeOrigin = RemovalOrigin;
-    type ProposalDeposit = ConstU128<{ 10 * UNIT }>;
     type DisputeDeposit = ConstU128<{ 10 * UNIT }>;
-    type VotingPeriod = ConstU32<{ 10 * MINUTES }>;
-    type EnactmentDelay = ConstU32<MINUTES>;
-    type MaxActiveProposals = ConstU32<32>;
+    /// Track defaults where genesis sets none (every preset sets all five).
+    type DecisionDeposit = ConstU128<{ 10 * UNIT }>;
+    type DecisionPeriod = ConstU32<{ 7 * DAYS }>;
+    type EnactmentPeriod = ConstU32<MINUTES>;
+    type MaxDeciding = ConstU32<8>;
     type MaxVoters = MaxPartners;
     type MaxOpenDisputes = MaxOpenDisputes;
     type MaxDisputesPerAccuser = MaxDisputesPerAccuser;
-    /// A week for the roundtable to decide (a removal proposal takes 11 minutes).
+    /// A week for the roundtable to decide.
     type DisputeExpiry = ConstU32<{ 7 * DAYS }>;
-    type MaxAutoClosePerBlock = ConstU32<4>;
+    type Polls = Referenda;
+    type PollAccused = pallet_roundtable::AccusedFromReferenda<Runtime>;
     type WeightInfo = crate::weights::pallet_roundtable::WeightInfo<Runtime>;
+}
+
+parameter_types! {
+    /// Held from whoever submits a poll, refunded when it is decided: stops spam, not a vote.
+    pub const SubmissionDeposit: Balance = UNIT;
+}
+
+/// The poll lifecycle. Active partners submit (`EnsureActiveMember`); anyone places a track's
+/// decision deposit; only Root (the protocol track, or sudo on dev/local chains) cancels
+/// (deposits refunded) or kills (deposits slashed to the treasury) a poll.
+impl pallet_referenda::Config for Runtime {
+    type RuntimeCall = RuntimeCall;
+    type RuntimeEvent = RuntimeEvent;
+    type WeightInfo = pallet_referenda::weights::SubstrateWeight<Runtime>;
+    type Scheduler = Scheduler;
+    type Currency = Balances;
+    type SubmitOrigin = AsEnsureOriginWithArg<pallet_roundtable::EnsureActiveMember<Runtime>>;
+    type CancelOrigin = ProtocolOrigin;
+    type KillOrigin = ProtocolOrigin;
+    type Slash = Treasury;
+    type Votes = u64;
+    type Tally = pallet_roundtable::PollTally<Runtime>;
+    type SubmissionDeposit = SubmissionDeposit;
+    type MaxQueued = ConstU32<32>;
+    /// A poll whose decision deposit nobody places within a week times out.
+    type UndecidingTimeout = ConstU32<{ 7 * DAYS }>;
+    type AlarmInterval = ConstU32<1>;
+    type Tracks = pallet_roundtable::Tracks<Runtime>;
+    type Preimages = Preimage;
+    type BlockNumberProvider = System;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@
 //! the validators' BLS keys are constants here. They are what the node derives for `--alice` etc.
 //! (see `bpci_primitives::host`); a runtime test recomputes them and fails if they drift.
 
-use crate::{AccountId, Balance, SessionKeys, UNIT};
+use crate::{AccountId, Balance, SessionKeys, DAYS, HOURS, MINUTES, UNIT};
 use alloc::{vec, vec::Vec};
 use bpci_primitives::{BlsPublic, BlsSessionKey};
 use frame_support::build_struct_json_patch;
@@ -20,7 +20,7 @@ use serde_json::Value;
 use sp_genesis_builder::{self, PresetId};
 use pallet_auction::AuctionMode;
 use pallet_partners::Requirements;
-use pallet_roundtable::{ClassParams, ProposalClass};
+use pallet_roundtable::{tracks, TrackId, TrackParams};
 use pallet_revenue::{Mode as RevenueMode, Shares};
 use sp_core::H256;
 use sp_keyring::Sr25519Keyring;
@@ -103,24 +103,68 @@ struct Economy {
     block_reward: Balance,
     revenue: RevenueMode,
     auction: AuctionMode,
-    /// Roundtable class parameters set at genesis (none: the runtime's defaults).
-    class_params: Vec<(ProposalClass, ClassParams<u32>)>,
+    /// Rules of the roundtable's tracks.
+    tracks: Vec<(TrackId, TrackParams<Balance, u32>)>,
 }
 
-/// Voting period of every roundtable class on the dev and local chains: 8 blocks, so that
-/// end-to-end tests pass proposals in seconds.
-pub const DEV_VOTING_PERIOD: u32 = 8;
+/// Decision period of every track on the dev and local chains: 12 blocks to vote, so that
+/// end-to-end tests decide polls in seconds; a block to prepare, to confirm and to enactment.
+pub const DEV_DECISION_PERIOD: u32 = 12;
 
-/// Short periods, the default thresholds (support and approval 1/2 for `Ordinary`, 2/3 for the
-/// others).
-fn dev_class_params() -> Vec<(ProposalClass, ClassParams<u32>)> {
-    [ProposalClass::Ordinary, ProposalClass::PartnerRemoval, ProposalClass::Protocol]
+/// Decision deposit of every track in every preset.
+pub const DECISION_DEPOSIT: Balance = 10 * UNIT;
+
+/// The dev and local chains' tracks: the runtime's thresholds with periods of a few blocks.
+fn dev_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
+    tracks::TRACKS
         .into_iter()
-        .map(|class| {
-            let d = pallet_roundtable::Pallet::<crate::Runtime>::default_params(class);
-            (class, ClassParams { voting_period: DEV_VOTING_PERIOD, enactment_delay: 1, ..d })
+        .map(|id| {
+            let d = pallet_roundtable::Pallet::<crate::Runtime>::default_track(id);
+            (
+                id,
+                TrackParams {
+                    max_deciding: 8,
+                    decision_deposit: DECISION_DEPOSIT,
+                    prepare_period: 1,
+                    decision_period: DEV_DECISION_PERIOD,
+                    confirm_period: 1,
+                    min_enactment_period: 1,
+                    ..d
+                },
+            )
         })
         .collect()
+}
+
+/// The production tracks. Thresholds are the runtime's (ordinary: half of the electorate and more
+/// than half of the votes cast; treasurer: more than half of both; partner removal, protocol and
+/// emergency: two thirds of both). Periods: a poll waits to be decided (prepare), is decided
+/// within the decision period, must keep passing for the confirm period, and is enacted at least
+/// the enactment period later. The emergency track must decide within a stall, whose stall blocks
+/// come every 3 s per live validator: a block to prepare, ten to confirm, one to enactment.
+fn production_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
+    let rules = |id, max_deciding, prepare_period, decision_period, confirm_period, min_enactment_period| {
+        let d = pallet_roundtable::Pallet::<crate::Runtime>::default_track(id);
+        (
+            id,
+            TrackParams {
+                max_deciding,
+                decision_deposit: DECISION_DEPOSIT,
+                prepare_period,
+                decision_period,
+                confirm_period,
+                min_enactment_period,
+                ..d
+            },
+        )
+    };
+    vec![
+        rules(tracks::ORDINARY, 8, HOURS, 7 * DAYS, HOURS, 10 * MINUTES),
+        rules(tracks::TREASURER, 4, HOURS, 7 * DAYS, 3 * HOURS, HOURS),
+        rules(tracks::PARTNER_REMOVAL, 4, HOURS, 7 * DAYS, DAYS, 10 * MINUTES),
+        rules(tracks::PROTOCOL, 2, DAYS, 14 * DAYS, DAYS, DAYS),
+        rules(tracks::EMERGENCY, 1, 1, DAYS, 10, 1),
+    ]
 }
 
 fn testnet_economy(era_length: u32) -> Economy {
@@ -129,7 +173,7 @@ fn testnet_economy(era_length: u32) -> Economy {
         block_reward: DEV_BLOCK_REWARD,
         revenue: RevenueMode::Testnet,
         auction: AuctionMode::Testnet,
-        class_params: dev_class_params(),
+        tracks: dev_tracks(),
     }
 }
 
@@ -160,7 +204,7 @@ fn genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: Optio
             mode: economy.revenue,
         },
         auction: pallet_auction::GenesisConfig { mode: economy.auction },
-        roundtable: pallet_roundtable::GenesisConfig { class_params: economy.class_params },
+        roundtable: pallet_roundtable::GenesisConfig { tracks: economy.tracks },
     })
 }
 
@@ -195,8 +239,8 @@ pub const BPCI_PRESET: &str = "bpci";
 /// Revenue era of the production preset: an hour of 1 s blocks.
 pub const BPCI_ERA_LENGTH: u32 = 3_600;
 
-/// The production genesis (`bpci`): no sudo key, so Root exists only as a passed `Protocol`
-/// proposal of the roundtable; revenue and the auction in `Mainnet` mode (real transfers and
+/// The production genesis (`bpci`): no sudo key, so Root exists only as a passed poll of the
+/// roundtable's protocol track; revenue and the auction in `Mainnet` mode (real transfers and
 /// forfeits); hour-long eras and no block reward (the roundtable may set one). Only the validators
 /// and partners are endowed, for their bonds and fees.
 ///
@@ -216,7 +260,7 @@ pub fn bpci_config_genesis() -> Value {
             block_reward: 0,
             revenue: RevenueMode::Mainnet,
             auction: AuctionMode::Mainnet,
-            class_params: Vec::new(),
+            tracks: production_tracks(),
         },
     )
 }

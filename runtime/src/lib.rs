@@ -181,9 +181,10 @@ mod runtime {
     pub type Treasury = pallet_treasury;
     #[runtime::pallet_index(11)]
     pub type Partners = pallet_partners;
-    /// Has its own origins (`pallet_roundtable::RawOrigin::{Roundtable, PartnerRemoval}`): calls
-    /// enacted by a passed `Ordinary` or `PartnerRemoval` proposal run with them; `Protocol` ones
-    /// run as Root (see `configs` for what each origin may do).
+    /// Votes pallet-referenda's polls on the roundtable's tracks, and has their origins
+    /// (`pallet_roundtable::RawOrigin::{Roundtable, PartnerRemoval, Treasurer, Emergency}`): a
+    /// call passed on a track runs with its origin; the protocol track's as Root (see `configs`
+    /// for what each origin may do).
     #[runtime::pallet_index(12)]
     pub type Roundtable = pallet_roundtable;
     #[runtime::pallet_index(13)]
@@ -196,6 +197,10 @@ mod runtime {
     /// The infrastructure share of revenue; spends need Root (see `configs`).
     #[runtime::pallet_index(16)]
     pub type InfrastructureTreasury = pallet_treasury<Instance3>;
+    /// The poll lifecycle of governance (tracks, deposits, prepare/decide/confirm, enactment);
+    /// the roundtable votes.
+    #[runtime::pallet_index(17)]
+    pub type Referenda = pallet_referenda;
 }
 
 #[cfg(test)]

@@ -137,10 +137,6 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
         configs::MAX_VALIDATOR_PAYEES,
         max_partners,
     ) + <crate::weights::pallet_revenue::WeightInfo<Runtime> as pallet_revenue::WeightInfo>::on_initialize_block_reward();
-    let auto_close: u32 = <Runtime as pallet_roundtable::Config>::MaxAutoClosePerBlock::get();
-    let roundtable = <crate::weights::pallet_roundtable::WeightInfo<Runtime> as pallet_roundtable::WeightInfo>::close(max_partners)
-        .saturating_mul(auto_close as u64)
-        + db.reads(1);
     let validators = {
         use pallet_validators::WeightInfo as V;
         type VW = crate::weights::pallet_validators::WeightInfo<Runtime>;
@@ -155,7 +151,6 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
         ("scheduler", sched),
         ("auction", auction),
         ("revenue era close", revenue),
-        ("roundtable auto-close", roundtable),
         ("validators epoch/stall", validators),
         ("session rotation", session_rotation),
         ("activity points", author_points),
@@ -206,7 +201,9 @@ mod flows {
     };
     use pallet_partners::{ConsensusKind, Obligation, PartnerStatus, ProofBridge, Requirements};
     use pallet_revenue::{RecipientClass, Shares};
-    use pallet_roundtable::{ProposalClass, Verdict};
+    use frame_support::traits::schedule::DispatchTime;
+    use sp_runtime::traits::Dispatchable;
+    use pallet_roundtable::{tracks, Verdict};
     use sp_core::H256;
     use sp_runtime::{generic::DigestItem, Digest, Perbill};
 
@@ -248,20 +245,58 @@ mod flows {
         }
     }
 
-    /// `who` proposes `call` in `class`; `voters` vote aye; blocks run until it is enacted.
-    /// Returns the proposal index.
-    fn pass(proposer: Sr25519Keyring, class: ProposalClass, call: RuntimeCall, voters: &[Sr25519Keyring]) -> u32 {
-        let index = pallet_roundtable::ProposalCount::<Runtime>::get();
+    fn root() -> OriginCaller {
+        frame_system::RawOrigin::Root.into()
+    }
+    fn ordinary() -> OriginCaller {
+        pallet_roundtable::RawOrigin::Roundtable.into()
+    }
+    fn treasurer() -> OriginCaller {
+        pallet_roundtable::RawOrigin::Treasurer.into()
+    }
+    fn removal_of(k: Sr25519Keyring) -> OriginCaller {
+        pallet_roundtable::RawOrigin::PartnerRemoval(acc(k)).into()
+    }
+
+    /// `proposer` submits `call` to run with `origin` and places the decision deposit; returns
+    /// the poll's index.
+    fn submit(proposer: Sr25519Keyring, origin: OriginCaller, call: RuntimeCall) -> u32 {
+        let index = pallet_referenda::ReferendumCount::<Runtime>::get();
         let bounded = <Preimage as StorePreimage>::bound(call).unwrap();
-        assert_ok!(Roundtable::propose(signed(proposer), class, Box::new(bounded)));
-        for v in voters {
-            assert_ok!(Roundtable::vote(signed(*v), index, true));
-        }
-        let params = Roundtable::params(class);
-        let end = System::block_number() + params.voting_period;
-        run_to(end + 1 + params.enactment_delay);
-        assert!(pallet_roundtable::Proposals::<Runtime>::get(index).is_none(), "proposal {index} closed");
+        assert_ok!(Referenda::submit(signed(proposer), Box::new(origin), bounded, DispatchTime::After(0)));
+        assert_ok!(Referenda::place_decision_deposit(signed(proposer), index));
         index
+    }
+
+    fn ongoing(poll: u32) -> bool {
+        matches!(pallet_referenda::ReferendumInfoFor::<Runtime>::get(poll), Some(pallet_referenda::ReferendumInfo::Ongoing(..)))
+    }
+
+    fn approved(poll: u32) -> bool {
+        matches!(pallet_referenda::ReferendumInfoFor::<Runtime>::get(poll), Some(pallet_referenda::ReferendumInfo::Approved(..)))
+    }
+
+    /// Blocks run until every poll in `polls` is decided and an approved one's call enacted.
+    fn decide(polls: &[u32]) {
+        let limit = System::block_number() + DEV_DECISION_PERIOD + 5;
+        while polls.iter().any(|p| ongoing(*p)) {
+            assert!(System::block_number() < limit, "polls {polls:?} still ongoing");
+            next_block();
+        }
+        // Enactment: the dev tracks' least enactment period is a block.
+        next_block();
+        next_block();
+    }
+
+    /// `proposer` submits `call` with `origin`, `voters` vote aye, blocks run until it is
+    /// decided (and enacted if approved). Returns whether it was approved.
+    fn pass(proposer: Sr25519Keyring, origin: OriginCaller, call: RuntimeCall, voters: &[Sr25519Keyring]) -> bool {
+        let poll = submit(proposer, origin, call);
+        for v in voters {
+            assert_ok!(Roundtable::vote_poll(signed(*v), poll, true));
+        }
+        decide(&[poll]);
+        approved(poll)
     }
 
     #[test]
@@ -283,33 +318,45 @@ mod flows {
         }
     }
 
+    /// Each track's origin may do what its track decides and nothing more, also inside wrappers
+    /// (`utility` dispatches inner calls with the same origin; `dispatch_as` needs Root).
     #[test]
-    fn calls_are_classified_through_wrappers() {
-        use configs::BpciClassifyCall as C;
-        use pallet_roundtable::ClassifyCall;
-        let charlie = acc(Sr25519Keyring::Charlie);
-        let set_code = RuntimeCall::System(frame_system::Call::set_code { code: vec![] });
-        let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
-        let remove = RuntimeCall::Partners(pallet_partners::Call::remove { who: charlie.clone() });
-        let shares = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: Shares::default() });
-        assert_eq!(C::classify(&set_code), (ProposalClass::Protocol, None));
-        assert_eq!(C::classify(&shares), (ProposalClass::Protocol, None));
-        assert_eq!(C::classify(&remark), (ProposalClass::Ordinary, None));
-        assert_eq!(C::classify(&remove), (ProposalClass::PartnerRemoval, Some(charlie.clone())));
-        let batch = |calls: Vec<RuntimeCall>| RuntimeCall::Utility(pallet_utility::Call::batch_all { calls });
-        assert_eq!(C::classify(&batch(vec![remark.clone(), set_code.clone()])), (ProposalClass::Protocol, None));
-        assert_eq!(C::classify(&batch(vec![remark.clone(), remove.clone()])), (ProposalClass::PartnerRemoval, Some(charlie)));
-        let sudo = RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(remark.clone()) });
-        assert_eq!(C::classify(&sudo).0, ProposalClass::Protocol);
-        let suspend_dave =
-            RuntimeCall::Partners(pallet_partners::Call::suspend { who: acc(Sr25519Keyring::Dave) });
-        assert_eq!(C::classify(&batch(vec![remove, suspend_dave])), (ProposalClass::Protocol, None));
-        // Deep nesting is Protocol.
-        let mut deep = remark;
-        for _ in 0..8 {
-            deep = batch(vec![deep]);
-        }
-        assert_eq!(C::classify(&deep).0, ProposalClass::Protocol);
+    fn each_track_origin_does_only_what_its_track_may() {
+        use Sr25519Keyring::{Alice, Bob, Charlie};
+        dev_ext().execute_with(|| {
+            let o = |c: OriginCaller| RuntimeOrigin::from(c);
+            let set_code = RuntimeCall::System(frame_system::Call::set_code { code: vec![] });
+            for origin in [ordinary(), treasurer(), removal_of(Bob), pallet_roundtable::RawOrigin::Emergency.into()] {
+                let wrapped = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: vec![set_code.clone()] });
+                assert!(wrapped.dispatch(o(origin.clone())).is_err(), "{origin:?} ran set_code in a batch");
+                let as_root = RuntimeCall::Utility(pallet_utility::Call::dispatch_as {
+                    as_origin: Box::new(root()),
+                    call: Box::new(set_code.clone()),
+                });
+                assert!(as_root.dispatch(o(origin.clone())).is_err(), "{origin:?} dispatched as Root");
+                assert!(Revenue::set_shares(o(origin.clone()), Shares::default()).is_err());
+                assert!(Partners::set_weights(o(origin.clone()), acc(Alice), 1, 100).is_err());
+                assert!(Roundtable::set_track(o(origin.clone()), tracks::PROTOCOL, Roundtable::track(tracks::ORDINARY)).is_err());
+                assert!(Referenda::cancel(o(origin.clone()), 0).is_err());
+            }
+            // The removal origin acts against its accused only.
+            assert!(Partners::remove(o(removal_of(Bob)), acc(Alice)).is_err());
+            assert!(Partners::suspend(o(removal_of(Bob)), acc(Alice)).is_err());
+            assert_ok!(Partners::suspend(o(removal_of(Bob)), acc(Bob)));
+            // Only the treasurer track and Root spend from the treasury; the treasurer up to its limit.
+            let limit = configs::TreasurerSpend::get();
+            let spend = |origin: OriginCaller, amount| Treasury::spend(o(origin), Box::new(()), amount, Box::new(acc(Charlie)), None);
+            assert!(spend(ordinary(), 1).is_err(), "the ordinary track spent");
+            assert!(spend(treasurer(), limit + 1).is_err());
+            assert_ok!(spend(treasurer(), limit));
+            assert_ok!(spend(root(), 1_000_000 * UNIT));
+            // Only the emergency track and Root force a validator set.
+            let members = frame_support::BoundedVec::truncate_from(vec![acc(Alice)]);
+            assert!(Validators::force_set(o(ordinary()), members.clone()).is_err());
+            assert_ok!(Validators::force_set(o(pallet_roundtable::RawOrigin::Emergency.into()), members));
+            assert_ok!(Validators::cancel_force(o(pallet_roundtable::RawOrigin::Emergency.into())));
+            assert!(Validators::add_validator(o(pallet_roundtable::RawOrigin::Emergency.into()), acc(Bob)).is_err());
+        });
     }
 
     #[test]
@@ -335,14 +382,13 @@ mod flows {
             // A signed account is not the roundtable.
             assert!(Partners::decide(signed(Alice), charlie.clone(), true).is_err());
 
-            // The roundtable votes it in: an admission changes who votes, so it is a Protocol
-            // proposal (Root, two thirds of the electorate: both genesis partners).
-            let decide = RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true });
-            assert_eq!(
-                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, Box::new(<Preimage as StorePreimage>::bound(decide.clone()).unwrap())),
-                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
-            );
-            pass(Alice, ProposalClass::Protocol, decide, &[Alice, Bob]);
+            // The roundtable votes it in: an admission changes who votes, so it is a poll of the
+            // protocol track (Root, two thirds of the electorate: both genesis partners). On the
+            // ordinary track it passes and its call fails.
+            let admit = RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true });
+            assert!(pass(Alice, ordinary(), admit.clone(), &[Alice, Bob]));
+            assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::AwaitingVote);
+            assert!(pass(Alice, root(), admit, &[Alice, Bob]));
             assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Integrating);
 
             // Integration: relayers, the bridge confirms a first proof, the roundtable proposes
@@ -358,13 +404,13 @@ mod flows {
                 vote_weight: 1,
                 obligations: vec![Obligation::ZeroCostProofRetrieval, Obligation::GovernanceParticipation],
             });
-            pass(Bob, ProposalClass::Protocol, agreement, &[Alice, Bob]);
+            assert!(pass(Bob, root(), agreement, &[Alice, Bob]));
             assert_ok!(Partners::sign_agreement(signed(Charlie), terms));
             let p = Partners::partner(charlie.clone()).unwrap();
             assert_eq!((p.status, p.revenue_weight, p.vote_weight), (PartnerStatus::Active, 2, 1));
 
-            // The new member proposes a requirement change (Protocol) and, in parallel, Alice a
-            // small treasury spend (Ordinary); both pass and are enacted through the scheduler.
+            // The new member submits a requirement change (protocol track) and, in parallel, Alice
+            // a small treasury spend (treasurer track); both pass and are enacted.
             let treasury = configs::TreasuryAccount::get();
             assert_ok!(Balances::transfer_keep_alive(signed(Eve), treasury.clone().into(), 1_000 * UNIT));
             let new_req = Requirements { min_operational_secs: 2 * pallet_partners::YEAR_SECS, min_validators: 50, min_bond: 500 * UNIT };
@@ -375,40 +421,38 @@ mod flows {
                 beneficiary: Box::new(acc(Dave)),
                 valid_from: None,
             });
-            let i = pallet_roundtable::ProposalCount::<Runtime>::get();
-            let bound = |c| Box::new(<Preimage as StorePreimage>::bound(c).unwrap());
-            assert_ok!(Roundtable::propose(signed(Charlie), ProposalClass::Protocol, bound(req_call)));
-            assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(spend_call)));
+            let req = submit(Charlie, root(), req_call);
+            let spend = submit(Alice, treasurer(), spend_call);
             // A treasury spend by a signed account is refused.
             assert!(Treasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
             for v in [Alice, Bob, Charlie] {
-                assert_ok!(Roundtable::vote(signed(v), i, true));
-                assert_ok!(Roundtable::vote(signed(v), i + 1, true));
+                assert_ok!(Roundtable::vote_poll(signed(v), req, true));
+                assert_ok!(Roundtable::vote_poll(signed(v), spend, true));
             }
-            let params = Roundtable::params(ProposalClass::Ordinary);
-            run_to(System::block_number() + params.voting_period + params.enactment_delay + 1);
+            decide(&[req, spend]);
             assert_eq!(Partners::requirements(), new_req);
             let dave_before = free(&acc(Dave));
             assert_ok!(Treasury::payout(signed(Eve), 0));
             assert_eq!(free(&acc(Dave)), dave_before + 50 * UNIT);
 
-            // A dispute: the roundtable upholds it (PartnerRemoval; Charlie cannot vote), which
-            // slashes Charlie's bond to the treasury and suspends it.
+            // A dispute: the roundtable upholds it (partner-removal track; Charlie neither votes
+            // nor counts), which slashes Charlie's bond to the treasury and suspends it.
             assert_ok!(Roundtable::raise_dispute(signed(Alice), charlie.clone(), H256::repeat_byte(3)));
             let verdict = RuntimeCall::Roundtable(pallet_roundtable::Call::resolve_dispute {
                 index: 0,
                 verdict: Verdict::Upheld { slash: 50 * UNIT, suspend: true },
             });
-            assert!(Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bound(verdict.clone())).is_err());
-            let i = pallet_roundtable::ProposalCount::<Runtime>::get();
-            assert_ok!(Roundtable::propose(signed(Alice), ProposalClass::PartnerRemoval, bound(verdict)));
-            assert!(Roundtable::vote(signed(Charlie), i, false).is_err());
+            let poll = submit(Alice, removal_of(Charlie), verdict);
+            frame_support::assert_noop!(
+                Roundtable::vote_poll(signed(Charlie), poll, false),
+                pallet_roundtable::Error::<Runtime>::AccusedCannotVote
+            );
             let treasury_before = free(&treasury);
             for v in [Alice, Bob] {
-                assert_ok!(Roundtable::vote(signed(v), i, true));
+                assert_ok!(Roundtable::vote_poll(signed(v), poll, true));
             }
-            let params = Roundtable::params(ProposalClass::PartnerRemoval);
-            run_to(System::block_number() + params.voting_period + params.enactment_delay + 1);
+            decide(&[poll]);
+            assert!(approved(poll));
             let p = Partners::partner(charlie.clone()).unwrap();
             assert_eq!(p.status, PartnerStatus::Suspended);
             assert_eq!(p.bond, bond - 50 * UNIT);
@@ -437,7 +481,8 @@ mod flows {
 
     /// Finding 1: an `Ordinary` proposal raised a partner's vote weight (and the roundtable's
     /// ordinary origin could admit partners, propose agreements, resume, set class parameters and
-    /// shares), from where a majority reached Root.
+    /// shares), from where a majority reached Root. A poll of the ordinary track now passes and
+    /// its call fails.
     #[test]
     fn issue10_finding1_ordinary_cannot_change_who_votes_or_how_much() {
         use pallet_partners::PartnerProvider;
@@ -446,17 +491,8 @@ mod flows {
             let alice = acc(Alice);
             let set_weights =
                 RuntimeCall::Partners(pallet_partners::Call::set_weights { who: alice.clone(), revenue_weight: 1, vote_weight: 100 });
-            let index = pallet_roundtable::ProposalCount::<Runtime>::get();
-            let bounded = Box::new(<Preimage as StorePreimage>::bound(set_weights).unwrap());
-            if Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bounded).is_ok() {
-                // Even both partners voting aye on an Ordinary proposal must not change a weight.
-                for v in [Alice, Bob] {
-                    assert_ok!(Roundtable::vote(signed(v), index, true));
-                }
-                let params = Roundtable::params(ProposalClass::Ordinary);
-                run_to(System::block_number() + params.voting_period + params.enactment_delay + 2);
-            }
-            assert_eq!(<Partners as PartnerProvider<AccountId>>::vote_weight(&alice), Some(1), "an Ordinary proposal changed a vote weight");
+            assert!(pass(Alice, ordinary(), set_weights, &[Alice, Bob]), "both partners pass an ordinary poll");
+            assert_eq!(<Partners as PartnerProvider<AccountId>>::vote_weight(&alice), Some(1), "an ordinary poll changed a vote weight");
 
             // The ordinary origin itself cannot change who votes or how much, nor the rules.
             let bob = acc(Bob);
@@ -469,16 +505,16 @@ mod flows {
             );
             assert!(Partners::remove(roundtable_origin(), bob.clone()).is_err(), "remove");
             assert!(
-                Roundtable::set_class_params(roundtable_origin(), ProposalClass::Protocol, Roundtable::params(ProposalClass::Ordinary))
-                    .is_err(),
-                "set_class_params"
+                Roundtable::set_track(roundtable_origin(), tracks::PROTOCOL, Roundtable::track(tracks::ORDINARY)).is_err(),
+                "set_track"
             );
             assert!(Revenue::set_shares(roundtable_origin(), pallet_revenue::Shares::default()).is_err(), "set_shares");
         });
     }
 
     /// Finding 2: on the shipped presets (two partners of weight 1) Alice alone passed a
-    /// `Protocol` proposal (Root) and removed Bob.
+    /// `Protocol` proposal (Root) and removed Bob. On the tracks she passes nothing above
+    /// ordinary.
     #[test]
     fn issue10_finding2_one_of_two_partners_passes_nothing_above_ordinary() {
         use Sr25519Keyring::{Alice, Bob};
@@ -491,12 +527,25 @@ mod flows {
                 partners: Perbill::from_percent(5),
             };
             let shares = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: new });
-            pass(Alice, ProposalClass::Protocol, shares, &[Alice]);
-            assert_eq!(Revenue::shares(), Shares::default(), "Alice alone passed a Protocol (Root) proposal");
+            assert!(!pass(Alice, root(), shares, &[Alice]));
+            assert_eq!(Revenue::shares(), Shares::default(), "Alice alone passed a protocol (Root) poll");
 
             let remove = RuntimeCall::Partners(pallet_partners::Call::remove { who: acc(Bob) });
-            pass(Alice, ProposalClass::PartnerRemoval, remove, &[Alice]);
+            assert!(!pass(Alice, removal_of(Bob), remove, &[Alice]));
             assert_eq!(Partners::partner(acc(Bob)).unwrap().status, PartnerStatus::Active, "Alice alone removed Bob");
+
+            let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
+                asset_kind: Box::new(()),
+                amount: UNIT,
+                beneficiary: Box::new(acc(Alice)),
+                valid_from: None,
+            });
+            assert!(!pass(Alice, treasurer(), spend, &[Alice]), "Alice alone passed a treasurer poll");
+            let force = RuntimeCall::Validators(pallet_validators::Call::force_set {
+                members: frame_support::BoundedVec::truncate_from(vec![acc(Alice)]),
+            });
+            assert!(!pass(Alice, pallet_roundtable::RawOrigin::Emergency.into(), force, &[Alice]));
+            assert!(pallet_validators::PendingForce::<Runtime>::get().is_none(), "Alice alone scheduled a forced set");
         });
     }
 
@@ -523,11 +572,10 @@ mod flows {
     }
 
     /// Finding 3: `utility.batch_all([resolve_dispute{..}])` was `Ordinary` (the accused voting);
-    /// a treasury spend of a million units was `Ordinary`.
+    /// a treasury spend of a million units was `Ordinary`. There are no classes to escape now: a
+    /// batch runs its calls with its poll's origin, which may not judge a dispute or spend.
     #[test]
-    fn issue10_finding3_wrapped_verdicts_and_treasury_spends_keep_their_class() {
-        use configs::BpciClassifyCall as C;
-        use pallet_roundtable::ClassifyCall;
+    fn issue10_finding3_wrapped_verdicts_and_treasury_spends_keep_their_origin() {
         use Sr25519Keyring::{Alice, Bob};
         dev_ext().execute_with(|| {
             assert_ok!(Roundtable::raise_dispute(signed(Alice), acc(Bob), H256::repeat_byte(3)));
@@ -535,40 +583,19 @@ mod flows {
                 index: 0,
                 verdict: Verdict::Upheld { slash: 50 * UNIT, suspend: true },
             });
-            assert_eq!(Roundtable::classify(&verdict), (ProposalClass::PartnerRemoval, Some(acc(Bob))));
             let wrapped = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: vec![verdict] });
-            assert_eq!(Roundtable::classify(&wrapped), (ProposalClass::PartnerRemoval, Some(acc(Bob))), "batch_all escaped its class");
-            assert!(
-                Roundtable::resolve_dispute(roundtable_origin(), 0, Verdict::Dismissed { slash_deposit: false }).is_err(),
-                "the ordinary origin resolved a dispute"
-            );
+            assert!(pass(Alice, ordinary(), wrapped, &[Alice, Bob]), "an ordinary poll passes");
+            assert!(pallet_roundtable::Disputes::<Runtime>::contains_key(0), "a batched verdict ran with the ordinary origin");
+            assert_eq!(Partners::partner(acc(Bob)).unwrap().status, PartnerStatus::Active);
             let spend = RuntimeCall::Treasury(pallet_treasury::Call::spend {
                 asset_kind: Box::new(()),
                 amount: 1_000_000 * UNIT,
                 beneficiary: Box::new(acc(Alice)),
                 valid_from: None,
             });
-            assert!(C::classify(&spend).0 > ProposalClass::Ordinary, "a million-unit treasury spend is Ordinary");
-            // The origins hold whatever the classifier says: the ordinary origin spends at most
-            // OrdinaryTreasurySpend at once, Root up to MaxTreasurySpend.
-            let limit = configs::OrdinaryTreasurySpend::get();
-            assert!(Treasury::spend(roundtable_origin(), Box::new(()), limit + 1, Box::new(acc(Alice)), None).is_err());
-            assert_ok!(Treasury::spend(roundtable_origin(), Box::new(()), limit, Box::new(acc(Alice)), None));
-            assert_ok!(Treasury::spend(RuntimeOrigin::root(), Box::new(()), 1_000_000 * UNIT, Box::new(acc(Alice)), None));
-            let small = RuntimeCall::Treasury(pallet_treasury::Call::spend {
-                asset_kind: Box::new(()),
-                amount: limit,
-                beneficiary: Box::new(acc(Alice)),
-                valid_from: None,
-            });
-            assert_eq!(C::classify(&small), (ProposalClass::Ordinary, None));
-            // Anything the allow-list does not name is Protocol, also inside wrappers.
-            let unnamed = RuntimeCall::Partners(pallet_partners::Call::set_requirements { requirements: Partners::requirements() });
-            assert_eq!(C::classify(&unnamed), (ProposalClass::Protocol, None));
-            let nested = RuntimeCall::Utility(pallet_utility::Call::force_batch {
-                calls: vec![RuntimeCall::Utility(pallet_utility::Call::as_derivative { index: 0, call: Box::new(unnamed) })],
-            });
-            assert_eq!(C::classify(&nested), (ProposalClass::Protocol, None));
+            let batch = RuntimeCall::Utility(pallet_utility::Call::batch_all { calls: vec![spend] });
+            assert!(pass(Alice, treasurer(), batch, &[Alice, Bob]));
+            assert_eq!(pallet_treasury::SpendCount::<Runtime>::get(), 0, "the treasurer track spent beyond its limit");
         });
     }
 
@@ -576,7 +603,7 @@ mod flows {
     /// runtime upgrade could spend from. They are the accounts of two treasury instances now,
     /// spent by Root (two thirds of the roundtable), not by the ordinary origin or a signer.
     #[test]
-    fn issue10_finding7_development_and_infrastructure_shares_are_spent_by_protocol_proposals() {
+    fn issue10_finding7_development_and_infrastructure_shares_are_spent_by_protocol_polls() {
         use Sr25519Keyring::{Alice, Bob, Dave, Eve};
         dev_ext().execute_with(|| {
             let dev = configs::DevelopmentAccount::get();
@@ -598,12 +625,11 @@ mod flows {
             assert!(DevelopmentTreasury::spend(signed(Alice), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
             assert!(DevelopmentTreasury::spend(roundtable_origin(), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
             assert!(InfrastructureTreasury::spend(roundtable_origin(), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
-            assert_eq!(
-                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, Box::new(<Preimage as StorePreimage>::bound(spend(UNIT)).unwrap())),
-                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
-            );
-            // A Protocol proposal (Root) does.
-            pass(Alice, ProposalClass::Protocol, spend(100 * UNIT), &[Alice, Bob]);
+            assert!(DevelopmentTreasury::spend(RuntimeOrigin::from(treasurer()), Box::new(()), UNIT, Box::new(acc(Dave)), None).is_err());
+            assert!(pass(Alice, treasurer(), spend(UNIT), &[Alice, Bob]));
+            assert_eq!(pallet_treasury::SpendCount::<Runtime, pallet_treasury::Instance2>::get(), 0);
+            // A poll of the protocol track (Root) does.
+            assert!(pass(Alice, root(), spend(100 * UNIT), &[Alice, Bob]));
             let dave = free(&acc(Dave));
             assert_ok!(DevelopmentTreasury::payout(signed(Eve), 0));
             assert_eq!(free(&acc(Dave)), dave + 100 * UNIT);
@@ -719,8 +745,7 @@ mod flows {
             assert_eq!(free(&acc(Eve)), eve_before - bid - weight_fee);
             let mut carried = check_report(1, 10 * UNIT + auction + rent, (10 * UNIT, auction, rent), [40, 25, 15, 15, 5]);
 
-            // The roundtable changes the shares: a Protocol proposal (enacted as Root). It cannot
-            // be proposed as Ordinary.
+            // The roundtable changes the shares: a poll of the protocol track (enacted as Root).
             let new = Shares {
                 validators: Perbill::from_percent(50),
                 development: Perbill::from_percent(20),
@@ -729,18 +754,18 @@ mod flows {
                 partners: Perbill::from_percent(5),
             };
             let call = RuntimeCall::Revenue(pallet_revenue::Call::set_shares { shares: new });
-            let bounded = Box::new(<Preimage as StorePreimage>::bound(call.clone()).unwrap());
-            assert_eq!(
-                Roundtable::propose(signed(Alice), ProposalClass::Ordinary, bounded),
-                Err(pallet_roundtable::Error::<Runtime>::ClassTooLow.into())
-            );
             assert_eq!(System::block_number(), 20);
-            pass(Alice, ProposalClass::Protocol, call, &[Alice, Bob]);
-            // The proposal is enacted in the block `pass` stops at (the dev chain's genesis sets
-            // 8-block voting and a 1-block delay); an era closed in that block or later (era e
-            // closes in block 10(e + 1), after the scheduler's hook) uses the new shares.
+            let poll = submit(Alice, root(), call);
+            for v in [Alice, Bob] {
+                assert_ok!(Roundtable::vote_poll(signed(v), poll, true));
+            }
+            // An era closed in the enactment block or later (era e closes in block 10(e + 1),
+            // after the scheduler's hook) uses the new shares.
+            while Revenue::shares() != new {
+                assert!(System::block_number() < 20 + DEV_DECISION_PERIOD + 5, "the share change was not enacted");
+                next_block();
+            }
             let enacted = System::block_number();
-            assert_eq!(Revenue::shares(), new);
             run_to(700);
             // Eras 2..=69: ten rewards each plus the rounding remainder the era before carried.
             for era in 2..70u32 {
@@ -756,27 +781,18 @@ mod flows {
     }
 }
 
-/// A proposal's call lives in a preimage, so the size limit of a proposal is the preimage
-/// pallet's: anything larger is refused when noted, and a proposal naming a preimage nobody
-/// could note is refused too. Nothing is stored either way.
+/// A poll's call lives in a preimage, so the size limit of a proposal is the preimage pallet's:
+/// anything larger is refused when noted, and nothing is stored. (A poll may name a preimage
+/// noted later, as on Polkadot; one nobody can note cannot be enacted.)
 #[test]
 fn proposals_over_the_size_limit_are_refused() {
-    use frame_support::{assert_noop, traits::Bounded};
+    use frame_support::assert_noop;
     ext_from_preset("development").execute_with(|| {
         let alice = Sr25519Keyring::Alice.to_account_id();
         let too_big = vec![0u8; pallet_preimage::MAX_SIZE as usize + 1];
         assert_noop!(
-            Preimage::note_preimage(RuntimeOrigin::signed(alice.clone()), too_big),
+            Preimage::note_preimage(RuntimeOrigin::signed(alice), too_big),
             pallet_preimage::Error::<Runtime>::TooBig
-        );
-        let unnoted = Bounded::Lookup { hash: sp_core::H256::repeat_byte(7), len: pallet_preimage::MAX_SIZE + 1 };
-        assert_noop!(
-            Roundtable::propose(
-                RuntimeOrigin::signed(alice),
-                pallet_roundtable::ProposalClass::Protocol,
-                Box::new(unnoted)
-            ),
-            pallet_roundtable::Error::<Runtime>::PreimageUnavailable
         );
     });
 }

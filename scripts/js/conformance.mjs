@@ -49,7 +49,8 @@ check(status.role === 'validator' && status.validators === 1, 'bpci_consensusSta
 
 // Partnership pallets: constants, storage and our RPC.
 check(api.consts.partners.maxPartners.toNumber() === 64, 'partners.maxPartners constant');
-check(api.consts.roundtable.proposalDeposit.toBigInt() > 0n, 'roundtable.proposalDeposit constant');
+check(api.consts.roundtable.disputeDeposit.toBigInt() > 0n, 'roundtable.disputeDeposit constant');
+check(api.consts.referenda.tracks.length === 5, 'referenda.tracks: the five roundtable tracks');
 const shares = await api.query.revenue.currentShares();
 check(shares.validators.toNumber() === 400_000_000 && shares.partners.toNumber() === 50_000_000,
   'revenue.currentShares is 40/25/15/15/5');

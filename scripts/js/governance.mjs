@@ -1,12 +1,14 @@
 // End-to-end partner lifecycle through signed extrinsics against a running dev chain
-// (`bpci-node --dev`: Alice and Bob are genesis Active partners, sudo key Alice):
-// one partner of two fails to pass a protocol-class proposal alone; Charlie applies with a bond,
-// is assessed (sudo), is voted in by a protocol-class roundtable proposal (admissions change who
-// votes, so they need Root: two thirds of the whole electorate, here both partners; preimage,
-// votes, explicit close), registers relayers, gets its first proof (see below), governance
-// proposes the agreement (protocol class too: it sets vote weights), Charlie signs it and is
-// Active. Bad input is rejected with the named error and changes nothing. Storage is read after
-// every step.
+// (`bpci-node --dev`: Alice and Bob are genesis Active partners, sudo key Alice), with governance
+// as pallet-referenda polls voted by the roundtable on its tracks (periods of a few blocks from
+// the dev chain's genesis): one partner of two fails to pass a protocol-track poll alone; Charlie
+// applies with a bond, is assessed (sudo), is voted in by a protocol-track poll (admissions change
+// who votes, so they need Root: two thirds of the whole electorate, here both partners; preimage,
+// decision deposit, votes), registers relayers, gets its first proof (see below), governance
+// proposes the agreement (protocol track too: it sets vote weights), Charlie signs it and is
+// Active; a removal poll against Charlie is decided without him (he cannot vote, and Alice alone
+// fails), then Alice and Bob suspend him. Bad input is rejected with the named error and changes
+// nothing. Storage is read after every step.
 //
 // First proof: pallet-partners only has the `ProofBridge::confirm_first_proof` trait and the
 // runtime has no bridge pallet yet, so no extrinsic can confirm a proof. The script uses what the
@@ -80,6 +82,49 @@ const bondHeld = async (who, hash) => {
 };
 const eventsAt = async (hash) => (await (await api.at(hash)).query.system.events()).map((r) => r.event);
 
+// Tracks (pallet_roundtable::tracks) and the origins that pick them.
+const TRACK = { ordinary: 0, treasurer: 1, removal: 2, protocol: 3, emergency: 4 };
+const ROOT = { system: 'Root' };
+const removalOf = (who) => ({ Roundtable: { PartnerRemoval: who } });
+
+/// One extrinsic that notes `call`'s preimage, submits it as a poll to run with `origin` and
+/// places its decision deposit; the poll's index is read from `referenda.Submitted`.
+const pollTx = (origin, call) => {
+  const bytes = call.toU8a();
+  return [api.tx.utility.batchAll([
+    api.tx.preimage.notePreimage(u8aToHex(bytes)),
+    api.tx.referenda.submit(origin, { Lookup: { hash: blake2AsHex(bytes, 256), len: bytes.length } }, { After: 0 }),
+  ]), blake2AsHex(bytes, 256)];
+};
+const submittedIndex = (r) => {
+  const e = r.events.find((ev) => ev.section === 'referenda' && ev.method === 'Submitted');
+  if (!e) fail(`${r.label}: no referenda.Submitted event`);
+  return e.data.index.toNumber();
+};
+/// Submit a poll and place its decision deposit; returns [submission result, poll index].
+const submitPoll = async (origin, call, signer, label) => {
+  const [tx] = pollTx(origin, call);
+  const r = await send(tx, signer, label);
+  ok(r);
+  const index = submittedIndex(r);
+  ok(await send(api.tx.referenda.placeDecisionDeposit(index), signer, `${label}: decision deposit on poll #${index}`));
+  return [r, index];
+};
+const pollInfo = async (index, hash) => {
+  const q = hash ? (await api.at(hash)).query : api.query;
+  return (await q.referenda.referendumInfoFor(index)).unwrap();
+};
+/// Follow new blocks until poll `index` is no longer ongoing; returns [info, block number] of the
+/// first block where it is decided.
+const decided = async (index) => {
+  for (let n = h.head; ; n += 1) {
+    await waitHead(n);
+    const hash = await api.rpc.chain.getBlockHash(n);
+    const info = await pollInfo(index, hash);
+    if (!info.isOngoing) return [info, n, hash];
+  }
+};
+
 // ---------------------------------------------------------------------------------------------
 // 0. Preconditions.
 // ---------------------------------------------------------------------------------------------
@@ -100,30 +145,27 @@ const chainId = blake2AsHex('charlie-chain genesis');
 const bond = minBond;
 const maxName = api.consts.partners.maxNameLen.toNumber();
 const maxRelayers = api.consts.partners.maxRelayers.toNumber();
-const maxAutoClose = api.consts.roundtable.maxAutoClosePerBlock.toNumber();
 const applyTx = (name, id, since, validators, b) =>
   api.tx.partners.apply(name, id, 'Bft', since, validators, charlie.address, b);
 
 // ---------------------------------------------------------------------------------------------
-// 1. Short voting periods and enactment delays for every class, from the dev chain's genesis (no
-//    sudo, no compile-time feature); Charlie applies. Support is the share of the whole
-//    electorate's weight that must vote aye.
+// 1. The tracks come from the dev chain's genesis (no sudo, no compile-time feature): five, with
+//    a block to prepare, 12 to decide, a block to confirm and to enactment. Charlie applies.
 // ---------------------------------------------------------------------------------------------
-const VOTING = 8;
-check(api.consts.roundtable.votingPeriod.toNumber() === 600 && api.consts.roundtable.enactmentDelay.toNumber() === 60,
-  'default voting period 600 blocks and enactment delay 60 blocks (for chains whose genesis sets none)');
+const DECISION = 12;
 const applied = await send(applyTx('Charlie chain', chainId, nowSecs - 2n * YEAR_SECS, 150, bond), charlie, 'Charlie partners.apply');
-const params = (await api.query.roundtable.classParamsOf('Ordinary')).unwrap();
-check(params.votingPeriod.toNumber() === VOTING && params.enactmentDelay.toNumber() === 1 && params.strict.isTrue &&
-  params.support.num.toNumber() === 1 && params.support.den.toNumber() === 2,
-  `Ordinary class from genesis: voting period ${VOTING} blocks, enactment delay 1 block, support 1/2, majority`);
-for (const cls of ['Protocol', 'PartnerRemoval']) {
-  const p = (await api.query.roundtable.classParamsOf(cls)).unwrap();
-  check(p.votingPeriod.toNumber() === VOTING && p.enactmentDelay.toNumber() === 1 && p.support.num.toNumber() === 2 &&
-    p.support.den.toNumber() === 3 && p.approval.num.toNumber() === 2 && p.approval.den.toNumber() === 3,
-    `${cls} class from genesis: voting period ${VOTING} blocks, support and approval 2/3 of the electorate`);
+const tracks = api.consts.referenda.tracks;
+check(tracks.length === 5 && tracks.map(([id]) => id.toNumber()).join() === '0,1,2,3,4', 'referenda has the five roundtable tracks');
+for (const [id, info] of tracks) {
+  check(info.preparePeriod.toNumber() === 1 && info.decisionPeriod.toNumber() === DECISION && info.confirmPeriod.toNumber() === 1 &&
+    info.minEnactmentPeriod.toNumber() === 1, `track ${id} (${info.name.toString()}): periods 1/${DECISION}/1/1 from genesis`);
+  check((await api.query.roundtable.trackRules(id)).isSome, `track ${id}'s rules stored by genesis`);
 }
-const ordinary = params.toJSON();
+const protocolRules = (await api.query.roundtable.trackRules(TRACK.protocol)).unwrap();
+check(protocolRules.support.share.num.toNumber() === 2 && protocolRules.support.share.den.toNumber() === 3 &&
+  protocolRules.approval.share.num.toNumber() === 2 && protocolRules.approval.share.den.toNumber() === 3,
+  'protocol track: support and approval two thirds');
+const ordinaryRules = (await api.query.roundtable.trackRules(TRACK.ordinary)).unwrap();
 ok(applied);
 check(hasEvent(applied.events, 'partners', 'Applied', (d) => d.who.toString() === charlie.address && d.bond.toBigInt() === bond),
   'Applied event with the bond');
@@ -135,80 +177,70 @@ check((await (await api.at(applied.hash)).query.partners.partnerOfChain(chainId)
   'chain id indexed to Charlie');
 
 // ---------------------------------------------------------------------------------------------
-// 1b. One partner of two passes nothing above Ordinary: Alice proposes a Root-only call
-//     (roundtable.setClassParams) in the Protocol class and votes aye alone: 1 of 2 weight is
-//     below the 2/3 support, so it is rejected (whatever approval of the votes cast).
+// 1b. One partner of two passes nothing above ordinary: Alice submits a Root-only call
+//     (roundtable.setTrack) on the protocol track and votes aye alone: 1 of 2 weight is below the
+//     2/3 support, so it is rejected (whatever the approval of the votes cast).
 // ---------------------------------------------------------------------------------------------
 {
-  const soloIndex = (await api.query.roundtable.proposalCount()).toNumber();
-  const soloCall = api.tx.roundtable.setClassParams('Ordinary', { ...ordinary, votingPeriod: 99 }).method;
-  const solo = await send(api.tx.roundtable.propose('Protocol', { Inline: soloCall.toHex() }), alice,
-    'Alice proposes roundtable.setClassParams (Protocol)');
-  ok(solo);
-  const soloEnd = (await (await api.at(solo.hash)).query.roundtable.proposals(soloIndex)).unwrap().end.toNumber();
-  ok(await send(api.tx.roundtable.vote(soloIndex, true), alice, 'Alice votes aye alone'));
-  await waitHead(soloEnd + 1);
-  const soloEvents = await eventsAt(await api.rpc.chain.getBlockHash(soloEnd + 1));
-  const soloRej = soloEvents.find((e) => e.section === 'roundtable' && e.method === 'Rejected' && e.data.index.toNumber() === soloIndex);
-  check(soloRej && soloRej.data.tally.ayes.toNumber() === 1 && soloRej.data.tally.nays.toNumber() === 0 &&
-    soloRej.data.tally.electorate.toNumber() === 2, `one partner of two (1 of 2 weight, unanimous) fails a Protocol proposal (#${soloEnd + 1})`);
-  const still = (await (await api.at(await api.rpc.chain.getBlockHash(soloEnd + 1))).query.roundtable.classParamsOf('Ordinary')).unwrap();
-  check(still.votingPeriod.toNumber() === VOTING, 'Ordinary class parameters unchanged');
+  const soloCall = api.tx.roundtable.setTrack(TRACK.ordinary, { ...ordinaryRules.toJSON(), decisionPeriod: 99 }).method;
+  const [, solo] = await submitPoll(ROOT, soloCall, alice, 'Alice submits roundtable.setTrack (protocol track)');
+  const soloVote = await send(api.tx.roundtable.votePoll(solo, true), alice, 'Alice votes aye alone');
+  ok(soloVote);
+  check(hasEvent(soloVote.events, 'roundtable', 'PollElectorateFrozen', (d) => d.poll.toNumber() === solo && d.electorate.toNumber() === 2),
+    'the first vote froze an electorate of weight 2');
+  const [info, n, hash] = await decided(solo);
+  const rej = (await eventsAt(hash)).find((e) => e.section === 'referenda' && e.method === 'Rejected' && e.data.index.toNumber() === solo);
+  check(info.isRejected && rej && rej.data.tally.ayes.toNumber() === 1 && rej.data.tally.nays.toNumber() === 0 &&
+    rej.data.tally.electorate.toNumber() === 2, `one partner of two (1 of 2 weight, unanimous) fails a protocol poll (#${n})`);
+  const still = (await (await api.at(hash)).query.roundtable.trackRules(TRACK.ordinary)).unwrap();
+  check(still.decisionPeriod.toNumber() === DECISION, 'ordinary track rules unchanged');
 }
 
 // ---------------------------------------------------------------------------------------------
-// 2. Assessment (sudo: AssessorOrigin accepts Root) and, in the same block, Alice's proposal of
-//    partners.decide(charlie, true) through a preimage (Protocol class). Alongside, 2 * MaxAutoClosePerBlock filler
-//    proposals (remarks nobody votes on) end in the same block: on_initialize closes at most
-//    MaxAutoClosePerBlock expired proposals per block, oldest first, so the decide proposal (last)
-//    stays open past its end for a few blocks and can be closed explicitly with `close`.
+// 2. Assessment (sudo: AssessorOrigin accepts Root) and, in the same block, Alice's poll of
+//    partners.decide(charlie, true) through a preimage (protocol track, dispatched as Root).
 // ---------------------------------------------------------------------------------------------
 const decideCall = api.tx.partners.decide(charlie.address, true).method;
-const decideBytes = decideCall.toU8a();
-const decideHash = blake2AsHex(decideBytes, 256);
-const FILLERS = 4 * maxAutoClose;
-const firstIndex = (await api.query.roundtable.proposalCount()).toNumber();
-const decideIndex = firstIndex + FILLERS;
-const proposeBatch = api.tx.utility.batchAll([
-  api.tx.preimage.notePreimage(u8aToHex(decideBytes)),
-  ...Array.from({ length: FILLERS }, (_, i) =>
-    api.tx.roundtable.propose('Ordinary', { Inline: api.tx.system.remark(`filler ${i}`).method.toHex() })),
-  api.tx.roundtable.propose('Protocol', { Lookup: { hash: decideHash, len: decideBytes.length } }),
-]);
+const [decideTx, decideHash] = pollTx(ROOT, decideCall);
 const [assessed, proposed] = await Promise.all([
   send(api.tx.sudo.sudo(api.tx.partners.assess(charlie.address, true, blake2AsHex('assessment report'))), alice, 'sudo(partners.assess(Charlie, pass))'),
-  send(proposeBatch, alice, `Alice notes the preimage and proposes decide(Charlie) + ${FILLERS} fillers`),
+  send(decideTx, alice, 'Alice notes the preimage and submits decide(Charlie) on the protocol track'),
 ]);
 sudoOk(assessed);
 rec = await partnerAt(charlie.address, assessed.hash);
 check(rec.status.isAwaitingVote && rec.assessmentReport.unwrap().toHex() === blake2AsHex('assessment report') &&
   rec.timeline.assessed.unwrap().toNumber() === assessed.number, 'Charlie is AwaitingVote with the report hash');
 ok(proposed);
+const decideIndex = submittedIndex(proposed);
 check(hasEvent(proposed.events, 'preimage', 'Noted', (d) => d.hash_.toHex() === decideHash), 'preimage of decide noted');
-const atProposed = (await api.at(proposed.hash)).query;
-const prop = (await atProposed.roundtable.proposals(decideIndex)).unwrap();
-const decideEnd = prop.end.toNumber();
-check(prop.call.isLookup && prop.call.asLookup.hash_.toHex() === decideHash && prop.class.isProtocol &&
-  prop.proposer.toString() === alice.address && decideEnd === proposed.number + VOTING,
-  `proposal #${decideIndex} holds decide(Charlie) by preimage hash, Protocol, ends at #${decideEnd}`);
-check((await atProposed.preimage.requestStatusFor(decideHash)).isSome, 'the preimage is held for the proposal');
-check((await atProposed.roundtable.active()).length === FILLERS + 1, `${FILLERS + 1} proposals active`);
+{
+  const st = (await pollInfo(decideIndex, proposed.hash)).asOngoing;
+  check(st.track.toNumber() === TRACK.protocol && st.origin.isSystem && st.origin.asSystem.isRoot &&
+    st.proposal.isLookup && st.proposal.asLookup.hash_.toHex() === decideHash && st.submissionDeposit.who.toString() === alice.address &&
+    st.decisionDeposit.isNone, `poll #${decideIndex} holds decide(Charlie) by preimage hash, protocol track, Root, no decision deposit yet`);
+}
+// Anyone may place the decision deposit: Ferdie does.
+const deposit = await send(api.tx.referenda.placeDecisionDeposit(decideIndex), ferdie, 'Ferdie places the decision deposit');
+ok(deposit);
+check((await pollInfo(decideIndex, deposit.hash)).asOngoing.decisionDeposit.unwrap().who.toString() === ferdie.address,
+  "Ferdie's decision deposit recorded");
 
 // ---------------------------------------------------------------------------------------------
 // 3. Alice and Bob vote aye; then bad input in its own blocks (nothing may change).
 // ---------------------------------------------------------------------------------------------
 const votes = await Promise.all([
-  send(api.tx.roundtable.vote(decideIndex, true), alice, 'Alice votes aye'),
-  send(api.tx.roundtable.vote(decideIndex, true), bob, 'Bob votes aye'),
+  send(api.tx.roundtable.votePoll(decideIndex, true), alice, 'Alice votes aye'),
+  send(api.tx.roundtable.votePoll(decideIndex, true), bob, 'Bob votes aye'),
 ]);
 votes.forEach(ok);
 const lastVote = votes.reduce((a, b) => (a.number >= b.number ? a : b));
 const atVotes = (await api.at(lastVote.hash)).query;
-check((await atVotes.roundtable.votes(decideIndex, alice.address)).unwrap().isTrue &&
-  (await atVotes.roundtable.votes(decideIndex, bob.address)).unwrap().isTrue &&
-  (await atVotes.roundtable.proposals(decideIndex)).unwrap().voters.toNumber() === 2, 'both ayes stored, 2 voters');
+check((await atVotes.roundtable.pollVotes(decideIndex, alice.address)).unwrap().isTrue &&
+  (await atVotes.roundtable.pollVotes(decideIndex, bob.address)).unwrap().isTrue &&
+  (await atVotes.roundtable.pollElectorate(decideIndex)).unwrap().voters.length === 2, 'both ayes stored, electorate of 2 frozen');
 
 const longName = 'x'.repeat(maxName + 1);
+const [signedOriginTx] = pollTx({ system: { Signed: bob.address } }, api.tx.system.remark('x').method);
 await expectRejected([
   [applyTx(longName, blake2AsHex('dave chain'), nowSecs - 2n * YEAR_SECS, 150, bond), dave, `Dave applies with a ${maxName + 1}-byte name`, 'partners.NameTooLong'],
   [applyTx('Charlie chain', blake2AsHex('other'), nowSecs - 2n * YEAR_SECS, 150, bond), charlie, 'Charlie applies twice', 'partners.AlreadyPartner'],
@@ -216,64 +248,53 @@ await expectRejected([
   [applyTx('Ferdie chain', blake2AsHex('ferdie chain'), nowSecs - 30n * 24n * 3600n, 150, bond), ferdie, 'Ferdie applies with a month-old chain', 'partners.NotOperationalLongEnough'],
   [applyTx('Dave chain', blake2AsHex('dave chain'), nowSecs - 2n * YEAR_SECS, 99, bond), dave, 'Dave applies with 99 validators', 'partners.TooFewValidators'],
   [applyTx('Eve chain', blake2AsHex('eve chain'), nowSecs - 2n * YEAR_SECS, 150, bond - 1n), eve, 'Eve applies with a bond below the minimum', 'partners.BondTooLow'],
-  [api.tx.roundtable.vote(decideIndex, true), charlie, 'Charlie (not a member) votes', 'roundtable.NotMember'],
-  [api.tx.roundtable.propose('Ordinary', { Inline: api.tx.system.remark('x').method.toHex() }), dave, 'Dave (not a member) proposes', 'roundtable.NotMember'],
-  [api.tx.roundtable.close(decideIndex), ferdie, 'Ferdie closes before the end of the voting period', 'roundtable.VotingNotOver'],
+  [api.tx.roundtable.votePoll(decideIndex, true), charlie, 'Charlie (not a member) votes', 'roundtable.NotMember'],
+  [api.tx.referenda.submit(ROOT, { Inline: api.tx.system.remark('x').method.toHex() }, { After: 0 }), dave, 'Dave (not a member) submits a poll', 'BadOrigin'],
+  [api.tx.roundtable.removePollVotes(decideIndex), ferdie, 'Ferdie removes the votes of a poll being decided', 'roundtable.PollStillOngoing'],
+  [api.tx.roundtable.votePoll(decideIndex + 1000, true), bob, 'Bob votes on a poll that does not exist', 'roundtable.PollNotOngoing'],
   [api.tx.partners.registerRelayers(relayers), charlie, 'Charlie registers relayers before approval', 'partners.NotIntegrating'],
-  [api.tx.roundtable.propose('Ordinary', { Inline: api.tx.system.setHeapPages(8).method.toHex() }), bob, 'Bob proposes system.setHeapPages as Ordinary', 'roundtable.ClassTooLow'],
-  [api.tx.roundtable.propose('Ordinary', { Inline: api.tx.partners.setWeights(bob.address, 1, 100).method.toHex() }), bob, 'Bob proposes raising his own weight as Ordinary', 'roundtable.ClassTooLow'],
+  [signedOriginTx, bob, "Bob submits a poll to run with his own signed origin (no track)", 'referenda.NoTrack'],
+  [api.tx.roundtable.setTrack(TRACK.protocol, { ...protocolRules.toJSON(), support: { share: { num: 1, den: 2 }, strict: false } }), alice,
+    'Alice (signed) sets the protocol track', 'BadOrigin'],
 ]);
 
 // ---------------------------------------------------------------------------------------------
-// 4. After the end: the fillers are closed MaxAutoClosePerBlock per block (no quorum: rejected,
-//    deposit slashed); the decide proposal is still open: a vote now fails with VotingClosed, then
-//    Bob closes it explicitly; it passes (2 of 2 weight) and is enacted one block later as Root.
+// 4. The poll is approved (2 of 2 weight) after its confirm period and enacted a block later as
+//    Root; afterwards votes are refused, anyone removes them, deposits are refunded.
 // ---------------------------------------------------------------------------------------------
-await waitHead(decideEnd);
-const late = await send(api.tx.roundtable.vote(decideIndex, false), bob, 'Bob changes his vote after the end');
-failsWith(late, 'roundtable.VotingClosed');
-check(late.number <= decideEnd + FILLERS / maxAutoClose, `the late vote landed while the proposal was still open (#${late.number})`);
-{
-  const before = await (await api.at((await api.rpc.chain.getHeader(late.hash)).parentHash)).query.roundtable.votes(decideIndex, bob.address);
-  const after = await (await api.at(late.hash)).query.roundtable.votes(decideIndex, bob.address);
-  check(before.unwrap().isTrue && after.unwrap().isTrue, "Bob's stored vote is still aye");
+const [decideInfo, approvedAt, approvedHash] = await decided(decideIndex);
+check(decideInfo.isApproved, `poll #${decideIndex} approved at #${approvedAt}`);
+check(hasEvent(await eventsAt(approvedHash), 'referenda', 'Confirmed', (d) => d.index.toNumber() === decideIndex &&
+  d.tally.ayes.toNumber() === 2 && d.tally.nays.toNumber() === 0 && d.tally.electorate.toNumber() === 2),
+  'Confirmed with 2 ayes, 0 nays, electorate 2');
+let enactAt = approvedAt;
+let enactEvents = [];
+for (; enactAt <= approvedAt + 3; enactAt += 1) {
+  await waitHead(enactAt);
+  enactEvents = await eventsAt(await api.rpc.chain.getBlockHash(enactAt));
+  if (hasEvent(enactEvents, 'partners', 'Approved')) break;
 }
-const closed = await send(api.tx.roundtable.close(decideIndex), bob, `Bob closes proposal #${decideIndex}`);
-ok(closed);
-const passed = closed.events.find((e) => e.section === 'roundtable' && e.method === 'Passed');
-check(passed && passed.data.index.toNumber() === decideIndex && passed.data.tally.ayes.toNumber() === 2 &&
-  passed.data.tally.nays.toNumber() === 0 && passed.data.tally.electorate.toNumber() === 2,
-  'Passed with 2 ayes, 0 nays, electorate 2');
-const enactAt = passed.data.enactAt.toNumber();
-check(enactAt === closed.number + 1, `scheduled for #${enactAt} (enactment delay 1)`);
-check(hasEvent(closed.events, 'roundtable', 'DepositRefunded', (d) => d.who.toString() === alice.address &&
-  d.amount.toBigInt() === api.consts.roundtable.proposalDeposit.toBigInt()), "Alice's proposal deposit refunded");
-check((await (await api.at(closed.hash)).query.roundtable.proposals(decideIndex)).isNone, 'proposal removed at close');
-
-// The fillers: all rejected without quorum, MaxAutoClosePerBlock per block, deposits slashed.
-await waitHead(Math.max(enactAt, decideEnd + FILLERS / maxAutoClose + 1));
-let rejectedFillers = 0; let slashed = 0; const perBlock = [];
-for (let n = decideEnd + 1; n <= decideEnd + FILLERS / maxAutoClose + 1; n += 1) {
-  const ev = await eventsAt(await api.rpc.chain.getBlockHash(n));
-  const rej = ev.filter((e) => e.section === 'roundtable' && e.method === 'Rejected' && !e.data.quorumReached.isTrue);
-  perBlock.push(rej.length); rejectedFillers += rej.length;
-  slashed += ev.filter((e) => e.section === 'roundtable' && e.method === 'DepositSlashed').length;
-}
-check(rejectedFillers === FILLERS && slashed === FILLERS && perBlock.every((c) => c <= maxAutoClose),
-  `fillers auto-closed at most ${maxAutoClose} per block (${perBlock.join(',')}), rejected without quorum, deposits slashed`);
-
 const enactHash = await api.rpc.chain.getBlockHash(enactAt);
-const enactEvents = await eventsAt(enactHash);
 check(hasEvent(enactEvents, 'scheduler', 'Dispatched', (d) => d.result.isOk), `scheduler dispatched the call Ok at #${enactAt}`);
 check(hasEvent(enactEvents, 'partners', 'Approved', (d) => d.who.toString() === charlie.address), 'Approved event for Charlie');
 rec = await partnerAt(charlie.address, enactHash);
 check(rec.status.isIntegrating && rec.timeline.decided.unwrap().toNumber() === enactAt, 'Charlie is Integrating (decided by the roundtable)');
 
-// After close: the proposal is gone.
 await expectRejected([
-  [api.tx.roundtable.vote(decideIndex, true), alice, 'Alice votes after close', 'roundtable.ProposalNotFound'],
-  [api.tx.roundtable.close(decideIndex), dave, 'Dave closes the closed proposal again', 'roundtable.ProposalNotFound'],
+  [api.tx.roundtable.votePoll(decideIndex, true), alice, 'Alice votes after the poll is decided', 'roundtable.PollNotOngoing'],
   [api.tx.partners.signAgreement(blake2AsHex('terms')), charlie, 'Charlie signs before any agreement or proof', 'partners.FirstProofMissing'],
+]);
+const [removed, refunded] = await Promise.all([
+  send(api.tx.roundtable.removePollVotes(decideIndex), dave, `Dave removes the votes of decided poll #${decideIndex}`),
+  send(api.tx.referenda.refundDecisionDeposit(decideIndex), ferdie, "Ferdie's decision deposit is refunded"),
+]);
+ok(removed); ok(refunded);
+check(hasEvent(removed.events, 'roundtable', 'PollVotesRemoved', (d) => d.poll.toNumber() === decideIndex) &&
+  (await (await api.at(removed.hash)).query.roundtable.pollElectorate(decideIndex)).isNone &&
+  (await (await api.at(removed.hash)).query.roundtable.pollVotes(decideIndex, alice.address)).isNone, 'votes and electorate removed');
+check(hasEvent(refunded.events, 'referenda', 'DecisionDepositRefunded', (d) => d.who.toString() === ferdie.address), 'DecisionDepositRefunded to Ferdie');
+await expectRejected([
+  [api.tx.roundtable.removePollVotes(decideIndex), dave, 'Dave removes them again', 'roundtable.NoPollVotes'],
 ]);
 
 // ---------------------------------------------------------------------------------------------
@@ -282,15 +303,10 @@ await expectRejected([
 const terms = blake2AsHex('BPCI partnership agreement v1: Charlie chain');
 const obligations = ['ZeroCostProofRetrieval', 'ConsensusValidation', 'GovernanceParticipation', 'RunBridgeNodes'];
 const agreementCall = api.tx.partners.proposeAgreement(charlie.address, terms, 2, 1, obligations).method;
-const agreementBytes = agreementCall.toU8a();
-const agreementHash = blake2AsHex(agreementBytes, 256);
-const agreementIndex = (await api.query.roundtable.proposalCount()).toNumber();
+const [agreementTx] = pollTx(ROOT, agreementCall);
 const [registered, proposed2] = await Promise.all([
   send(api.tx.partners.registerRelayers(relayers), charlie, 'Charlie registers 2 relayer accounts'),
-  send(api.tx.utility.batchAll([
-    api.tx.preimage.notePreimage(u8aToHex(agreementBytes)),
-    api.tx.roundtable.propose('Protocol', { Lookup: { hash: agreementHash, len: agreementBytes.length } }),
-  ]), alice, 'Alice proposes partners.proposeAgreement(Charlie) through a preimage (Protocol)'),
+  send(agreementTx, alice, 'Alice submits partners.proposeAgreement(Charlie) through a preimage (protocol track)'),
 ]);
 ok(registered);
 rec = await partnerAt(charlie.address, registered.hash);
@@ -300,20 +316,18 @@ for (const r of relayers) {
   check((await (await api.at(registered.hash)).query.partners.relayerOf(r)).toString() === charlie.address, `relayerOf(${r.slice(0, 8)}…) = Charlie`);
 }
 ok(proposed2);
-const agreementEnd = (await (await api.at(proposed2.hash)).query.roundtable.proposals(agreementIndex)).unwrap().end.toNumber();
+const agreementIndex = submittedIndex(proposed2);
 
 const tooMany = Array.from({ length: maxRelayers + 1 }, (_, i) => keyring.addFromUri(`//Charlie//relayer//x${i}`).address);
-const rejected2 = expectRejected([
+await expectRejected([
   [api.tx.partners.registerRelayers(tooMany), charlie, `Charlie registers ${maxRelayers + 1} relayers`, 'partners.TooManyRelayers'],
   [api.tx.partners.registerRelayers([relayers[0], relayers[0]]), charlie, 'Charlie registers a duplicate relayer', 'partners.DuplicateRelayer'],
   [api.tx.partners.registerRelayers([]), charlie, 'Charlie registers no relayer', 'partners.NoRelayers'],
   [api.tx.partners.signAgreement(terms), charlie, 'Charlie signs without a first proof', 'partners.FirstProofMissing'],
-  [api.tx.roundtable.vote(agreementIndex + 1, true), bob, 'Bob votes on a proposal that does not exist', 'roundtable.ProposalNotFound'],
   [api.tx.partners.assess(charlie.address, true, terms), dave, 'Dave (signed, not Root) assesses', 'BadOrigin'],
 ]);
-await rejected2;
 
-// Votes on the agreement and the first proof (sudo) in the next block.
+// Decision deposit, votes on the agreement and the first proof (sudo) in the next blocks.
 const firstProofPatch = async () => {
   const cur = await partnerAt(charlie.address);
   const typeId = api.query.partners.partners.creator.meta.type.asMap.value;
@@ -325,9 +339,10 @@ const firstProofPatch = async () => {
   return api.tx.sudo.sudo(api.tx.system.setStorage([[api.query.partners.partners.key(charlie.address), value.toHex()]]));
 };
 const patchTx = await firstProofPatch();
+ok(await send(api.tx.referenda.placeDecisionDeposit(agreementIndex), bob, 'Bob places the decision deposit of the agreement poll'));
 const [v1, v2] = await Promise.all([
-  send(api.tx.roundtable.vote(agreementIndex, true), alice, 'Alice votes aye on the agreement'),
-  send(api.tx.roundtable.vote(agreementIndex, true), bob, 'Bob votes aye on the agreement'),
+  send(api.tx.roundtable.votePoll(agreementIndex, true), alice, 'Alice votes aye on the agreement'),
+  send(api.tx.roundtable.votePoll(agreementIndex, true), bob, 'Bob votes aye on the agreement'),
 ]);
 ok(v1); ok(v2);
 const proofSet = await send(patchTx, alice, 'sudo(system.setStorage): first proof recorded in Charlie\'s timeline');
@@ -336,13 +351,13 @@ rec = await partnerAt(charlie.address, proofSet.hash);
 check(rec.timeline.firstProof.isSome && rec.status.isIntegrating && rec.relayers.length === 2 && rec.bond.toBigInt() === bond,
   'first proof recorded; status, relayers and bond unchanged');
 
-// The agreement proposal is closed by on_initialize at end + 1 and enacted one block later.
-await waitHead(agreementEnd + 2);
-const autoCloseEvents = await eventsAt(await api.rpc.chain.getBlockHash(agreementEnd + 1));
-const passed2 = autoCloseEvents.find((e) => e.section === 'roundtable' && e.method === 'Passed' && e.data.index.toNumber() === agreementIndex);
-check(passed2 && passed2.data.tally.ayes.toNumber() === 2, `agreement proposal #${agreementIndex} auto-closed at #${agreementEnd + 1} and passed`);
-const enact2 = passed2.data.enactAt.toNumber();
-await waitHead(enact2);
+const [agreementInfo, agreementAt] = await decided(agreementIndex);
+check(agreementInfo.isApproved, `agreement poll #${agreementIndex} approved at #${agreementAt}`);
+let enact2 = agreementAt;
+for (; enact2 <= agreementAt + 3; enact2 += 1) {
+  await waitHead(enact2);
+  if (hasEvent(await eventsAt(await api.rpc.chain.getBlockHash(enact2)), 'partners', 'AgreementProposed')) break;
+}
 const enact2Hash = await api.rpc.chain.getBlockHash(enact2);
 check(hasEvent(await eventsAt(enact2Hash), 'partners', 'AgreementProposed', (d) => d.who.toString() === charlie.address && d.termsHash.toHex() === terms),
   `AgreementProposed at #${enact2}`);
@@ -372,6 +387,41 @@ check(list.filter((p) => p.status === 'Active').length === 3 && c && c.voteWeigh
 await expectRejected([
   [api.tx.partners.signAgreement(terms), charlie, 'Charlie signs again', 'partners.NotIntegrating'],
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// 7. A removal poll against Charlie (partner-removal track, origin PartnerRemoval(Charlie)) is
+//    decided without him: he cannot vote, the electorate is Alice and Bob, and Alice alone fails
+//    (two thirds of 2 without Charlie, but not more than half of 3 with him). Then Alice and Bob
+//    suspend him.
+// ---------------------------------------------------------------------------------------------
+{
+  const suspendCall = api.tx.partners.suspend(charlie.address).method;
+  const [, alone] = await submitPoll(removalOf(charlie.address), suspendCall, alice, 'Alice submits suspend(Charlie) on the removal track');
+  check((await pollInfo(alone)).asOngoing.track.toNumber() === TRACK.removal, 'the removal origin picked the partner-removal track');
+  const first = await send(api.tx.roundtable.votePoll(alone, true), alice, 'Alice votes aye alone');
+  ok(first);
+  check(hasEvent(first.events, 'roundtable', 'PollElectorateFrozen', (d) => d.electorate.toNumber() === 2 &&
+    d.accused.unwrap().toString() === charlie.address), 'electorate frozen without Charlie (weight 2)');
+  failsWith(await send(api.tx.roundtable.votePoll(alone, false), charlie, 'Charlie votes on his own removal'), 'roundtable.AccusedCannotVote');
+  const [info] = await decided(alone);
+  check(info.isRejected, 'Alice alone does not suspend Charlie');
+  check((await partnerAt(charlie.address)).status.isActive, 'Charlie is still Active');
+
+  const [, both] = await submitPoll(removalOf(charlie.address), suspendCall, alice, 'Alice submits suspend(Charlie) again');
+  const [va, vb] = await Promise.all([
+    send(api.tx.roundtable.votePoll(both, true), alice, 'Alice votes aye'),
+    send(api.tx.roundtable.votePoll(both, true), bob, 'Bob votes aye'),
+  ]);
+  ok(va); ok(vb);
+  const [info2, at2] = await decided(both);
+  check(info2.isApproved, `Alice and Bob pass the removal poll (#${at2})`);
+  let n = at2;
+  for (; n <= at2 + 3; n += 1) {
+    await waitHead(n);
+    if (hasEvent(await eventsAt(await api.rpc.chain.getBlockHash(n)), 'partners', 'Suspended')) break;
+  }
+  check((await partnerAt(charlie.address, await api.rpc.chain.getBlockHash(n))).status.isSuspended, `Charlie is Suspended (#${n})`);
+}
 
 const secs = ((Date.now() - t0) / 1000).toFixed(1);
 await api.disconnect();

@@ -1,15 +1,14 @@
 //! Benchmarks for every extrinsic of `pallet_roundtable` (frame-benchmarking v2).
 use super::*;
-use crate::pallet::{BalanceOf, BoundedCallOf, Disputes, PollElectorate, Proposals, TrackParamsOf, Votes};
-use alloc::{boxed::Box, vec};
+use crate::pallet::{BalanceOf, Disputes, PollElectorate, TrackRules};
 use frame_benchmarking::v2::*;
 use frame_support::traits::{
     fungible::{Inspect, Mutate},
-    EnsureOrigin, Get, Polling, StorePreimage,
+    EnsureOrigin, Get, Polling,
 };
-use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin as SystemOrigin};
+use frame_system::RawOrigin as SystemOrigin;
 use sp_core::H256;
-use sp_runtime::traits::{Saturating, Zero};
+use sp_runtime::traits::Saturating;
 
 fn assert_last_event<T: Config>(e: Event<T>) {
     let e: <T as Config>::RuntimeEvent = e.into();
@@ -19,7 +18,7 @@ fn assert_last_event<T: Config>(e: Event<T>) {
 fn member<T: Config>(name: &'static str, i: u32) -> T::AccountId {
     let who: T::AccountId = account(name, i, 0);
     let amount = T::Currency::minimum_balance()
-        .saturating_add(T::ProposalDeposit::get())
+        .saturating_add(T::DecisionDeposit::get())
         .saturating_add(T::DisputeDeposit::get())
         .saturating_mul(1_000u32.into());
     T::Currency::set_balance(&who, amount);
@@ -27,22 +26,9 @@ fn member<T: Config>(name: &'static str, i: u32) -> T::AccountId {
     who
 }
 
-/// How many more active members a proposal's electorate can hold (at least 1).
+/// How many more active members a poll's electorate can hold (at least 1).
 fn room<T: Config>() -> u32 {
     T::MaxVoters::get().saturating_sub(T::Members::active_partners().len() as u32).max(1)
-}
-
-fn remark_call<T: Config>() -> Box<BoundedCallOf<T>> {
-    let call: <T as Config>::RuntimeCall =
-        <T as frame_system::Config>::RuntimeCall::from(frame_system::Call::<T>::remark { remark: vec![] }).into();
-    Box::new(T::Preimages::bound(call).expect("small call bounds inline"))
-}
-
-fn proposed<T: Config>(who: &T::AccountId) -> ProposalIndex {
-    let index = ProposalCount::<T>::get();
-    Pallet::<T>::propose(SystemOrigin::Signed(who.clone()).into(), ProposalClass::Protocol, remark_call::<T>())
-        .expect("propose");
-    index
 }
 
 fn disputed<T: Config>() -> (T::AccountId, T::AccountId, DisputeIndex) {
@@ -57,64 +43,6 @@ fn disputed<T: Config>() -> (T::AccountId, T::AccountId, DisputeIndex) {
 #[benchmarks]
 mod benchmarks {
     use super::*;
-
-    #[benchmark]
-    fn propose() {
-        let who = member::<T>("proposer", 0);
-        // Worst case: the largest electorate to record (with whoever is a member already).
-        for i in 1..room::<T>() {
-            member::<T>("member", i);
-        }
-        let call = remark_call::<T>();
-        #[extrinsic_call]
-        _(SystemOrigin::Signed(who.clone()), ProposalClass::Protocol, call);
-        assert!(Proposals::<T>::contains_key(0));
-    }
-
-    #[benchmark]
-    fn vote() {
-        let proposer = member::<T>("proposer", 0);
-        // The electorate is frozen when the proposal is made: the voter must be a member first.
-        let voter = member::<T>("voter", 0);
-        let index = proposed::<T>(&proposer);
-        // Worst case: a vote that is replaced.
-        Pallet::<T>::vote(SystemOrigin::Signed(voter.clone()).into(), index, false).expect("vote");
-        #[extrinsic_call]
-        _(SystemOrigin::Signed(voter.clone()), index, true);
-        assert_eq!(Votes::<T>::get(index, &voter), Some(true));
-    }
-
-    #[benchmark]
-    fn close(v: Linear<1, { T::MaxVoters::get() }>) {
-        // At most as many voters as the electorate has room for beside existing members.
-        let voters: alloc::vec::Vec<T::AccountId> = (0..v.min(room::<T>())).map(|i| member::<T>("voter", i)).collect();
-        let index = proposed::<T>(&voters[0]);
-        for voter in voters {
-            Pallet::<T>::vote(SystemOrigin::Signed(voter).into(), index, true).expect("vote");
-        }
-        let end = Proposals::<T>::get(index).expect("proposal").end;
-        frame_system::Pallet::<T>::set_block_number(end.saturating_add(1u32.into()));
-        let caller: T::AccountId = whitelisted_caller();
-        #[extrinsic_call]
-        _(SystemOrigin::Signed(caller), index);
-        assert!(!Proposals::<T>::contains_key(index));
-    }
-
-    #[benchmark]
-    fn set_class_params() -> Result<(), BenchmarkError> {
-        let o = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-        let params = ClassParams::<BlockNumberFor<T>> {
-            voting_period: 5u32.into(),
-            enactment_delay: Zero::zero(),
-            support: Fraction::new(2, 3),
-            approval: Fraction::new(2, 3),
-            strict: false,
-        };
-        #[extrinsic_call]
-        _(o as T::RuntimeOrigin, ProposalClass::Protocol, params);
-        assert_eq!(Pallet::<T>::params(ProposalClass::Protocol), params);
-        Ok(())
-    }
 
     #[benchmark]
     fn raise_dispute() {
@@ -189,7 +117,7 @@ mod benchmarks {
         let params = Pallet::<T>::default_track(tracks::PROTOCOL);
         #[extrinsic_call]
         _(o as T::RuntimeOrigin, tracks::PROTOCOL, params);
-        assert_eq!(TrackParamsOf::<T>::get(tracks::PROTOCOL), Some(params));
+        assert_eq!(TrackRules::<T>::get(tracks::PROTOCOL), Some(params));
         Ok(())
     }
 

@@ -2,7 +2,6 @@
 //! roundtable on its tracks), with a mocked partner
 //! registry (`MockMembers`) whose members and weights tests set directly.
 use crate as pallet_roundtable;
-use crate::{ClassifyCall, ProposalClass};
 use frame_support::{
     derive_impl, parameter_types,
     traits::{AsEnsureOriginWithArg, ConstU32, ConstU64, EitherOfDiverse, EqualPrivilegeOnly},
@@ -124,23 +123,6 @@ impl PartnerPenalties<u64, u64> for MockMembers {
     }
 }
 
-/// `set_code`, `set_storage` and `kill_storage` are Protocol; `remark_with_event` of `[b'x', n]`
-/// is aimed at partner `n` (PartnerRemoval); everything else is Ordinary.
-pub struct MockClassify;
-impl ClassifyCall<RuntimeCall, u64> for MockClassify {
-    fn classify(call: &RuntimeCall) -> (ProposalClass, Option<u64>) {
-        match call {
-            RuntimeCall::System(frame_system::Call::set_code { .. })
-            | RuntimeCall::System(frame_system::Call::set_storage { .. })
-            | RuntimeCall::System(frame_system::Call::kill_storage { .. }) => (ProposalClass::Protocol, None),
-            RuntimeCall::System(frame_system::Call::remark_with_event { remark }) if remark.len() == 2 && remark[0] == b'x' => {
-                (ProposalClass::PartnerRemoval, Some(remark[1] as u64))
-            }
-            _ => (ProposalClass::Ordinary, None),
-        }
-    }
-}
-
 pub const DEPOSIT: u64 = 100;
 pub const DISPUTE_DEPOSIT: u64 = 50;
 pub const PERIOD: u64 = 10;
@@ -149,27 +131,22 @@ pub const DISPUTE_EXPIRY: u64 = 20;
 
 impl pallet_roundtable::Config for Test {
     type RuntimeEvent = RuntimeEvent;
-    type RuntimeCall = RuntimeCall;
     type PalletsOrigin = OriginCaller;
-    type Scheduler = Scheduler;
-    type Preimages = Preimage;
     type RuntimeHoldReason = RuntimeHoldReason;
     type Currency = Balances;
     type Slash = ();
     type Members = MockMembers;
-    type ClassifyCall = MockClassify;
     type AdminOrigin = EnsureRoot<u64>;
     type DisputeOrigin = EitherOfDiverse<AsEnsureOriginWithArg<EnsureRoot<u64>>, crate::EnsurePartnerRemovalOf<u64>>;
-    type ProposalDeposit = ConstU64<DEPOSIT>;
     type DisputeDeposit = ConstU64<DISPUTE_DEPOSIT>;
-    type VotingPeriod = ConstU64<PERIOD>;
-    type EnactmentDelay = ConstU64<DELAY>;
-    type MaxActiveProposals = ConstU32<4>;
+    type DecisionDeposit = ConstU64<DEPOSIT>;
+    type DecisionPeriod = ConstU64<PERIOD>;
+    type EnactmentPeriod = ConstU64<DELAY>;
+    type MaxDeciding = ConstU32<4>;
     type MaxVoters = ConstU32<16>;
     type MaxOpenDisputes = ConstU32<3>;
     type MaxDisputesPerAccuser = ConstU32<2>;
     type DisputeExpiry = ConstU64<DISPUTE_EXPIRY>;
-    type MaxAutoClosePerBlock = ConstU32<2>;
     type Polls = Referenda;
     type PollAccused = crate::AccusedFromReferenda<Test>;
     type WeightInfo = ();
@@ -213,13 +190,12 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     ext
 }
 
-/// Run blocks up to `n`, with the scheduler's and the roundtable's hooks.
+/// Run blocks up to `n`, with the scheduler's hook (which runs referenda's alarms and enactments).
 pub fn run_to(n: u64) {
     use frame_support::traits::Hooks;
     while System::block_number() < n {
         let next = System::block_number() + 1;
         System::set_block_number(next);
         Scheduler::on_initialize(next);
-        Roundtable::on_initialize(next);
     }
 }

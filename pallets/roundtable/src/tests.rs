@@ -1,20 +1,18 @@
-//! Unit and property tests of the roundtable against the mock runtime.
+//! Unit and property tests of the roundtable against the mock runtime (pallet-referenda voted by
+//! the roundtable on its tracks, disputes).
 use crate::mock::*;
-use crate::{
-    pallet, Active, ClassParams, ClassParamsOf, DisputeCount, Disputes, Error, OpenDisputesBy, Event, Fraction, HoldReason,
-    ProposalClass, ProposalCount, Proposals, Tally, Verdict, Votes,
-};
+use crate::{DisputeCount, Disputes, Error, Event, HoldReason, OpenDisputesBy, Verdict};
 use frame_support::{
     assert_noop, assert_ok,
     traits::{
         fungible::{Inspect, InspectHold},
-        Bounded, QueryPreimage, StorePreimage,
+        Bounded, StorePreimage,
     },
 };
 use pallet_partners::PartnerProvider;
 use proptest::prelude::*;
 use sp_core::H256;
-use sp_runtime::{traits::Hash, DispatchError::BadOrigin};
+use sp_runtime::DispatchError::BadOrigin;
 
 type Call = RuntimeCall;
 
@@ -22,28 +20,12 @@ fn remark(n: u8) -> Call {
     RuntimeCall::System(frame_system::Call::remark { remark: vec![n] })
 }
 
-fn against(partner: u8) -> Call {
-    RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![b'x', partner] })
-}
-
 fn set_storage(v: u8) -> Call {
     RuntimeCall::System(frame_system::Call::set_storage { items: vec![(b"rtkey".to_vec(), vec![v])] })
 }
 
-fn params(period: u64) -> ClassParams<u64> {
-    ClassParams { voting_period: period, enactment_delay: 1, support: Fraction::new(2, 3), approval: Fraction::new(3, 4), strict: false }
-}
-
-fn set_params_call(period: u64) -> Call {
-    RuntimeCall::Roundtable(crate::Call::set_class_params { class: ProposalClass::Ordinary, params: params(period) })
-}
-
 fn bound(c: Call) -> Box<Bounded<Call, <Test as frame_system::Config>::Hashing>> {
     Box::new(<Preimage as StorePreimage>::bound(c).unwrap())
-}
-
-fn propose(who: u64, class: ProposalClass, c: Call) -> frame_support::dispatch::DispatchResult {
-    Roundtable::propose(RuntimeOrigin::signed(who), class, bound(c))
 }
 
 fn events() -> Vec<Event<Test>> {
@@ -57,352 +39,8 @@ fn last_event() -> Event<Test> {
     events().pop().expect("an event")
 }
 
-fn held(who: u64) -> u64 {
-    Balances::balance_on_hold(&HoldReason::ProposalDeposit.into(), &who)
-}
-
-fn vote_all(index: u32, votes: &[(u64, bool)]) {
-    for (who, aye) in votes {
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(*who), index, *aye));
-    }
-}
-
 fn check() {
     Roundtable::do_try_state().expect("invariants hold");
-}
-
-fn outcome(index: u32) -> Option<(bool, Tally)> {
-    events().into_iter().rev().find_map(|e| match e {
-        Event::Passed { index: i, tally, .. } if i == index => Some((true, tally)),
-        Event::Rejected { index: i, tally, .. } if i == index => Some((false, tally)),
-        _ => None,
-    })
-}
-
-fn scheduler_results() -> Vec<Result<(), sp_runtime::DispatchError>> {
-    System::events()
-        .into_iter()
-        .filter_map(|r| match r.event {
-            RuntimeEvent::Scheduler(pallet_scheduler::Event::Dispatched { result, .. }) => Some(result),
-            _ => None,
-        })
-        .collect()
-}
-
-// ---------- propose ----------
-
-#[test]
-fn propose_holds_deposit_and_records() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        let p = Proposals::<Test>::get(0).unwrap();
-        assert_eq!((p.proposer, p.class, p.deposit, p.submitted, p.end, p.voters), (1, ProposalClass::Ordinary, DEPOSIT, 1, 1 + PERIOD, 0));
-        assert_eq!(p.accused, None);
-        assert_eq!(held(1), DEPOSIT);
-        assert_eq!(ProposalCount::<Test>::get(), 1);
-        assert_eq!(Active::<Test>::get().to_vec(), vec![(0, 1 + PERIOD)]);
-        let call_hash = <Test as frame_system::Config>::Hashing::hash_of(&remark(1));
-        assert_eq!(last_event(), Event::Proposed { index: 0, proposer: 1, class: ProposalClass::Ordinary, call_hash, end: 11 });
-        check();
-    });
-}
-
-#[test]
-fn propose_errors() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(propose(9, ProposalClass::Ordinary, remark(1)), Error::<Test>::NotMember);
-        assert_noop!(Roundtable::propose(RuntimeOrigin::root(), ProposalClass::Ordinary, bound(remark(1))), BadOrigin);
-        assert_noop!(propose(1, ProposalClass::Ordinary, set_storage(1)), Error::<Test>::ClassTooLow);
-        assert_noop!(propose(1, ProposalClass::PartnerRemoval, set_storage(1)), Error::<Test>::ClassTooLow);
-        assert_noop!(propose(1, ProposalClass::Ordinary, against(4)), Error::<Test>::ClassTooLow);
-        let missing = Bounded::Lookup { hash: H256::repeat_byte(3), len: 40 };
-        assert_noop!(
-            Roundtable::propose(RuntimeOrigin::signed(1), ProposalClass::Ordinary, Box::new(missing)),
-            Error::<Test>::PreimageUnavailable
-        );
-        Members::mutate(|m| m.push((30, 1)));
-        assert_noop!(propose(30, ProposalClass::Ordinary, remark(1)), Error::<Test>::InsufficientBalance);
-        // A higher class than needed is allowed.
-        assert_ok!(propose(2, ProposalClass::Protocol, remark(1)));
-        assert_eq!(Proposals::<Test>::get(0).unwrap().class, ProposalClass::Protocol);
-        for i in 0..3 {
-            assert_ok!(propose(1, ProposalClass::Ordinary, remark(i)));
-        }
-        assert_noop!(propose(2, ProposalClass::Ordinary, remark(9)), Error::<Test>::TooManyProposals);
-        check();
-    });
-}
-
-#[test]
-fn propose_with_noted_preimage() {
-    new_test_ext().execute_with(|| {
-        let big = RuntimeCall::System(frame_system::Call::remark { remark: vec![7u8; 300] });
-        let encoded = codec::Encode::encode(&big);
-        assert_ok!(Preimage::note_preimage(RuntimeOrigin::signed(5), encoded.clone()));
-        let hash = <Test as frame_system::Config>::Hashing::hash(&encoded);
-        let b = Bounded::Lookup { hash, len: encoded.len() as u32 };
-        assert_ok!(Roundtable::propose(RuntimeOrigin::signed(1), ProposalClass::Ordinary, Box::new(b)));
-        assert!(<Preimage as QueryPreimage>::is_requested(&hash));
-        vote_all(0, &[(1, true), (2, true), (3, true)]);
-        run_to(1 + PERIOD + 1);
-        assert!(matches!(outcome(0), Some((true, _))));
-        // Scheduler requested it; our hold is dropped; the call runs at enactment.
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(scheduler_results(), vec![Ok(())]);
-    });
-}
-
-// ---------- vote ----------
-
-#[test]
-fn vote_records_and_changes_without_double_counting() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true));
-        assert_eq!(last_event(), Event::Voted { index: 0, who: 2, aye: true });
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, false));
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true));
-        assert_eq!(Proposals::<Test>::get(0).unwrap().voters, 1);
-        assert_eq!(Votes::<Test>::get(0, 2), Some(true));
-        let p = Proposals::<Test>::get(0).unwrap();
-        assert_eq!(Roundtable::tally(0, &p), Tally { ayes: 1, nays: 0, electorate: 4, excluded: 0 });
-        check();
-    });
-}
-
-#[test]
-fn vote_errors() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(1), 0, true), Error::<Test>::ProposalNotFound);
-        assert_ok!(propose(1, ProposalClass::PartnerRemoval, against(4)));
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(9), 0, true), Error::<Test>::NotMember);
-        assert_noop!(Roundtable::vote(RuntimeOrigin::root(), 0, true), BadOrigin);
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(4), 0, true), Error::<Test>::AccusedCannotVote);
-        System::set_block_number(1 + PERIOD);
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(1), 0, true));
-        System::set_block_number(2 + PERIOD);
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(2), 0, true), Error::<Test>::VotingClosed);
-    });
-}
-
-#[test]
-fn voters_are_bounded() {
-    new_test_ext().execute_with(|| {
-        // The electorate is recorded in a bounded list: more members than MaxVoters cannot propose.
-        Members::set((1..=17).map(|a| (a, 1)).collect());
-        assert_noop!(propose(1, ProposalClass::Ordinary, remark(1)), Error::<Test>::ElectorateTooLarge);
-        Members::set((1..=16).map(|a| (a, 1)).collect());
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        Members::mutate(|m| m.push((17, 1)));
-        for a in 1..=16 {
-            assert_ok!(Roundtable::vote(RuntimeOrigin::signed(a), 0, true));
-        }
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(17), 0, true), Error::<Test>::NotInElectorate);
-        // A voter already counted may still change its vote.
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(16), 0, false));
-        check();
-    });
-}
-
-// ---------- close & enactment ----------
-
-#[test]
-fn close_errors() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(Roundtable::close(RuntimeOrigin::signed(9), 0), Error::<Test>::ProposalNotFound);
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        assert_noop!(Roundtable::close(RuntimeOrigin::root(), 0), BadOrigin);
-        System::set_block_number(1 + PERIOD);
-        assert_noop!(Roundtable::close(RuntimeOrigin::signed(9), 0), Error::<Test>::VotingNotOver);
-    });
-}
-
-#[test]
-fn passed_ordinary_proposal_is_enacted_with_roundtable_origin_which_cannot_set_class_params() {
-    new_test_ext().execute_with(|| {
-        // The classifier (the mock's) lets it through as Ordinary; the origin stops it.
-        assert_ok!(propose(1, ProposalClass::Ordinary, set_params_call(33)));
-        vote_all(0, &[(1, true), (2, true), (3, false)]);
-        System::set_block_number(1 + PERIOD + 1);
-        assert_ok!(Roundtable::close(RuntimeOrigin::signed(9), 0));
-        let enact_at = 1 + PERIOD + 1 + DELAY;
-        assert!(events().contains(&Event::Passed { index: 0, tally: Tally { ayes: 2, nays: 1, electorate: 4, excluded: 0 }, enact_at }));
-        assert_eq!(last_event(), Event::DepositRefunded { who: 1, amount: DEPOSIT });
-        assert_eq!(held(1), 0);
-        assert!(Proposals::<Test>::get(0).is_none());
-        assert_eq!(Votes::<Test>::iter_prefix(0).count(), 0);
-        assert!(Active::<Test>::get().is_empty());
-        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), None);
-        run_to(enact_at - 1);
-        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), None);
-        run_to(enact_at);
-        assert_eq!(ClassParamsOf::<Test>::get(ProposalClass::Ordinary), None);
-        assert_eq!(scheduler_results(), vec![Err(BadOrigin.into())]);
-        check();
-    });
-}
-
-#[test]
-fn protocol_proposal_is_enacted_as_root_at_two_thirds() {
-    new_test_ext().execute_with(|| {
-        Members::set(vec![(1, 1), (2, 1), (3, 1)]);
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
-        vote_all(0, &[(1, true), (2, true), (3, false)]);
-        run_to(1 + PERIOD + 1);
-        assert_eq!(outcome(0), Some((true, Tally { ayes: 2, nays: 1, electorate: 3, excluded: 0 })));
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(sp_io::storage::get(b"rtkey").map(|v| v.to_vec()), Some(vec![5]));
-    });
-}
-
-#[test]
-fn protocol_proposal_below_two_thirds_fails_and_refunds() {
-    new_test_ext().execute_with(|| {
-        // 5 of 8 weight = 62.5% < 2/3.
-        Members::set(vec![(1, 3), (2, 2), (3, 3)]);
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
-        vote_all(0, &[(1, true), (2, true), (3, false)]);
-        run_to(1 + PERIOD + 1);
-        assert!(events().contains(&Event::Rejected { index: 0, tally: Tally { ayes: 5, nays: 3, electorate: 8, excluded: 0 }, quorum_reached: true }));
-        assert_eq!(last_event(), Event::DepositRefunded { who: 1, amount: DEPOSIT });
-        run_to(20);
-        assert_eq!(sp_io::storage::get(b"rtkey"), None);
-        assert!(scheduler_results().is_empty());
-    });
-}
-
-#[test]
-fn ordinary_tie_fails() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        vote_all(0, &[(1, true), (2, true), (3, false), (4, false)]);
-        run_to(1 + PERIOD + 1);
-        assert_eq!(outcome(0), Some((false, Tally { ayes: 2, nays: 2, electorate: 4, excluded: 0 })));
-        assert_eq!(Balances::balance(&1), 10_000);
-    });
-}
-
-#[test]
-fn no_quorum_fails_and_slashes_deposit() {
-    new_test_ext().execute_with(|| {
-        let issuance = Balances::total_issuance();
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        // 1 of 4 weight < 1/2 quorum, though unanimous.
-        vote_all(0, &[(1, true)]);
-        run_to(1 + PERIOD + 1);
-        assert!(events().contains(&Event::Rejected { index: 0, tally: Tally { ayes: 1, nays: 0, electorate: 4, excluded: 0 }, quorum_reached: false }));
-        assert_eq!(last_event(), Event::DepositSlashed { who: 1, amount: DEPOSIT });
-        assert_eq!(Balances::balance(&1), 10_000 - DEPOSIT);
-        assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
-        // No vote at all also fails.
-        assert_ok!(propose(2, ProposalClass::Ordinary, remark(2)));
-        run_to(System::block_number() + PERIOD + 1);
-        assert_eq!(outcome(1), Some((false, Tally { ayes: 0, nays: 0, electorate: 4, excluded: 0 })));
-    });
-}
-
-#[test]
-fn on_initialize_closes_a_bounded_number_per_block() {
-    new_test_ext().execute_with(|| {
-        for i in 0..3 {
-            assert_ok!(propose(1, ProposalClass::Ordinary, remark(i)));
-        }
-        run_to(1 + PERIOD);
-        assert_eq!(Active::<Test>::get().len(), 3);
-        run_to(2 + PERIOD);
-        assert_eq!(Active::<Test>::get().to_vec(), vec![(2, 1 + PERIOD)]);
-        run_to(3 + PERIOD);
-        assert!(Active::<Test>::get().is_empty());
-        check();
-    });
-}
-
-#[test]
-fn weights_and_membership_are_frozen_when_proposed() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        vote_all(0, &[(1, true), (2, false), (3, false)]);
-        // Governance raises member 1's weight to 5, suspends member 3 (after its vote) and 4,
-        // and admits member 5: none of it changes this proposal's electorate or votes.
-        Members::set(vec![(1, 5), (2, 1), (5, 9)]);
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(5), 0, true), Error::<Test>::NotInElectorate);
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(4), 0, true), Error::<Test>::NotMember);
-        // A vote changed after a weight change still weighs what it did.
-        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(1), 0, true));
-        run_to(1 + PERIOD + 1);
-        assert_eq!(outcome(0), Some((false, Tally { ayes: 1, nays: 2, electorate: 4, excluded: 0 })));
-        assert!(crate::Electorate::<Test>::get(0).is_empty());
-    });
-}
-
-#[test]
-fn enacted_roundtable_calls_cannot_propose_or_vote() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(propose(1, ProposalClass::Ordinary, remark(1)));
-        let nested = RuntimeCall::Roundtable(crate::Call::propose {
-            class: ProposalClass::Ordinary,
-            call: bound(remark(2)),
-        });
-        let nested_vote = RuntimeCall::Roundtable(crate::Call::vote { index: 0, aye: true });
-        assert_ok!(propose(1, ProposalClass::Ordinary, nested));
-        assert_ok!(propose(2, ProposalClass::Ordinary, nested_vote));
-        vote_all(1, &[(1, true), (2, true), (3, true)]);
-        vote_all(2, &[(1, true), (2, true), (3, true)]);
-        // Three proposals expire together; two close per block.
-        run_to(1 + PERIOD + 2);
-        assert!(matches!(outcome(1), Some((true, _))));
-        assert!(matches!(outcome(2), Some((true, _))));
-        run_to(1 + PERIOD + 2 + DELAY);
-        assert_eq!(scheduler_results(), vec![Err(BadOrigin.into()), Err(BadOrigin.into())]);
-        assert_eq!(ProposalCount::<Test>::get(), 3);
-        check();
-    });
-}
-
-// ---------- class params ----------
-
-#[test]
-fn set_class_params_rules() {
-    new_test_ext().execute_with(|| {
-        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::signed(1), ProposalClass::Ordinary, params(5)), BadOrigin);
-        assert_noop!(
-            Roundtable::set_class_params(RuntimeOrigin::from(crate::RawOrigin::Roundtable), ProposalClass::Ordinary, params(5)),
-            BadOrigin
-        );
-        assert_noop!(
-            Roundtable::set_class_params(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2)), ProposalClass::Ordinary, params(5)),
-            BadOrigin
-        );
-        let mut bad = params(5);
-        bad.support = Fraction::new(4, 3);
-        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, bad), Error::<Test>::InvalidParams);
-        bad = params(5);
-        bad.approval = Fraction::new(1, 0);
-        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, bad), Error::<Test>::InvalidParams);
-        assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, params(0)), Error::<Test>::InvalidParams);
-        assert_ok!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Protocol, params(5)));
-        assert_eq!(last_event(), Event::ClassParamsSet { class: ProposalClass::Protocol, params: params(5) });
-        // The supermajority floor of Protocol and PartnerRemoval: support and approval >= 2/3.
-        for class in [ProposalClass::Protocol, ProposalClass::PartnerRemoval] {
-            let mut low = params(6);
-            low.support = Fraction::new(665, 1000);
-            assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), class, low), Error::<Test>::BelowSupermajority);
-            low = params(6);
-            low.approval = Fraction::new(1, 2);
-            assert_noop!(Roundtable::set_class_params(RuntimeOrigin::root(), class, low), Error::<Test>::BelowSupermajority);
-        }
-        let mut lower = params(6);
-        lower.support = Fraction::new(1, 4);
-        lower.approval = Fraction::new(1, 2);
-        assert_ok!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Ordinary, lower));
-        assert_ok!(Roundtable::set_class_params(RuntimeOrigin::root(), ProposalClass::Protocol, params(6)));
-        assert_eq!(Roundtable::params(ProposalClass::Protocol), params(6));
-        assert_eq!(Roundtable::params(ProposalClass::Ordinary), lower);
-        assert_eq!(Roundtable::params(ProposalClass::PartnerRemoval), Roundtable::default_params(ProposalClass::PartnerRemoval));
-        // New proposals use the new period.
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(1)));
-        assert_eq!(Proposals::<Test>::get(0).unwrap().end, 7);
-    });
 }
 
 #[test]
@@ -594,282 +232,12 @@ fn resolve_dispute_verdicts() {
     });
 }
 
-#[test]
-fn dispute_resolved_through_a_partner_removal_proposal() {
-    new_test_ext().execute_with(|| {
-        assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, H256::repeat_byte(1)));
-        let resolve = RuntimeCall::Roundtable(crate::Call::resolve_dispute { index: 0, verdict: Verdict::Upheld { slash: 250, suspend: true } });
-        assert_noop!(propose(1, ProposalClass::Ordinary, resolve.clone()), Error::<Test>::ClassTooLow);
-        assert_ok!(propose(1, ProposalClass::PartnerRemoval, resolve));
-        assert_eq!(Proposals::<Test>::get(0).unwrap().accused, Some(4));
-        assert_noop!(Roundtable::vote(RuntimeOrigin::signed(4), 0, false), Error::<Test>::AccusedCannotVote);
-        vote_all(0, &[(1, true), (2, true), (3, true)]);
-        run_to(1 + PERIOD + 1);
-        // The accused is out of the electorate; 3 of 4 is also a majority with its weight.
-        assert_eq!(outcome(0), Some((true, Tally { ayes: 3, nays: 0, electorate: 3, excluded: 1 })));
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(scheduler_results(), vec![Ok(())]);
-        assert_eq!(Bonds::get()[3], (4, 750));
-        assert!(!MockMembers::is_active_member(&4));
-        assert!(Disputes::<Test>::get(0).is_none());
-    });
-}
-
-#[test]
-fn classify_partner_removal_from_runtime_rule() {
-    new_test_ext().execute_with(|| {
-        assert_eq!(Roundtable::classify(&against(3)), (ProposalClass::PartnerRemoval, Some(3)));
-        assert_eq!(Roundtable::classify(&set_storage(1)), (ProposalClass::Protocol, None));
-        assert_eq!(Roundtable::classify(&remark(1)), (ProposalClass::Ordinary, None));
-        let _ = pallet::Pallet::<Test>::default_params(ProposalClass::Ordinary);
-    });
-}
-
-// ---------- issue 10, finding 2: support of the whole electorate, frozen weights ----------
-
-/// Six equal partners, 2 ayes and 1 nay: two thirds of the votes cast but a third of the
-/// electorate. The nay used to make the quorum and the proposal passed as Root.
-#[test]
-fn issue10_finding2_nays_do_not_help_a_protocol_proposal_pass() {
-    new_test_ext().execute_with(|| {
-        Members::set(vec![(1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (6, 1)]);
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
-        vote_all(0, &[(1, true), (2, true), (3, false)]);
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(sp_io::storage::get(b"rtkey"), None, "2 ayes of 6 passed a Protocol proposal");
-    });
-}
-
-/// Two equal partners: one alone passes neither a Protocol proposal nor the other's removal.
-#[test]
-fn issue10_finding2_one_of_two_partners_alone_passes_nothing_above_ordinary() {
-    new_test_ext().execute_with(|| {
-        Members::set(vec![(1, 1), (2, 1)]);
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
-        assert_ok!(propose(1, ProposalClass::PartnerRemoval, against(2)));
-        vote_all(0, &[(1, true)]);
-        vote_all(1, &[(1, true)]);
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(sp_io::storage::get(b"rtkey"), None, "one of two passed a Protocol proposal");
-        assert_eq!(outcome(1).map(|(passed, _)| passed), Some(false), "one of two removed the other");
-    });
-}
-
-/// Weights raised after the votes were cast used to count at close.
-#[test]
-fn issue10_finding2_weight_changes_mid_vote_change_nothing() {
-    new_test_ext().execute_with(|| {
-        Members::set(vec![(1, 1), (2, 1), (3, 1)]);
-        assert_ok!(propose(1, ProposalClass::Protocol, set_storage(5)));
-        vote_all(0, &[(1, true), (2, false)]);
-        // Member 1's weight is raised mid-vote.
-        Members::set(vec![(1, 5), (2, 1), (3, 1)]);
-        run_to(1 + PERIOD + 1 + DELAY);
-        assert_eq!(sp_io::storage::get(b"rtkey"), None, "a weight raised mid-vote decided the vote");
-    });
-}
-
-// ---------- tally: property tests ----------
-
-fn two_thirds() -> ClassParams<u64> {
-    ClassParams { voting_period: 1, enactment_delay: 0, support: Fraction::new(0, 1), approval: Fraction::new(2, 3), strict: false }
-}
-
-fn majority() -> ClassParams<u64> {
-    ClassParams { voting_period: 1, enactment_delay: 0, support: Fraction::new(0, 1), approval: Fraction::new(1, 2), strict: true }
-}
-
-proptest! {
-    /// Two thirds: the least passing aye weight is exactly ceil(2 * cast / 3).
-    #[test]
-    fn two_thirds_boundary_is_exact(cast in 1u64..1_000_000_000_000) {
-        let min_ayes = (2 * cast + 2) / 3;
-        let t = |ayes: u64| Tally { ayes, nays: cast - ayes, electorate: cast, excluded: 0 };
-        prop_assert!(t(min_ayes).approved(&two_thirds()));
-        prop_assert!(!t(min_ayes - 1).approved(&two_thirds()));
-    }
-
-    /// Simple majority: more than half; a tie fails.
-    #[test]
-    fn majority_boundary_is_exact(cast in 1u64..1_000_000_000_000) {
-        let min_ayes = cast / 2 + 1;
-        let t = |ayes: u64| Tally { ayes, nays: cast - ayes, electorate: cast, excluded: 0 };
-        prop_assert!(t(min_ayes).approved(&majority()));
-        prop_assert!(!t(min_ayes - 1).approved(&majority()));
-    }
-
-    /// Support (ayes) and the deposit's quorum (turnout): at least num/den of the electorate, exactly.
-    #[test]
-    fn quorum_boundary_is_exact(electorate in 1u64..1_000_000_000, num in 1u32..100, extra in 0u32..100) {
-        let den = num + extra;
-        let mut p = majority();
-        p.support = Fraction::new(num, den);
-        let need = ((electorate as u128 * num as u128 + den as u128 - 1) / den as u128) as u64;
-        let need = need.max(1);
-        let at = Tally { ayes: need, nays: 0, electorate, excluded: 0 };
-        let below = Tally { ayes: need - 1, nays: 0, electorate, excluded: 0 };
-        prop_assert!(at.quorum_reached(&p));
-        prop_assert!(!below.quorum_reached(&p));
-        prop_assert!(at.support_reached(&p));
-        prop_assert!(!below.support_reached(&p));
-    }
-
-    /// Extreme weights never overflow and more ayes never turn a pass into a fail.
-    #[test]
-    fn approval_is_monotonic(ayes in 0u64..=u64::MAX / 2, nays in 0u64..=u64::MAX / 2, more in 0u64..1000) {
-        let p = two_thirds();
-        let a = Tally { ayes, nays, electorate: u64::MAX, excluded: 0 };
-        let b = Tally { ayes: ayes + more, nays, electorate: u64::MAX, excluded: 0 };
-        prop_assert!(!a.approved(&p) || b.approved(&p));
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
-
-    /// Through the pallet: any sequence of votes and changes counts each member once, with its
-    /// weight when the proposal was made, on the side of its last vote; the outcome follows the
-    /// class rules.
-    #[test]
-    fn pallet_tally_matches_last_votes(
-        weights in proptest::collection::vec(1u32..=5, 1..=8),
-        votes in proptest::collection::vec((0usize..8, any::<bool>()), 0..30),
-        protocol in any::<bool>(),
-    ) {
-        new_test_ext().execute_with(|| {
-            let members: Vec<(u64, u32)> = weights.iter().enumerate().map(|(i, w)| (i as u64 + 1, *w)).collect();
-            Members::set(members.clone());
-            let (class, call) = if protocol { (ProposalClass::Protocol, set_storage(1)) } else { (ProposalClass::Ordinary, remark(1)) };
-            assert_ok!(propose(1, class, call));
-            let mut last = std::collections::BTreeMap::new();
-            for (i, aye) in &votes {
-                let who = (*i % members.len()) as u64 + 1;
-                assert_ok!(Roundtable::vote(RuntimeOrigin::signed(who), 0, *aye));
-                last.insert(who, *aye);
-            }
-            let weight = |w: &u64| members.iter().find(|(m, _)| m == w).unwrap().1 as u64;
-            let ayes: u64 = last.iter().filter(|(_, a)| **a).map(|(w, _)| weight(w)).sum();
-            let nays: u64 = last.iter().filter(|(_, a)| !**a).map(|(w, _)| weight(w)).sum();
-            let electorate: u64 = members.iter().map(|(_, w)| *w as u64).sum();
-            assert_eq!(Proposals::<Test>::get(0).unwrap().voters as usize, last.len());
-            run_to(1 + PERIOD + 1);
-            let cast = ayes + nays;
-            // Support of the electorate (ayes) decides; turnout only decides the deposit.
-            let (reached, quorum) = if protocol {
-                (ayes > 0 && 3 * ayes >= 2 * electorate, cast > 0 && 3 * cast >= 2 * electorate)
-            } else {
-                (ayes > 0 && 2 * ayes >= electorate, cast > 0 && 2 * cast >= electorate)
-            };
-            let approved = if protocol { 3 * ayes >= 2 * cast } else { 2 * ayes > cast };
-            let expected_tally = Tally { ayes, nays, electorate, excluded: 0 };
-            assert_eq!(outcome(0), Some((reached && approved, expected_tally)));
-            let refunded = Balances::balance(&1) == 10_000;
-            assert_eq!(refunded, quorum);
-        });
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
-
-    /// Issue 10: for random electorates, weights and votes (aye, nay or abstain), and weights
-    /// changed at random after the votes, nothing passes the Protocol class (Root) with ayes below
-    /// two thirds of the electorate's weight frozen at the proposal, whatever the nays and
-    /// abstentions; and with ayes at or above it and no nays, it passes.
-    #[test]
-    fn protocol_never_passes_below_two_thirds_of_the_electorate(
-        weights in proptest::collection::vec(1u32..=1_000, 1..=16),
-        votes in proptest::collection::vec(0u8..3, 16),
-        later in proptest::collection::vec(1u32..=1_000_000, 16),
-    ) {
-        new_test_ext().execute_with(|| -> Result<(), TestCaseError> {
-            let members: Vec<(u64, u32)> = weights.iter().enumerate().map(|(i, w)| (i as u64 + 1, *w)).collect();
-            Members::set(members.clone());
-            assert_ok!(propose(1, ProposalClass::Protocol, set_storage(1)));
-            let mut ayes = 0u64;
-            let mut nays = 0u64;
-            for (i, (who, w)) in members.iter().enumerate() {
-                match votes[i] {
-                    0 => {
-                        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(*who), 0, true));
-                        ayes += *w as u64;
-                    },
-                    1 => {
-                        assert_ok!(Roundtable::vote(RuntimeOrigin::signed(*who), 0, false));
-                        nays += *w as u64;
-                    },
-                    _ => {},
-                }
-            }
-            // Weights change mid-vote (e.g. an enacted set_weights): nothing may follow from it.
-            Members::set(members.iter().enumerate().map(|(i, (who, _))| (*who, later[i])).collect());
-            let electorate: u64 = members.iter().map(|(_, w)| *w as u64).sum();
-            run_to(1 + PERIOD + 1 + DELAY);
-            let passed = matches!(outcome(0), Some((true, _)));
-            let enacted = sp_io::storage::get(b"rtkey").is_some();
-            prop_assert_eq!(passed, enacted);
-            if 3 * ayes < 2 * electorate {
-                prop_assert!(!passed, "passed with {} ayes, {} nays of {}", ayes, nays, electorate);
-            }
-            if nays == 0 && ayes > 0 && 3 * ayes >= 2 * electorate {
-                prop_assert!(passed);
-            }
-            Ok(())
-        })?;
-    }
-
-    /// The same on the tally alone, with extreme weights, and for a removal poll: with an
-    /// accused, ayes must also exceed half of the electorate plus the accused's weight.
-    #[test]
-    fn tally_never_passes_protocol_or_removal_below_the_floor(
-        electorate in 0u64..=u64::MAX / 4,
-        ayes_share in 0u64..=1_000_000,
-        nays in 0u64..=u64::MAX / 4,
-        excluded in 0u64..=u64::MAX / 4,
-    ) {
-        let ayes = ((electorate as u128 * ayes_share as u128) / 1_000_000) as u64;
-        for class in [ProposalClass::Protocol, ProposalClass::PartnerRemoval] {
-            let p = crate::pallet::Pallet::<Test>::default_params(class);
-            let t = Tally { ayes, nays, electorate, excluded: 0 };
-            if (ayes as u128) * 3 < (electorate as u128) * 2 || ayes == 0 {
-                prop_assert!(!t.passes(&p));
-            }
-            let r = Tally { ayes, nays, electorate, excluded };
-            if excluded > 0 && (ayes as u128) * 2 <= electorate as u128 + excluded as u128 {
-                prop_assert!(!r.passes(&p));
-            }
-        }
-    }
-}
-
-/// Class parameters come from genesis (short periods on development chains, no compile-time
-/// feature), under the rules `set_class_params` enforces.
-#[test]
-fn genesis_sets_class_parameters_under_the_same_rules() {
-    use sp_runtime::BuildStorage;
-    let fast = ClassParams { voting_period: 5u64, enactment_delay: 1, support: crate::SUPERMAJORITY, approval: crate::SUPERMAJORITY, strict: false };
-    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, fast)], tracks: vec![] }.assimilate_storage(&mut t).unwrap();
-    sp_io::TestExternalities::from(t).execute_with(|| {
-        assert_eq!(Roundtable::params(ProposalClass::Protocol), fast);
-        assert_eq!(Roundtable::params(ProposalClass::Ordinary), Roundtable::default_params(ProposalClass::Ordinary));
-    });
-}
-
-#[test]
-#[should_panic(expected = "parameters of Protocol refused")]
-fn a_genesis_below_the_supermajority_is_refused() {
-    use sp_runtime::BuildStorage;
-    let weak = ClassParams { voting_period: 5u64, enactment_delay: 1, support: Fraction::new(1, 2), approval: crate::SUPERMAJORITY, strict: false };
-    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
-    let _ = crate::GenesisConfig::<Test> { class_params: vec![(ProposalClass::Protocol, weak)], tracks: vec![] }.assimilate_storage(&mut t);
-}
 
 // ---------- polls: pallet-referenda voted by the roundtable on its tracks ----------
 
 mod polls {
     use super::*;
-    use crate::{tracks, PollElectorate, PollTally, PollVotes, Threshold, TrackParams, TrackParamsOf};
+    use crate::{tracks, PollElectorate, PollTally, PollVotes, Threshold, TrackParams, TrackRules};
     use frame_support::traits::{schedule::DispatchTime, VoteTally};
     use pallet_referenda::{ReferendumInfo, ReferendumInfoFor, TracksInfo};
     use sp_runtime::BuildStorage;
@@ -1127,13 +495,13 @@ mod polls {
             let mut stricter = fine;
             stricter.support = Threshold::at_least(3, 4);
             assert_ok!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, stricter));
-            assert_eq!(TrackParamsOf::<Test>::get(tracks::PROTOCOL), Some(stricter));
+            assert_eq!(TrackRules::<Test>::get(tracks::PROTOCOL), Some(stricter));
         });
         let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
         let mut weak: TrackParams<u64, u64> = new_test_ext().execute_with(|| Roundtable::track(tracks::PROTOCOL));
         weak.approval = Threshold::at_least(1, 2);
         let refused = std::panic::catch_unwind(move || {
-            let _ = crate::GenesisConfig::<Test> { class_params: vec![], tracks: vec![(tracks::PROTOCOL, weak)] }
+            let _ = crate::GenesisConfig::<Test> { tracks: vec![(tracks::PROTOCOL, weak)] }
                 .assimilate_storage(&mut t);
         });
         assert!(refused.is_err(), "a chain spec with a protocol track below two thirds must not build");
@@ -1156,6 +524,27 @@ mod polls {
             }
             assert!(approved(poll));
             assert!(n - start <= 4, "approved {} blocks after submission", n - start);
+        });
+    }
+
+    /// An enacted call runs with a track's origin, which is not signed: it can neither submit
+    /// nor vote, so a poll cannot vote on polls.
+    #[test]
+    fn enacted_calls_cannot_submit_or_vote() {
+        new_test_ext().execute_with(|| {
+            let target = submit(1, root(), set_storage(1));
+            let vote_call = RuntimeCall::Roundtable(crate::Call::vote_poll { poll: target, aye: true });
+            let poll = submit(2, root(), vote_call);
+            for who in [1, 2, 3] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(approved(poll));
+            // The target got the three signed votes and nothing from the enacted call.
+            assert_eq!(PollVotes::<Test>::iter_prefix(target).count(), 0);
+            for origin in [root(), ordinary(), removal_of(1)] {
+                assert!(Roundtable::vote_poll(RuntimeOrigin::from(origin), target, true).is_err());
+            }
         });
     }
 
@@ -1238,6 +627,32 @@ mod polls {
                 if approved(poll) {
                     prop_assert!(ayes * 3 >= total * 2, "passed with {} of {}", ayes, total);
                 }
+                Ok(())
+            })?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A removal poll with an accused passes only with ayes of two thirds of the electorate
+        /// without it and more than half of the electorate with it, for any weights.
+        #[test]
+        fn a_removal_poll_needs_a_majority_with_its_accused(
+            electorate in 1u64..=128 * u32::MAX as u64,
+            excluded in 1u64..=u32::MAX as u64,
+            ayes_share in 0u64..=1_000_000,
+        ) {
+            let ayes = (electorate as u128 * ayes_share as u128 / 1_000_000) as u64;
+            new_test_ext().execute_with(|| {
+                let track = crate::Tracks::<Test>::info(tracks::PARTNER_REMOVAL).unwrap();
+                let tally = PollTally::<Test>::from_parts(ayes, 0, electorate, excluded);
+                let passing = track.min_support.passing(sp_runtime::Perbill::one(), tally.support(tracks::PARTNER_REMOVAL)) &&
+                    track.min_approval.passing(sp_runtime::Perbill::one(), tally.approval(tracks::PARTNER_REMOVAL));
+                let exact = ayes > 0 &&
+                    (ayes as u128) * 3 >= 2 * electorate as u128 &&
+                    (ayes as u128) * 2 > electorate as u128 + excluded as u128;
+                prop_assert_eq!(passing, exact);
                 Ok(())
             })?;
         }

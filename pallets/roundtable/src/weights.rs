@@ -13,10 +13,6 @@ use frame_support::{traits::Get, weights::{constants::RocksDbWeight, Weight}};
 
 /// Weight functions needed for `pallet_roundtable`.
 pub trait WeightInfo {
-    fn propose() -> Weight;
-    fn vote() -> Weight;
-    fn close(v: u32) -> Weight;
-    fn set_class_params() -> Weight;
     fn raise_dispute() -> Weight;
     fn answer() -> Weight;
     fn resolve_dispute() -> Weight;
@@ -29,31 +25,6 @@ pub trait WeightInfo {
 /// Weights for `pallet_roundtable` using the runtime's database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
-    fn propose() -> Weight {
-        Weight::from_parts(70_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(6_u64))
-            .saturating_add(T::DbWeight::get().writes(5_u64))
-            // The frozen electorate: up to 64 partner records read, `Electorate` written.
-            .saturating_add(T::DbWeight::get().reads(64_u64))
-            .saturating_add(T::DbWeight::get().writes(1_u64))
-    }
-    fn vote() -> Weight {
-        Weight::from_parts(35_000_000, 4000)
-            .saturating_add(T::DbWeight::get().reads(4_u64))
-            .saturating_add(T::DbWeight::get().writes(2_u64))
-    }
-    fn close(v: u32) -> Weight {
-        Weight::from_parts(80_000_000, 4000)
-            .saturating_add(Weight::from_parts(6_000_000, 0).saturating_mul(v.into()))
-            .saturating_add(T::DbWeight::get().reads(8_u64))
-            .saturating_add(T::DbWeight::get().writes(8_u64))
-            .saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
-            .saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
-    }
-    fn set_class_params() -> Weight {
-        Weight::from_parts(12_000_000, 0)
-            .saturating_add(T::DbWeight::get().writes(1_u64))
-    }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
             .saturating_add(T::DbWeight::get().reads(9_u64))
@@ -94,30 +65,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// For tests and mocks: RocksDB weights.
 impl WeightInfo for () {
-    fn propose() -> Weight {
-        Weight::from_parts(70_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(6_u64))
-            .saturating_add(RocksDbWeight::get().writes(5_u64))
-            .saturating_add(RocksDbWeight::get().reads(64_u64))
-            .saturating_add(RocksDbWeight::get().writes(1_u64))
-    }
-    fn vote() -> Weight {
-        Weight::from_parts(35_000_000, 4000)
-            .saturating_add(RocksDbWeight::get().reads(4_u64))
-            .saturating_add(RocksDbWeight::get().writes(2_u64))
-    }
-    fn close(v: u32) -> Weight {
-        Weight::from_parts(80_000_000, 4000)
-            .saturating_add(Weight::from_parts(6_000_000, 0).saturating_mul(v.into()))
-            .saturating_add(RocksDbWeight::get().reads(8_u64))
-            .saturating_add(RocksDbWeight::get().writes(8_u64))
-            .saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
-            .saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(v.into())))
-    }
-    fn set_class_params() -> Weight {
-        Weight::from_parts(12_000_000, 0)
-            .saturating_add(RocksDbWeight::get().writes(1_u64))
-    }
     fn raise_dispute() -> Weight {
         Weight::from_parts(60_000_000, 4000)
             .saturating_add(RocksDbWeight::get().reads(9_u64))

@@ -68,7 +68,7 @@ mod benchmarks {
 
     #[benchmark]
     fn force_set(n: Linear<1, { T::MaxValidators::get() }>) -> Result<(), BenchmarkError> {
-        let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let origin = T::ForceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         let members: Vec<_> = (0..n).map(|i| with_keys::<T>("forced", i)).collect();
         #[extrinsic_call]
         _(origin as T::RuntimeOrigin, BoundedVec::truncate_from(members));
@@ -78,7 +78,7 @@ mod benchmarks {
 
     #[benchmark]
     fn cancel_force() -> Result<(), BenchmarkError> {
-        let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let origin = T::ForceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
         PendingForce::<T>::put(BoundedVec::truncate_from(alloc::vec![with_keys::<T>("forced", 0)]));
         #[extrinsic_call]
         _(origin as T::RuntimeOrigin);

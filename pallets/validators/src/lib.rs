@@ -87,8 +87,14 @@ pub mod pallet {
         #[pallet::constant]
         type MinSessionLength: Get<BlockNumberFor<Self>>;
 
-        /// Who may change the membership, the session length and force a set.
+        /// Who may change the membership and the session length.
         type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+        /// Who may schedule and cancel a forced set (`force_set`, `cancel_force`). Kept apart from
+        /// `AdminOrigin` so that the roundtable's emergency track (short periods that fit a stall)
+        /// can do this and nothing else. In the runtime: Root or the roundtable's `Emergency`
+        /// origin.
+        type ForceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
         type WeightInfo: WeightInfo;
     }
@@ -313,7 +319,7 @@ pub mod pallet {
         #[pallet::call_index(3)]
         #[pallet::weight(<T as Config>::WeightInfo::force_set(members.len() as u32))]
         pub fn force_set(origin: OriginFor<T>, members: BoundedVec<T::AccountId, T::MaxValidators>) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
+            T::ForceOrigin::ensure_origin(origin)?;
             ensure!(!members.is_empty(), Error::<T>::EmptySet);
             let mut seen = BTreeSet::new();
             for m in members.iter() {
@@ -330,7 +336,7 @@ pub mod pallet {
         #[pallet::call_index(4)]
         #[pallet::weight(<T as Config>::WeightInfo::cancel_force())]
         pub fn cancel_force(origin: OriginFor<T>) -> DispatchResult {
-            T::AdminOrigin::ensure_origin(origin)?;
+            T::ForceOrigin::ensure_origin(origin)?;
             ensure!(PendingForce::<T>::take().is_some(), Error::<T>::NoPendingForce);
             ForceConsents::<T>::kill();
             Self::deposit_event(Event::ForceCancelled);

@@ -64,6 +64,7 @@ impl pallet_validators::Config for Test {
     type DefaultSessionLength = DefaultSessionLength;
     type MinSessionLength = ConstU64<2>;
     type AdminOrigin = EnsureRoot<u64>;
+    type ForceOrigin = EnsureRoot<u64>;
     type WeightInfo = ();
 }
 
