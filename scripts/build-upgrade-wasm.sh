@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the runtime one spec_version higher (cargo feature `upgrade-test`) and prints the path of
-# its WASM, which the forkless-upgrade test enacts through a roundtable proposal. Both runtime
+# its WASM, which the forkless-upgrade tests enact through a protocol-track poll. Both runtime
 # variants write the same wbuild file, so the ordinary one is rebuilt afterwards and checked.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -16,6 +16,7 @@ frame_benchmarking::define_benchmarks!(
     [pallet_validators, Validators]
     [pallet_partners, Partners]
     [pallet_roundtable, Roundtable]
+    [pallet_referenda, Referenda]
     [pallet_revenue, Revenue]
     [pallet_auction, Auction]
 );

@@ -33,7 +33,7 @@
 //! `into_account_truncating`, keyless). Community share, slashed bonds and slashed deposits: the
 //! pallet-treasury account (`PalletId(*b"py/trsry")`). The development and infrastructure shares
 //! are the accounts of two more pallet-treasury instances (`DevelopmentTreasury`,
-//! `InfrastructureTreasury`) whose spends need Root: a `Protocol` proposal, two thirds of the
+//! `InfrastructureTreasury`) whose spends need Root: a protocol-track poll, two thirds of the
 //! roundtable (the community treasury's small spends need only the ordinary origin).
 //!
 //! **Validator activity** ([`BlockAuthorActivity`]): one point per block proposed and one per
@@ -213,7 +213,7 @@ impl pallet_sudo::Config for Runtime {
 pub type ProtocolOrigin = EnsureRoot<AccountId>;
 /// Root or a passed poll of the emergency track.
 pub type EmergencyOrigin = EitherOfDiverse<EnsureRoot<AccountId>, pallet_roundtable::EnsureEmergency<AccountId>>;
-/// Root or a passed `PartnerRemoval` proposal.
+/// Root, or a passed poll of the partner-removal track acting against its own accused.
 /// The argument is the partner acted against: the removal origin acts against its own accused
 /// only.
 pub type RemovalOrigin =
@@ -259,7 +259,9 @@ impl pallet_scheduler::Config for Runtime {
     type MaximumWeight = SchedulerMaximumWeight;
     type ScheduleOrigin = EnsureRoot<AccountId>;
     type OriginPrivilegeCmp = EqualPrivilegeOnly;
-    type MaxScheduledPerBlock = ConstU32<50>;
+    /// Referenda's alarms share the agenda with enactments: room for every deciding poll of a
+    /// busy block, so that no one can push a poll's alarm out by filling the agenda cheaply.
+    type MaxScheduledPerBlock = ConstU32<256>;
     type WeightInfo = pallet_scheduler::weights::SubstrateWeight<Runtime>;
     type Preimages = Preimage;
     type BlockNumberProvider = System;
@@ -321,7 +323,7 @@ impl pallet_treasury::ArgumentsFactory<(), AccountId> for TreasuryBenchmarkHelpe
 
 /// The development and infrastructure shares of the revenue split: each the account of its own
 /// pallet-treasury instance (issue 10, finding 7: they were keyless accounts only a runtime
-/// upgrade could spend from). Spending them needs Root, i.e. a `Protocol` proposal passed by two
+/// upgrade could spend from). Spending them needs Root, i.e. a protocol-track poll passed by two
 /// thirds of the roundtable: together they are 40% of all revenue, and the ordinary origin's
 /// per-spend limit has no limit per period.
 macro_rules! share_treasury {
@@ -376,7 +378,7 @@ impl pallet_partners::Config for Runtime {
     type Currency = Balances;
     type Slash = ToTreasury;
     type UnixTime = Timestamp;
-    /// Sudo on dev/local chains, the roundtable (an `Ordinary` proposal) elsewhere: an
+    /// Sudo on dev/local chains, the roundtable (an ordinary-track poll) elsewhere: an
     /// assessment records a report and admits nobody.
     type AssessorOrigin = OrdinaryOrigin;
     /// Admissions, agreements, weights, resumption: who votes and how much (Root only).
@@ -422,12 +424,17 @@ impl pallet_roundtable::Config for Runtime {
     type DecisionDeposit = ConstU128<{ 10 * UNIT }>;
     type DecisionPeriod = ConstU32<{ 7 * DAYS }>;
     type EnactmentPeriod = ConstU32<MINUTES>;
-    type MaxDeciding = ConstU32<8>;
+    type MaxDeciding = MaxPartners;
+    /// Three months: no track rule can put a track (Root's among them) out of reach for good.
+    type MaxTrackPeriod = ConstU32<{ 90 * DAYS }>;
+    type MaxDecisionDeposit = ConstU128<{ 10_000 * UNIT }>;
     type MaxVoters = MaxPartners;
     type MaxOpenDisputes = MaxOpenDisputes;
     type MaxDisputesPerAccuser = MaxDisputesPerAccuser;
-    /// A week for the roundtable to decide.
-    type DisputeExpiry = ConstU32<{ 7 * DAYS }>;
+    /// A month: longer than a removal poll's whole course on the production track (an hour to
+    /// prepare, up to a week to decide, a day to confirm, ten minutes to enactment). A dispute
+    /// does not expire while a removal poll against its accused is being decided either.
+    type DisputeExpiry = ConstU32<{ 30 * DAYS }>;
     type Polls = Referenda;
     type PollAccused = pallet_roundtable::AccusedFromReferenda<Runtime>;
     type WeightInfo = crate::weights::pallet_roundtable::WeightInfo<Runtime>;

@@ -114,6 +114,11 @@ pub const DEV_DECISION_PERIOD: u32 = 12;
 /// Decision deposit of every track in every preset.
 pub const DECISION_DEPOSIT: Balance = 10 * UNIT;
 
+/// Polls of a track decided at once, in every preset: as many as there can be partners. The
+/// thresholds are absolute, so a lower limit buys nothing and lets a few cheap junk polls hold a
+/// track's every slot for a whole decision period (the emergency track's when it is needed).
+pub const MAX_DECIDING: u32 = 64;
+
 /// The dev and local chains' tracks: the runtime's thresholds with periods of a few blocks.
 fn dev_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
     tracks::TRACKS
@@ -123,7 +128,7 @@ fn dev_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
             (
                 id,
                 TrackParams {
-                    max_deciding: 8,
+                    max_deciding: MAX_DECIDING,
                     decision_deposit: DECISION_DEPOSIT,
                     prepare_period: 1,
                     decision_period: DEV_DECISION_PERIOD,
@@ -143,12 +148,12 @@ fn dev_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
 /// the enactment period later. The emergency track must decide within a stall, whose stall blocks
 /// come every 3 s per live validator: a block to prepare, ten to confirm, one to enactment.
 fn production_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
-    let rules = |id, max_deciding, prepare_period, decision_period, confirm_period, min_enactment_period| {
+    let rules = |id, prepare_period, decision_period, confirm_period, min_enactment_period| {
         let d = pallet_roundtable::Pallet::<crate::Runtime>::default_track(id);
         (
             id,
             TrackParams {
-                max_deciding,
+                max_deciding: MAX_DECIDING,
                 decision_deposit: DECISION_DEPOSIT,
                 prepare_period,
                 decision_period,
@@ -159,11 +164,11 @@ fn production_tracks() -> Vec<(TrackId, TrackParams<Balance, u32>)> {
         )
     };
     vec![
-        rules(tracks::ORDINARY, 8, HOURS, 7 * DAYS, HOURS, 10 * MINUTES),
-        rules(tracks::TREASURER, 4, HOURS, 7 * DAYS, 3 * HOURS, HOURS),
-        rules(tracks::PARTNER_REMOVAL, 4, HOURS, 7 * DAYS, DAYS, 10 * MINUTES),
-        rules(tracks::PROTOCOL, 2, DAYS, 14 * DAYS, DAYS, DAYS),
-        rules(tracks::EMERGENCY, 1, 1, DAYS, 10, 1),
+        rules(tracks::ORDINARY, HOURS, 7 * DAYS, HOURS, 10 * MINUTES),
+        rules(tracks::TREASURER, HOURS, 7 * DAYS, 3 * HOURS, HOURS),
+        rules(tracks::PARTNER_REMOVAL, HOURS, 7 * DAYS, DAYS, 10 * MINUTES),
+        rules(tracks::PROTOCOL, DAYS, 14 * DAYS, DAYS, DAYS),
+        rules(tracks::EMERGENCY, 1, DAYS, 10, 1),
     ]
 }
 

@@ -565,6 +565,11 @@ mod flows {
                 Roundtable::raise_dispute(signed(Alice), acc(Bob), H256::repeat_byte(4)),
                 pallet_roundtable::Error::<Runtime>::AccusedDeparted
             );
+            frame_support::assert_noop!(
+                Roundtable::expire_dispute(signed(Charlie), 0),
+                pallet_roundtable::Error::<Runtime>::DisputeNotExpired
+            );
+            System::set_block_number(System::block_number() + 23 * DAYS);
             assert_ok!(Roundtable::expire_dispute(signed(Charlie), 0));
             assert_ok!(Partners::reap(signed(Charlie), acc(Bob)));
             assert!(Partners::partner(acc(Bob)).is_none());

@@ -101,9 +101,10 @@ const submittedIndex = (r) => {
   if (!e) fail(`${r.label}: no referenda.Submitted event`);
   return e.data.index.toNumber();
 };
-/// Submit a poll and place its decision deposit; returns [submission result, poll index].
-const submitPoll = async (origin, call, signer, label) => {
-  const [tx] = pollTx(origin, call);
+/// Submit a poll and place its decision deposit; returns [submission result, poll index]. A call
+/// whose preimage is already noted is submitted inline.
+const submitPoll = async (origin, call, signer, label, inline = false) => {
+  const [tx] = inline ? [api.tx.referenda.submit(origin, { Inline: call.toHex() }, { After: 0 })] : pollTx(origin, call);
   const r = await send(tx, signer, label);
   ok(r);
   const index = submittedIndex(r);
@@ -407,7 +408,7 @@ await expectRejected([
   check(info.isRejected, 'Alice alone does not suspend Charlie');
   check((await partnerAt(charlie.address)).status.isActive, 'Charlie is still Active');
 
-  const [, both] = await submitPoll(removalOf(charlie.address), suspendCall, alice, 'Alice submits suspend(Charlie) again');
+  const [, both] = await submitPoll(removalOf(charlie.address), suspendCall, alice, 'Alice submits suspend(Charlie) again (inline)', true);
   const [va, vb] = await Promise.all([
     send(api.tx.roundtable.votePoll(both, true), alice, 'Alice votes aye'),
     send(api.tx.roundtable.votePoll(both, true), bob, 'Bob votes aye'),

@@ -43,9 +43,11 @@ export async function harness(url, timeoutS) {
       let unsub = null; let done = false;
       tx.signAndSend(signer, { nonce }, async (r) => {
         if (done) return;
-        if (r.status.isInBlock) {
+        // A status stream may go from Ready straight to Finalized (seen with a 2.8 MB extrinsic):
+        // finalized means included too.
+        if (r.status.isInBlock || r.status.isFinalized) {
           done = true; if (unsub) unsub();
-          const hash = r.status.asInBlock;
+          const hash = r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized;
           const header = await api.rpc.chain.getHeader(hash);
           resolve({ label, hash, parent: header.parentHash, number: header.number.toNumber(),
             events: r.events.map((e) => e.event), error: t.errName(r.dispatchError) });

@@ -60,7 +60,7 @@
 //!
 //! ## Governance
 //!
-//! Only [`Config::GovernanceOrigin`] (Root in the runtime: a protocol-class roundtable proposal)
+//! Only [`Config::GovernanceOrigin`] (Root in the runtime: a poll of the roundtable's protocol track)
 //! may change the shares, the block reward, the era length and the mode.
 #![cfg_attr(not(feature = "std"), no_std)]
 

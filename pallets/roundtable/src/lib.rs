@@ -161,28 +161,6 @@ ensure_variant!(
     Emergency
 );
 
-/// Ensures the origin is [`RawOrigin::PartnerRemoval`] and yields its accused: a call enacted by
-/// a passed removal poll, decided without that partner.
-pub struct EnsurePartnerRemoval<AccountId>(core::marker::PhantomData<AccountId>);
-impl<O: OriginTrait + From<RawOrigin<AccountId>>, AccountId: Decode> EnsureOrigin<O> for EnsurePartnerRemoval<AccountId>
-where
-    O: Into<Result<RawOrigin<AccountId>, O>>,
-{
-    type Success = AccountId;
-    fn try_origin(o: O) -> Result<AccountId, O> {
-        match o.into() {
-            Ok(RawOrigin::PartnerRemoval(accused)) => Ok(accused),
-            Ok(other) => Err(O::from(other)),
-            Err(o) => Err(o),
-        }
-    }
-    #[cfg(feature = "runtime-benchmarks")]
-    fn try_successful_origin() -> Result<O, ()> {
-        let accused = AccountId::decode(&mut sp_runtime::traits::TrailingZeroInput::zeroes()).map_err(|_| ())?;
-        Ok(O::from(RawOrigin::PartnerRemoval(accused)))
-    }
-}
-
 /// Ensures the origin is [`RawOrigin::PartnerRemoval`] *for the partner acted against*: the
 /// removal origin may suspend, remove or judge only the accused it was decided without. Grant it
 /// suspension, removal and dispute verdicts, with that partner as the argument.
@@ -212,16 +190,18 @@ pub enum RawOrigin<AccountId> {
     /// A call enacted by a passed poll of the ordinary track.
     #[codec(index = 0)]
     Roundtable,
-    /// A call enacted by a passed poll of the partner-removal track, decided without this
-    /// partner (the accused): it may act against that partner only ([`EnsurePartnerRemovalOf`]).
-    #[codec(index = 1)]
-    PartnerRemoval(AccountId),
+    // Index 1 was `PartnerRemoval` without its accused (the roundtable's own proposals): not
+    // reused, so that an origin stored by that runtime never decodes as another.
     /// A call enacted by a passed poll of the treasurer track.
     #[codec(index = 2)]
     Treasurer,
     /// A call enacted by a passed poll of the emergency track.
     #[codec(index = 3)]
     Emergency,
+    /// A call enacted by a passed poll of the partner-removal track, in which this partner (the
+    /// accused) could not vote: it may act against that partner only ([`EnsurePartnerRemovalOf`]).
+    #[codec(index = 4)]
+    PartnerRemoval(AccountId),
 }
 
 /// Signed by an active partner: who may submit polls to pallet-referenda
@@ -404,6 +384,13 @@ pub mod pallet {
         /// Polls of a track not set at genesis decided at once.
         #[pallet::constant]
         type MaxDeciding: Get<u32>;
+        /// Longest period any track may set (prepare, decision, confirm, enactment), so that no
+        /// `set_track` can put a track, the protocol track included, out of reach for good.
+        #[pallet::constant]
+        type MaxTrackPeriod: Get<BlockNumberFor<Self>>;
+        /// Highest decision deposit any track may ask, for the same reason.
+        #[pallet::constant]
+        type MaxDecisionDeposit: Get<BalanceOf<Self>>;
         /// Most members in a poll's frozen electorate (at least the most active members there
         /// can be; a first vote is refused with `ElectorateTooLarge` otherwise).
         #[pallet::constant]
@@ -432,6 +419,7 @@ pub mod pallet {
 
     #[pallet::composite_enum]
     pub enum HoldReason {
+        // Index 0 was the deposit of the roundtable's own proposals: not reused.
         #[codec(index = 1)]
         DisputeDeposit,
     }
@@ -445,6 +433,12 @@ pub mod pallet {
     #[pallet::storage]
     pub type PollVotes<T: Config> =
         StorageDoubleMap<_, Twox64Concat, PollIndex, Blake2_128Concat, T::AccountId, bool, OptionQuery>;
+
+    /// The latest removal poll voted on against a partner: while it is being decided, no dispute
+    /// against that partner expires, so the accused cannot escape a verdict by expiring its
+    /// dispute. Removed with the poll's votes.
+    #[pallet::storage]
+    pub type RemovalPollOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, PollIndex, OptionQuery>;
 
     /// Track rules set at genesis or by `set_track`; tracks not set use [`Pallet::default_track`].
     #[pallet::storage]
@@ -515,7 +509,9 @@ pub mod pallet {
         AccusedCannotVote,
         /// The deposit cannot be held.
         InsufficientBalance,
-        /// Track rules must be proper thresholds above zero, a decision period and room to decide.
+        /// Track rules must be proper thresholds above zero and below an unreachable strict whole,
+        /// a decision period and room to decide, periods up to `MaxTrackPeriod` and a deposit up to
+        /// `MaxDecisionDeposit`.
         InvalidParams,
         /// The removal, protocol and emergency tracks need support and approval of at least two
         /// thirds.
@@ -555,6 +551,8 @@ pub mod pallet {
         /// The ordinary track needs at least half of the electorate, the treasurer track more
         /// than half.
         BelowMajority,
+        /// A removal poll against the accused is being decided: the dispute cannot expire now.
+        VerdictPending,
     }
 
     #[pallet::hooks]
@@ -652,6 +650,9 @@ pub mod pallet {
             let d = Disputes::<T>::get(index).ok_or(Error::<T>::DisputeNotFound)?;
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(now >= d.raised_at.saturating_add(T::DisputeExpiry::get()), Error::<T>::DisputeNotExpired);
+            if let Some(poll) = RemovalPollOf::<T>::get(&d.accused) {
+                ensure!(T::Polls::as_ongoing(poll).is_none(), Error::<T>::VerdictPending);
+            }
             Disputes::<T>::remove(index);
             Self::dispute_closed(&d.accuser, &d.accused);
             Self::refund(&HoldReason::DisputeDeposit.into(), &d.accuser, d.deposit);
@@ -676,6 +677,9 @@ pub mod pallet {
                             if track == tracks::PARTNER_REMOVAL { T::PollAccused::accused(poll) } else { None };
                         let (voters, electorate, excluded) = Self::snapshot(accused.as_ref())?;
                         *tally = PollTally::from_parts(0, 0, electorate, excluded);
+                        if let Some(a) = &accused {
+                            RemovalPollOf::<T>::insert(a, poll);
+                        }
                         let frozen = PollVotersOf::<T> { voters, accused: accused.clone() };
                         PollElectorate::<T>::insert(poll, &frozen);
                         Self::deposit_event(Event::PollElectorateFrozen { poll, electorate, accused });
@@ -708,7 +712,14 @@ pub mod pallet {
         pub fn remove_poll_votes(origin: OriginFor<T>, poll: PollIndex) -> DispatchResult {
             ensure_signed(origin)?;
             ensure!(T::Polls::as_ongoing(poll).is_none(), Error::<T>::PollStillOngoing);
-            ensure!(PollElectorate::<T>::take(poll).is_some(), Error::<T>::NoPollVotes);
+            let frozen = PollElectorate::<T>::take(poll).ok_or(Error::<T>::NoPollVotes)?;
+            if let Some(a) = frozen.accused {
+                RemovalPollOf::<T>::mutate_exists(&a, |p| {
+                    if *p == Some(poll) {
+                        *p = None;
+                    }
+                });
+            }
             let _ = PollVotes::<T>::clear_prefix(poll, T::MaxVoters::get(), None);
             Self::deposit_event(Event::PollVotesRemoved { poll });
             Ok(())
@@ -752,7 +763,22 @@ pub mod pallet {
                     params.max_deciding > 0,
                 Error::<T>::InvalidParams
             );
-            let floor = match id {
+            // A strict share of the whole can never be reached: that would close the track.
+            ensure!(
+                !(params.support.strict && params.support.share.num >= params.support.share.den) &&
+                    !(params.approval.strict && params.approval.share.num >= params.approval.share.den),
+                Error::<T>::InvalidParams
+            );
+            let max = T::MaxTrackPeriod::get();
+            ensure!(
+                params.prepare_period <= max &&
+                    params.decision_period <= max &&
+                    params.confirm_period <= max &&
+                    params.min_enactment_period <= max &&
+                    params.decision_deposit <= T::MaxDecisionDeposit::get(),
+                Error::<T>::InvalidParams
+            );
+                        let floor = match id {
                 tracks::ORDINARY => Some(Threshold::at_least(1, 2)),
                 tracks::TREASURER => Some(Threshold::more_than(1, 2)),
                 _ => None,

@@ -128,6 +128,8 @@ pub const DISPUTE_DEPOSIT: u64 = 50;
 pub const PERIOD: u64 = 10;
 pub const DELAY: u64 = 2;
 pub const DISPUTE_EXPIRY: u64 = 20;
+pub const MAX_TRACK_PERIOD: u64 = 1_000;
+pub const MAX_DECISION_DEPOSIT: u64 = 5_000;
 
 impl pallet_roundtable::Config for Test {
     type RuntimeEvent = RuntimeEvent;
@@ -143,6 +145,8 @@ impl pallet_roundtable::Config for Test {
     type DecisionPeriod = ConstU64<PERIOD>;
     type EnactmentPeriod = ConstU64<DELAY>;
     type MaxDeciding = ConstU32<4>;
+    type MaxTrackPeriod = ConstU64<MAX_TRACK_PERIOD>;
+    type MaxDecisionDeposit = ConstU64<MAX_DECISION_DEPOSIT>;
     type MaxVoters = ConstU32<16>;
     type MaxOpenDisputes = ConstU32<3>;
     type MaxDisputesPerAccuser = ConstU32<2>;

@@ -4,10 +4,13 @@
 //! A poll passes when its ayes reach the track's support threshold of the *whole electorate's*
 //! weight and its approval threshold of the votes cast (flat, see [`crate::tracks`]). The
 //! electorate and its weights are frozen by the poll's first vote ([`crate::PollElectorate`]),
-//! so weights changed or members admitted afterwards change nothing in it. On the removal track
-//! the accused is left out of the electorate, and the poll also needs ayes of more than half of
-//! the electorate *with* the accused's weight, so that one of two equal partners cannot remove
-//! the other alone.
+//! so weights changed or members admitted afterwards change nothing in it.
+//!
+//! On the removal track the accused cannot vote, but its weight stays in the support
+//! denominator: it counts as not voting aye. Were it left out, a coalition of more than half but
+//! less than two thirds could remove an honest partner and then pass Root among the rest (3 of 5
+//! equal partners remove a fourth, then hold 3 of 4): a removal would be a path to Root without two
+//! thirds of the roundtable.
 use crate::{tracks::TrackId, Config, Pallet};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::marker::PhantomData;
@@ -26,7 +29,8 @@ pub struct PollTally<T> {
     pub nays: u64,
     /// Total weight of those entitled to vote, frozen by the first vote (0 before it).
     pub electorate: u64,
-    /// Weight of the removal track's accused, left out of `electorate` (0 if none).
+    /// Weight of the removal track's accused (0 if none): not in `electorate`, since it cannot
+    /// vote, but in the support denominator.
     pub excluded: u64,
     #[codec(skip)]
     _config: PhantomData<T>,
@@ -37,10 +41,9 @@ impl<T> PollTally<T> {
         PollTally { ayes, nays, electorate, excluded, _config: PhantomData }
     }
 
-    /// With an accused left out: ayes of more than half of the electorate with its weight.
-    pub fn majority_with_excluded(&self) -> bool {
-        self.excluded == 0 ||
-            (self.ayes as u128).saturating_mul(2) > (self.electorate as u128).saturating_add(self.excluded as u128)
+    /// The weight support is measured against: everyone, the accused included.
+    pub fn support_base(&self) -> u64 {
+        self.electorate.saturating_add(self.excluded)
     }
 }
 
@@ -48,8 +51,7 @@ impl<T: Config> PollTally<T> {
     /// Whether the poll meets every rule of `track` (what referenda's flat curves then see).
     pub fn passes(&self, track: TrackId) -> bool {
         let p = Pallet::<T>::track(track);
-        p.support.reached(self.ayes, self.electorate) &&
-            self.majority_with_excluded() &&
+        p.support.reached(self.ayes, self.support_base()) &&
             p.approval.reached(self.ayes, self.ayes.saturating_add(self.nays))
     }
 }
@@ -63,15 +65,10 @@ impl<T: Config> VoteTally<u64, TrackId> for PollTally<T> {
         self.ayes
     }
 
-    /// Ayes as a share of the electorate, reported so that referenda's comparison with the
-    /// track's level is exactly the track's rule (with the removal track's majority).
+    /// Ayes as a share of the whole electorate (the accused included), reported so that
+    /// referenda's comparison with the track's level is exactly the track's rule.
     fn support(&self, track: TrackId) -> Perbill {
-        let p = Pallet::<T>::track(track);
-        if self.majority_with_excluded() {
-            p.support.report(self.ayes, self.electorate)
-        } else {
-            p.support.report(0, self.electorate.max(1))
-        }
+        Pallet::<T>::track(track).support.report(self.ayes, self.support_base())
     }
 
     fn approval(&self, track: TrackId) -> Perbill {

@@ -48,14 +48,18 @@ fn ensure_roundtable_accepts_only_its_origin() {
     use frame_support::traits::EnsureOrigin;
     new_test_ext().execute_with(|| {
         type Ordinary = crate::EnsureRoundtable<u64>;
-        type Removal = crate::EnsurePartnerRemoval<u64>;
+        type Treasurer = crate::EnsureTreasurer<u64>;
+        type Emergency = crate::EnsureEmergency<u64>;
         assert!(Ordinary::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_ok());
         assert!(<Ordinary as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
         assert!(<Ordinary as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::signed(1)).is_err());
         assert!(Ordinary::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2))).is_err());
-        assert_eq!(Removal::try_origin(RuntimeOrigin::from(crate::RawOrigin::PartnerRemoval(2))).ok(), Some(2));
-        assert!(Removal::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_err());
-        assert!(<Removal as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+        assert!(Treasurer::try_origin(RuntimeOrigin::from(crate::RawOrigin::Treasurer)).is_ok());
+        assert!(Treasurer::try_origin(RuntimeOrigin::from(crate::RawOrigin::Roundtable)).is_err());
+        assert!(<Treasurer as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
+        assert!(Emergency::try_origin(RuntimeOrigin::from(crate::RawOrigin::Emergency)).is_ok());
+        assert!(Emergency::try_origin(RuntimeOrigin::from(crate::RawOrigin::Treasurer)).is_err());
+        assert!(<Emergency as EnsureOrigin<RuntimeOrigin>>::try_origin(RuntimeOrigin::root()).is_err());
     });
 }
 
@@ -421,8 +425,8 @@ mod polls {
         });
     }
 
-    /// On a removal poll the accused is left out, and the ayes must also be more than half of
-    /// the electorate with it: of three equal partners, two remove the third.
+    /// On a removal poll the accused does not vote and counts as not-aye: of three equal
+    /// partners, two remove the third.
     #[test]
     fn a_removal_poll_is_decided_without_its_accused() {
         new_test_ext().execute_with(|| {
@@ -443,6 +447,64 @@ mod polls {
             run_out();
             assert!(approved(poll));
             assert_eq!(Bonds::get()[2], (3, 900));
+        });
+    }
+
+    /// Review finding (issue 10, "no path to Root without two thirds"): with the accused left out
+    /// of the support denominator, a coalition of more than half but less than two thirds removed
+    /// an honest partner and then held two thirds of the rest. The accused counts as not-aye.
+    #[test]
+    fn attack_a_majority_below_two_thirds_cannot_remove_its_way_to_root() {
+        new_test_ext().execute_with(|| {
+            // A (weight 3) against B (weight 2): 60% of the roundtable.
+            Members::set(vec![(1, 3), (2, 2)]);
+            let poll = submit(1, removal_of(2), remark(1));
+            assert_ok!(vote(1, poll, true));
+            run_out();
+            assert!(!approved(poll), "60% removed the other partner");
+        });
+        new_test_ext().execute_with(|| {
+            // Three colluders of five equal partners against a fourth.
+            Members::set((1..=5).map(|m| (m, 1)).collect());
+            let poll = submit(1, removal_of(4), remark(1));
+            for who in [1, 2, 3] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(!approved(poll), "3 of 5 removed a fourth partner");
+            // With four of five (two thirds of all) it passes.
+            let poll = submit(1, removal_of(4), remark(2));
+            for who in [1, 2, 3, 5] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(approved(poll));
+        });
+    }
+
+    /// Review finding: the accused expired its dispute while the verdict poll was still being
+    /// decided, so the verdict found no dispute. No dispute against a partner expires while a
+    /// removal poll against it is being decided.
+    #[test]
+    fn attack_the_accused_cannot_expire_its_dispute_under_a_pending_verdict() {
+        new_test_ext().execute_with(|| {
+            assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, H256::repeat_byte(1)));
+            let verdict = RuntimeCall::Roundtable(crate::Call::resolve_dispute {
+                index: 0,
+                verdict: crate::Verdict::Upheld { slash: 100, suspend: false },
+            });
+            let poll = submit(1, removal_of(4), verdict);
+            assert_ok!(vote(1, poll, true));
+            System::set_block_number(System::block_number() + DISPUTE_EXPIRY);
+            assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(4), 0), Error::<Test>::VerdictPending);
+            for who in [2, 3] {
+                assert_ok!(vote(who, poll, true));
+            }
+            run_out();
+            assert!(approved(poll));
+            assert_eq!(Bonds::get()[3], (4, 900), "the verdict was enacted");
+            assert_ok!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(9), poll));
+            assert!(crate::RemovalPollOf::<Test>::get(4).is_none());
         });
     }
 
@@ -488,6 +550,23 @@ mod polls {
             o.support = Threshold::at_least(0, 2);
             assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::ORDINARY, o), Error::<Test>::InvalidParams);
             assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), 9, o), Error::<Test>::UnknownTrack);
+            // Review finding: a strict whole, or periods and deposits without bound, would close a
+            // track (the protocol track: Root) for good.
+            let mut closed = Roundtable::track(tracks::PROTOCOL);
+            closed.support = Threshold::more_than(1, 1);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, closed), Error::<Test>::InvalidParams);
+            let mut closed = Roundtable::track(tracks::PROTOCOL);
+            closed.approval = Threshold::more_than(3, 3);
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, closed), Error::<Test>::InvalidParams);
+            let mut closed = Roundtable::track(tracks::PROTOCOL);
+            closed.prepare_period = MAX_TRACK_PERIOD + 1;
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, closed), Error::<Test>::InvalidParams);
+            let mut closed = Roundtable::track(tracks::PROTOCOL);
+            closed.decision_deposit = MAX_DECISION_DEPOSIT + 1;
+            assert_noop!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, closed), Error::<Test>::InvalidParams);
+            let mut unanimity = Roundtable::track(tracks::PROTOCOL);
+            unanimity.support = Threshold::at_least(1, 1);
+            assert_ok!(Roundtable::set_track(RuntimeOrigin::root(), tracks::PROTOCOL, unanimity));
             // Only the admin origin, never a track's own origin below Root.
             let fine = Roundtable::track(tracks::PROTOCOL);
             assert_noop!(Roundtable::set_track(RuntimeOrigin::from(crate::RawOrigin::Roundtable), tracks::PROTOCOL, fine), BadOrigin);
@@ -635,10 +714,10 @@ mod polls {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
-        /// A removal poll with an accused passes only with ayes of two thirds of the electorate
-        /// without it and more than half of the electorate with it, for any weights.
+        /// A removal poll passes only with ayes of two thirds of the whole electorate, its
+        /// accused (who cannot vote) included, for any weights.
         #[test]
-        fn a_removal_poll_needs_a_majority_with_its_accused(
+        fn a_removal_poll_needs_two_thirds_with_its_accused(
             electorate in 1u64..=128 * u32::MAX as u64,
             excluded in 1u64..=u32::MAX as u64,
             ayes_share in 0u64..=1_000_000,
@@ -649,9 +728,7 @@ mod polls {
                 let tally = PollTally::<Test>::from_parts(ayes, 0, electorate, excluded);
                 let passing = track.min_support.passing(sp_runtime::Perbill::one(), tally.support(tracks::PARTNER_REMOVAL)) &&
                     track.min_approval.passing(sp_runtime::Perbill::one(), tally.approval(tracks::PARTNER_REMOVAL));
-                let exact = ayes > 0 &&
-                    (ayes as u128) * 3 >= 2 * electorate as u128 &&
-                    (ayes as u128) * 2 > electorate as u128 + excluded as u128;
+                let exact = ayes > 0 && (ayes as u128) * 3 >= 2 * (electorate as u128 + excluded as u128);
                 prop_assert_eq!(passing, exact);
                 Ok(())
             })?;
