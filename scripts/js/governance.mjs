@@ -391,9 +391,8 @@ await expectRejected([
 
 // ---------------------------------------------------------------------------------------------
 // 7. A removal poll against Charlie (partner-removal track, origin PartnerRemoval(Charlie)) is
-//    decided without him: he cannot vote, the electorate is Alice and Bob, and Alice alone fails
-//    (two thirds of 2 without Charlie, but not more than half of 3 with him). Then Alice and Bob
-//    suspend him.
+//    decided without him: he cannot vote (the voters are Alice and Bob) but his weight counts as
+//    not-aye, so Alice alone (1 of 3) fails and Alice and Bob (2 of 3) suspend him.
 // ---------------------------------------------------------------------------------------------
 {
   const suspendCall = api.tx.partners.suspend(charlie.address).method;
