@@ -44,7 +44,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -61,10 +61,10 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	fn raise_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1081`
+		//  Measured:  `1201`
 		//  Estimated: `8176`
-		// Minimum execution time: 114_287_000 picoseconds.
-		Weight::from_parts(165_326_000, 0)
+		// Minimum execution time: 147_882_000 picoseconds.
+		Weight::from_parts(268_054_000, 0)
 			.saturating_add(Weight::from_parts(0, 8176))
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().writes(9))
@@ -81,10 +81,10 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn answer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `363`
+		//  Measured:  `330`
 		//  Estimated: `3626`
-		// Minimum execution time: 27_980_000 picoseconds.
-		Weight::from_parts(55_123_000, 0)
+		// Minimum execution time: 27_550_000 picoseconds.
+		Weight::from_parts(49_897_000, 0)
 			.saturating_add(Weight::from_parts(0, 3626))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -100,7 +100,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Storage: `Partners::Partners` (r:1 w:1)
 	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
@@ -113,11 +113,11 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1409`
-		//  Estimated: `6290`
-		// Minimum execution time: 166_257_000 picoseconds.
-		Weight::from_parts(272_021_000, 0)
-			.saturating_add(Weight::from_parts(0, 6290))
+		//  Measured:  `1413`
+		//  Estimated: `6254`
+		// Minimum execution time: 168_619_000 picoseconds.
+		Weight::from_parts(319_444_000, 0)
+			.saturating_add(Weight::from_parts(0, 6254))
 			.saturating_add(T::DbWeight::get().reads(13))
 			.saturating_add(T::DbWeight::get().writes(11))
 	}
@@ -125,6 +125,8 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `Roundtable::Disputes` (`max_values`: None, `max_size`: Some(161), added: 2636, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Roundtable::RemovalPollOf` (r:1 w:0)
+	/// Proof: `Roundtable::RemovalPollOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Roundtable::CounterForDisputes` (r:1 w:1)
 	/// Proof: `Roundtable::CounterForDisputes` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Roundtable::OpenDisputesBy` (r:1 w:1)
@@ -134,7 +136,7 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
 	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
@@ -143,35 +145,92 @@ impl<T: frame_system::Config> pallet_roundtable::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn expire_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `860`
-		//  Estimated: `3640`
-		// Minimum execution time: 112_922_000 picoseconds.
-		Weight::from_parts(186_047_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
-			.saturating_add(T::DbWeight::get().reads(10))
+		//  Measured:  `864`
+		//  Estimated: `3626`
+		// Minimum execution time: 117_714_000 picoseconds.
+		Weight::from_parts(170_289_000, 0)
+			.saturating_add(Weight::from_parts(0, 3626))
+			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(8))
 	}
-	// NOT MEASURED (hand-written until `scripts/bench-weights.sh` runs the benchmarks of these
-	// calls on a release node): the first vote of a poll reads the referendum, every active
-	// partner (up to 128) and writes the frozen electorate (up to 128 members) and the tally.
+	/// Storage: `Partners::Partners` (r:65 w:0)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Storage: `Referenda::ReferendumInfoFor` (r:1 w:1)
+	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(350), added: 2825, mode: `MaxEncodedLen`)
+	/// Storage: `Roundtable::PollElectorate` (r:1 w:1)
+	/// Proof: `Roundtable::PollElectorate` (`max_values`: None, `max_size`: Some(2351), added: 4826, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Roundtable::PollVotes` (r:1 w:1)
+	/// Proof: `Roundtable::PollVotes` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduler::Agenda` (r:2 w:2)
+	/// Proof: `Scheduler::Agenda` (`max_values`: None, `max_size`: Some(53518), added: 55993, mode: `MaxEncodedLen`)
+	/// Storage: `Scheduler::Retries` (r:0 w:1)
+	/// Proof: `Scheduler::Retries` (`max_values`: None, `max_size`: Some(30), added: 2505, mode: `MaxEncodedLen`)
 	fn vote_poll() -> Weight {
-		Weight::from_parts(400_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 12_000))
-			.saturating_add(T::DbWeight::get().reads(135))
-			.saturating_add(T::DbWeight::get().writes(5))
+		// Proof Size summary in bytes:
+		//  Measured:  `14987`
+		//  Estimated: `234535`
+		// Minimum execution time: 546_823_000 picoseconds.
+		Weight::from_parts(739_381_000, 0)
+			.saturating_add(Weight::from_parts(0, 234535))
+			.saturating_add(T::DbWeight::get().reads(74))
+			.saturating_add(T::DbWeight::get().writes(8))
 	}
-	// NOT MEASURED: one read of the referendum and the electorate, a write per vote.
+	/// Storage: `Referenda::ReferendumInfoFor` (r:1 w:0)
+	/// Proof: `Referenda::ReferendumInfoFor` (`max_values`: None, `max_size`: Some(350), added: 2825, mode: `MaxEncodedLen`)
+	/// Storage: `Roundtable::PollElectorate` (r:1 w:1)
+	/// Proof: `Roundtable::PollElectorate` (`max_values`: None, `max_size`: Some(2351), added: 4826, mode: `MaxEncodedLen`)
+	/// Storage: `Roundtable::PollVotes` (r:62 w:62)
+	/// Proof: `Roundtable::PollVotes` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// The range of component `v` is `[1, 64]`.
 	fn remove_poll_votes(v: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 8_000))
-			.saturating_add(Weight::from_parts(10_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(2))
+		// Proof Size summary in bytes:
+		//  Measured:  `375 + v * (90 ±0)`
+		//  Estimated: `5816 + v * (2527 ±0)`
+		// Minimum execution time: 59_926_000 picoseconds.
+		Weight::from_parts(102_494_428, 0)
+			.saturating_add(Weight::from_parts(0, 5816))
+			// Standard Error: 70_588
+			.saturating_add(Weight::from_parts(3_512_377, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
+			.saturating_add(Weight::from_parts(0, 2527).saturating_mul(v.into()))
 	}
-	// NOT MEASURED: one write.
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Roundtable::TrackRules` (r:0 w:1)
+	/// Proof: `Roundtable::TrackRules` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn set_track() -> Weight {
-		Weight::from_parts(50_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(2))
+		// Proof Size summary in bytes:
+		//  Measured:  `19`
+		//  Estimated: `1504`
+		// Minimum execution time: 15_769_000 picoseconds.
+		Weight::from_parts(29_033_000, 0)
+			.saturating_add(Weight::from_parts(0, 1504))
+			.saturating_add(T::DbWeight::get().reads(4))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
 }
