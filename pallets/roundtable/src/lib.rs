@@ -95,12 +95,6 @@ impl Fraction {
     pub fn is_valid(&self) -> bool {
         self.den > 0 && self.num <= self.den
     }
-
-    /// `self >= other`, both valid (cross-multiplied in `u64`, which cannot overflow).
-    pub fn at_least(&self, other: &Fraction) -> bool {
-        (self.num as u64).saturating_mul(other.den as u64) >= (other.num as u64).saturating_mul(self.den as u64)
-    }
-
 }
 
 /// The least support and approval of the removal, protocol and emergency tracks: two thirds.
@@ -227,15 +221,10 @@ impl<T: Config> EnsureOrigin<<T as frame_system::Config>::RuntimeOrigin> for Ens
     }
 }
 
-/// The partner a poll is decided without: the accused its removal origin names.
+/// The partner a poll is decided without: the accused its removal origin names. No default
+/// implementation: one that named nobody would let the accused vote on its own removal.
 pub trait PollAccused<AccountId> {
     fn accused(poll: PollIndex) -> Option<AccountId>;
-}
-
-impl<AccountId> PollAccused<AccountId> for () {
-    fn accused(_: PollIndex) -> Option<AccountId> {
-        None
-    }
 }
 
 /// Reads the accused from the origin a pallet-referenda poll asks for.
@@ -276,6 +265,15 @@ where
         >,
     > {
         tracks::TRACKS.into_iter().map(|id| alloc::borrow::Cow::Owned(Pallet::<T>::track(id).to_track(id)))
+    }
+
+    /// One track's rules: one storage read, where the default would read every track's.
+    /// Referenda asks this on every service of a poll.
+    fn info(
+        id: TrackId,
+    ) -> Option<alloc::borrow::Cow<'static, pallet_referenda::TrackInfo<pallet::BalanceOf<T>, frame_system::pallet_prelude::BlockNumberFor<T>>>>
+    {
+        tracks::TRACKS.contains(&id).then(|| alloc::borrow::Cow::Owned(Pallet::<T>::track(id).to_track(id).info))
     }
 
     fn track_for(origin: &Self::RuntimeOrigin) -> Result<TrackId, ()> {
@@ -322,7 +320,7 @@ pub mod pallet {
     pub struct PollVoters<AccountId: Clone + PartialEq + Eq + Debug, S: Get<u32>> {
         /// Members and their vote weights when the first vote was cast.
         pub voters: BoundedVec<(AccountId, u32), S>,
-        /// The removal poll's accused: neither votes nor counts.
+        /// The removal poll's accused: does not vote, and counts as not-aye.
         pub accused: Option<AccountId>,
     }
 
@@ -434,11 +432,12 @@ pub mod pallet {
     pub type PollVotes<T: Config> =
         StorageDoubleMap<_, Twox64Concat, PollIndex, Blake2_128Concat, T::AccountId, bool, OptionQuery>;
 
-    /// The latest removal poll voted on against a partner: while it is being decided, no dispute
-    /// against that partner expires, so the accused cannot escape a verdict by expiring its
-    /// dispute. Removed with the poll's votes.
+    /// Removal polls against a partner whose electorate is frozen (a first vote) and whose votes
+    /// are not yet removed: while any is left, no dispute against that partner expires, so the
+    /// accused cannot escape a verdict by expiring its dispute, nor an ally unguard a verdict by
+    /// opening and ending another poll. Anyone removes an ended poll's votes. No entry for none.
     #[pallet::storage]
-    pub type RemovalPollOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, PollIndex, OptionQuery>;
+    pub type RemovalPollsAgainst<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, u32, OptionQuery>;
 
     /// Track rules set at genesis or by `set_track`; tracks not set use [`Pallet::default_track`].
     #[pallet::storage]
@@ -551,7 +550,8 @@ pub mod pallet {
         /// The ordinary track needs at least half of the electorate, the treasurer track more
         /// than half.
         BelowMajority,
-        /// A removal poll against the accused is being decided: the dispute cannot expire now.
+        /// A removal poll against the accused is being decided, or has ended without its votes
+        /// removed (`remove_poll_votes`): the dispute cannot expire now.
         VerdictPending,
     }
 
@@ -650,9 +650,7 @@ pub mod pallet {
             let d = Disputes::<T>::get(index).ok_or(Error::<T>::DisputeNotFound)?;
             let now = frame_system::Pallet::<T>::block_number();
             ensure!(now >= d.raised_at.saturating_add(T::DisputeExpiry::get()), Error::<T>::DisputeNotExpired);
-            if let Some(poll) = RemovalPollOf::<T>::get(&d.accused) {
-                ensure!(T::Polls::as_ongoing(poll).is_none(), Error::<T>::VerdictPending);
-            }
+            ensure!(!RemovalPollsAgainst::<T>::contains_key(&d.accused), Error::<T>::VerdictPending);
             Disputes::<T>::remove(index);
             Self::dispute_closed(&d.accuser, &d.accused);
             Self::refund(&HoldReason::DisputeDeposit.into(), &d.accuser, d.deposit);
@@ -678,7 +676,7 @@ pub mod pallet {
                         let (voters, electorate, excluded) = Self::snapshot(accused.as_ref())?;
                         *tally = PollTally::from_parts(0, 0, electorate, excluded);
                         if let Some(a) = &accused {
-                            RemovalPollOf::<T>::insert(a, poll);
+                            RemovalPollsAgainst::<T>::mutate(a, |n| *n = Some(n.unwrap_or(0).saturating_add(1)));
                         }
                         let frozen = PollVotersOf::<T> { voters, accused: accused.clone() };
                         PollElectorate::<T>::insert(poll, &frozen);
@@ -714,11 +712,7 @@ pub mod pallet {
             ensure!(T::Polls::as_ongoing(poll).is_none(), Error::<T>::PollStillOngoing);
             let frozen = PollElectorate::<T>::take(poll).ok_or(Error::<T>::NoPollVotes)?;
             if let Some(a) = frozen.accused {
-                RemovalPollOf::<T>::mutate_exists(&a, |p| {
-                    if *p == Some(poll) {
-                        *p = None;
-                    }
-                });
+                RemovalPollsAgainst::<T>::mutate_exists(&a, one_less);
             }
             let _ = PollVotes::<T>::clear_prefix(poll, T::MaxVoters::get(), None);
             Self::deposit_event(Event::PollVotesRemoved { poll });
@@ -744,10 +738,14 @@ pub mod pallet {
         }
     }
 
+    /// A count kept as an entry only while above zero, one less.
+    fn one_less(n: &mut Option<u32>) {
+        *n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+    }
+
     impl<T: Config> Pallet<T> {
         /// A dispute of `accuser` against `accused` was closed.
         fn dispute_closed(accuser: &T::AccountId, accused: &T::AccountId) {
-            let one_less = |n: &mut Option<u32>| *n = n.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
             OpenDisputesBy::<T>::mutate_exists(accuser, one_less);
             OpenDisputesAgainst::<T>::mutate_exists(accused, one_less);
         }
@@ -763,12 +761,6 @@ pub mod pallet {
                     params.max_deciding > 0,
                 Error::<T>::InvalidParams
             );
-            // A strict share of the whole can never be reached: that would close the track.
-            ensure!(
-                !(params.support.strict && params.support.share.num >= params.support.share.den) &&
-                    !(params.approval.strict && params.approval.share.num >= params.approval.share.den),
-                Error::<T>::InvalidParams
-            );
             let max = T::MaxTrackPeriod::get();
             ensure!(
                 params.prepare_period <= max &&
@@ -778,7 +770,7 @@ pub mod pallet {
                     params.decision_deposit <= T::MaxDecisionDeposit::get(),
                 Error::<T>::InvalidParams
             );
-                        let floor = match id {
+            let floor = match id {
                 tracks::ORDINARY => Some(Threshold::at_least(1, 2)),
                 tracks::TREASURER => Some(Threshold::more_than(1, 2)),
                 _ => None,
@@ -868,6 +860,16 @@ pub mod pallet {
             for (poll, _, _) in PollVotes::<T>::iter() {
                 ensure!(PollElectorate::<T>::contains_key(poll), "votes without an electorate");
             }
+            let mut removals: alloc::collections::btree_map::BTreeMap<T::AccountId, u32> = Default::default();
+            for (_, frozen) in PollElectorate::<T>::iter() {
+                if let Some(a) = frozen.accused {
+                    *removals.entry(a).or_default() += 1;
+                }
+            }
+            ensure!(
+                RemovalPollsAgainst::<T>::iter().collect::<alloc::collections::btree_map::BTreeMap<_, _>>() == removals,
+                "removal poll counts differ"
+            );
             ensure!(Disputes::<T>::count() <= T::MaxOpenDisputes::get(), "too many disputes");
             let mut by: alloc::collections::btree_map::BTreeMap<T::AccountId, u32> = Default::default();
             let mut against: alloc::collections::btree_map::BTreeMap<T::AccountId, u32> = Default::default();

@@ -47,15 +47,6 @@ impl<T> PollTally<T> {
     }
 }
 
-impl<T: Config> PollTally<T> {
-    /// Whether the poll meets every rule of `track` (what referenda's flat curves then see).
-    pub fn passes(&self, track: TrackId) -> bool {
-        let p = Pallet::<T>::track(track);
-        p.support.reached(self.ayes, self.support_base()) &&
-            p.approval.reached(self.ayes, self.ayes.saturating_add(self.nays))
-    }
-}
-
 impl<T: Config> VoteTally<u64, TrackId> for PollTally<T> {
     fn new(_: TrackId) -> Self {
         Self::from_parts(0, 0, 0, 0)

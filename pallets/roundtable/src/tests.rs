@@ -300,6 +300,11 @@ mod polls {
             assert_eq!(T::track_for(&frame_system::RawOrigin::Signed(1).into()), Err(()));
             assert_eq!(T::track_for(&frame_system::RawOrigin::None.into()), Err(()));
             assert!(T::check_integrity().is_ok());
+            // `info` reads one track; it must say what `tracks` says.
+            for track in T::tracks() {
+                assert_eq!(T::info(track.id).map(|i| i.into_owned()), Some(track.info.clone()));
+            }
+            assert!(T::info(9).is_none());
             assert_noop!(
                 Referenda::submit(
                     RuntimeOrigin::signed(1),
@@ -504,7 +509,41 @@ mod polls {
             assert!(approved(poll));
             assert_eq!(Bonds::get()[3], (4, 900), "the verdict was enacted");
             assert_ok!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(9), poll));
-            assert!(crate::RemovalPollOf::<Test>::get(4).is_none());
+            assert!(crate::RemovalPollsAgainst::<Test>::get(4).is_none());
+            check();
+        });
+    }
+
+    /// Second review: only the latest removal poll against a partner guarded its disputes. An
+    /// ally of the accused opens another removal poll against it, votes once, and lets it end (here
+    /// cancelled; undeposited it times out): the verdict poll, still being decided, no longer
+    /// guarded the dispute, and the accused expired it.
+    #[test]
+    fn attack_a_second_removal_poll_cannot_unguard_a_pending_verdict() {
+        new_test_ext().execute_with(|| {
+            assert_ok!(Roundtable::raise_dispute(RuntimeOrigin::signed(1), 4, H256::repeat_byte(1)));
+            let verdict = RuntimeCall::Roundtable(crate::Call::resolve_dispute {
+                index: 0,
+                verdict: crate::Verdict::Upheld { slash: 100, suspend: false },
+            });
+            let poll = submit(1, removal_of(4), verdict);
+            assert_ok!(vote(1, poll, true));
+            // The decoy, never deposited, voted once by an ally of the accused, then ended.
+            let decoy = pallet_referenda::ReferendumCount::<Test>::get();
+            assert_ok!(Referenda::submit(
+                RuntimeOrigin::signed(2),
+                Box::new(removal_of(4)),
+                *bound(remark(9)),
+                DispatchTime::After(0)
+            ));
+            assert_ok!(vote(2, decoy, false));
+            assert_ok!(Referenda::cancel(RuntimeOrigin::root(), decoy));
+            System::set_block_number(System::block_number() + DISPUTE_EXPIRY);
+            assert!(ongoing(poll));
+            assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(4), 0), Error::<Test>::VerdictPending);
+            // Cleaning up the ended decoy does not unguard it either.
+            assert_ok!(Roundtable::remove_poll_votes(RuntimeOrigin::signed(4), decoy));
+            assert_noop!(Roundtable::expire_dispute(RuntimeOrigin::signed(4), 0), Error::<Test>::VerdictPending);
         });
     }
 

@@ -102,9 +102,9 @@ impl Threshold {
     }
 
     /// A proper fraction whose level is above zero (a zero level would let a poll with no vote
-    /// pass).
+    /// pass), and not "more than the whole", which nothing reaches: a track closed for good.
     pub fn is_valid(&self) -> bool {
-        self.share.is_valid() && !self.level().is_zero()
+        self.share.is_valid() && !self.level().is_zero() && !(self.strict && self.share.num >= self.share.den)
     }
 
     /// At least `other` whatever is measured: a higher share, or the same share with strictness
