@@ -5,6 +5,7 @@ use scale_info::TypeInfo;
 
 pub const PUBLIC_LEN: usize = 48;
 pub const SIGNATURE_LEN: usize = 96;
+pub const PREPARED_LEN: usize = 96;
 
 /// Domain separation tag of consensus signatures (the IETF proof-of-possession ciphersuite).
 pub const SIG_DST: &[u8] = b"BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_";
@@ -74,6 +75,15 @@ byte_array_type!(
     /// A compressed BLS12-381 G2 signature (single or aggregate).
     BlsSignature,
     SIGNATURE_LEN
+);
+
+byte_array_type!(
+    /// A public key a verifier already validated (on the curve, in the subgroup, not the
+    /// identity), kept uncompressed (96 bytes): aggregating such keys costs point additions only,
+    /// with no square root or subgroup check per signer. Only [`native::prepare`] (the host's
+    /// `prepare_keys`) makes one; a verifier stores what it returned and trusts nothing else.
+    BlsPreparedPublic,
+    PREPARED_LEN
 );
 
 /// The statement a validator signs with [`POP_DST`] to prove it holds the secret of `public`;
@@ -171,11 +181,58 @@ pub mod native {
         sig.verify(false, msg, SIG_DST, &[], &agg.to_public_key(), false) == BLST_ERROR::BLST_SUCCESS
     }
 
+    /// Validates `public` once, for [`verify_aggregate_prepared`]; `None` if it is no valid key.
+    pub fn prepare(public: &BlsPublic) -> Option<BlsPreparedPublic> {
+        let pk = PublicKey::key_validate(&public.0).ok()?;
+        Some(BlsPreparedPublic(pk.serialize()))
+    }
+
+    /// [`verify_aggregate`] over keys [`prepare`] returned. Their encoding is only checked to be
+    /// a point on the curve, not re-validated: the caller vouches that they came from `prepare`.
+    pub fn verify_aggregate_prepared(publics: &[BlsPreparedPublic], msg: &[u8], sig: &BlsSignature) -> bool {
+        if publics.is_empty() {
+            return false;
+        }
+        let Some(pks) = publics.iter().map(|p| PublicKey::deserialize(&p.0).ok()).collect::<Option<Vec<_>>>() else {
+            return false;
+        };
+        let refs: Vec<&PublicKey> = pks.iter().collect();
+        let Ok(agg) = AggregatePublicKey::aggregate(&refs, false) else { return false };
+        let Some(sig) = signature(sig) else { return false };
+        sig.verify(false, msg, SIG_DST, &[], &agg.to_public_key(), false) == BLST_ERROR::BLST_SUCCESS
+    }
+
     /// Aggregates signatures (already verified one by one by whoever collected them).
     pub fn aggregate(sigs: &[BlsSignature]) -> Option<BlsSignature> {
         let parsed = sigs.iter().map(signature).collect::<Option<Vec<_>>>()?;
         let refs: Vec<&Signature> = parsed.iter().collect();
         let agg = AggregateSignature::aggregate(&refs, false).ok()?;
         Some(BlsSignature(agg.to_signature().compress()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::native::*;
+    use super::*;
+
+    #[test]
+    fn prepared_keys_verify_what_compressed_keys_verify() {
+        let keys: alloc::vec::Vec<_> = (1..=4u8).map(|i| Keypair::from_ikm(&[i; 32]).unwrap()).collect();
+        let msg = b"a statement";
+        let sig = aggregate(&keys[..3].iter().map(|k| k.sign(msg)).collect::<alloc::vec::Vec<_>>()).unwrap();
+        let publics: alloc::vec::Vec<_> = keys[..3].iter().map(|k| k.public).collect();
+        let prepared: alloc::vec::Vec<_> = publics.iter().map(|p| prepare(p).unwrap()).collect();
+        assert!(verify_aggregate(&publics, msg, &sig));
+        assert!(verify_aggregate_prepared(&prepared, msg, &sig));
+        assert!(!verify_aggregate_prepared(&prepared, b"another statement", &sig));
+        assert!(!verify_aggregate_prepared(&prepared[..2], msg, &sig));
+        assert!(!verify_aggregate_prepared(&[], msg, &sig));
+        // Garbage is no key: not prepared, and not taken as one when handed in raw.
+        assert_eq!(prepare(&BlsPublic([0u8; PUBLIC_LEN])), None);
+        assert!(!verify_aggregate_prepared(&[BlsPreparedPublic([7u8; PREPARED_LEN])], msg, &sig));
+        let mut flipped = prepared.clone();
+        flipped[0].0[95] ^= 1;
+        assert!(!verify_aggregate_prepared(&flipped, msg, &sig));
     }
 }

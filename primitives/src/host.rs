@@ -8,7 +8,7 @@
 //! apart from the keystore's own entry. The derived BLS public key is also recorded in the
 //! keystore so that `author_hasSessionKeys` finds it.
 
-use crate::bls::{BlsPublic, BlsSignature};
+use crate::bls::{BlsPreparedPublic, BlsPublic, BlsSignature};
 use alloc::vec::Vec;
 use sp_core::crypto::KeyTypeId;
 use sp_runtime_interface::{
@@ -91,6 +91,22 @@ pub trait BpciBls {
         sig: PassFatPointerAndDecode<BlsSignature>,
     ) -> bool {
         crate::bls::native::verify_aggregate(&publics, msg, &sig)
+    }
+
+    /// Validates keys once so that [`verify_aggregate_prepared`](bpci_bls::verify_aggregate_prepared)
+    /// need not: `None` if any of them is no valid key. What a light client stores for a set.
+    fn prepare_keys(publics: PassFatPointerAndDecode<Vec<BlsPublic>>) -> AllocateAndReturnByCodec<Option<Vec<BlsPreparedPublic>>> {
+        publics.iter().map(crate::bls::native::prepare).collect()
+    }
+
+    /// Checks an aggregate signature over one message of keys that `prepare_keys` returned: no
+    /// decompression or subgroup check per signer, so its cost does not depend on a key cache.
+    fn verify_aggregate_prepared(
+        publics: PassFatPointerAndDecode<Vec<BlsPreparedPublic>>,
+        msg: PassFatPointerAndRead<&[u8]>,
+        sig: PassFatPointerAndDecode<BlsSignature>,
+    ) -> bool {
+        crate::bls::native::verify_aggregate_prepared(&publics, msg, &sig)
     }
 
     /// Checks a proof of possession of `public` bound to `owner`.

@@ -16,6 +16,7 @@ pub mod bls;
 pub mod host;
 pub mod qc;
 pub mod statement;
+pub mod timeout;
 
 pub use app::BlsSessionKey;
 pub use bls::{BlsPublic, BlsSignature};

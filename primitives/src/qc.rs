@@ -129,17 +129,33 @@ pub fn verify_quorum_with(
     signature: &BlsSignature,
     verify_aggregate: impl FnOnce(&[crate::BlsPublic], &[u8], &BlsSignature) -> bool,
 ) -> Result<(), QcError> {
-    if set_id != set.set_id {
+    verify_signers(&set.validators, set.set_id, set_id, signers, msg, signature, verify_aggregate)
+}
+
+/// The quorum rule over a set's keys in whatever form the verifier keeps them (compressed
+/// [`crate::BlsPublic`]s, or a light client's pre-validated [`crate::bls::BlsPreparedPublic`]s):
+/// `signers` must fit the `keys` of set `keys_set_id`, be a quorum of them, and their keys'
+/// aggregate must verify `signature` over `msg`. The statement's own set id is `set_id`.
+pub fn verify_signers<K: Clone>(
+    keys: &[K],
+    keys_set_id: SetId,
+    set_id: SetId,
+    signers: &Bitfield,
+    msg: &[u8],
+    signature: &BlsSignature,
+    verify_aggregate: impl FnOnce(&[K], &[u8], &BlsSignature) -> bool,
+) -> Result<(), QcError> {
+    if set_id != keys_set_id {
         return Err(QcError::WrongSet);
     }
-    let n = set.validators.len();
+    let n = keys.len();
     if !signers.fits(n) {
         return Err(QcError::BadBitfield);
     }
-    if n == 0 || signers.count() < set.quorum() {
+    if n == 0 || signers.count() < n - crate::max_faulty(n) {
         return Err(QcError::NoQuorum);
     }
-    let publics: Vec<_> = signers.indices().map(|i| set.validators[i]).collect();
+    let publics: Vec<K> = signers.indices().map(|i| keys[i].clone()).collect();
     if verify_aggregate(&publics, msg, signature) {
         Ok(())
     } else {
@@ -214,7 +230,15 @@ impl FinalityProof {
         genesis: &H256,
         verify_aggregate: impl FnOnce(&[crate::BlsPublic], &[u8], &BlsSignature) -> bool,
     ) -> Result<(), QcError> {
-        let (set_id, signers, msg, signature) = match self {
+        let (set_id, signers, msg, signature) = self.statement(genesis)?;
+        verify_quorum_with(set, set_id, signers, &msg, signature, verify_aggregate)
+    }
+
+    /// What the proof's aggregate signature must verify: its set id, signers, signed bytes and
+    /// signature; for a child certificate only if it is one view after its parent's and one
+    /// block above it (otherwise it proves nothing final). For [`verify_signers`].
+    pub fn statement(&self, genesis: &H256) -> Result<(SetId, &Bitfield, Vec<u8>, &BlsSignature), QcError> {
+        Ok(match self {
             FinalityProof::Commit(c) => (c.data.set_id, &c.signers, c.data.signing_message(genesis), &c.signature),
             FinalityProof::Child(qc) => {
                 if !proves_parent_final(qc) {
@@ -222,8 +246,7 @@ impl FinalityProof {
                 }
                 (qc.data.set_id, &qc.signers, qc.data.signing_message(genesis), &qc.signature)
             }
-        };
-        verify_quorum_with(set, set_id, signers, &msg, signature, verify_aggregate)
+        })
     }
 }
 

@@ -24,7 +24,7 @@
 //! to a pending forced change (`pallet-validators`); which one the node seals is the worker's rule.
 
 use crate::digests::{find_handoff, find_pre_digest, find_view_change, seal_message, take_seal};
-use bpci_consensus_core::{Bls, TimeoutCertificate, EPOCH_END};
+use bpci_consensus_core::{Bls, CheckTimeoutCertificate, TimeoutCertificate, EPOCH_END};
 use bpci_primitives::{
     qc::FinalityJustification, BpciConsensusApi, EpochInfo, ForcedChange, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
 };

@@ -3,15 +3,13 @@
 
 use super::*;
 
-/// The view an epoch-end statement times out: "I give up on every view of this epoch".
-///
 /// Ending an epoch is a timeout for the last possible view. The existing safety rules then do all
 /// the work: a validator that signed it has `last_timeout_view == EPOCH_END`, so it never votes,
 /// proposes or times out again in this epoch, and `2f + 1` such statements form a
 /// [`TimeoutCertificate`] whose highest reported QC extends every block the epoch committed
 /// (the Jolteon argument for any TC). That certificate is the epoch-end certificate: the next
 /// epoch starts on the block of its `high_qc`.
-pub const EPOCH_END: View = View::MAX;
+pub use bpci_primitives::timeout::EPOCH_END;
 
 /// Most roots an epoch accepts.
 pub const MAX_ROOTS: usize = 16;

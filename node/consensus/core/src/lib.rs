@@ -113,7 +113,7 @@ pub use pacemaker::Config;
 use proposer::Build;
 pub use safety::SafetyData;
 pub use messages::{
-    Message, Proposal, SignedCommitVote, SignedProposal, SignedTimeout, SignedVote, TimeoutCertificate, TimeoutData,
+    CheckTimeoutCertificate, Message, Proposal, SignedCommitVote, SignedProposal, SignedTimeout, SignedVote, TimeoutCertificate, TimeoutData,
     TimeoutGroup,
 };
 

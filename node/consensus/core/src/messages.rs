@@ -5,9 +5,9 @@
 //! (`bpci_primitives::statement`), so that a signature over one kind of statement, or on another
 //! chain, can never be replayed as another.
 
-use crate::crypto::{verify_qc, Crypto};
+use crate::crypto::Crypto;
 use crate::BlockInfo;
-use bpci_primitives::qc::{Bitfield, CommitCertificate, CommitData, QuorumCertificate, VoteData};
+use bpci_primitives::qc::{CommitCertificate, CommitData, QuorumCertificate, VoteData};
 use bpci_primitives::statement::{signing_message, StatementKind};
 use bpci_primitives::{BlsSignature, SetId, ValidatorSet, View};
 use sp_core::H256;
@@ -79,22 +79,6 @@ pub struct SignedCommitVote {
     pub signature: BlsSignature,
 }
 
-/// What a validator signs when it gives up on a view: which view, and how high a certificate it
-/// holds. The second part is what lets the next leader prove it extends the highest certificate a
-/// quorum knows of, which is what keeps a committed block on every later branch.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct TimeoutData {
-    pub set_id: SetId,
-    pub view: View,
-    pub high_qc_view: View,
-}
-
-impl TimeoutData {
-    pub fn signing_message(&self, genesis: &H256) -> Vec<u8> {
-        signing_message(StatementKind::Timeout, genesis, self)
-    }
-}
-
 /// A signed timeout plus the certificates that let a lagging receiver catch up.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
 pub struct SignedTimeout {
@@ -107,74 +91,17 @@ pub struct SignedTimeout {
     pub last_tc: Option<TimeoutCertificate>,
 }
 
-/// Timeouts of one view whose signers reported the same `high_qc_view`, aggregated.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct TimeoutGroup {
-    pub high_qc_view: View,
-    pub signers: Bitfield,
-    pub signature: BlsSignature,
-}
+/// Timeout certificates are checked by light clients too, so they live in the primitives.
+pub use bpci_primitives::timeout::{TimeoutCertificate, TimeoutData, TimeoutGroup};
 
-/// 2f+1 timeouts of `view`.
-///
-/// Signers sign different messages (their own `high_qc_view`), and the primitives only offer
-/// same-message aggregation, so signers are grouped by `high_qc_view`: one aggregate check per
-/// distinct value, which in practice is one or two. `high_qc` is the certificate of the highest
-/// reported view, so the next leader's proposal can be checked against it.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo)]
-pub struct TimeoutCertificate {
-    pub set_id: SetId,
-    pub view: View,
-    pub groups: Vec<TimeoutGroup>,
-    pub high_qc: Option<QuorumCertificate>,
-}
-
-impl TimeoutCertificate {
-    /// Highest certificate view any signer reported.
-    pub fn max_high_qc_view(&self) -> View {
-        self.groups.iter().map(|g| g.high_qc_view).max().unwrap_or(0)
-    }
-
+/// [`TimeoutCertificate`] checks with the engine's [`Crypto`].
+pub trait CheckTimeoutCertificate {
     /// Checks the certificate against `set`; the error names what is wrong for the peer report.
-    pub fn verify<C: Crypto>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), &'static str> {
-        if self.set_id != set.set_id {
-            return Err("timeout certificate of another validator set");
-        }
-        let n = set.validators.len();
-        if n == 0 || self.groups.is_empty() || self.groups.len() > n || self.view == 0 {
-            return Err("malformed timeout certificate");
-        }
-        let mut all = Bitfield::new(n);
-        for g in &self.groups {
-            if !g.signers.fits(n) || g.signers.count() == 0 || g.high_qc_view >= self.view {
-                return Err("malformed timeout certificate");
-            }
-            for i in g.signers.indices() {
-                if all.get(i) {
-                    return Err("timeout certificate counts a signer twice");
-                }
-                all.set(i);
-            }
-        }
-        if all.count() < set.quorum() {
-            return Err("timeout certificate without quorum");
-        }
-        let max = self.max_high_qc_view();
-        match &self.high_qc {
-            None if max == 0 => {}
-            Some(qc) if qc.data.view == max => {
-                verify_qc::<C>(set, genesis, qc).map_err(|_| "timeout certificate carries an invalid certificate")?
-            }
-            _ => return Err("timeout certificate carries the wrong certificate"),
-        }
-        for g in &self.groups {
-            let data = TimeoutData { set_id: self.set_id, view: self.view, high_qc_view: g.high_qc_view };
-            // The quorum was counted above on the union of the groups; a group alone is no quorum.
-            let publics: Vec<_> = g.signers.indices().map(|i| set.validators[i]).collect();
-            if !C::verify_aggregate(&publics, &data.signing_message(genesis), &g.signature) {
-                return Err("timeout certificate with a bad signature");
-            }
-        }
-        Ok(())
+    fn verify<C: Crypto>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), &'static str>;
+}
+
+impl CheckTimeoutCertificate for TimeoutCertificate {
+    fn verify<C: Crypto>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), &'static str> {
+        self.verify_with(set, genesis, C::verify_aggregate)
     }
 }
