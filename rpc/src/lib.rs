@@ -124,6 +124,8 @@ pub fn partner_json<AccountId: Display, Balance: Display>(p: &PartnerSummary<Acc
         "bond": p.bond.to_string(),
         "payout": p.payout.to_string(),
         "relayers": p.relayers.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
+        "validatorCount": p.validator_count,
+        "firstProof": p.first_proof,
     })
 }
 
@@ -214,12 +216,15 @@ mod tests {
             revenue_weight: 2,
             vote_weight: 1,
             relayers: vec![9],
+            validator_count: 120,
+            first_proof: true,
         };
         let v = partner_json(&p);
         assert_eq!(v["status"], "Active");
         assert_eq!(v["bond"], "1000000000000000000000");
         assert_eq!(v["revenueWeight"], 2);
         assert_eq!(v["relayers"][0], "9");
+        assert_eq!(v["validatorCount"], 120);
 
         let r: ApiEraReport<u64, u128, u32> = pallet_revenue::EraReport {
             era: 3,

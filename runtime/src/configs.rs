@@ -628,3 +628,27 @@ impl pallet_auction::Config for Runtime {
     type HistoryDepth = ConstU32<256>;
     type WeightInfo = crate::weights::pallet_auction::WeightInfo<Runtime>;
 }
+
+/// Light clients of partner chains. Sizes: a BPCI header with its hand-over digest stays under a
+/// kilobyte at 128 validators; the next-set proof of 256 validators is about 13 KiB; an account's
+/// record is under 100 bytes.
+impl pallet_bridge::Config for Runtime {
+    /// Trusted checkpoints: Root, i.e. a protocol-track poll (sudo on dev chains).
+    type InitOrigin = ProtocolOrigin;
+    type Partners = Partners;
+    type Reputation = Partners;
+    /// About two minutes of a partner's headers at one a second, or days of hourly ones.
+    type HeadersToKeep = ConstU32<128>;
+    type MaxSetSize = ConstU32<256>;
+    type MaxHeaderSize = ConstU32<{ 4 * 1024 }>;
+    type MaxProofSize = ConstU32<{ 64 * 1024 }>;
+    type MaxKeysPerProof = ConstU32<16>;
+    type MaxKeyLen = ConstU32<128>;
+    type MaxValueLen = ConstU32<1024>;
+    type MaxValuesPerHeader = ConstU32<64>;
+    /// A free header every 10 blocks and a free storage proof every 10 blocks per partner: at
+    /// most 0.2 free submissions per block per partner, whatever its relayers send.
+    type FreeHeaderInterval = ConstU32<10>;
+    type FreeProofInterval = ConstU32<10>;
+    type WeightInfo = pallet_bridge::weights::SubstrateWeight<Runtime>;
+}

@@ -201,6 +201,8 @@ mod runtime {
     /// the roundtable votes.
     #[runtime::pallet_index(17)]
     pub type Referenda = pallet_referenda;
+    #[runtime::pallet_index(18)]
+    pub type Bridge = pallet_bridge;
 }
 
 #[cfg(test)]

@@ -373,7 +373,6 @@ mod flows {
                 H256::repeat_byte(7),
                 ConsensusKind::ProofOfStake,
                 now_secs - 2 * 365 * 24 * 3600,
-                150,
                 charlie.clone(),
                 bond,
             ));
@@ -391,11 +390,40 @@ mod flows {
             assert!(pass(Alice, root(), admit, &[Alice, Bob]));
             assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Integrating);
 
-            // Integration: relayers, the bridge confirms a first proof, the roundtable proposes
-            // the agreement, the partner signs it.
+            // Integration: relayers; governance gives the bridge a checkpoint of Charlie's chain
+            // (a BPCI chain with as many validators as the requirements ask); Charlie's relayer
+            // submits a finalized header, free, which is the first proof and proves the set's
+            // size; the roundtable proposes the agreement, the partner signs it.
             assert_ok!(Partners::register_relayers(signed(Charlie), vec![acc(Dave)]));
             assert_eq!(<Partners as ProofBridge<AccountId>>::partner_of_relayer(&acc(Dave)), Some(charlie.clone()));
-            assert_ok!(<Partners as ProofBridge<AccountId>>::confirm_first_proof(&charlie));
+            let n = Partners::requirements().min_validators.max(4);
+            let chain = pallet_bridge::testing::Validators::new(H256::repeat_byte(7), 0, n as usize, 1);
+            let checkpoint_header = pallet_bridge::testing::header(100, H256::zero(), H256::repeat_byte(1));
+            let checkpoint = pallet_bridge::Checkpoint::BpciV1 {
+                genesis: chain.genesis,
+                header: checkpoint_header.clone(),
+                set_id: 0,
+                validators: chain.publics(),
+            };
+            assert!(Bridge::initialize(signed(Alice), charlie.clone(), checkpoint.clone()).is_err());
+            assert_ok!(Bridge::initialize(RuntimeOrigin::root(), charlie.clone(), checkpoint));
+            let final_header = pallet_bridge::testing::header(101, checkpoint_header.hash(), H256::repeat_byte(2));
+            let proof = pallet_bridge::FinalityProof::BpciV1 {
+                header: final_header.clone(),
+                justification: chain.justify(&final_header, &chain.quorum(), 5),
+            };
+            // One validator fewer than a quorum signs nothing final.
+            let short = pallet_bridge::FinalityProof::BpciV1 {
+                header: final_header.clone(),
+                justification: chain.justify(&final_header, &chain.quorum()[1..], 5),
+            };
+            assert!(Bridge::submit_finality_proof(signed(Dave), charlie.clone(), short).is_err());
+            assert!(!Partners::partner(charlie.clone()).unwrap().first_proof);
+            let info = Bridge::submit_finality_proof(signed(Dave), charlie.clone(), proof).expect("a final header");
+            assert_eq!(info.pays_fee, frame_support::dispatch::Pays::No);
+            let p = Partners::partner(charlie.clone()).unwrap();
+            assert!(p.first_proof);
+            assert_eq!(p.validator_count, n);
             let terms = H256::repeat_byte(9);
             let agreement = RuntimeCall::Partners(pallet_partners::Call::propose_agreement {
                 who: charlie.clone(),
@@ -1099,4 +1127,12 @@ mod validator_set {
             assert_eq!(Session::validators().len(), 4);
         });
     }
+}
+
+/// The bridge reads a BPCI partner's next validator set from its state at these keys: they must
+/// be where this runtime keeps the set.
+#[test]
+fn the_bridge_reads_the_validator_set_where_the_runtime_keeps_it() {
+    assert_eq!(pallet_bridge::bpci::validators_key().to_vec(), pallet_validators::Validators::<Runtime>::hashed_key().to_vec());
+    assert_eq!(pallet_bridge::bpci::set_id_key().to_vec(), pallet_validators::CurrentSetId::<Runtime>::hashed_key().to_vec());
 }

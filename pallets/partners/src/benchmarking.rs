@@ -43,7 +43,6 @@ fn applied<T: Config>(i: u32) -> T::AccountId {
         chain_id(i),
         ConsensusKind::ProofOfStake,
         0,
-        1_000,
         who.clone(),
         bond::<T>(),
     )
@@ -84,7 +83,7 @@ fn obligations<T: Config>() -> Vec<Obligation> {
 
 fn active<T: Config>(i: u32) -> T::AccountId {
     let who = integrating::<T>(i);
-    <Pallet<T> as ProofBridge<T::AccountId>>::confirm_first_proof(&who).expect("proof");
+    <Pallet<T> as ProofBridge<T::AccountId>>::header_verified(&who, 1_000).expect("proof");
     Pallet::<T>::propose_agreement(gov::<T>(), who.clone(), H256::repeat_byte(9), 1, 1, obligations::<T>())
         .expect("propose");
     Pallet::<T>::sign_agreement(RawOrigin::Signed(who.clone()).into(), H256::repeat_byte(9)).expect("sign");
@@ -155,7 +154,7 @@ mod benchmarks {
     #[benchmark]
     fn sign_agreement() {
         let who = integrating::<T>(0);
-        <Pallet<T> as ProofBridge<T::AccountId>>::confirm_first_proof(&who).expect("proof");
+        <Pallet<T> as ProofBridge<T::AccountId>>::header_verified(&who, 1_000).expect("proof");
         Pallet::<T>::propose_agreement(gov::<T>(), who.clone(), H256::repeat_byte(9), 1, 1, obligations::<T>())
             .expect("propose");
         #[extrinsic_call]

@@ -17,7 +17,7 @@
 //!  apply (signed, bond held)                                     ──> AwaitingAssessment
 //!  assess (AssessorOrigin): pass ──> AwaitingVote, fail ──> record removed, bond released
 //!  decide (GovernanceOrigin): approve ──> Integrating, reject ──> removed, refunded
-//!  register_relayers (partner) + ProofBridge::confirm_first_proof (bridge pallet)
+//!  register_relayers (partner) + first header verified by the bridge (ProofBridge::header_verified)
 //!  propose_agreement (GovernanceOrigin: terms hash, weights, obligations)
 //!  sign_agreement (partner, same terms hash; needs the first proof)   ──> Active
 //!  suspend (RemovalOrigin) / resume (GovernanceOrigin)           Active <──> Suspended
@@ -36,7 +36,10 @@
 //!
 //! An application must meet the [`Requirements`] in storage (genesis defaults: operational for a
 //! year, 100 validators, a minimum bond); governance changes them with `set_requirements`. An
-//! application that misses one is rejected with a named error and nothing is stored.
+//! application that misses the age or the bond is rejected with a named error and nothing is
+//! stored. The validator count is not declared: the bridge reports the size of the verified set
+//! ([`ProofBridge::header_verified`]), and an integrating partner's first proof needs it to meet
+//! the requirement.
 //!
 //! ## Reputation
 //!
@@ -169,6 +172,7 @@ pub struct Partner<
     pub consensus: ConsensusKind,
     /// Unix time (seconds) the partner chain has been operational since.
     pub operational_since: u64,
+    /// Size of the chain's validator set as its light client last verified it (0 until then).
     pub validator_count: u32,
     /// BPCI accounts the partner's bridge relayers submit proofs from.
     pub relayers: BoundedVec<AccountId, MaxRelayers>,
@@ -229,6 +233,10 @@ pub struct PartnerSummary<AccountId, Balance> {
     /// Zero until an agreement is signed.
     pub vote_weight: u32,
     pub relayers: Vec<AccountId>,
+    /// Size of the chain's validator set as the bridge last verified it (0: not yet).
+    pub validator_count: u32,
+    /// Whether the bridge verified a first header of the chain during integration.
+    pub first_proof: bool,
 }
 
 /// Roundtable membership and revenue weights.
@@ -280,8 +288,14 @@ pub trait PartnerPenalties<AccountId, Balance> {
 pub trait ProofBridge<AccountId> {
     /// The partner whose relayer `relayer` is.
     fn partner_of_relayer(relayer: &AccountId) -> Option<AccountId>;
-    /// Record the first valid proof delivered by an integrating partner.
-    fn confirm_first_proof(partner: &AccountId) -> DispatchResult;
+    /// The chain id (genesis hash) `partner` registered, while its record exists: the only
+    /// chain its light client may follow.
+    fn chain_of(partner: &AccountId) -> Option<H256>;
+    /// The partner's light client verified a header of its chain, with a set of `validators`.
+    /// Records the count; for an integrating partner with relayers and no first proof yet, this
+    /// is its first proof, confirmed only if `validators` meets the requirements
+    /// (`TooFewValidators` otherwise, and nothing changes).
+    fn header_verified(partner: &AccountId, validators: u32) -> DispatchResult;
 }
 
 /// Reputation changes reported by other pallets. Unknown accounts are ignored.
@@ -531,8 +545,9 @@ pub mod pallet {
         Rejected { who: T::AccountId, refunded: BalanceOf<T> },
         /// The partner registered (or replaced) its bridge relayer accounts.
         RelayersRegistered { who: T::AccountId, count: u32 },
-        /// The bridge confirmed the partner's first valid proof.
-        FirstProofConfirmed { who: T::AccountId },
+        /// The bridge verified the partner chain's first header; `validators` is the size of the
+        /// set that finalized it, which met the requirements.
+        FirstProofConfirmed { who: T::AccountId, validators: u32 },
         /// Governance proposed an agreement.
         AgreementProposed { who: T::AccountId, terms_hash: H256, revenue_weight: u32, vote_weight: u32 },
         /// The partner signed its agreement and is now active.
@@ -574,7 +589,7 @@ pub mod pallet {
         NotOperationalLongEnough,
         /// The operational-since date lies in the future.
         OperationalSinceInFuture,
-        /// The chain has fewer validators than required.
+        /// The chain's verified validator set is smaller than required.
         TooFewValidators,
         /// The bond is below the minimum.
         BondTooLow,
@@ -608,10 +623,6 @@ pub mod pallet {
         DuplicateRelayer,
         /// A relayer account belongs to another partner.
         RelayerInUse,
-        /// The partner has no registered relayers.
-        RelayersMissing,
-        /// The first proof was already confirmed.
-        FirstProofAlreadyConfirmed,
         /// No valid proof from the partner has been confirmed yet.
         FirstProofMissing,
         /// No agreement has been proposed.
@@ -651,7 +662,6 @@ pub mod pallet {
             chain_id: H256,
             consensus: ConsensusKind,
             operational_since: u64,
-            validator_count: u32,
             payout: T::AccountId,
             bond: BalanceOf<T>,
         ) -> DispatchResult {
@@ -669,7 +679,6 @@ pub mod pallet {
                 now_secs.saturating_sub(operational_since) >= req.min_operational_secs,
                 Error::<T>::NotOperationalLongEnough
             );
-            ensure!(validator_count >= req.min_validators, Error::<T>::TooFewValidators);
             ensure!(bond >= req.min_bond, Error::<T>::BondTooLow);
             T::Currency::hold(&HoldReason::PartnerBond.into(), &who, bond)
                 .map_err(|_| Error::<T>::InsufficientBalance)?;
@@ -679,7 +688,7 @@ pub mod pallet {
                 chain_id,
                 consensus,
                 operational_since,
-                validator_count,
+                validator_count: 0,
                 relayers: BoundedVec::new(),
                 payout,
                 bond,
@@ -1054,6 +1063,8 @@ pub mod pallet {
                 revenue_weight,
                 vote_weight,
                 relayers: p.relayers.into_inner(),
+                validator_count: p.validator_count,
+                first_proof: p.timeline.first_proof.is_some(),
             }
         }
 
@@ -1201,14 +1212,22 @@ pub mod pallet {
             RelayerOf::<T>::get(relayer)
         }
 
-        fn confirm_first_proof(partner: &T::AccountId) -> DispatchResult {
+        fn chain_of(partner: &T::AccountId) -> Option<H256> {
+            Partners::<T>::get(partner).map(|p| p.chain_id)
+        }
+
+        fn header_verified(partner: &T::AccountId, validators: u32) -> DispatchResult {
             let mut p = Partners::<T>::get(partner).ok_or(Error::<T>::NotPartner)?;
-            ensure!(p.status == PartnerStatus::Integrating, Error::<T>::NotIntegrating);
-            ensure!(!p.relayers.is_empty(), Error::<T>::RelayersMissing);
-            ensure!(p.timeline.first_proof.is_none(), Error::<T>::FirstProofAlreadyConfirmed);
-            p.timeline.first_proof = Some(frame_system::Pallet::<T>::block_number());
+            p.validator_count = validators;
+            let first = p.status == PartnerStatus::Integrating && !p.relayers.is_empty() && p.timeline.first_proof.is_none();
+            if first {
+                ensure!(validators >= CurrentRequirements::<T>::get().min_validators, Error::<T>::TooFewValidators);
+                p.timeline.first_proof = Some(frame_system::Pallet::<T>::block_number());
+            }
             Partners::<T>::insert(partner, p);
-            Self::deposit_event(Event::FirstProofConfirmed { who: partner.clone() });
+            if first {
+                Self::deposit_event(Event::FirstProofConfirmed { who: partner.clone(), validators });
+            }
             Ok(())
         }
     }

@@ -38,7 +38,6 @@ fn apply_as(who: u64) -> frame_support::dispatch::DispatchResult {
         chain(who),
         ConsensusKind::ProofOfStake,
         NowSecs::get() - 2 * YEAR,
-        150,
         who + 100,
         MIN_BOND,
     )
@@ -57,7 +56,7 @@ fn integrating(who: u64) {
 fn proven(who: u64) {
     integrating(who);
     assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(who), vec![who + 200]));
-    assert_ok!(<Partners as ProofBridge<u64>>::confirm_first_proof(&who));
+    assert_ok!(<Partners as ProofBridge<u64>>::header_verified(&who, 150));
 }
 
 fn active(who: u64) {
@@ -90,7 +89,7 @@ fn apply_stores_record_holds_bond_and_emits_event() {
         assert_eq!(p.payout, 101);
         assert_eq!(p.bond, MIN_BOND);
         assert_eq!(p.reputation, 500);
-        assert_eq!(p.validator_count, 150);
+        assert_eq!(p.validator_count, 0);
         assert_eq!(p.timeline.applied, 1);
         assert_eq!(held(1), MIN_BOND);
         assert_eq!(Balances::balance(&1), 100_000 - MIN_BOND);
@@ -104,28 +103,29 @@ fn apply_stores_record_holds_bond_and_emits_event() {
 fn apply_requires_signed_origin() {
     new_test_ext().execute_with(|| {
         assert_noop!(
-            Partners::apply(RuntimeOrigin::root(), b"c".to_vec(), CHAIN, ConsensusKind::Bft, 0, 150, 1, MIN_BOND),
+            Partners::apply(RuntimeOrigin::root(), b"c".to_vec(), CHAIN, ConsensusKind::Bft, 0, 1, MIN_BOND),
             BadOrigin
         );
     });
 }
 
-fn apply_with(since: u64, validators: u32, bond: u64) -> frame_support::dispatch::DispatchResult {
-    Partners::apply(RuntimeOrigin::signed(1), b"c".to_vec(), CHAIN, ConsensusKind::ProofOfWork, since, validators, 1, bond)
+fn apply_with(since: u64, bond: u64) -> frame_support::dispatch::DispatchResult {
+    Partners::apply(RuntimeOrigin::signed(1), b"c".to_vec(), CHAIN, ConsensusKind::ProofOfWork, since, 1, bond)
 }
 
 #[test]
 fn apply_rejects_unmet_requirements_and_stores_nothing() {
     new_test_ext().execute_with(|| {
         let now = NowSecs::get();
-        assert_noop!(apply_with(now - YEAR + 1, 150, MIN_BOND), Error::<Test>::NotOperationalLongEnough);
-        assert_noop!(apply_with(now + 1, 150, MIN_BOND), Error::<Test>::OperationalSinceInFuture);
-        assert_noop!(apply_with(now - YEAR, 99, MIN_BOND), Error::<Test>::TooFewValidators);
-        assert_noop!(apply_with(now - YEAR, 100, MIN_BOND - 1), Error::<Test>::BondTooLow);
-        assert_noop!(apply_with(now - YEAR, 100, 100_001), Error::<Test>::InsufficientBalance);
+        assert_noop!(apply_with(now - YEAR + 1, MIN_BOND), Error::<Test>::NotOperationalLongEnough);
+        assert_noop!(apply_with(now + 1, MIN_BOND), Error::<Test>::OperationalSinceInFuture);
+        assert_noop!(apply_with(now - YEAR, MIN_BOND - 1), Error::<Test>::BondTooLow);
+        assert_noop!(apply_with(now - YEAR, 100_001), Error::<Test>::InsufficientBalance);
         assert!(events().is_empty());
-        // Exactly at every boundary is accepted.
-        assert_ok!(apply_with(now - YEAR, 100, MIN_BOND));
+        // Exactly at every boundary is accepted. The validator count is nobody's word: it
+        // comes from the bridge's verified set (`header_verified`).
+        assert_ok!(apply_with(now - YEAR, MIN_BOND));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().validator_count, 0);
         check();
     });
 }
@@ -135,7 +135,7 @@ fn apply_checks_name_duplicates_and_capacity() {
     new_test_ext().execute_with(|| {
         let since = NowSecs::get() - 2 * YEAR;
         let ap = |who: u64, name: Vec<u8>, id: H256| {
-            Partners::apply(RuntimeOrigin::signed(who), name, id, ConsensusKind::Hybrid, since, 100, who, MIN_BOND)
+            Partners::apply(RuntimeOrigin::signed(who), name, id, ConsensusKind::Hybrid, since, who, MIN_BOND)
         };
         assert_noop!(ap(1, vec![], CHAIN), Error::<Test>::EmptyName);
         assert_noop!(ap(1, vec![b'x'; 17], CHAIN), Error::<Test>::NameTooLong);
@@ -162,7 +162,7 @@ fn set_requirements_changes_what_apply_accepts() {
         assert_eq!(CurrentRequirements::<Test>::get(), r);
         assert_eq!(Partners::requirements(), r);
         assert_eq!(last_event(), Event::RequirementsSet { requirements: r });
-        assert_ok!(apply_with(NowSecs::get(), 4, 10));
+        assert_ok!(apply_with(NowSecs::get(), 10));
     });
 }
 
@@ -292,20 +292,35 @@ fn register_relayers_errors() {
 }
 
 #[test]
-fn confirm_first_proof_rules() {
+fn a_verified_header_confirms_the_first_proof_only_with_enough_validators() {
     new_test_ext().execute_with(|| {
-        let confirm = |w: u64| <Partners as ProofBridge<u64>>::confirm_first_proof(&w);
-        assert_noop!(confirm(1), Error::<Test>::NotPartner);
+        let verified = |w: u64, n: u32| <Partners as ProofBridge<u64>>::header_verified(&w, n);
+        let first_proof = |w: u64| pallet::Partners::<Test>::get(w).unwrap().timeline.first_proof;
+        assert_noop!(verified(1, 150), Error::<Test>::NotPartner);
+        assert_eq!(<Partners as ProofBridge<u64>>::chain_of(&1), None);
         assessed(1);
-        assert_noop!(confirm(1), Error::<Test>::NotIntegrating);
+        assert_eq!(<Partners as ProofBridge<u64>>::chain_of(&1), Some(chain(1)));
+        // Before approval a verified header is no first proof; the count is recorded.
+        assert_ok!(verified(1, 7));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().validator_count, 7);
+        assert_eq!(first_proof(1), None);
         assert_ok!(Partners::decide(RuntimeOrigin::root(), 1, true));
-        assert_noop!(confirm(1), Error::<Test>::RelayersMissing);
+        // Without relayers neither.
+        assert_ok!(verified(1, 150));
+        assert_eq!(first_proof(1), None);
         assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(1), vec![20]));
+        // A verified set below the requirement (100) confirms nothing and changes nothing.
+        assert_noop!(verified(1, 99), Error::<Test>::TooFewValidators);
         System::set_block_number(8);
-        assert_ok!(confirm(1));
-        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().timeline.first_proof, Some(8));
-        assert_eq!(last_event(), Event::FirstProofConfirmed { who: 1 });
-        assert_noop!(confirm(1), Error::<Test>::FirstProofAlreadyConfirmed);
+        assert_ok!(verified(1, 100));
+        assert_eq!(first_proof(1), Some(8));
+        assert_eq!(last_event(), Event::FirstProofConfirmed { who: 1, validators: 100 });
+        // Later headers update the count and confirm nothing again.
+        System::set_block_number(9);
+        assert_ok!(verified(1, 40));
+        assert_eq!(first_proof(1), Some(8));
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().validator_count, 40);
+        assert_eq!(events().iter().filter(|e| matches!(e, Event::FirstProofConfirmed { .. })).count(), 1);
     });
 }
 
@@ -376,7 +391,7 @@ fn sign_agreement_errors() {
         assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(1), TERMS), Error::<Test>::FirstProofMissing);
         integrating(2);
         assert_ok!(Partners::register_relayers(RuntimeOrigin::signed(2), vec![40]));
-        assert_ok!(<Partners as ProofBridge<u64>>::confirm_first_proof(&2));
+        assert_ok!(<Partners as ProofBridge<u64>>::header_verified(&2, 100));
         assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(2), TERMS), Error::<Test>::NoAgreementProposed);
         assert_ok!(Partners::propose_agreement(RuntimeOrigin::root(), 2, TERMS, 1, 1, vec![]));
         assert_noop!(Partners::sign_agreement(RuntimeOrigin::signed(2), REPORT), Error::<Test>::TermsMismatch);
@@ -689,7 +704,7 @@ fn attack_a_removed_partner_that_never_withdraws_keeps_its_chain_id() {
         assert_ok!(Partners::remove(RuntimeOrigin::root(), 1));
         System::set_block_number(System::block_number() + 10);
         let since = NowSecs::get() - 2 * YEAR;
-        assert_ok!(Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND));
+        assert_ok!(Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 2, MIN_BOND));
         assert_eq!(pallet::PartnerOfChain::<Test>::get(chain(1)), Some(2));
         assert_eq!(status(1), None, "the departed record was reaped, its bond released");
         assert_eq!(held(1), 0);
@@ -710,7 +725,7 @@ fn anyone_reaps_a_departed_partner_after_unbonding() {
         // Nor can a new application take the chain id before then.
         let since = NowSecs::get() - 2 * YEAR;
         assert_noop!(
-            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND),
+            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 2, MIN_BOND),
             Error::<Test>::ChainAlreadyRegistered
         );
         System::set_block_number(System::block_number() + 10);
@@ -739,7 +754,7 @@ fn a_pending_dispute_keeps_a_departed_partners_bond() {
         assert_noop!(Partners::reap(RuntimeOrigin::signed(9), 1), Error::<Test>::DisputePending);
         let since = NowSecs::get() - 2 * YEAR;
         assert_noop!(
-            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 100, 2, MIN_BOND),
+            Partners::apply(RuntimeOrigin::signed(2), b"again".to_vec(), chain(1), ConsensusKind::Hybrid, since, 2, MIN_BOND),
             Error::<Test>::ChainAlreadyRegistered
         );
         DisputedPartners::set(vec![]);
