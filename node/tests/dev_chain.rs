@@ -42,7 +42,7 @@ fn verified_justification(node: &Node, n: u32) -> FinalityJustification {
         .unwrap_or_else(|| panic!("#{n} has no BPCI justification"));
     let j = FinalityJustification::decode(&mut &raw[..]).unwrap();
     let set: ValidatorSet = node.state_call("BpciConsensusApi_validator_set", &[], Some(&at));
-    j.verify(&set, &genesis(node), hash, n).unwrap_or_else(|e| panic!("justification of #{n} does not verify: {e:?}"));
+    j.verify::<bpci_primitives::bls::native::Blst>(&set, &genesis(node), hash, n).unwrap_or_else(|e| panic!("justification of #{n} does not verify: {e:?}"));
     assert!(raw.len() < 200, "justification of #{n} is {} bytes", raw.len());
     j
 }

@@ -125,7 +125,7 @@ fn verify_justifications(node: &Node) -> usize {
             // The set that validated block n is the epoch in n's own state (a block that starts
             // an epoch records it while it executes).
             let epoch: EpochInfo = node.state_call("BpciConsensusApi_epoch", &[], Some(&at));
-            just.verify(&epoch.set, &genesis, hash, n).unwrap_or_else(|e| panic!("#{n}: {e:?}"));
+            just.verify::<bpci_primitives::bls::native::Blst>(&epoch.set, &genesis, hash, n).unwrap_or_else(|e| panic!("#{n}: {e:?}"));
             checked += 1;
         }
     }

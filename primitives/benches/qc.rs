@@ -36,10 +36,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("certificate_verification");
     for n in [4usize, 16, 64, 100] {
         let (set, qc) = certificate(n);
-        assert_eq!(qc.verify(&set, &CHAIN), Ok(()));
+        assert_eq!(qc.verify::<bpci_primitives::bls::native::Blst>(&set, &CHAIN), Ok(()));
         let justification = FinalityJustification::from_proof(&FinalityProof::Child(qc.clone())).unwrap();
         eprintln!("n = {n}: quorum {}, justification {} bytes", set.quorum(), justification.encode().len());
-        group.bench_with_input(BenchmarkId::new("bls_qc", n), &n, |b, _| b.iter(|| qc.verify(&set, &CHAIN)));
+        group.bench_with_input(BenchmarkId::new("bls_qc", n), &n, |b, _| b.iter(|| qc.verify::<bpci_primitives::bls::native::Blst>(&set, &CHAIN)));
 
         let pairs: Vec<ed25519::Pair> = (0..set.quorum()).map(|i| ed25519::Pair::from_seed(&[i as u8; 32])).collect();
         let msg = qc.data.signing_message(&CHAIN);

@@ -8,13 +8,23 @@
 //! apart from the keystore's own entry. The derived BLS public key is also recorded in the
 //! keystore so that `author_hasSessionKeys` finds it.
 
-use crate::bls::{BlsPreparedPublic, BlsPublic, BlsSignature};
+use crate::bls::{Backend, BlsPreparedPublic, BlsPublic, BlsSignature};
 use alloc::vec::Vec;
 use sp_core::crypto::KeyTypeId;
 use sp_runtime_interface::{
     pass_by::{AllocateAndReturnByCodec, PassFatPointerAndDecode, PassFatPointerAndRead, PassPointerAndReadCopy},
     runtime_interface,
 };
+
+/// The BLS backend of runtime code: the node's blst through the host functions below. Natively
+/// (tests, the node) the same calls run directly.
+pub struct Host;
+
+impl Backend for Host {
+    fn verify_aggregate(publics: &[BlsPublic], msg: &[u8], sig: &BlsSignature) -> bool {
+        bpci_bls::verify_aggregate(publics.to_vec(), msg, *sig)
+    }
+}
 
 /// What the ed25519 seed key signs to produce the BLS input keying material.
 pub const KEYGEN_MESSAGE: &[u8] = b"BPCI-BLS-KEYGEN-V1";
@@ -159,5 +169,21 @@ pub trait BpciBls {
             Some(keystore) => keystore::public_keys(&***keystore, key_type),
             None => Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keystore_derived_key_is_stable_and_matches_dev_derivation() {
+        use sp_keystore::{testing::MemoryKeystore, Keystore};
+        let ks = MemoryKeystore::new();
+        let public = super::keystore::generate(&ks, crate::BLS_KEY_TYPE, Some("//Alice")).unwrap();
+        assert_eq!(public, super::keystore::dev_keypair("//Alice").public);
+        assert_eq!(super::keystore::public_keys(&ks, crate::BLS_KEY_TYPE), alloc::vec![public]);
+        let kp = super::keystore::find(&ks, crate::BLS_KEY_TYPE, &public).unwrap();
+        assert!(crate::bls::native::verify(&public, b"m", &kp.sign(b"m")));
+        assert!(ks.has_keys(&[(public.0.to_vec(), crate::BLS_KEY_TYPE)]));
+        assert_ne!(public, super::keystore::dev_keypair("//Bob").public);
     }
 }

@@ -12,11 +12,12 @@
 extern crate alloc;
 
 pub mod app;
-pub mod bls;
 pub mod host;
-pub mod qc;
-pub mod statement;
-pub mod timeout;
+
+// The consensus statements, certificates and their checks live in `bpci-verifier`, which partners
+// and the dashboard embed without this crate's runtime-interface and runtime-API machinery.
+pub use bpci_verifier::{bls, bundle, handover, header, max_faulty, qc, statement, timeout, trie, SetId, ValidatorSet, View};
+pub use host::Host;
 
 pub use app::BlsSessionKey;
 pub use bls::{BlsPublic, BlsSignature};
@@ -25,7 +26,6 @@ pub use qc::{
     VoteData,
 };
 
-use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use scale_info::TypeInfo;
 use sp_runtime::ConsensusEngineId;
@@ -35,54 +35,6 @@ pub const BPCI_ENGINE_ID: ConsensusEngineId = *b"BPCI";
 
 /// Keystore key type of a validator's BLS consensus key.
 pub const BLS_KEY_TYPE: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bpcb");
-
-/// Session index, used as the id of a validator set: every vote names the set it was cast in, so a
-/// signature of one set can never be replayed against another.
-pub type SetId = u64;
-
-/// A view (round) of the BFT engine.
-pub type View = u64;
-
-/// Largest number of byzantine validators a set of `n` tolerates: `n = 3f + 1`. The one place the
-/// rule is written; callers that only know a set's size (the runtime's auction) use it directly.
-pub const fn max_faulty(n: usize) -> usize {
-    n.saturating_sub(1) / 3
-}
-
-/// The validator set of a session, in the order that defines leader rotation and bitfield positions.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Default)]
-pub struct ValidatorSet {
-    pub set_id: SetId,
-    pub validators: Vec<BlsPublic>,
-}
-
-impl ValidatorSet {
-    /// Largest number of byzantine validators the set tolerates: `n = 3f + 1`.
-    pub fn max_faulty(&self) -> usize {
-        max_faulty(self.validators.len())
-    }
-
-    /// Consents needed to enact a forced change: more than `f` (so that, with crash faults, one
-    /// consenter saw every final block's certificate) and at least half the set, so that for an
-    /// odd set two disjoint halves of a network split cannot both reach it.
-    pub fn forced_change_quorum(&self) -> usize {
-        (self.max_faulty() + 1).max(self.validators.len().div_ceil(2))
-    }
-
-    /// Signatures needed for a quorum certificate: `n - f`, which is `2f + 1` when `n = 3f + 1`.
-    pub fn quorum(&self) -> usize {
-        self.validators.len() - self.max_faulty()
-    }
-
-    /// Leader of `view`: simple rotation over the set.
-    pub fn leader(&self, view: View) -> Option<(usize, &BlsPublic)> {
-        if self.validators.is_empty() {
-            return None;
-        }
-        let i = (view % self.validators.len() as u64) as usize;
-        Some((i, &self.validators[i]))
-    }
-}
 
 /// Header digest items of the engine.
 ///

@@ -19,4 +19,5 @@ frame_benchmarking::define_benchmarks!(
     [pallet_referenda, Referenda]
     [pallet_revenue, Revenue]
     [pallet_auction, Auction]
+    [pallet_bridge, Bridge]
 );

@@ -25,6 +25,7 @@
 
 use crate::digests::{find_handoff, find_pre_digest, find_view_change, seal_message, take_seal};
 use bpci_consensus_core::{Bls, CheckTimeoutCertificate, TimeoutCertificate, EPOCH_END};
+use bpci_primitives::bls::native::Blst;
 use bpci_primitives::{
     qc::FinalityJustification, BpciConsensusApi, EpochInfo, ForcedChange, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
 };
@@ -158,7 +159,7 @@ pub fn check_header(
             if qc.data.block_hash != parent_hash || qc.data.block_number != parent_number || qc.data.view != parent_view {
                 return Err("certificate is not for the parent".into());
             }
-            qc.verify(set, genesis).map_err(|e| format!("invalid parent certificate: {e:?}"))
+            qc.verify::<Blst>(set, genesis).map_err(|e| format!("invalid parent certificate: {e:?}"))
         }
     }
 }
@@ -210,7 +211,7 @@ pub fn check_stall_header(
         return Err("stall block: certificate is not for its run's base".into());
     }
     match &pre.justify {
-        Some(qc) => qc.verify(set, genesis).map_err(|e| format!("stall block: invalid certificate: {e:?}")),
+        Some(qc) => qc.verify::<Blst>(set, genesis).map_err(|e| format!("stall block: invalid certificate: {e:?}")),
         None => Ok(()),
     }
 }
@@ -282,7 +283,7 @@ where
             let justification = FinalityJustification::decode(&mut &raw[..])
                 .map_err(|e| format!("malformed justification: {e}"))?;
             justification
-                .verify(&set, &genesis, post_hash, number)
+                .verify::<Blst>(&set, &genesis, post_hash, number)
                 .map_err(|e| format!("invalid justification of #{number}: {e:?}"))?;
             block.finalized = true;
         }

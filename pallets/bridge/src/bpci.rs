@@ -16,29 +16,20 @@
 //! A *forced* change (governance on the partner, after more than `f` of its validators were lost)
 //! has no hand-over; the protocol track resets the client from a new checkpoint.
 
-use crate::{proofs, Config, Error, PartnerHeader, RawProof, TrustedSet, TrustedSetOf};
-use alloc::vec::Vec;
+use crate::{Config, Error, PartnerHeader, RawProof, TrustedSet, TrustedSetOf};
 use bpci_primitives::bls::BlsPreparedPublic;
 use bpci_primitives::host::bpci_bls;
 use bpci_primitives::qc::{verify_signers, FinalityJustification, QcError};
 use bpci_primitives::timeout::TimeoutCertificate;
 use bpci_primitives::{BlsPublic, SetId};
-use codec::Decode;
+use bpci_primitives::handover::{self, HandoverError};
+use bpci_primitives::header::HeaderFields;
 use frame_support::{ensure, traits::Get};
 use sp_core::H256;
 use sp_runtime::traits::Header as _;
 use sp_runtime::DispatchError;
 
-/// Storage key of a BPCI chain's session validator set (`pallet-validators`' `Validators`, in a
-/// runtime that names the pallet `Validators`, as BPCI's does; a runtime test checks it).
-pub fn validators_key() -> [u8; 32] {
-    frame_support::storage::storage_prefix(b"Validators", b"Validators")
-}
-
-/// Storage key of the id of that set (`pallet-validators`' `CurrentSetId`).
-pub fn set_id_key() -> [u8; 32] {
-    frame_support::storage::storage_prefix(b"Validators", b"CurrentSetId")
-}
+pub use bpci_primitives::handover::{set_id_key, validators_key, MAX_GROUPS as MAX_HANDOVER_GROUPS};
 
 /// A set the client may trust: not empty, within `MaxSetSize`, no key twice, every key valid.
 pub fn trusted_set<T: Config>(set_id: SetId, validators: &[BlsPublic]) -> Result<TrustedSetOf<T>, Error<T>> {
@@ -81,7 +72,8 @@ fn qc_error<T: Config>(e: QcError) -> Error<T> {
     }
 }
 
-/// Checks a hand-over of the trusted set `set_id` (`keys`) and returns the next set.
+/// Checks a hand-over of the trusted set `set_id` (`keys`) and returns the next set: the
+/// verifier's rules ([`bpci_primitives::handover`]) over the client's prepared keys.
 pub fn verify_handover<T: Config>(
     genesis: &H256,
     set_id: SetId,
@@ -90,25 +82,18 @@ pub fn verify_handover<T: Config>(
     root: &PartnerHeader,
     set_proof: RawProof,
 ) -> Result<TrustedSetOf<T>, DispatchError> {
-    ensure!(certificate.ends_epoch(), Error::<T>::InvalidHandover);
-    certificate.verify_keys(keys, set_id, genesis, aggregate_check).map_err(|e| {
-        log::debug!(target: "bridge", "hand-over certificate refused: {e}");
-        Error::<T>::InvalidHandover
-    })?;
-    // The certificate's highest QC (checked above) certifies the root; an epoch that certified
-    // nothing cannot hand over.
-    let certified = certificate.high_qc.as_ref().ok_or(Error::<T>::RootMismatch)?;
-    ensure!(
-        certified.data.block_hash == root.hash() && certified.data.block_number == *root.number(),
-        Error::<T>::RootMismatch
-    );
-    let values = proofs::read_values(*root.state_root(), &[validators_key().to_vec(), set_id_key().to_vec()], set_proof)
-        .map_err(|_| Error::<T>::NextSetUnproven)?;
-    let (Some(Some(validators)), Some(Some(next_id))) = (values.first(), values.get(1)) else {
-        return Err(Error::<T>::NextSetUnproven.into());
+    let fields = HeaderFields { hash: root.hash(), parent_hash: *root.parent_hash(), number: *root.number(), state_root: *root.state_root() };
+    let refused = |e: HandoverError| -> DispatchError {
+        log::debug!(target: "bridge", "hand-over refused: {e}");
+        match e {
+            HandoverError::Certificate(_) => Error::<T>::InvalidHandover,
+            HandoverError::RootMismatch => Error::<T>::RootMismatch,
+            HandoverError::NextSetUnproven => Error::<T>::NextSetUnproven,
+            HandoverError::NotNewer => Error::<T>::NextSetNotNewer,
+        }
+        .into()
     };
-    let next_id = SetId::decode(&mut &next_id[..]).map_err(|_| Error::<T>::NextSetUnproven)?;
-    let validators = Vec::<BlsPublic>::decode(&mut &validators[..]).map_err(|_| Error::<T>::NextSetUnproven)?;
-    ensure!(next_id > set_id, Error::<T>::NextSetNotNewer);
+    handover::check_certificate(certificate, keys, set_id, genesis, &fields, aggregate_check).map_err(refused)?;
+    let (next_id, validators) = handover::next_set::<sp_runtime::traits::BlakeTwo256>(fields.state_root, set_id, set_proof).map_err(refused)?;
     Ok(trusted_set::<T>(next_id, &validators)?)
 }

@@ -31,21 +31,27 @@
 //! state root) in a ring; importing one more prunes the oldest and the values proven at it. A
 //! header must be above the client's best: stale and duplicate headers change nothing.
 //!
-//! **Storage proofs.** Checked with `bp-runtime`'s `StorageProofChecker` against a stored state
-//! root: duplicate nodes, nodes no key needed and keys the proof cannot answer are refused. Every
+//! **Storage proofs.** Checked against a stored state root by the offline verifier's checker
+//! (`bpci_primitives::trie`: `bp-runtime`'s rules on `sp-trie`): duplicate nodes, nodes no key
+//! needed and keys the proof cannot answer are refused. Every
 //! key is recorded with its value (or its proven absence) under its block, for other pallets
-//! ([`PartnerChainState`]) and the `bpci_provenValue` RPC, and announced in an event.
+//! ([`PartnerChainState`]), and announced in an event.
 //!
 //! **Who pays.** Anyone may submit. A valid submission from one of the partner's registered
-//! relayers is free (`Pays::No`) and counts as the partner's proof duty, at most one header every
-//! `FreeHeaderInterval` blocks (hand-overs always) and one storage proof every
-//! `FreeProofInterval` blocks per partner, so that relayers cannot fill blocks for free. Any other
-//! submission pays its fee; an invalid one fails, pays and changes nothing.
+//! relayers is free (`Pays::No`) and counts as the partner's proof duty, at most one header or
+//! hand-over every `FreeHeaderInterval` blocks and one storage proof with a new value every
+//! `FreeProofInterval` blocks per partner, so that relayers cannot fill blocks for free. Any
+//! other submission pays its fee; an invalid one fails, pays and changes nothing.
+//!
+//! **A client follows one chain.** Every submission checks that the partner is still registered
+//! for the genesis hash its client follows (`ChainMismatch` otherwise).
 //!
 //! **The registry rests on proofs.** Every imported header reports the size of the set that
 //! verified it to the partner registry ([`pallet_partners::ProofBridge::header_verified`]): the
 //! first one confirms an integrating partner's first proof, and the registry checks its
-//! validator requirement against that verified count.
+//! validator requirement against that verified count. The count is what the chain's own set,
+//! followed by proof from governance's checkpoint, says of itself: validators that collude can
+//! hand over to a set of any size, as they can finalize anything on their chain.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -57,6 +63,12 @@ pub mod bpci;
 mod proofs;
 #[cfg(any(test, feature = "test-helpers"))]
 pub mod testing;
+#[cfg(any(test, feature = "test-helpers", feature = "runtime-benchmarks"))]
+pub mod partner_chain;
+#[cfg(any(test, feature = "test-helpers", feature = "runtime-benchmarks"))]
+pub mod fixtures;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 pub mod weights;
 
 #[cfg(test)]
@@ -297,7 +309,8 @@ pub mod pallet {
     pub enum Error<T> {
         /// No partner in the registry has this account.
         UnknownPartner,
-        /// The checkpoint's genesis hash is not the chain the partner registered.
+        /// The checkpoint's genesis hash is not the chain the partner registered, or the partner
+        /// registered another chain since its client was made.
         ChainMismatch,
         /// The partner has no light client.
         NoClient,
@@ -350,9 +363,6 @@ pub mod pallet {
         InvalidStorageProof,
         /// The trie proof holds nodes no key needed.
         UnusedProofNodes,
-        /// The partner registry refused the verified header (an integrating partner's verified
-        /// set is smaller than the requirements).
-        RegistryRefused,
     }
 
     #[pallet::call]
@@ -398,22 +408,28 @@ pub mod pallet {
         /// a set hand-over (the next set trusted). Free for the partner's relayers within the
         /// rate limit (see the module docs).
         #[pallet::call_index(1)]
-        #[pallet::weight(T::WeightInfo::submit_finality_proof(T::MaxSetSize::get()).max(T::WeightInfo::submit_handover(T::MaxSetSize::get())))]
+        #[pallet::weight(T::WeightInfo::submit_finality_proof(T::MaxSetSize::get()).max(
+            T::WeightInfo::submit_handover(T::MaxSetSize::get()).saturating_add(T::WeightInfo::proof_nodes(proofs::max_nodes::<T>()))
+        ))]
         pub fn submit_finality_proof(
             origin: OriginFor<T>,
             partner: T::AccountId,
             proof: FinalityProof,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let mut client = Clients::<T>::get(&partner).ok_or(Error::<T>::NoClient)?;
+            let mut client = Self::client(&partner)?;
             ensure!(proof.scheme() == client.scheme, Error::<T>::WrongScheme);
             let set = TrustedSets::<T>::get(&partner).ok_or(Error::<T>::NoClient)?;
             let n = set.len();
             let now = frame_system::Pallet::<T>::block_number();
             let relayer = T::Partners::partner_of_relayer(&who).as_ref() == Some(&partner);
+            let proof_nodes = match &proof {
+                FinalityProof::BpciHandoverV1 { set_proof, .. } => set_proof.len() as u32,
+                FinalityProof::BpciV1 { .. } => 0,
+            };
             let (weight, free) = match Self::verify(&client, &set, proof)? {
                 Verified::Header { number, hash, state_root } => {
-                    T::Partners::header_verified(&partner, n).map_err(|_| Error::<T>::RegistryRefused)?;
+                    T::Partners::header_verified(&partner, n)?;
                     Self::store_header(&partner, &mut client, number, hash, state_root);
                     client.best_number = number;
                     client.best_hash = hash;
@@ -425,8 +441,13 @@ pub mod pallet {
                 Verified::Handover(next) => {
                     let (set_id, validators) = (next.set_id(), next.len());
                     TrustedSets::<T>::insert(&partner, next);
-                    Self::deposit_event(Event::SetHandedOver { partner: partner.clone(), set_id, validators, free: relayer });
-                    (T::WeightInfo::submit_handover(n.max(validators)), relayer)
+                    // Rate-limited like headers: a partner whose validators sign whatever it likes
+                    // could otherwise fill blocks with free hand-overs to sets of its making.
+                    let free = relayer && Self::due(client.last_free_header, T::FreeHeaderInterval::get(), now);
+                    Self::deposit_event(Event::SetHandedOver { partner: partner.clone(), set_id, validators, free });
+                    let weight = T::WeightInfo::submit_handover(n.max(validators))
+                        .saturating_add(T::WeightInfo::proof_nodes(proof_nodes));
+                    (weight, free)
                 }
             };
             if free {
@@ -440,7 +461,9 @@ pub mod pallet {
         /// Proves the values of `keys` in the partner chain's state at its stored header `block`
         /// and records them. Free for the partner's relayers within the rate limit.
         #[pallet::call_index(2)]
-        #[pallet::weight(T::WeightInfo::submit_storage_proof(T::MaxKeysPerProof::get(), T::MaxProofSize::get()))]
+        #[pallet::weight(
+            T::WeightInfo::submit_storage_proof(T::MaxKeysPerProof::get()).saturating_add(T::WeightInfo::proof_nodes(proofs::max_nodes::<T>()))
+        )]
         pub fn submit_storage_proof(
             origin: OriginFor<T>,
             partner: T::AccountId,
@@ -449,21 +472,21 @@ pub mod pallet {
             proof: RawProof,
         ) -> DispatchResultWithPostInfo {
             let who = ensure_signed(origin)?;
-            let mut client = Clients::<T>::get(&partner).ok_or(Error::<T>::NoClient)?;
+            let mut client = Self::client(&partner)?;
             let mut header = Headers::<T>::get(&partner, block).ok_or(Error::<T>::UnknownHeader)?;
-            let proof_size = proofs::ensure_size::<T>(&proof)?;
+            proofs::ensure_size::<T>(&proof)?;
+            let nodes = proof.len() as u32;
             let key_count = keys.len() as u32;
             ensure!(key_count > 0 && key_count <= T::MaxKeysPerProof::get(), Error::<T>::BadKeyCount);
-            ensure!(
-                header.values.saturating_add(key_count) <= T::MaxValuesPerHeader::get(),
-                Error::<T>::TooManyValues
-            );
             let values = proofs::read::<T>(header.state_root, keys, proof)?;
             let mut recorded = Vec::with_capacity(values.len());
+            let mut new_values = 0u32;
             for (key, value) in values {
                 let bounded_key: KeyOf<T> = key.clone().try_into().map_err(|_| Error::<T>::BadKey)?;
                 if !ProvenValues::<T>::contains_key((&partner, block, &bounded_key)) {
                     header.values.saturating_inc();
+                    new_values.saturating_inc();
+                    ensure!(header.values <= T::MaxValuesPerHeader::get(), Error::<T>::TooManyValues);
                 }
                 let bounded_value = match &value {
                     Some(v) => Some(ValueOf::<T>::try_from(v.clone()).map_err(|_| Error::<T>::ValueTooLarge)?),
@@ -475,7 +498,8 @@ pub mod pallet {
             Headers::<T>::insert(&partner, block, header);
             let now = frame_system::Pallet::<T>::block_number();
             let relayer = T::Partners::partner_of_relayer(&who).as_ref() == Some(&partner);
-            let free = relayer && Self::due(client.last_free_proof, T::FreeProofInterval::get(), now);
+            // Re-proving what is already recorded is no proof duty.
+            let free = relayer && new_values > 0 && Self::due(client.last_free_proof, T::FreeProofInterval::get(), now);
             if free {
                 client.last_free_proof = Some(now);
                 Clients::<T>::insert(&partner, client);
@@ -483,7 +507,7 @@ pub mod pallet {
             }
             Self::deposit_event(Event::ValuesProven { partner, block, values: recorded, free });
             Ok(PostDispatchInfo {
-                actual_weight: Some(T::WeightInfo::submit_storage_proof(key_count, proof_size)),
+                actual_weight: Some(T::WeightInfo::submit_storage_proof(key_count).saturating_add(T::WeightInfo::proof_nodes(nodes))),
                 pays_fee: if free { Pays::No } else { Pays::Yes },
             })
         }
@@ -503,6 +527,15 @@ pub mod pallet {
     }
 
     impl<T: Config> Pallet<T> {
+        /// The partner's client, while the partner is registered for the chain it follows: a
+        /// partner that left and came back with another chain must not inherit the old chain's
+        /// client (its headers would be the new chain's first proof).
+        fn client(partner: &T::AccountId) -> Result<ClientOf<T>, DispatchError> {
+            let client = Clients::<T>::get(partner).ok_or(Error::<T>::NoClient)?;
+            ensure!(T::Partners::chain_of(partner) == Some(client.genesis), Error::<T>::ChainMismatch);
+            Ok(client)
+        }
+
         fn verify(client: &ClientOf<T>, set: &TrustedSetOf<T>, proof: FinalityProof) -> Result<Verified<T::MaxSetSize>, DispatchError> {
             match (proof, set) {
                 (FinalityProof::BpciV1 { header, justification }, TrustedSet::Bpci { set_id, keys }) => {
@@ -533,6 +566,11 @@ pub mod pallet {
         /// Stores a header in the client's ring, pruning the one (and its proven values) whose
         /// slot it takes.
         fn store_header(partner: &T::AccountId, client: &mut ClientOf<T>, number: u32, hash: H256, state_root: H256) {
+            // Already in the ring (a reset to a stored header, or an import after a reset to a
+            // lower one): a second slot would prune it early.
+            if Headers::<T>::contains_key(partner, hash) {
+                return;
+            }
             let slot = client.ring_next % T::HeadersToKeep::get().max(1);
             if let Some(old) = HeaderRing::<T>::get(partner, slot) {
                 if old != hash {
@@ -540,8 +578,7 @@ pub mod pallet {
                 }
             }
             HeaderRing::<T>::insert(partner, slot, hash);
-            let values = Headers::<T>::get(partner, hash).map_or(0, |h| h.values);
-            Headers::<T>::insert(partner, hash, StoredHeader { number, state_root, values });
+            Headers::<T>::insert(partner, hash, StoredHeader { number, state_root, values: 0 });
             client.ring_next = (slot + 1) % T::HeadersToKeep::get().max(1);
         }
 

@@ -25,7 +25,8 @@ pub const RELAYER: u64 = 11;
 pub const STRANGER: u64 = 99;
 pub const GENESIS: H256 = H256::repeat_byte(0x61);
 pub const KEEP: u32 = 4;
-pub const MAX_SET: u32 = 16;
+/// The runtime's: the benchmarks run here up to it.
+pub const MAX_SET: u32 = 256;
 pub const FREE_EVERY: u64 = 5;
 
 parameter_types! {
@@ -48,6 +49,11 @@ impl pallet_partners::ProofBridge<u64> for Registry {
     }
     fn chain_of(partner: &u64) -> Option<H256> {
         Chains::get().iter().find(|(p, _)| p == partner).map(|(_, c)| *c)
+    }
+    #[cfg(feature = "runtime-benchmarks")]
+    fn make_integrating(partner: &u64, chain: H256, relayer: &u64) {
+        Chains::mutate(|c| c.push((*partner, chain)));
+        Relayers::mutate(|r| r.push((*relayer, *partner)));
     }
     fn header_verified(partner: &u64, validators: u32) -> DispatchResult {
         if validators < RegistryMinimum::get() {
@@ -73,7 +79,7 @@ impl pallet_bridge::Config for Test {
     type HeadersToKeep = ConstU32<KEEP>;
     type MaxSetSize = ConstU32<MAX_SET>;
     type MaxHeaderSize = ConstU32<1024>;
-    type MaxProofSize = ConstU32<8192>;
+    type MaxProofSize = ConstU32<{ 64 * 1024 }>;
     type MaxKeysPerProof = ConstU32<4>;
     type MaxKeyLen = ConstU32<64>;
     type MaxValueLen = ConstU32<256>;

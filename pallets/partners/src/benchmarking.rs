@@ -100,7 +100,7 @@ mod benchmarks {
         let who = funded::<T>("partner", 0);
         let name = alloc::vec![b'x'; T::MaxNameLen::get() as usize];
         #[extrinsic_call]
-        _(RawOrigin::Signed(who.clone()), name, chain_id(0), ConsensusKind::Bft, 0, 1_000, who.clone(), bond::<T>());
+        _(RawOrigin::Signed(who.clone()), name, chain_id(0), ConsensusKind::Bft, 0, who.clone(), bond::<T>());
         assert_last_event::<T>(Event::Applied { who, chain_id: chain_id(0), bond: bond::<T>() });
     }
 

@@ -296,6 +296,10 @@ pub trait ProofBridge<AccountId> {
     /// is its first proof, confirmed only if `validators` meets the requirements
     /// (`TooFewValidators` otherwise, and nothing changes).
     fn header_verified(partner: &AccountId, validators: u32) -> DispatchResult;
+    /// Makes `partner` an integrating partner of chain `chain` with relayer `relayer`, whose
+    /// next verified header is its first proof (the bridge's worst case), for benchmarks.
+    #[cfg(feature = "runtime-benchmarks")]
+    fn make_integrating(_partner: &AccountId, _chain: H256, _relayer: &AccountId) {}
 }
 
 /// Reputation changes reported by other pallets. Unknown accounts are ignored.
@@ -1214,6 +1218,22 @@ pub mod pallet {
 
         fn chain_of(partner: &T::AccountId) -> Option<H256> {
             Partners::<T>::get(partner).map(|p| p.chain_id)
+        }
+
+        #[cfg(feature = "runtime-benchmarks")]
+        fn make_integrating(partner: &T::AccountId, chain: H256, relayer: &T::AccountId) {
+            <Self as PartnerProvider<T::AccountId>>::make_active_member(partner, 1);
+            let Some(mut p) = Partners::<T>::get(partner) else { return };
+            PartnerOfChain::<T>::remove(p.chain_id);
+            p.chain_id = chain;
+            p.status = PartnerStatus::Integrating;
+            p.agreement = None;
+            p.relayers = BoundedVec::truncate_from(alloc::vec![relayer.clone()]);
+            p.timeline.activated = None;
+            PartnerOfChain::<T>::insert(chain, partner);
+            RelayerOf::<T>::insert(relayer, partner);
+            Partners::<T>::insert(partner, p);
+            CurrentRequirements::<T>::mutate(|r| r.min_validators = 1);
         }
 
         fn header_verified(partner: &T::AccountId, validators: u32) -> DispatchResult {

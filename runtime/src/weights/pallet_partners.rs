@@ -48,7 +48,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -61,8 +61,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `676`
 		//  Estimated: `4583`
-		// Minimum execution time: 136_704_000 picoseconds.
-		Weight::from_parts(267_665_000, 0)
+		// Minimum execution time: 129_285_000 picoseconds.
+		Weight::from_parts(259_758_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -74,7 +74,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -89,8 +89,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `789`
 		//  Estimated: `4583`
-		// Minimum execution time: 101_001_000 picoseconds.
-		Weight::from_parts(192_089_000, 0)
+		// Minimum execution time: 98_061_000 picoseconds.
+		Weight::from_parts(127_487_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -102,7 +102,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -117,8 +117,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `825`
 		//  Estimated: `4583`
-		// Minimum execution time: 91_937_000 picoseconds.
-		Weight::from_parts(167_864_000, 0)
+		// Minimum execution time: 106_219_000 picoseconds.
+		Weight::from_parts(187_096_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -140,11 +140,11 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1362 + n * (17 ±0)`
 		//  Estimated: `4583 + n * (2555 ±0)`
-		// Minimum execution time: 83_703_000 picoseconds.
-		Weight::from_parts(135_880_837, 0)
+		// Minimum execution time: 90_950_000 picoseconds.
+		Weight::from_parts(144_544_012, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
-			// Standard Error: 56_554
-			.saturating_add(Weight::from_parts(11_070_901, 0).saturating_mul(n.into()))
+			// Standard Error: 123_232
+			.saturating_add(Weight::from_parts(7_256_807, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(19))
@@ -165,8 +165,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1032`
 		//  Estimated: `4583`
-		// Minimum execution time: 34_352_000 picoseconds.
-		Weight::from_parts(63_638_000, 0)
+		// Minimum execution time: 40_252_000 picoseconds.
+		Weight::from_parts(55_836_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -185,8 +185,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1346`
 		//  Estimated: `4583`
-		// Minimum execution time: 39_679_000 picoseconds.
-		Weight::from_parts(53_487_000, 0)
+		// Minimum execution time: 48_065_000 picoseconds.
+		Weight::from_parts(84_577_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -205,8 +205,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354`
 		//  Estimated: `4583`
-		// Minimum execution time: 35_694_000 picoseconds.
-		Weight::from_parts(48_292_000, 0)
+		// Minimum execution time: 45_288_000 picoseconds.
+		Weight::from_parts(83_737_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -225,8 +225,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354`
 		//  Estimated: `4583`
-		// Minimum execution time: 36_545_000 picoseconds.
-		Weight::from_parts(75_143_000, 0)
+		// Minimum execution time: 44_014_000 picoseconds.
+		Weight::from_parts(74_495_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -245,8 +245,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1358`
 		//  Estimated: `4583`
-		// Minimum execution time: 38_478_000 picoseconds.
-		Weight::from_parts(63_903_000, 0)
+		// Minimum execution time: 39_897_000 picoseconds.
+		Weight::from_parts(72_310_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -267,8 +267,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354`
 		//  Estimated: `4583`
-		// Minimum execution time: 77_902_000 picoseconds.
-		Weight::from_parts(107_621_000, 0)
+		// Minimum execution time: 79_205_000 picoseconds.
+		Weight::from_parts(110_699_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(19))
@@ -289,8 +289,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354`
 		//  Estimated: `4583`
-		// Minimum execution time: 76_734_000 picoseconds.
-		Weight::from_parts(125_382_000, 0)
+		// Minimum execution time: 75_777_000 picoseconds.
+		Weight::from_parts(135_998_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(19))
@@ -306,7 +306,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
 	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
 	/// Storage: `System::EventCount` (r:1 w:1)
@@ -317,10 +317,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::PartnerOfChain` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1243`
+		//  Measured:  `1363`
 		//  Estimated: `4583`
-		// Minimum execution time: 120_050_000 picoseconds.
-		Weight::from_parts(211_484_000, 0)
+		// Minimum execution time: 112_865_000 picoseconds.
+		Weight::from_parts(216_373_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(7))
@@ -339,8 +339,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `19`
 		//  Estimated: `1504`
-		// Minimum execution time: 19_015_000 picoseconds.
-		Weight::from_parts(28_645_000, 0)
+		// Minimum execution time: 14_268_000 picoseconds.
+		Weight::from_parts(26_876_000, 0)
 			.saturating_add(Weight::from_parts(0, 1504))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -359,8 +359,8 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `1354`
 		//  Estimated: `4583`
-		// Minimum execution time: 52_164_000 picoseconds.
-		Weight::from_parts(73_935_000, 0)
+		// Minimum execution time: 33_778_000 picoseconds.
+		Weight::from_parts(57_065_000, 0)
 			.saturating_add(Weight::from_parts(0, 4583))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
@@ -372,7 +372,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -384,10 +384,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	fn register_installer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `491`
-		//  Estimated: `3640`
-		// Minimum execution time: 137_822_000 picoseconds.
-		Weight::from_parts(204_788_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
+		//  Estimated: `3622`
+		// Minimum execution time: 95_037_000 picoseconds.
+		Weight::from_parts(133_840_000, 0)
+			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -398,7 +398,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -410,10 +410,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	fn remove_installer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `682`
-		//  Estimated: `3640`
-		// Minimum execution time: 129_769_000 picoseconds.
-		Weight::from_parts(172_675_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
+		//  Estimated: `3622`
+		// Minimum execution time: 85_108_000 picoseconds.
+		Weight::from_parts(153_959_000, 0)
+			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
@@ -424,7 +424,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -436,10 +436,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	fn leave_installer() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `682`
-		//  Estimated: `3640`
-		// Minimum execution time: 130_760_000 picoseconds.
-		Weight::from_parts(166_412_000, 0)
-			.saturating_add(Weight::from_parts(0, 3640))
+		//  Estimated: `3622`
+		// Minimum execution time: 80_221_000 picoseconds.
+		Weight::from_parts(160_148_000, 0)
+			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}

@@ -167,12 +167,12 @@ fn qc_check_agrees_with_primitives() {
     let g = genesis();
     let b = block(&g, 1);
     let qc = qc_for(4, &[0, 1, 3], vote_data(1, &b, 0));
-    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &qc), qc.verify(&s, &CHAIN));
-    assert!(qc.verify(&s, &CHAIN).is_ok());
+    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &qc), qc.verify::<bpci_primitives::bls::native::Blst>(&s, &CHAIN));
+    assert!(qc.verify::<bpci_primitives::bls::native::Blst>(&s, &CHAIN).is_ok());
     let mut bad = qc.clone();
     bad.data.block_number = 9;
-    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &bad), bad.verify(&s, &CHAIN));
-    assert!(bad.verify(&s, &CHAIN).is_err());
+    assert_eq!(verify_qc::<Bls>(&s, &CHAIN, &bad), bad.verify::<bpci_primitives::bls::native::Blst>(&s, &CHAIN));
+    assert!(bad.verify::<bpci_primitives::bls::native::Blst>(&s, &CHAIN).is_err());
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn single_validator_finalizes_each_parent_when_child_certified() {
         assert!(persist < bcast);
         for a in &actions {
             if let Action::Finalize { block, justification } = a {
-                assert!(justification.verify(&set(1), &CHAIN, block.hash, block.number).is_ok());
+                assert!(justification.verify::<bpci_primitives::bls::native::Blst>(&set(1), &CHAIN, block.hash, block.number).is_ok());
                 finalized.push(block.clone());
             }
         }
@@ -221,7 +221,7 @@ fn four_validators_happy_path() {
         for (k, (b, j)) in f.iter().enumerate().take(shortest) {
             assert_eq!(b, &net.finalized[0][k].0);
             assert_eq!(b.number as usize, k + 1, "one Finalize per block on the happy path");
-            assert!(j.verify(&set(4), &CHAIN, b.hash, b.number).is_ok());
+            assert!(j.verify::<bpci_primitives::bls::native::Blst>(&set(4), &CHAIN, b.hash, b.number).is_ok());
         }
     }
     assert!(net.persisted.iter().all(|p| p.is_some()));
@@ -405,7 +405,7 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
     let commit = a.iter().position(|x| matches!(x, Action::Broadcast(Message::Commit(v)) if v.data.block_hash == b1.hash && v.data.view == 1));
     assert!(persisted.unwrap() < commit.unwrap(), "{a:?}");
     assert_eq!(qc.data, data);
-    assert!(qc.verify(&set(4), &CHAIN).is_ok());
+    assert!(qc.verify::<bpci_primitives::bls::native::Blst>(&set(4), &CHAIN).is_ok());
     assert_eq!(e.proposal_justify(2), Some(&qc));
     // Votes addressed to the wrong leader are ignored.
     let mut e0 = engine(4, 0);
@@ -431,7 +431,7 @@ fn commit_rule_needs_consecutive_views() {
     }).collect();
     assert_eq!(fin.len(), 1);
     assert_eq!(fin[0].0, b1, "QC(2) over QC(1) finalizes b1 with its full header");
-    assert!(fin[0].1.verify(&set(4), &CHAIN, b1.hash, 1).is_ok());
+    assert!(fin[0].1.verify::<bpci_primitives::bls::native::Blst>(&set(4), &CHAIN, b1.hash, 1).is_ok());
     assert_eq!(e.last_finalized(), &b1);
     assert_eq!(e.view(), 3);
     let _ = qc1;
@@ -654,7 +654,7 @@ fn a_broadcast_certificate_finalizes_the_parent_before_the_next_proposal() {
     let finalized: Vec<_> = out.iter().filter_map(|a| match a { Action::Finalize { block, justification } => Some((block.clone(), justification.clone())), _ => None }).collect();
     assert_eq!(finalized.len(), 1);
     assert_eq!(finalized[0].0.hash, b1.hash);
-    assert!(finalized[0].1.verify(&s, &CHAIN, b1.hash, b1.number).is_ok());
+    assert!(finalized[0].1.verify::<bpci_primitives::bls::native::Blst>(&s, &CHAIN, b1.hash, b1.number).is_ok());
     assert_eq!(e.view(), 3);
     // A repeated certificate is ignored; a forged one is misbehaviour.
     assert!(e.on_message(Message::Certificate(qc2.clone()), 0).is_empty());
@@ -781,7 +781,7 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
     }).expect("final by commit votes");
     assert_eq!(fin.hash, b1.hash);
     assert_eq!(j.kind, JustificationKind::Commit { view: 1 });
-    j.verify(&set(n), &CHAIN, b1.hash, 1).unwrap();
+    j.verify::<bpci_primitives::bls::native::Blst>(&set(n), &CHAIN, b1.hash, 1).unwrap();
     // A commit vote of another set is misbehaviour.
     let mut other_set = commit(3);
     other_set.data.set_id = 4;

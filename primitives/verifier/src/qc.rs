@@ -16,7 +16,7 @@
 //! without what a verifier already knows (`B`'s hash and number, the set id), so that either kind
 //! is checked with one aggregate pairing check.
 
-use crate::bls::BlsSignature;
+use crate::bls::{Backend, BlsSignature};
 use crate::statement::{signing_message, StatementKind};
 use crate::{SetId, ValidatorSet, View};
 use alloc::vec::Vec;
@@ -106,21 +106,9 @@ pub enum QcError {
     UnknownVersion,
 }
 
-/// Checks that `signers` is a quorum of `set` and that `signature` is their aggregate over `msg`.
-pub fn verify_quorum(
-    set: &ValidatorSet,
-    set_id: SetId,
-    signers: &Bitfield,
-    msg: &[u8],
-    signature: &BlsSignature,
-) -> Result<(), QcError> {
-    verify_quorum_with(set, set_id, signers, msg, signature, |publics, msg, sig| {
-        crate::host::bpci_bls::verify_aggregate(publics.to_vec(), msg, *sig)
-    })
-}
-
-/// [`verify_quorum`] with the aggregate check supplied, for verifiers that are not the host (the
-/// consensus simulator's stand-in signatures): the same checks, in the same order, with the same errors.
+/// Checks that `signers` is a quorum of `set` and that `signature` is their aggregate over `msg`,
+/// with the aggregate check supplied (a [`Backend`]'s, the runtime's host function, the consensus
+/// simulator's stand-in): the same checks, in the same order, with the same errors.
 pub fn verify_quorum_with(
     set: &ValidatorSet,
     set_id: SetId,
@@ -172,8 +160,9 @@ pub struct QuorumCertificate {
 }
 
 impl QuorumCertificate {
-    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
-        verify_quorum(set, self.data.set_id, &self.signers, &self.data.signing_message(genesis), &self.signature)
+    pub fn verify<B: Backend>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        let msg = self.data.signing_message(genesis);
+        verify_quorum_with(set, self.data.set_id, &self.signers, &msg, &self.signature, B::verify_aggregate)
     }
 }
 
@@ -186,8 +175,9 @@ pub struct CommitCertificate {
 }
 
 impl CommitCertificate {
-    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
-        verify_quorum(set, self.data.set_id, &self.signers, &self.data.signing_message(genesis), &self.signature)
+    pub fn verify<B: Backend>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        let msg = self.data.signing_message(genesis);
+        verify_quorum_with(set, self.data.set_id, &self.signers, &msg, &self.signature, B::verify_aggregate)
     }
 }
 
@@ -217,10 +207,8 @@ impl FinalityProof {
 
     /// Checks the signatures and, for a child certificate, that it is one view after its parent's
     /// and one block above it (otherwise it proves nothing final).
-    pub fn verify(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
-        self.verify_with(set, genesis, |publics, msg, sig| {
-            crate::host::bpci_bls::verify_aggregate(publics.to_vec(), msg, *sig)
-        })
+    pub fn verify<B: Backend>(&self, set: &ValidatorSet, genesis: &H256) -> Result<(), QcError> {
+        self.verify_with(set, genesis, B::verify_aggregate)
     }
 
     /// [`FinalityProof::verify`] with the aggregate check supplied (see [`verify_quorum_with`]).
@@ -326,15 +314,15 @@ impl FinalityJustification {
 
     /// One aggregate check against the validator set that was current for the finalized block,
     /// on the chain of genesis `genesis`.
-    pub fn verify(&self, set: &ValidatorSet, genesis: &H256, hash: H256, number: BlockNumber) -> Result<(), QcError> {
-        self.proof(set.set_id, hash, number)?.verify(set, genesis)
+    pub fn verify<B: Backend>(&self, set: &ValidatorSet, genesis: &H256, hash: H256, number: BlockNumber) -> Result<(), QcError> {
+        self.proof(set.set_id, hash, number)?.verify::<B>(set, genesis)
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "blst"))]
 mod tests {
     use super::*;
-    use crate::bls::native::{aggregate, Keypair};
+    use crate::bls::native::{aggregate, Keypair, Blst};
 
     fn keys(n: usize) -> Vec<Keypair> {
         (0..n).map(|i| Keypair::from_ikm(&[i as u8 + 1; 32]).unwrap()).collect()
@@ -377,33 +365,33 @@ mod tests {
         let k = keys(4);
         let s = set(&k);
         let qc = certify(&k, &[0, 2, 3], child_of(H256::repeat_byte(1), 10, 5));
-        assert_eq!(qc.verify(&s, &CHAIN), Ok(()));
+        assert_eq!(qc.verify::<Blst>(&s, &CHAIN), Ok(()));
 
         let mut other_block = qc.clone();
         other_block.data.block_hash = H256::repeat_byte(8);
-        assert_eq!(other_block.verify(&s, &CHAIN), Err(QcError::BadSignature));
+        assert_eq!(other_block.verify::<Blst>(&s, &CHAIN), Err(QcError::BadSignature));
 
         let mut wrong_signers = qc.clone();
         wrong_signers.signers = Bitfield::new(4);
         for i in [0, 1, 3] { wrong_signers.signers.set(i) }
-        assert_eq!(wrong_signers.verify(&s, &CHAIN), Err(QcError::BadSignature));
+        assert_eq!(wrong_signers.verify::<Blst>(&s, &CHAIN), Err(QcError::BadSignature));
 
         let small = certify(&k, &[0, 1], child_of(H256::repeat_byte(1), 10, 5));
-        assert_eq!(small.verify(&s, &CHAIN), Err(QcError::NoQuorum));
+        assert_eq!(small.verify::<Blst>(&s, &CHAIN), Err(QcError::NoQuorum));
 
         let mut other_set = s.clone();
         other_set.set_id = 8;
-        assert_eq!(qc.verify(&other_set, &CHAIN), Err(QcError::WrongSet));
+        assert_eq!(qc.verify::<Blst>(&other_set, &CHAIN), Err(QcError::WrongSet));
 
         let mut oversized = qc.clone();
         oversized.signers.0.push(0);
-        assert_eq!(oversized.verify(&s, &CHAIN), Err(QcError::BadBitfield));
+        assert_eq!(oversized.verify::<Blst>(&s, &CHAIN), Err(QcError::BadBitfield));
         let mut stray_bit = qc.clone();
         stray_bit.signers.0[0] |= 0x80;
-        assert_eq!(stray_bit.verify(&s, &CHAIN), Err(QcError::BadBitfield));
+        assert_eq!(stray_bit.verify::<Blst>(&s, &CHAIN), Err(QcError::BadBitfield));
 
         // The same keys and set id on another chain (a relaunch, a testnet beside a mainnet).
-        assert_eq!(qc.verify(&s, &H256::repeat_byte(0xcd)), Err(QcError::BadSignature));
+        assert_eq!(qc.verify::<Blst>(&s, &H256::repeat_byte(0xcd)), Err(QcError::BadSignature));
     }
 
     #[test]
@@ -412,14 +400,14 @@ mod tests {
         let s = set(&k);
         let b = H256::repeat_byte(1);
         let cc = commit(&k, &[0, 1, 2], CommitData { set_id: 7, view: 5, block_hash: b, block_number: 10 });
-        assert_eq!(cc.verify(&s, &CHAIN), Ok(()));
+        assert_eq!(cc.verify::<Blst>(&s, &CHAIN), Ok(()));
         // Whatever vote data an attacker pairs with the commit signatures, it is no certificate.
         for data in [
             VoteData { set_id: 7, view: 5, block_hash: b, block_number: 10, parent_hash: H256::zero(), parent_view: 4 },
             VoteData { set_id: 7, view: 6, block_hash: H256::zero(), block_number: 11, parent_hash: b, parent_view: 5 },
         ] {
             let forged = QuorumCertificate { data, signers: cc.signers.clone(), signature: cc.signature };
-            assert_eq!(forged.verify(&s, &CHAIN), Err(QcError::BadSignature));
+            assert_eq!(forged.verify::<Blst>(&s, &CHAIN), Err(QcError::BadSignature));
         }
         // And a certificate's signatures are no commit certificate.
         let qc = certify(&k, &[0, 1, 2], child_of(b, 10, 6));
@@ -428,18 +416,18 @@ mod tests {
             signers: qc.signers.clone(),
             signature: qc.signature,
         };
-        assert_eq!(forged.verify(&s, &CHAIN), Err(QcError::BadSignature));
+        assert_eq!(forged.verify::<Blst>(&s, &CHAIN), Err(QcError::BadSignature));
         // The justification says which it carries: a child justification built from commit
         // signatures fails, and so does one of an unknown version.
         let j = FinalityJustification::from_proof(&FinalityProof::Commit(cc)).unwrap();
-        assert_eq!(j.verify(&s, &CHAIN, b, 10), Ok(()));
+        assert_eq!(j.verify::<Blst>(&s, &CHAIN, b, 10), Ok(()));
         let as_child = FinalityJustification {
             kind: JustificationKind::Child { view: 6, child_hash: H256::zero() },
             ..j.clone()
         };
-        assert_eq!(as_child.verify(&s, &CHAIN, b, 10), Err(QcError::BadSignature));
+        assert_eq!(as_child.verify::<Blst>(&s, &CHAIN, b, 10), Err(QcError::BadSignature));
         let v1 = FinalityJustification { version: 1, ..j };
-        assert_eq!(v1.verify(&s, &CHAIN, b, 10), Err(QcError::UnknownVersion));
+        assert_eq!(v1.verify::<Blst>(&s, &CHAIN, b, 10), Err(QcError::UnknownVersion));
     }
 
     #[test]
@@ -451,14 +439,14 @@ mod tests {
         let qc = certify(&k, &who, child_of(parent, 41, 12));
         let j = FinalityJustification::from_proof(&FinalityProof::Child(qc)).unwrap();
         assert!(j.encode().len() < 200, "{} bytes", j.encode().len());
-        assert_eq!(j.verify(&s, &CHAIN, parent, 41), Ok(()));
-        assert_eq!(j.verify(&s, &CHAIN, H256::repeat_byte(2), 41), Err(QcError::BadSignature));
-        assert_eq!(j.verify(&s, &CHAIN, parent, 42), Err(QcError::BadSignature));
-        assert_eq!(j.verify(&s, &H256::repeat_byte(0xcd), parent, 41), Err(QcError::BadSignature));
+        assert_eq!(j.verify::<Blst>(&s, &CHAIN, parent, 41), Ok(()));
+        assert_eq!(j.verify::<Blst>(&s, &CHAIN, H256::repeat_byte(2), 41), Err(QcError::BadSignature));
+        assert_eq!(j.verify::<Blst>(&s, &CHAIN, parent, 42), Err(QcError::BadSignature));
+        assert_eq!(j.verify::<Blst>(&s, &H256::repeat_byte(0xcd), parent, 41), Err(QcError::BadSignature));
         let cc = commit(&k, &who, CommitData { set_id: 7, view: 11, block_hash: parent, block_number: 41 });
         let j = FinalityJustification::from_proof(&FinalityProof::Commit(cc)).unwrap();
         assert!(j.encode().len() < 200, "{} bytes", j.encode().len());
-        assert_eq!(j.verify(&s, &CHAIN, parent, 41), Ok(()));
+        assert_eq!(j.verify::<Blst>(&s, &CHAIN, parent, 41), Ok(()));
     }
 
     #[test]
@@ -468,11 +456,11 @@ mod tests {
         data.parent_view = 7;
         let proof = FinalityProof::Child(certify(&k, &[0], data));
         assert!(FinalityJustification::from_proof(&proof).is_none());
-        assert_eq!(proof.verify(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
+        assert_eq!(proof.verify::<Blst>(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
         // A view-1 certificate on a root (parent view 0) proves nothing about the root.
         let on_root = FinalityProof::Child(certify(&k, &[0], child_of(H256::repeat_byte(1), 3, 1)));
         assert!(FinalityJustification::from_proof(&on_root).is_none());
-        assert_eq!(on_root.verify(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
+        assert_eq!(on_root.verify::<Blst>(&set(&k), &CHAIN), Err(QcError::NotConsecutive));
     }
 
     #[test]
@@ -485,18 +473,5 @@ mod tests {
         // A proof of possession is not a vote signature over the same bytes.
         let statement = crate::bls::pop_statement(&k[0].public, b"alice");
         assert!(!crate::bls::native::verify(&k[0].public, &statement, &pop));
-    }
-
-    #[test]
-    fn keystore_derived_key_is_stable_and_matches_dev_derivation() {
-        use sp_keystore::{testing::MemoryKeystore, Keystore};
-        let ks = MemoryKeystore::new();
-        let public = crate::host::keystore::generate(&ks, crate::BLS_KEY_TYPE, Some("//Alice")).unwrap();
-        assert_eq!(public, crate::host::keystore::dev_keypair("//Alice").public);
-        assert_eq!(crate::host::keystore::public_keys(&ks, crate::BLS_KEY_TYPE), alloc::vec![public]);
-        let kp = crate::host::keystore::find(&ks, crate::BLS_KEY_TYPE, &public).unwrap();
-        assert!(crate::bls::native::verify(&public, b"m", &kp.sign(b"m")));
-        assert!(ks.has_keys(&[(public.0.to_vec(), crate::BLS_KEY_TYPE)]));
-        assert_ne!(public, crate::host::keystore::dev_keypair("//Bob").public);
     }
 }

@@ -97,10 +97,18 @@ impl TimeoutCertificate {
             return Err("malformed timeout certificate");
         }
         let mut all = Bitfield::new(n);
+        let mut previous: Option<View> = None;
         for g in &self.groups {
             if !g.signers.fits(n) || g.signers.count() == 0 || g.high_qc_view >= self.view {
                 return Err("malformed timeout certificate");
             }
+            // One group per reported view, in increasing order (as aggregators build them): each
+            // group costs a pairing check, so a certificate split into more groups than there are
+            // distinct views would cost its checker more for nothing.
+            if previous.is_some_and(|p| g.high_qc_view <= p) {
+                return Err("timeout certificate groups not in increasing view order");
+            }
+            previous = Some(g.high_qc_view);
             for i in g.signers.indices() {
                 if all.get(i) {
                     return Err("timeout certificate counts a signer twice");

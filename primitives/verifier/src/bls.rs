@@ -1,4 +1,7 @@
-//! BLS12-381 (min-pk) key and signature types and, with `std`, their implementation on blst.
+//! BLS12-381 (min-pk) key and signature types, and the backends that check them: [`native`] on
+//! blst (the node's, feature `blst`) and [`pure`] on zkcrypto's `bls12_381` (feature `pure`,
+//! builds for wasm32). Both must accept and reject exactly the same signatures; the shared test
+//! vectors in `tests/backends.rs` hold them to it.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
@@ -48,12 +51,14 @@ macro_rules! byte_array_type {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(&alloc::format!("0x{}", hex::encode(self.0)))
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <alloc::string::String as serde::Deserialize>::deserialize(d)?;
@@ -96,7 +101,18 @@ pub fn pop_statement(public: &BlsPublic, owner: &[u8]) -> alloc::vec::Vec<u8> {
     m
 }
 
-#[cfg(feature = "std")]
+/// A BLS implementation a verifier checks aggregates with.
+pub trait Backend {
+    /// Whether `sig` is the aggregate of `publics`' signatures over the same `msg`, under
+    /// [`SIG_DST`]. False for no keys, a key or signature that does not decode, is not in its
+    /// subgroup or is the identity. Sound only for keys whose possession was proven.
+    fn verify_aggregate(publics: &[BlsPublic], msg: &[u8], sig: &BlsSignature) -> bool;
+}
+
+#[cfg(feature = "pure")]
+pub mod pure;
+
+#[cfg(feature = "blst")]
 pub mod native {
     //! The blst implementation, used by the node directly and by the runtime through host functions.
     use super::*;
@@ -202,6 +218,15 @@ pub mod native {
         sig.verify(false, msg, SIG_DST, &[], &agg.to_public_key(), false) == BLST_ERROR::BLST_SUCCESS
     }
 
+    /// The blst backend.
+    pub struct Blst;
+
+    impl Backend for Blst {
+        fn verify_aggregate(publics: &[BlsPublic], msg: &[u8], sig: &BlsSignature) -> bool {
+            verify_aggregate(publics, msg, sig)
+        }
+    }
+
     /// Aggregates signatures (already verified one by one by whoever collected them).
     pub fn aggregate(sigs: &[BlsSignature]) -> Option<BlsSignature> {
         let parsed = sigs.iter().map(signature).collect::<Option<Vec<_>>>()?;
@@ -211,7 +236,7 @@ pub mod native {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "blst"))]
 mod tests {
     use super::native::*;
     use super::*;

@@ -1,0 +1,70 @@
+//! Read proofs of a Substrate state trie.
+//!
+//! The rules of `bp-runtime`'s `StorageProofChecker`, which cannot be a dependency here (it needs
+//! FRAME): a proof is refused if a node appears twice, if it does not contain the root, if a key's
+//! value cannot be read from it, or if a node remains that no key needed. A proof proves every
+//! key's value (or absence), or nothing.
+
+use alloc::vec::Vec;
+use sp_core::{Hasher, H256};
+use sp_trie::accessed_nodes_tracker::AccessedNodesTracker;
+use sp_trie::{HashDBT, LayoutV1, StorageProof, EMPTY_PREFIX};
+
+/// BLAKE2-256 for `sp-trie`, computed in place, in any build (`sp_core::Blake2Hasher` does not
+/// exist in a runtime): the offline verifier's. Runtime code may pass its host-accelerated
+/// `BlakeTwo256` instead; both hash the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Blake2;
+
+impl Hasher for Blake2 {
+    type Out = H256;
+    type StdHasher = hash256_std_hasher::Hash256StdHasher;
+    const LENGTH: usize = 32;
+    fn hash(x: &[u8]) -> H256 {
+        H256(sp_crypto_hashing::blake2_256(x))
+    }
+}
+
+/// Why a read proof was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadProofError {
+    DuplicateNodes,
+    /// The proof does not contain the state root.
+    RootMissing,
+    /// A key's value cannot be read from the proof.
+    Incomplete,
+    /// A node no key needed.
+    UnusedNodes,
+}
+
+impl core::fmt::Display for ReadProofError {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::DuplicateNodes => "the read proof holds a node twice",
+            Self::RootMissing => "the read proof does not start at the state root",
+            Self::Incomplete => "the read proof cannot answer a key",
+            Self::UnusedNodes => "the read proof holds nodes no key needs",
+        })
+    }
+}
+
+/// The values of `keys` (`None`: proven absent) in the state of root `root`, hashing with `H`
+/// (BLAKE2-256: `sp_core::Blake2Hasher` natively, `sp_runtime::traits::BlakeTwo256` in a runtime,
+/// where it runs on the host).
+pub fn read<H: Hasher<Out = H256>>(root: H256, keys: &[Vec<u8>], nodes: Vec<Vec<u8>>) -> Result<Vec<Option<Vec<u8>>>, ReadProofError> {
+    let proof = StorageProof::new_with_duplicate_nodes_check(nodes).map_err(|_| ReadProofError::DuplicateNodes)?;
+    let mut tracker = AccessedNodesTracker::new(proof.len());
+    let db = proof.into_memory_db::<H>();
+    if !db.contains(&root, EMPTY_PREFIX) {
+        return Err(ReadProofError::RootMissing);
+    }
+    let values = keys
+        .iter()
+        .map(|key| {
+            sp_trie::read_trie_value::<LayoutV1<H>, _>(&db, &root, key, Some(&mut tracker), None)
+                .map_err(|_| ReadProofError::Incomplete)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    tracker.ensure_no_unused_nodes().map_err(|_| ReadProofError::UnusedNodes)?;
+    Ok(values)
+}
