@@ -49,6 +49,11 @@ pub enum Subcommand {
     /// Db meta columns information.
     ChainInfo(sc_cli::ChainInfoCmd),
 
+    /// Check a proof bundle (from `bpci_proveFinality` or `bpci_proofBundle`) offline, trusting only
+    /// the genesis validator set of `--chain`; prints the proven block and key/value pairs as JSON,
+    /// or exits non-zero with the reason it does not verify.
+    VerifyProof(VerifyProofCmd),
+
     /// Runtime benchmarks (`benchmark pallet` writes the pallets' weights); built only with
     /// `--features runtime-benchmarks`.
     #[cfg(feature = "runtime-benchmarks")]
@@ -75,4 +80,14 @@ pub struct InspectBlsCmd {
     /// Also print the proof of possession for this SS58 account (what `session.setKeys` checks).
     #[arg(long)]
     pub owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyProofCmd {
+    /// The chain whose genesis is trusted: `dev`, `local`, `bpci` or a chain spec file.
+    #[arg(long, default_value = "local")]
+    pub chain: String,
+
+    /// A file holding the bundle as the RPC returns it: one hex string.
+    pub bundle: std::path::PathBuf,
 }

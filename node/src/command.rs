@@ -81,6 +81,10 @@ pub fn run() -> sc_cli::Result<()> {
     match &cli.subcommand {
         Some(Subcommand::Key(KeyCmd::Substrate(cmd))) => cmd.run(&cli),
         Some(Subcommand::Key(KeyCmd::InspectBls(cmd))) => inspect_bls(cmd),
+        Some(Subcommand::VerifyProof(cmd)) => {
+            let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
+            crate::verify_proof::run(cmd, &*spec)
+        }
         Some(Subcommand::BuildSpec(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run(config.chain_spec, config.network))

@@ -6,6 +6,7 @@ mod command;
 mod rpc;
 mod service;
 mod txpool;
+mod verify_proof;
 
 fn main() -> sc_cli::Result<()> {
     command::run()

@@ -19,6 +19,9 @@ where
     C: ProvideRuntimeApi<Block>
         + HeaderBackend<Block>
         + HeaderMetadata<Block, Error = BlockChainError>
+        + sc_client_api::BlockBackend<Block>
+        + sc_client_api::ProofProvider<Block>
+        + sc_client_api::AuxStore
         + Send
         + Sync
         + 'static,
@@ -37,7 +40,8 @@ where
     let FullDeps { client, pool, consensus_status } = deps;
     module.merge(System::new(client.clone(), pool).into_rpc())?;
     module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
-    module.merge(Registry::<_, Block, AccountId, Balance, BlockNumber>::new(client).into_rpc())?;
+    module.merge(Registry::<_, Block, AccountId, Balance, BlockNumber>::new(client.clone()).into_rpc())?;
+    module.merge(bpci_rpc::proofs::BpciProofsApiServer::into_rpc(bpci_rpc::proofs::Proofs::<_, Block>::new(client)))?;
     module.merge(Bpci::new(consensus_status).into_rpc())?;
     Ok(module)
 }

@@ -158,6 +158,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         );
     }
 
+    // Hand-overs are recorded as they are finalized, while their roots' state is still there, so
+    // that proof bundles can start from old validator sets (`bpci_rpc::handovers`).
+    task_manager.spawn_handle().spawn("bpci-handovers", None, bpci_rpc::handovers::run::<Block, _>(client.clone()));
+
     let role = config.role;
     let prometheus_registry = config.prometheus_registry().cloned();
     let consensus_status = bpci_consensus::SharedStatus::default();

@@ -6,7 +6,7 @@ use bpci_primitives::{
     qc::{FinalityJustification, JustificationKind},
     ValidatorSet, BPCI_ENGINE_ID,
 };
-use codec::Decode;
+use codec::{Decode, Encode};
 use common::{from_hex, tx, Node};
 use serde_json::{json, Value};
 use sp_core::H256;
@@ -256,4 +256,88 @@ fn exported_chain_imports_verified_and_tampering_is_refused() {
     let (best, fin) = (copy.best_number(), copy.finalized_number());
     assert!(best >= 6 && fin + 1 >= best, "imported best #{best}, finalized #{fin}: justified blocks arrive final");
     copy.signal("-TERM");
+}
+
+/// The proof RPC serves a bundle of Alice's account at a final block that `verify-proof` accepts
+/// trusting only the dev chain spec's genesis, and that refuses every one-byte change.
+#[test]
+fn a_proof_bundle_fetched_over_rpc_verifies_offline_and_no_changed_byte_does() {
+    use bpci_primitives::bls::native::Blst;
+    use bpci_primitives::bundle::{verify, ProofBundle};
+    use bpci_primitives::trie::Blake2;
+    let dir = common::test_dir();
+    let node = Node::dev(dir.path(), "proofs");
+    node.wait_until("block #4 final", MINUTE, |n| n.finalized_number() >= 4);
+    let mut key = sp_io::hashing::twox_128(b"System").to_vec();
+    key.extend(sp_io::hashing::twox_128(b"Account"));
+    let alice = Alice.to_account_id();
+    key.extend(sp_io::hashing::blake2_128(alice.as_ref()));
+    key.extend_from_slice(alice.as_ref());
+    let at = format!("{:?}", block_hash(&node, 3));
+    let key_hex = format!("0x{}", hex::encode(&key));
+    let hex_bundle = node.rpc("bpci_proofBundle", json!([[key_hex], at, 0])).as_str().unwrap().to_string();
+    let bytes = from_hex(&json!(hex_bundle));
+    // At a justified block (the last finalized always is) the bundle holds one header.
+    let head = from_hex(&node.rpc("bpci_proofBundle", json!([[key_hex], null, 0])));
+    let ProofBundle::V1(b) = ProofBundle::decode(&mut &head[..]).unwrap();
+    eprintln!("a bundle of one key at a justified block: {} bytes", head.len());
+    assert!(
+        head.len() < 2048,
+        "a bundle of one key with no set change is {} bytes: {} headers of {:?} bytes, justification {}, read proof {} nodes of {:?} bytes",
+        head.len(),
+        b.headers.len(),
+        b.headers.iter().map(|h| h.len()).collect::<Vec<_>>(),
+        b.justification.encode().len(),
+        b.read_proof.len(),
+        b.read_proof.iter().map(|n| n.len()).collect::<Vec<_>>()
+    );
+    let stored = node.rpc("state_getStorage", json!([key_hex, at]));
+
+    // The CLI, trusting only the chain spec.
+    let file = dir.path().join("bundle.hex");
+    std::fs::write(&file, &hex_bundle).unwrap();
+    let run = |path: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node"))
+            .args(["verify-proof", "--chain", "dev"])
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    let out = run(&file);
+    assert!(out.status.success(), "verify-proof refused the bundle: {}", String::from_utf8_lossy(&out.stderr));
+    let proven: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(proven["block"]["number"], 3);
+    assert_eq!(proven["chain"], json!(format!("{:?}", genesis(&node))));
+    assert_eq!(proven["values"][0]["key"], json!(key_hex));
+    assert_eq!(proven["values"][0]["value"], stored);
+    // A changed byte makes it exit non-zero with the reason, a file of garbage too.
+    let mut flipped = bytes.clone();
+    let i = flipped.len() / 2;
+    flipped[i] ^= 1;
+    std::fs::write(&file, format!("0x{}", hex::encode(&flipped))).unwrap();
+    let out = run(&file);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("bundle"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&file, "not hex").unwrap();
+    assert!(!run(&file).status.success());
+
+    // Every one-byte change, checked by the same verifier in process (a CLI run per byte would
+    // build the genesis block a thousand times): each is refused.
+    let trusted = ValidatorSet { set_id: 0, validators: vec![bpci_primitives::host::keystore::dev_keypair("//Alice").public] };
+    let chain = genesis(&node);
+    assert!(verify::<Blst, Blake2>(&ProofBundle::decode(&mut &bytes[..]).unwrap(), &chain, &trusted).is_ok());
+    for i in 0..bytes.len() {
+        let mut b = bytes.clone();
+        b[i] ^= 0x01;
+        let accepted = ProofBundle::decode(&mut &b[..]).ok().is_some_and(|b| verify::<Blst, Blake2>(&b, &chain, &trusted).is_ok());
+        assert!(!accepted, "byte {i} of {} changed and the bundle still verifies", bytes.len());
+    }
+
+    // Bad requests: an unknown block, too many keys, a set the chain never had.
+    assert!(node.try_rpc("bpci_proveFinality", json!([format!("{:?}", H256::repeat_byte(7)), 0])).is_err());
+    let many: Vec<String> = (0..65).map(|i| format!("0x{:02x}", i)).collect();
+    assert!(node.try_rpc("bpci_proofBundle", json!([many, at, 0])).is_err());
+    assert!(node.try_rpc("bpci_proveFinality", json!([at, 5])).is_err());
+    // The node keeps serving.
+    assert!(node.try_rpc("bpci_proveFinality", json!([null, 0])).is_ok());
 }

@@ -337,6 +337,26 @@ fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
     assert!(status(&net.nodes[0])["lastQc"]["signers"].as_u64().unwrap() >= 4, "quorum of five is four");
     // Every justification verifies against the set of its epoch, before and after the switch.
     assert!(verify_justifications(&net.nodes[4]) > 0);
+
+    // A light client that trusts only the chain spec's genesis set follows the hand-over: the
+    // node recorded it when the epoch's first block was finalized, and serves it in the bundle.
+    let bundle = net.nodes[0].rpc("bpci_proveFinality", json!([null, 0]));
+    let file = net.dir.path().join("bundle.hex");
+    std::fs::write(&file, bundle.as_str().unwrap()).unwrap();
+    let verify = |file: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node")).args(["verify-proof", "--chain", &spec()]).arg(file).output().unwrap()
+    };
+    let out = verify(&file);
+    assert!(out.status.success(), "verify-proof: {}", String::from_utf8_lossy(&out.stderr));
+    let proven: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(proven["finalizedBy"]["setId"].as_u64().unwrap() >= 1, "{proven}");
+    assert_eq!(proven["finalizedBy"]["validators"], 5);
+    // Without the hand-over, the genesis set cannot vouch for the new set's justification.
+    let set_id = proven["finalizedBy"]["setId"].as_u64().unwrap();
+    let direct = net.nodes[0].rpc("bpci_proveFinality", json!([null, set_id]));
+    std::fs::write(&file, direct.as_str().unwrap()).unwrap();
+    let out = verify(&file);
+    assert!(!out.status.success(), "a bundle without the hand-over verified from the genesis set");
 }
 
 /// Issue 9, finding 7: clients that wait for `InBlock` and then `Finalized` (polkadot.js scripts,

@@ -7,6 +7,9 @@
 //!   (they exceed JavaScript's safe integers), accounts are printed with their `Display` (SS58 for
 //!   `AccountId32`), shares are parts per billion.
 
+pub mod handovers;
+pub mod proofs;
+
 use bpci_consensus::{ConsensusStatus, SharedStatus};
 use jsonrpsee::{
     core::RpcResult,

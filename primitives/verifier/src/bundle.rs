@@ -13,7 +13,8 @@
 //!     justification: FinalityJustification,   of the last header, by the set the hand-overs reach
 //!     keys: Vec<Vec<u8>>,                storage keys read at the proven block (may be empty)
 //!     values: Vec<Option<Vec<u8>>>,      what the bundle claims each key holds (None: absent)
-//!     read_proof: Vec<Vec<u8>>,          trie nodes proving them against its state root
+//!     read_proof: Vec<Vec<u8>>,          a compact trie proof of them at its state root
+//!                                        (`sp_trie::CompactProof`'s nodes, see `trie::read_compact`)
 //! }
 //! Handover { certificate: TimeoutCertificate, root: Vec<u8> (SCALE header), set_proof: Vec<Vec<u8>> }
 //! ```
@@ -139,7 +140,12 @@ pub fn verify<B: Backend, H: Hasher<Out = H256>>(bundle: &ProofBundle, genesis: 
         }
     }
     b.justification.verify::<B>(&set, genesis, last.hash, last.number).map_err(BundleError::Justification)?;
-    let values = trie::read::<H>(first.state_root, &b.keys, b.read_proof.clone()).map_err(BundleError::ReadProof)?;
+    // A finality proof alone reads nothing and carries no proof nodes.
+    let values = if b.keys.is_empty() && b.read_proof.is_empty() {
+        Vec::new()
+    } else {
+        trie::read_compact::<H>(first.state_root, &b.keys, b.read_proof.clone()).map_err(BundleError::ReadProof)?
+    };
     if values.len() != b.values.len() {
         return Err(BundleError::ClaimMismatch { index: values.len().min(b.values.len()) });
     }

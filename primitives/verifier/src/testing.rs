@@ -31,6 +31,12 @@ impl State {
         Self { root, db }
     }
 
+    /// [`Self::prove`] in the compact encoding proof bundles carry.
+    pub fn prove_compact<K: AsRef<[u8]>>(&self, keys: &[K]) -> Vec<Vec<u8>> {
+        let proof = sp_trie::StorageProof::new(self.prove(keys));
+        proof.into_compact_proof::<Hasher>(self.root).expect("a proof of this trie").encoded_nodes
+    }
+
     /// The nodes a reader of `keys` touches: what a node's `state_getReadProof` returns.
     pub fn prove<K: AsRef<[u8]>>(&self, keys: &[K]) -> Vec<Vec<u8>> {
         let mut recorder = Recorder::<Layout>::new();

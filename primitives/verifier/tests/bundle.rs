@@ -36,7 +36,11 @@ fn chain() -> Chain {
     let certificate = set0.end_epoch(&Raw(root.clone()), &set0.quorum(), 9);
     let set_proof = root_state.prove(&[bpci_verifier::handover::validators_key(), bpci_verifier::handover::set_id_key()]);
     let handover = Handover { certificate, root: root.clone(), set_proof };
-    let state = State::new(&[(b"alice".to_vec(), 100u128.encode()), (b"bob".to_vec(), 7u128.encode())]);
+    let state = State::new(&[
+        (b"alice".to_vec(), 100u128.encode()),
+        (b"bob".to_vec(), 7u128.encode()),
+        (b"carol".to_vec(), vec![5u8; 64]),
+    ]);
     let h5 = header_bytes(5, H256::repeat_byte(4), state.root);
     let h6 = header_bytes(6, header::read(&h5).unwrap().hash, H256::repeat_byte(6));
     Chain { set0, set1, handover, headers: vec![h5, h6], state }
@@ -58,21 +62,29 @@ fn bundle(c: &Chain, keys: &[&str]) -> ProofBundle {
         headers: c.headers.clone(),
         justification: c.set1.justify(&justified, &c.set1.quorum(), 3),
         keys: keys.iter().map(|k| k.as_bytes().to_vec()).collect(),
-        values: keys.iter().map(|k| match *k { "alice" => Some(100u128.encode()), "bob" => Some(7u128.encode()), _ => None }).collect(),
-        read_proof: c.state.prove(keys),
+        values: keys
+            .iter()
+            .map(|k| match *k {
+                "alice" => Some(100u128.encode()),
+                "bob" => Some(7u128.encode()),
+                "carol" => Some(vec![5u8; 64]),
+                _ => None,
+            })
+            .collect(),
+        read_proof: c.state.prove_compact(keys),
     })
 }
 
 #[test]
 fn a_bundle_proves_values_at_a_block_final_under_a_handed_over_set() {
     let c = chain();
-    let b = bundle(&c, &["alice", "carol"]);
+    let b = bundle(&c, &["alice", "dave"]);
     for proven in [verify::<Blst, Blake2>(&b, &GENESIS, &set_of(&c.set0)), verify::<Pure, Blake2>(&b, &GENESIS, &set_of(&c.set0))] {
         let proven = proven.expect("verifies");
         assert_eq!(proven.block.number, 5);
         assert_eq!(proven.justified.number, 6);
         assert_eq!(proven.set, set_of(&c.set1));
-        assert_eq!(proven.values, vec![(b"alice".to_vec(), Some(100u128.encode())), (b"carol".to_vec(), None)]);
+        assert_eq!(proven.values, vec![(b"alice".to_vec(), Some(100u128.encode())), (b"dave".to_vec(), None)]);
     }
     // A verifier that already trusts set 1 needs no hand-over.
     let ProofBundle::V1(mut direct) = b.clone();
@@ -83,6 +95,12 @@ fn a_bundle_proves_values_at_a_block_final_under_a_handed_over_set() {
         verify::<Blst, Blake2>(&ProofBundle::V1(direct), &GENESIS, &set_of(&c.set0)),
         Err(BundleError::Justification(QcError::BadSignature))
     );
+    // A finality proof alone: no keys, no nodes; nodes with no keys are refused.
+    let ProofBundle::V1(mut bare) = b.clone();
+    (bare.keys, bare.values, bare.read_proof) = (vec![], vec![], vec![]);
+    assert_eq!(verify::<Blst, Blake2>(&ProofBundle::V1(bare.clone()), &GENESIS, &set_of(&c.set0)).unwrap().values, vec![]);
+    bare.read_proof = c.state.prove_compact(&["alice"]);
+    assert!(verify::<Blst, Blake2>(&ProofBundle::V1(bare), &GENESIS, &set_of(&c.set0)).is_err());
     // Encoding: the version leads, and it round-trips.
     assert_eq!(b.encode()[0], 1);
     assert_eq!(ProofBundle::decode(&mut &b.encode()[..]).unwrap(), b);
@@ -107,7 +125,7 @@ fn attack_every_lie_a_bundle_can_tell_is_caught() {
     assert!(check(&b).is_err());
     // A forged value: the relayer's own trie.
     let mut b = g.clone();
-    b.read_proof = State::new(&[(b"alice".to_vec(), 1_000_000u128.encode())]).prove(&["alice"]);
+    b.read_proof = State::new(&[(b"alice".to_vec(), 1_000_000u128.encode())]).prove_compact(&["alice"]);
     assert!(matches!(check(&b), Err(BundleError::ReadProof(_))));
     // A header swapped for one of the relayer's (another state root) breaks the chain.
     let mut b = g.clone();
@@ -141,8 +159,10 @@ fn attack_every_lie_a_bundle_can_tell_is_caught() {
     assert!(matches!(check(&b), Err(BundleError::Handover { index: 0, error: HandoverError::RootMismatch })));
     // A proof with a node no key needs.
     let mut b = g.clone();
-    b.read_proof = c.state.prove(&["alice", "bob"]);
-    b.read_proof.extend(State::new(&[(b"x".to_vec(), vec![9u8; 64])]).prove(&["x"]));
+    b.read_proof = c.state.prove_compact(&["alice", "carol"]);
+    assert!(matches!(check(&b), Err(BundleError::ReadProof(_))), "a node for carol, which no key needs");
+    let mut b = g.clone();
+    b.read_proof.extend(State::new(&[(b"x".to_vec(), vec![9u8; 64])]).prove_compact(&["x"]));
     assert!(matches!(check(&b), Err(BundleError::ReadProof(_))));
 }
 
