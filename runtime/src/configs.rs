@@ -650,5 +650,5 @@ impl pallet_bridge::Config for Runtime {
     /// most 0.2 free submissions per block per partner, whatever its relayers send.
     type FreeHeaderInterval = ConstU32<10>;
     type FreeProofInterval = ConstU32<10>;
-    type WeightInfo = pallet_bridge::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_bridge::WeightInfo<Runtime>;
 }
