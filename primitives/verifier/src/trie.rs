@@ -57,16 +57,8 @@ pub fn read_compact<H: Hasher<Out = H256>>(
     nodes: Vec<Vec<u8>>,
 ) -> Result<Vec<Option<Vec<u8>>>, ReadProofError> {
     let (db, _) = CompactProof { encoded_nodes: nodes }.to_memory_db::<H>(&root).map_err(|_| ReadProofError::RootMissing)?;
-    let mut tracker = AccessedNodesTracker::new(db.keys().len());
-    let values = keys
-        .iter()
-        .map(|key| {
-            sp_trie::read_trie_value::<LayoutV1<H>, _>(&db, &root, key, Some(&mut tracker), None)
-                .map_err(|_| ReadProofError::Incomplete)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    tracker.ensure_no_unused_nodes().map_err(|_| ReadProofError::UnusedNodes)?;
-    Ok(values)
+    let nodes = db.keys().len();
+    read_all::<H>(&db, root, keys, nodes)
 }
 
 /// The values of `keys` (`None`: proven absent) in the state of root `root`, hashing with `H`
@@ -74,15 +66,26 @@ pub fn read_compact<H: Hasher<Out = H256>>(
 /// where it runs on the host).
 pub fn read<H: Hasher<Out = H256>>(root: H256, keys: &[Vec<u8>], nodes: Vec<Vec<u8>>) -> Result<Vec<Option<Vec<u8>>>, ReadProofError> {
     let proof = StorageProof::new_with_duplicate_nodes_check(nodes).map_err(|_| ReadProofError::DuplicateNodes)?;
-    let mut tracker = AccessedNodesTracker::new(proof.len());
+    let nodes = proof.len();
     let db = proof.into_memory_db::<H>();
     if !db.contains(&root, EMPTY_PREFIX) {
         return Err(ReadProofError::RootMissing);
     }
+    read_all::<H>(&db, root, keys, nodes)
+}
+
+/// Every key's value from the proof's `nodes` nodes in `db`, each of which some key must need.
+fn read_all<H: Hasher<Out = H256>>(
+    db: &sp_trie::MemoryDB<H>,
+    root: H256,
+    keys: &[Vec<u8>],
+    nodes: usize,
+) -> Result<Vec<Option<Vec<u8>>>, ReadProofError> {
+    let mut tracker = AccessedNodesTracker::new(nodes);
     let values = keys
         .iter()
         .map(|key| {
-            sp_trie::read_trie_value::<LayoutV1<H>, _>(&db, &root, key, Some(&mut tracker), None)
+            sp_trie::read_trie_value::<LayoutV1<H>, _>(db, &root, key, Some(&mut tracker), None)
                 .map_err(|_| ReadProofError::Incomplete)
         })
         .collect::<Result<Vec<_>, _>>()?;
