@@ -96,21 +96,23 @@ where
         // The first justified block from the proven one up: it is final, so its ancestors are.
         let mut headers = vec![header.encode()];
         let mut justified = None;
+        let mut current = header.clone();
         for n in number..=finalized.min(number.saturating_add(MAX_HEADERS)) {
-            let h = self.canonical(n)?;
             if n > number {
-                headers.push(self.header(h)?.encode());
+                current = self.header(self.canonical(n)?)?;
+                headers.push(current.encode());
             }
-            let raw = self.client.justifications(h).map_err(|e| unavailable(e.to_string()))?;
+            let raw = self.client.justifications(current.hash()).map_err(|e| unavailable(e.to_string()))?;
             if let Some(raw) = raw.as_ref().and_then(|j| j.get(BPCI_ENGINE_ID)) {
-                justified = Some((h, FinalityJustification::decode(&mut &raw[..]).map_err(|e| unavailable(e.to_string()))?));
+                justified = Some(FinalityJustification::decode(&mut &raw[..]).map_err(|e| unavailable(e.to_string()))?);
                 break;
             }
         }
-        let Some((justified_hash, justification)) = justified else {
+        let Some(justification) = justified else {
             return Err(unavailable(format!("no justified block within {MAX_HEADERS} blocks of #{number}")));
         };
-        let set_id = find_pre_digest(&self.header(justified_hash)?).map_err(unavailable)?.set_id;
+        // The justification is by the set of the justified block's epoch, which its pre-digest names.
+        let set_id = find_pre_digest(&current).map_err(unavailable)?.set_id;
         let handovers = self.handovers(from_set_id, set_id)?;
         let (read_proof, values) = if keys.is_empty() {
             (Vec::new(), Vec::new())

@@ -35,10 +35,7 @@ pub use bpci_primitives::handover::{set_id_key, validators_key, MAX_GROUPS as MA
 pub fn trusted_set<T: Config>(set_id: SetId, validators: &[BlsPublic]) -> Result<TrustedSetOf<T>, Error<T>> {
     ensure!(!validators.is_empty(), Error::<T>::EmptySet);
     ensure!(validators.len() <= T::MaxSetSize::get() as usize, Error::<T>::SetTooLarge);
-    let mut sorted = validators.to_vec();
-    sorted.sort();
-    // The same key twice would let one validator count twice towards a quorum.
-    ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::InvalidKey);
+    ensure!(handover::distinct_keys(validators), Error::<T>::InvalidKey);
     let prepared = bpci_bls::prepare_keys(validators.to_vec()).ok_or(Error::<T>::InvalidKey)?;
     let keys = prepared.try_into().map_err(|_| Error::<T>::SetTooLarge)?;
     Ok(TrustedSet::Bpci { set_id, keys })

@@ -128,10 +128,6 @@ impl<MaxSet: Get<u32>> TrustedSet<MaxSet> {
             TrustedSet::Bpci { keys, .. } => keys.len() as u32,
         }
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// What governance trusts when it creates or resets a client. Versioned: a new format is a new
@@ -215,7 +211,7 @@ pub mod pallet {
     use frame_support::dispatch::{DispatchResultWithPostInfo, PostDispatchInfo};
     use frame_system::pallet_prelude::*;
     use pallet_partners::{ProofBridge, ReputationHandler};
-    use sp_runtime::traits::{Hash, Header as _, Saturating};
+    use sp_runtime::traits::{Header as _, Saturating};
 
     pub type ClientOf<T> = Client<BlockNumberFor<T>>;
     pub type TrustedSetOf<T> = TrustedSet<<T as Config>::MaxSetSize>;
@@ -587,11 +583,6 @@ pub mod pallet {
                 // Bounded: a header holds at most `MaxValuesPerHeader` values.
                 let _ = ProvenValues::<T>::clear_prefix((partner, hash), h.values.saturating_add(1), None);
             }
-        }
-
-        /// The hash of a header as the partner chain computes it.
-        pub fn header_hash(header: &PartnerHeader) -> H256 {
-            <BlakeTwo256 as Hash>::hash_of(header)
         }
 
         #[cfg(any(feature = "try-runtime", test))]

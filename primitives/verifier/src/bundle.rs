@@ -163,9 +163,7 @@ pub fn follow<B: Backend, H: Hasher<Out = H256>>(genesis: &H256, mut set: Valida
         handover::check_certificate(&h.certificate, &set.validators, set.set_id, genesis, &root, B::verify_aggregate)
             .map_err(refused)?;
         let (set_id, validators) = handover::next_set::<H>(root.state_root, set.set_id, h.set_proof.clone()).map_err(refused)?;
-        let mut sorted = validators.clone();
-        sorted.sort();
-        if sorted.is_empty() || sorted.windows(2).any(|w| w[0] == w[1]) {
+        if !handover::distinct_keys(&validators) {
             return Err(BundleError::BadNextSet { index });
         }
         set = ValidatorSet { set_id, validators };

@@ -39,6 +39,14 @@ fn storage_key(pallet: &[u8], item: &[u8]) -> [u8; 32] {
     k
 }
 
+/// Whether `validators` can be a set anyone trusts: not empty, and no key twice (which would let
+/// one validator count twice towards a quorum). Key validity is the BLS backend's to check.
+pub fn distinct_keys(validators: &[BlsPublic]) -> bool {
+    let mut sorted = validators.to_vec();
+    sorted.sort();
+    !sorted.is_empty() && sorted.windows(2).all(|w| w[0] != w[1])
+}
+
 /// Why a hand-over was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HandoverError {
