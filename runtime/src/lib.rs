@@ -110,8 +110,9 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 pub type SignedBlock = generic::SignedBlock<Block>;
 pub type BlockId = generic::BlockId<Block>;
 
-/// Checks every signed transaction goes through: the standard set, so that polkadot.js, subxt and
-/// py-substrate-interface build transactions without custom type definitions.
+/// Checks every signed transaction goes through: the standard set and one of ours that carries
+/// no data, so that polkadot.js, subxt and py-substrate-interface build transactions without
+/// custom type definitions.
 pub type TxExtension = (
     frame_system::AuthorizeCall<Runtime>,
     frame_system::CheckNonZeroSender<Runtime>,
@@ -121,6 +122,9 @@ pub type TxExtension = (
     frame_system::CheckEra<Runtime>,
     frame_system::CheckNonce<Runtime>,
     frame_system::CheckWeight<Runtime>,
+    // Refuses bridge headers and hand-overs that are already obsolete, before a fee is taken.
+    // It carries no data, so wallets that do not know it sign around it.
+    pallet_bridge::RejectObsoleteBridgeProofs<Runtime>,
     pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
     frame_system::WeightReclaim<Runtime>,
 );

@@ -419,8 +419,19 @@ mod flows {
             };
             assert!(Bridge::submit_finality_proof(signed(Dave), charlie.clone(), short).is_err());
             assert!(!Partners::partner(charlie.clone()).unwrap().first_proof);
-            let info = Bridge::submit_finality_proof(signed(Dave), charlie.clone(), proof).expect("a final header");
+            let info = Bridge::submit_finality_proof(signed(Dave), charlie.clone(), proof.clone()).expect("a final header");
             assert_eq!(info.pays_fee, frame_support::dispatch::Pays::No);
+            // A second relayer's copy of the header never makes it into a block, so it pays
+            // nothing: the runtime's transaction extension refuses it as stale.
+            let eve_before = free(&acc(Eve));
+            let replay = signed_xt(RuntimeCall::Bridge(pallet_bridge::Call::submit_finality_proof { partner: charlie.clone(), proof }), Eve, System::account_nonce(acc(Eve)));
+            assert_eq!(
+                Executive::apply_extrinsic(replay),
+                Err(sp_runtime::transaction_validity::TransactionValidityError::Invalid(
+                    sp_runtime::transaction_validity::InvalidTransaction::Stale
+                ))
+            );
+            assert_eq!(free(&acc(Eve)), eve_before);
             let p = Partners::partner(charlie.clone()).unwrap();
             assert!(p.first_proof);
             assert_eq!(p.validator_count, n);
@@ -684,11 +695,12 @@ mod flows {
             frame_system::CheckEra::<Runtime>::from(sp_runtime::generic::Era::Immortal),
             frame_system::CheckNonce::<Runtime>::from(nonce),
             frame_system::CheckWeight::<Runtime>::new(),
+            pallet_bridge::RejectObsoleteBridgeProofs::<Runtime>::new(),
             pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
             frame_system::WeightReclaim::<Runtime>::new(),
         );
         let genesis = System::block_hash(0);
-        let implicit = ((), (), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+        let implicit = ((), (), VERSION.spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), (), ());
         let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
         let sig = payload.using_encoded(|p| from.pair().sign(p));
         UncheckedExtrinsic::new_signed(call, acc(from).into(), sig.into(), ext)

@@ -339,6 +339,7 @@ pub mod tx {
             frame_system::CheckEra::<Runtime>::from(Era::Immortal),
             frame_system::CheckNonce::<Runtime>::from(nonce),
             frame_system::CheckWeight::<Runtime>::new(),
+            pallet_bridge::RejectObsoleteBridgeProofs::<Runtime>::new(),
             pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
             frame_system::WeightReclaim::<Runtime>::new(),
         )
@@ -363,7 +364,7 @@ pub mod tx {
         spec_version: u32,
     ) -> UncheckedExtrinsic {
         let ext = extension(nonce);
-        let implicit = ((), (), spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), ());
+        let implicit = ((), (), spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), (), ());
         let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
         let sig = payload.using_encoded(|p| signer.pair().sign(p));
         UncheckedExtrinsic::new_signed(call, from.to_account_id().into(), sig.into(), ext)

@@ -51,6 +51,34 @@ fn full_header_in_next_slot<T: Config>(partner: &T::AccountId) {
     }
 }
 
+/// A partner of a GRANDPA chain with a client trusting a set of `n` at the checkpoint, and a
+/// header above it justified by the fewest precommits that finalize it, with `a` ancestry headers.
+pub(crate) fn grandpa_client<T: Config>(
+    n: u32,
+    a: u32,
+) -> (T::AccountId, T::AccountId, PartnerHeader, bp_header_chain::justification::GrandpaJustification<PartnerHeader>) {
+    let partner: T::AccountId = account("partner", 0, 0);
+    let relayer: T::AccountId = account("relayer", 0, 0);
+    T::Partners::make_integrating(&partner, GENESIS, &relayer);
+    let accounts = bp_test_utils::accounts(n as u16);
+    let authorities: grandpa::Authorities = accounts.iter().map(|a| ((*a).into(), 1)).collect();
+    let set_id = 3;
+    let checkpoint = Checkpoint::GrandpaV1 { genesis: GENESIS, header: checkpoint_header(), set_id, authorities };
+    Pallet::<T>::initialize(RawOrigin::Root.into(), partner.clone(), checkpoint).expect("checkpoint");
+    full_header_in_next_slot::<T>(&partner);
+    let header = final_header();
+    let quorum = bp_header_chain::justification::required_justification_precommits(n) as usize;
+    let justification = bp_test_utils::make_justification_for_header(bp_test_utils::JustificationGeneratorParams {
+        header: header.clone(),
+        round: 1,
+        set_id,
+        authorities: accounts[..quorum].iter().map(|a| (*a, 1)).collect(),
+        ancestors: a,
+        forks: 1,
+    });
+    (partner, relayer, header, justification)
+}
+
 #[benchmarks]
 mod benchmarks {
     use super::*;
@@ -117,6 +145,17 @@ mod benchmarks {
         #[extrinsic_call]
         submit_finality_proof(RawOrigin::Signed(relayer), partner.clone(), proof);
         assert_eq!(TrustedSets::<T>::get(&partner).map(|s| s.set_id()), Some(1));
+    }
+
+    /// A GRANDPA header finalized by a set of `n` (the quorum's precommits, the fewest that
+    /// finalize, each checked) with `a` headers of vote ancestry.
+    #[benchmark]
+    fn submit_grandpa_header(n: Linear<1, { fixtures::MAX }>, a: Linear<0, { fixtures::MAX }>) {
+        let (partner, relayer, header, justification) = grandpa_client::<T>(n, a);
+        let proof = FinalityProof::GrandpaV1 { header: header.clone(), justification };
+        #[extrinsic_call]
+        submit_finality_proof(RawOrigin::Signed(relayer), partner.clone(), proof);
+        assert_eq!(Pallet::<T>::best_finalized(&partner), Some((1000, header.hash())));
     }
 
     /// A storage proof of `k` keys, each with a value of `MaxValueLen` bytes.

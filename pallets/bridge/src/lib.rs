@@ -24,12 +24,16 @@
 //!   and the hand-over (the outgoing set's epoch-end certificate, plus a storage proof of the next
 //!   set in the state of the block it certifies). Keys are validated once, when a set is trusted,
 //!   and stored uncompressed, so an import costs one pairing plus point additions.
+//! - GRANDPA ([`grandpa`]): polkadot-sdk's justification check (`bp-header-chain`) against the
+//!   stored authority set; a header with a `ScheduledChange` digest hands over to the next set.
 //!
 //! `docs/bridge.md` says how another scheme plugs in.
 //!
 //! **Header store.** Each client keeps its last `HeadersToKeep` imported headers (number and
 //! state root) in a ring; importing one more prunes the oldest and the values proven at it. A
-//! header must be above the client's best: stale and duplicate headers change nothing.
+//! header must be above the client's best: stale and duplicate headers change nothing, and the
+//! [`RejectObsoleteBridgeProofs`] transaction extension refuses them in the pool, so that
+//! competing relayers do not pay for each other's work.
 //!
 //! **Storage proofs.** Checked against a stored state root by the offline verifier's checker
 //! (`bpci_primitives::trie`: `bp-runtime`'s rules on `sp-trie`): duplicate nodes, nodes no key
@@ -60,7 +64,10 @@ pub use pallet::*;
 pub use weights::WeightInfo;
 
 pub mod bpci;
+pub mod grandpa;
 mod proofs;
+pub mod reject_obsolete;
+pub use reject_obsolete::RejectObsoleteBridgeProofs;
 #[cfg(any(test, feature = "test-helpers"))]
 pub mod testing;
 #[cfg(any(test, feature = "test-helpers", feature = "runtime-benchmarks"))]
@@ -75,6 +82,8 @@ pub mod weights;
 mod mock;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_grandpa;
 
 use alloc::vec::Vec;
 use bpci_primitives::bls::BlsPreparedPublic;
@@ -99,6 +108,8 @@ pub type RawProof = Vec<Vec<u8>>;
 pub enum Scheme {
     /// A BPCI chain: aggregate BLS certificates, epoch-end hand-overs.
     Bpci,
+    /// A GRANDPA chain: ed25519 precommits, `ScheduledChange` digests.
+    Grandpa,
 }
 
 /// The validator set a client trusts to finalize the partner's next headers.
@@ -107,18 +118,22 @@ pub enum Scheme {
 pub enum TrustedSet<MaxSet: Get<u32>> {
     /// A BPCI set: its id and its keys, validated once and kept uncompressed.
     Bpci { set_id: SetId, keys: BoundedVec<BlsPreparedPublic, MaxSet> },
+    /// A GRANDPA set: its id and its weighted authorities.
+    Grandpa { set_id: u64, authorities: BoundedVec<(sp_consensus_grandpa::AuthorityId, u64), MaxSet> },
 }
 
 impl<MaxSet: Get<u32>> TrustedSet<MaxSet> {
     pub fn scheme(&self) -> Scheme {
         match self {
             TrustedSet::Bpci { .. } => Scheme::Bpci,
+            TrustedSet::Grandpa { .. } => Scheme::Grandpa,
         }
     }
 
     pub fn set_id(&self) -> SetId {
         match self {
             TrustedSet::Bpci { set_id, .. } => *set_id,
+            TrustedSet::Grandpa { set_id, .. } => *set_id,
         }
     }
 
@@ -126,6 +141,7 @@ impl<MaxSet: Get<u32>> TrustedSet<MaxSet> {
     pub fn len(&self) -> u32 {
         match self {
             TrustedSet::Bpci { keys, .. } => keys.len() as u32,
+            TrustedSet::Grandpa { authorities, .. } => authorities.len() as u32,
         }
     }
 }
@@ -136,6 +152,8 @@ impl<MaxSet: Get<u32>> TrustedSet<MaxSet> {
 pub enum Checkpoint {
     /// A BPCI chain: a header the set `validators` (id `set_id`) finalizes the descendants of.
     BpciV1 { genesis: H256, header: PartnerHeader, set_id: SetId, validators: Vec<bpci_primitives::BlsPublic> },
+    /// A GRANDPA chain: a header the authority set `set_id` finalizes the descendants of.
+    GrandpaV1 { genesis: H256, header: PartnerHeader, set_id: u64, authorities: grandpa::Authorities },
 }
 
 /// A proof that moves a client forward. Versioned like [`Checkpoint`].
@@ -147,20 +165,32 @@ pub enum FinalityProof {
     /// its highest certificate certifies (the next epoch's root), and a proof of the next set
     /// (`Validators::Validators` and `Validators::CurrentSetId`) in that block's state.
     BpciHandoverV1 { certificate: TimeoutCertificate, root: PartnerHeader, set_proof: RawProof },
+    /// A GRANDPA header and its justification by the trusted set. A header that schedules a set
+    /// change (with no delay) also hands over to the next set.
+    GrandpaV1 { header: PartnerHeader, justification: bp_header_chain::justification::GrandpaJustification<PartnerHeader> },
 }
 
 impl FinalityProof {
     pub fn scheme(&self) -> Scheme {
         match self {
             FinalityProof::BpciV1 { .. } | FinalityProof::BpciHandoverV1 { .. } => Scheme::Bpci,
+            FinalityProof::GrandpaV1 { .. } => Scheme::Grandpa,
+        }
+    }
+
+    /// The header this proof finalizes, if it imports one (a BPCI hand-over does not).
+    pub fn header(&self) -> Option<&PartnerHeader> {
+        match self {
+            FinalityProof::BpciV1 { header, .. } | FinalityProof::GrandpaV1 { header, .. } => Some(header),
+            FinalityProof::BpciHandoverV1 { .. } => None,
         }
     }
 }
 
 /// What a scheme's verifier concluded from a valid proof.
 pub enum Verified<MaxSet: Get<u32>> {
-    /// The header is final: store it.
-    Header { number: u32, hash: H256, state_root: H256 },
+    /// The header is final: store it, and trust `next` after it if the header hands over.
+    Header { number: u32, hash: H256, state_root: H256, next: Option<TrustedSet<MaxSet>> },
     /// The set hands over to a new one: trust it from now on.
     Handover(TrustedSet<MaxSet>),
 }
@@ -342,6 +372,12 @@ pub mod pallet {
         NextSetUnproven,
         /// The proven next set is not newer than the trusted one.
         NextSetNotNewer,
+        /// A GRANDPA header with a forced set change: only governance may say which set to
+        /// trust after it (`initialize`).
+        ForcedChange,
+        /// A GRANDPA set change scheduled with a delay: the client follows changes that take
+        /// effect at the header that announces them.
+        UnsupportedScheduledChange,
         /// The block is not a stored header of the partner chain (unknown or pruned).
         UnknownHeader,
         /// A trie proof larger than `MaxProofSize`.
@@ -375,6 +411,9 @@ pub mod pallet {
                 Checkpoint::BpciV1 { genesis, header, set_id, validators } => {
                     (genesis, header, bpci::trusted_set::<T>(set_id, &validators)?)
                 }
+                Checkpoint::GrandpaV1 { genesis, header, set_id, authorities } => {
+                    (genesis, header, grandpa::trusted_set::<T>(set_id, authorities)?)
+                }
             };
             ensure!(genesis == chain, Error::<T>::ChainMismatch);
             Self::ensure_header_size(&header)?;
@@ -406,7 +445,7 @@ pub mod pallet {
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::submit_finality_proof(T::MaxSetSize::get()).max(
             T::WeightInfo::submit_handover(T::MaxSetSize::get()).saturating_add(T::WeightInfo::proof_nodes(proofs::max_nodes::<T>()))
-        ))]
+        ).max(T::WeightInfo::submit_grandpa_header(T::MaxSetSize::get(), T::MaxSetSize::get())))]
         pub fn submit_finality_proof(
             origin: OriginFor<T>,
             partner: T::AccountId,
@@ -419,12 +458,19 @@ pub mod pallet {
             let n = set.len();
             let now = frame_system::Pallet::<T>::block_number();
             let relayer = T::Partners::partner_of_relayer(&who).as_ref() == Some(&partner);
-            let proof_nodes = match &proof {
-                FinalityProof::BpciHandoverV1 { set_proof, .. } => set_proof.len() as u32,
-                FinalityProof::BpciV1 { .. } => 0,
+            // What the proof makes the verifier do, known before it runs (verification bounds both
+            // counts by the set size).
+            let (proof_nodes, header_weight) = match &proof {
+                FinalityProof::BpciHandoverV1 { set_proof, .. } => (set_proof.len() as u32, Weight::zero()),
+                FinalityProof::BpciV1 { .. } => (0, T::WeightInfo::submit_finality_proof(n)),
+                FinalityProof::GrandpaV1 { justification, .. } => {
+                    let precommits = (justification.commit.precommits.len() as u32).min(n);
+                    let ancestries = (justification.votes_ancestries.len() as u32).min(T::MaxSetSize::get());
+                    (0, T::WeightInfo::submit_grandpa_header(precommits, ancestries))
+                }
             };
             let (weight, free) = match Self::verify(&client, &set, proof)? {
-                Verified::Header { number, hash, state_root } => {
+                Verified::Header { number, hash, state_root, next } => {
                     T::Partners::header_verified(&partner, n)?;
                     Self::store_header(&partner, &mut client, number, hash, state_root);
                     client.best_number = number;
@@ -432,7 +478,12 @@ pub mod pallet {
                     client.last_import = Some(now);
                     let free = relayer && Self::due(client.last_free_header, T::FreeHeaderInterval::get(), now);
                     Self::deposit_event(Event::HeaderImported { partner: partner.clone(), number, hash, state_root, free });
-                    (T::WeightInfo::submit_finality_proof(n), free)
+                    if let Some(next) = next {
+                        let (set_id, validators) = (next.set_id(), next.len());
+                        TrustedSets::<T>::insert(&partner, next);
+                        Self::deposit_event(Event::SetHandedOver { partner: partner.clone(), set_id, validators, free });
+                    }
+                    (header_weight, free)
                 }
                 Verified::Handover(next) => {
                     let (set_id, validators) = (next.set_id(), next.len());
@@ -538,7 +589,7 @@ pub mod pallet {
                     Self::ensure_header_size(&header)?;
                     ensure!(*header.number() > client.best_number, Error::<T>::StaleHeader);
                     bpci::verify_header::<T>(&client.genesis, *set_id, keys, &header, &justification)?;
-                    Ok(Verified::Header { number: *header.number(), hash: header.hash(), state_root: *header.state_root() })
+                    Ok(Verified::Header { number: *header.number(), hash: header.hash(), state_root: *header.state_root(), next: None })
                 }
                 (FinalityProof::BpciHandoverV1 { certificate, root, set_proof }, TrustedSet::Bpci { set_id, keys }) => {
                     Self::ensure_header_size(&root)?;
@@ -546,6 +597,13 @@ pub mod pallet {
                     let next = bpci::verify_handover::<T>(&client.genesis, *set_id, keys, &certificate, &root, set_proof)?;
                     Ok(Verified::Handover(next))
                 }
+                (FinalityProof::GrandpaV1 { header, justification }, TrustedSet::Grandpa { set_id, authorities }) => {
+                    Self::ensure_header_size(&header)?;
+                    ensure!(*header.number() > client.best_number, Error::<T>::StaleHeader);
+                    let next = grandpa::verify_header::<T>(*set_id, authorities, &header, &justification)?;
+                    Ok(Verified::Header { number: *header.number(), hash: header.hash(), state_root: *header.state_root(), next })
+                }
+                _ => Err(Error::<T>::WrongScheme.into()),
             }
         }
 

@@ -518,7 +518,7 @@ fn a_header_holds_at_most_max_values() {
 fn trusted_sets_keep_prepared_keys() {
     new_test_ext().execute_with(|| {
         let (set, _) = initialised();
-        let TrustedSet::Bpci { keys, .. } = TrustedSets::<Test>::get(P).unwrap();
+        let Some(TrustedSet::Bpci { keys, .. }) = TrustedSets::<Test>::get(P) else { panic!("a BPCI set") };
         let prepared: Vec<_> = set.publics().iter().map(|p| bpci_primitives::bls::native::prepare(p).unwrap()).collect();
         assert_eq!(keys.into_inner(), prepared);
     });
@@ -672,4 +672,53 @@ fn re_proving_recorded_values_is_no_proof_duty_and_not_counted_twice() {
 fn write_benchmark_fixtures() {
     let bytes = crate::testing::benchmark_fixtures().encode();
     std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/benchmark-fixtures.bin"), bytes).unwrap();
+}
+
+// ---------- the pool refuses obsolete proofs ----------
+
+fn pool_check(who: u64, partner: u64, proof: FinalityProof) -> Result<Vec<Vec<u8>>, sp_runtime::transaction_validity::TransactionValidityError> {
+    use sp_runtime::traits::DispatchTransaction;
+    let call = RuntimeCall::Bridge(pallet::Call::submit_finality_proof { partner, proof });
+    let info = frame_support::dispatch::DispatchInfo::default();
+    crate::RejectObsoleteBridgeProofs::<Test>::new()
+        .validate_only(RuntimeOrigin::signed(who), &call, &info, 0, sp_runtime::transaction_validity::TransactionSource::External, 0)
+        .map(|(valid, _, _)| valid.provides)
+}
+
+#[test]
+fn attack_a_replayed_or_stale_header_never_reaches_a_block() {
+    new_test_ext().execute_with(|| {
+        use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+        let (set, at) = initialised();
+        let h = header(11, at.hash(), H256::repeat_byte(11));
+        // Two relayers' copies of one header claim one tag: the pool keeps one of them.
+        let first = pool_check(RELAYER, P, finalized(&set, &h)).expect("fresh");
+        let second = pool_check(STRANGER, P, finalized(&set, &h)).expect("fresh");
+        assert_eq!(first.len(), 1);
+        assert_eq!(first, second);
+        // Another header has another tag: both may wait in the pool.
+        let h12 = header(12, h.hash(), H256::repeat_byte(12));
+        assert_ne!(pool_check(RELAYER, P, finalized(&set, &h12)).unwrap(), first);
+        assert_ok!(submit(RELAYER, finalized(&set, &h)));
+        // Once imported, the copy and anything older are refused before a block can charge them.
+        let stale = Err(TransactionValidityError::Invalid(InvalidTransaction::Stale));
+        assert_eq!(pool_check(STRANGER, P, finalized(&set, &h)), stale);
+        assert_eq!(pool_check(STRANGER, P, finalized(&set, &at)), stale);
+        // Proofs for a partner with no client, and other calls, are left to the call itself.
+        assert_eq!(pool_check(STRANGER, OTHER, finalized(&set, &h)), Ok(vec![]));
+    });
+}
+
+#[test]
+fn attack_a_hand_over_from_a_set_already_left_never_reaches_a_block() {
+    new_test_ext().execute_with(|| {
+        use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+        let (set, at) = initialised();
+        let next = Validators::new(GENESIS, 1, 4, 3);
+        let (proof, _) = handover(&set, &next, at.hash());
+        let tag = pool_check(RELAYER, P, proof.clone()).expect("fresh");
+        assert_eq!(pool_check(STRANGER, P, proof.clone()).unwrap(), tag);
+        assert_ok!(submit(RELAYER, proof.clone()));
+        assert_eq!(pool_check(STRANGER, P, proof), Err(TransactionValidityError::Invalid(InvalidTransaction::Stale)));
+    });
 }

@@ -25,6 +25,9 @@ pub trait WeightInfo {
     /// A hand-over from a set of `n`, or to one: the certificate's checks, the next set's proof
     /// and `n` key validations.
     fn submit_handover(n: u32) -> Weight;
+    /// A GRANDPA header with `p` precommits checked (at most the set's size) and `a` headers
+    /// of vote ancestry.
+    fn submit_grandpa_header(p: u32, a: u32) -> Weight;
     /// A storage proof of `k` keys of the largest values.
     fn submit_storage_proof(k: u32) -> Weight;
     /// Checking a trie proof of `m` nodes, beyond what the calls above measured: charged on top
@@ -44,6 +47,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
     fn submit_handover(n: u32) -> Weight {
         submit_handover::<T::DbWeight>(n)
     }
+    fn submit_grandpa_header(p: u32, a: u32) -> Weight {
+        submit_grandpa_header::<T::DbWeight>(p, a)
+    }
     fn submit_storage_proof(k: u32) -> Weight {
         submit_storage_proof::<T::DbWeight>(k)
     }
@@ -61,6 +67,9 @@ impl WeightInfo for () {
     }
     fn submit_handover(n: u32) -> Weight {
         submit_handover::<RocksDbWeight>(n)
+    }
+    fn submit_grandpa_header(p: u32, a: u32) -> Weight {
+        submit_grandpa_header::<RocksDbWeight>(p, a)
     }
     fn submit_storage_proof(k: u32) -> Weight {
         submit_storage_proof::<RocksDbWeight>(k)
@@ -98,6 +107,16 @@ fn submit_handover<D: Get<Db>>(n: u32) -> Weight {
         .saturating_add(Weight::from_parts(115_000_000, 200).saturating_mul(n as u64))
         .saturating_add(D::get().reads(4))
         .saturating_add(D::get().writes(4))
+}
+
+/// Reads: as `submit_finality_proof` (`TrustedSets` 40 bytes an authority). One ed25519 check
+/// per precommit, a header hash per ancestry header.
+fn submit_grandpa_header<D: Get<Db>>(p: u32, a: u32) -> Weight {
+    Weight::from_parts(500_000_000, 8_000)
+        .saturating_add(Weight::from_parts(80_000_000, 200).saturating_mul(p as u64))
+        .saturating_add(Weight::from_parts(15_000_000, 300).saturating_mul(a as u64))
+        .saturating_add(D::get().reads(8))
+        .saturating_add(D::get().writes(7))
 }
 
 /// Reads: `Clients`, `Headers`, relayer, one `ProvenValues` per key. Writes: one `ProvenValues`
