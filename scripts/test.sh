@@ -9,7 +9,7 @@ source scripts/env.sh
 
 # The runtime one spec_version higher, for the forkless-upgrade test (builds both runtime variants).
 upgrade_wasm=$(bash scripts/build-upgrade-wasm.sh)
-cargo build -p bpci-node
+cargo build -p bpci-node -p bpci-relay
 # Node end-to-end tests each start a debug node; two at a time fit two cores.
 cargo test --workspace -- --test-threads=2
 BPCI_UPGRADE_WASM="$upgrade_wasm" cargo test -p bpci-node --test upgrade -- --ignored
