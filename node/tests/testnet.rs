@@ -271,18 +271,11 @@ fn pre_digest(node: &Node, n: u32) -> PreDigest {
     panic!("block #{n} has no BPCI pre-digest");
 }
 
-/// A fifth validator registers its session key; governance adds it and shortens sessions. After
-/// two session rotations the state holds the five-validator set; the four hand over with an
-/// epoch-end certificate, and the five finalize from then on, the newcomer proposing and signing.
-#[test]
-fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
-    let mut net = Testnet::start();
-    let eve = net.spawn(4, &["--eve", "--validator"]);
-    net.nodes.push(eve);
+/// Eve's node (`net.nodes[4]`, already running) makes a BLS key with its proof of possession and
+/// Eve registers it; governance (sudo) adds her and shortens sessions. Returns once every node is
+/// in set 1 of five validators.
+fn eve_joins(net: &Testnet) {
     let all: Vec<&Node> = net.nodes.iter().collect();
-    wait_all_finalized(&all, 3);
-
-    // Eve's node makes a BLS key with its proof of possession; Eve registers it.
     let owner = Sr25519Keyring::Eve.to_account_id().encode();
     let generated = net.nodes[4].rpc("author_rotateKeysWithOwner", json!([format!("0x{}", hex::encode(&owner))]));
     let keys = bpci_runtime::SessionKeys::decode(&mut &from_hex(&generated["keys"])[..]).unwrap();
@@ -312,6 +305,20 @@ fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
             s["setId"].as_u64().unwrap_or(0) >= 1 && s["validators"] == 5
         });
     }
+}
+
+/// A fifth validator registers its session key; governance adds it and shortens sessions. After
+/// two session rotations the state holds the five-validator set; the four hand over with an
+/// epoch-end certificate, and the five finalize from then on, the newcomer proposing and signing.
+#[test]
+fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
+    let mut net = Testnet::start();
+    let eve = net.spawn(4, &["--eve", "--validator"]);
+    net.nodes.push(eve);
+    let all: Vec<&Node> = net.nodes.iter().collect();
+    wait_all_finalized(&all, 3);
+
+    eve_joins(&net);
     assert_eq!(status(&net.nodes[4])["role"], "validator");
     let start = net.nodes[0].best_number();
     wait_all_finalized(&all, start + 8);
@@ -528,5 +535,257 @@ fn a_validator_whose_clock_runs_ahead_cannot_move_the_chain_time() {
             assert_eq!(dave_blocks, 0, "clock {skew}: a block stamped 300 s ahead was finalized");
         }
         assert!(net.nodes[3].is_running());
+    }
+}
+
+// ---------- issue 11: a partner chain followed through the relayer ----------
+
+mod two_chains {
+    use super::*;
+    use bpci_primitives::bundle::ProofBundle;
+    use bpci_primitives::BlsPublic;
+    use bpci_runtime::{AccountId, Runtime};
+    use pallet_bridge::{Checkpoint, FinalityProof, PartnerHeader};
+    use sp_runtime::traits::Header as _;
+    use std::process::{Command, Output};
+
+    fn storage<T: Decode>(node: &Node, key: &[u8], at: Option<H256>) -> Option<T> {
+        let mut params = vec![json!(format!("0x{}", hex::encode(key)))];
+        if let Some(at) = at {
+            params.push(json!(format!("{at:?}")));
+        }
+        let v = node.rpc("state_getStorage", Value::Array(params));
+        v.as_str().map(|_| T::decode(&mut &from_hex(&v)[..]).unwrap())
+    }
+
+    fn client(a: &Node, partner: &AccountId) -> Option<pallet_bridge::ClientOf<Runtime>> {
+        storage(a, &pallet_bridge::Clients::<Runtime>::hashed_key_for(partner), None)
+    }
+
+    fn trusted_set(a: &Node, partner: &AccountId) -> (u64, u32) {
+        let set: pallet_bridge::TrustedSetOf<Runtime> =
+            storage(a, &pallet_bridge::TrustedSets::<Runtime>::hashed_key_for(partner), None).expect("a trusted set");
+        (set.set_id(), set.len())
+    }
+
+    fn partner(a: &Node, who: &AccountId) -> Value {
+        let all = a.rpc("bpci_partners", json!([]));
+        all.as_array().unwrap().iter().find(|p| p["account"] == who.to_string()).cloned().expect("registered")
+    }
+
+    /// B's proof that `block` (default: its last finalized) is final, for a client of set `from`.
+    fn bundle(b: &Node, block: Option<H256>, from: u64) -> bpci_primitives::bundle::BundleV1 {
+        let at = block.map(|h| json!(format!("{h:?}"))).unwrap_or(Value::Null);
+        let ProofBundle::V1(v1) = ProofBundle::decode(&mut &from_hex(&b.rpc("bpci_proveFinality", json!([at, from])))[..]).unwrap();
+        v1
+    }
+
+    fn last_header(bundle: &bpci_primitives::bundle::BundleV1) -> PartnerHeader {
+        PartnerHeader::decode(&mut &bundle.headers.last().unwrap()[..]).unwrap()
+    }
+
+    /// Sudo on the dev chain `a`, waiting for the call to be in a block.
+    fn sudo_in_block(a: &Node, call: RuntimeCall) {
+        let before = nonce(a, Sr25519Keyring::Alice);
+        sudo(a, call);
+        a.wait_until("the sudo call in a block", WAIT, |a| {
+            a.state_call::<u32>("AccountNonceApi_account_nonce", &Sr25519Keyring::Alice.to_account_id().encode(), None) > before
+        });
+    }
+
+    fn signed_in_block(a: &Node, call: RuntimeCall, who: Sr25519Keyring) {
+        let before = a.state_call::<u32>("AccountNonceApi_account_nonce", &who.to_account_id().encode(), None);
+        let xt = tx::signed(call, who, nonce(a, who), genesis_hash(a));
+        a.submit(&xt).unwrap_or_else(|e| panic!("refused by the pool: {e}"));
+        a.wait_until("the call in a block", WAIT, |a| {
+            a.state_call::<u32>("AccountNonceApi_account_nonce", &who.to_account_id().encode(), None) > before
+        });
+    }
+
+    fn relay_once(b: &Node, a: &Node, partner: &AccountId, signer: &str) -> Output {
+        let bin = Path::new(env!("CARGO_BIN_EXE_bpci-node")).with_file_name("bpci-relay");
+        assert!(bin.exists(), "build the relayer first: cargo build -p bpci-relay");
+        let ws = |n: &Node| format!("ws://127.0.0.1:{}", n.rpc_port);
+        Command::new(bin)
+            .args(["--source", &ws(b), "--target", &ws(a), "--partner", &partner.to_string(), "--signer", signer, "--once"])
+            .output()
+            .unwrap()
+    }
+
+    fn text(out: &Output) -> String {
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+    }
+
+    /// Chain A (a dev chain: Alice validates alone) follows chain B (the four-validator local
+    /// testnet, another genesis) for its partner Charlie, through `bpci-relay`: B's genesis set
+    /// is too small for A's requirements, so the first proof waits for B to hand over to five
+    /// validators, which A's client follows by the epoch-end certificate; Charlie then becomes
+    /// Active. A storage proof of Ferdie's balance on B is accepted; a forged proof, a proof at a
+    /// block A never verified, a header with an old set's certificate and a replayed header are
+    /// refused.
+    #[test]
+    fn a_chain_follows_its_partner_chain_through_the_relayer_across_a_hand_over() {
+        let mut net = Testnet::start();
+        let eve = net.spawn(4, &["--eve", "--validator"]);
+        net.nodes.push(eve);
+        let all: Vec<&Node> = net.nodes.iter().collect();
+        wait_all_finalized(&all, 3);
+        let a_dir = common::test_dir();
+        let a = Node::dev(a_dir.path(), "chain-a");
+        a.wait_until("A finalizes", WAIT, |a| a.finalized_number() >= 1);
+        let b = &net.nodes[0];
+        let b_genesis = genesis_hash(b);
+        assert_ne!(genesis_hash(&a), b_genesis, "two chains");
+
+        // Charlie applies on A as the partner running chain B; governance (sudo on A) assesses,
+        // admits, asks for five validators, and trusts B's genesis set from a checkpoint.
+        let charlie = Sr25519Keyring::Charlie.to_account_id();
+        let now_secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        sudo_in_block(
+            &a,
+            RuntimeCall::Partners(pallet_partners::Call::set_requirements {
+                requirements: pallet_partners::Requirements { min_operational_secs: 0, min_validators: 5, min_bond: 0 },
+            }),
+        );
+        signed_in_block(
+            &a,
+            RuntimeCall::Partners(pallet_partners::Call::apply {
+                chain_name: b"chain B".to_vec(),
+                chain_id: b_genesis,
+                consensus: pallet_partners::ConsensusKind::ProofOfStake,
+                operational_since: now_secs - 3600,
+                payout: charlie.clone(),
+                bond: 0,
+            }),
+            Sr25519Keyring::Charlie,
+        );
+        sudo_in_block(
+            &a,
+            RuntimeCall::Utility(pallet_utility::Call::batch_all {
+                calls: vec![
+                    RuntimeCall::Partners(pallet_partners::Call::assess { who: charlie.clone(), passed: true, report: H256::repeat_byte(1) }),
+                    RuntimeCall::Partners(pallet_partners::Call::decide { who: charlie.clone(), approve: true }),
+                ],
+            }),
+        );
+        signed_in_block(
+            &a,
+            RuntimeCall::Partners(pallet_partners::Call::register_relayers { relayers: vec![Sr25519Keyring::Dave.to_account_id()] }),
+            Sr25519Keyring::Charlie,
+        );
+        let at = bundle(b, None, 0);
+        let checkpoint_header = last_header(&at);
+        let genesis_set: Vec<BlsPublic> =
+            storage(b, &pallet_bridge::bpci::validators_key(), Some(checkpoint_header.hash())).expect("B's set");
+        assert_eq!(genesis_set.len(), 4);
+        sudo_in_block(
+            &a,
+            RuntimeCall::Bridge(pallet_bridge::Call::initialize {
+                partner: charlie.clone(),
+                checkpoint: Checkpoint::BpciV1 { genesis: b_genesis, header: checkpoint_header.clone(), set_id: 0, validators: genesis_set },
+            }),
+        );
+        assert_eq!(client(&a, &charlie).expect("a client").best_number, *checkpoint_header.number());
+
+        // The relayer brings B's headers; four validators are below A's requirement, so the
+        // import (the first proof) is refused and nothing moves.
+        b.wait_until("B finalizes past the checkpoint", WAIT, |b| b.finalized_number() > *checkpoint_header.number() + 1);
+        let out = relay_once(b, &a, &charlie, "//Dave");
+        assert!(!out.status.success() && text(&out).contains("TooFewValidators"), "{}", text(&out));
+        assert_eq!(client(&a, &charlie).unwrap().best_number, *checkpoint_header.number());
+        assert_eq!(partner(&a, &charlie)["firstProof"], false);
+        let old_set_bundle = bundle(b, None, 0);
+
+        // B hands over to five validators; the relayer brings the hand-over and a header of the
+        // new set: A's client trusts set 1 of five, and the header is Charlie's first proof.
+        eve_joins(&net);
+        let out = relay_once(b, &a, &charlie, "//Dave");
+        let log = text(&out);
+        assert!(out.status.success(), "{log}");
+        assert!(log.contains("relayed hand-over to set 1"), "{log}");
+        assert!(log.contains("relayed header #"), "{log}");
+        let (set_id, validators) = trusted_set(&a, &charlie);
+        assert!(set_id >= 1 && validators == 5, "A trusts set {set_id} of {validators}");
+        let p = partner(&a, &charlie);
+        assert_eq!((p["firstProof"].clone(), p["validatorCount"].clone()), (json!(true), json!(5)));
+        let relayed = client(&a, &charlie).unwrap();
+
+        // A restarted relayer resumes from A's client: only headers above it, no hand-over again.
+        b.wait_until("B finalizes a newer block", WAIT, |b| b.finalized_number() > relayed.best_number + 1);
+        let out = relay_once(b, &a, &charlie, "//Dave");
+        let log = text(&out);
+        assert!(out.status.success() && !log.contains("hand-over") && log.contains("relayed header #"), "{log}");
+        let best = client(&a, &charlie).unwrap();
+        assert!(best.best_number > relayed.best_number);
+
+        // A storage proof of Ferdie's balance at A's best header of B.
+        let ferdie_key = frame_system::Account::<Runtime>::hashed_key_for(Sr25519Keyring::Ferdie.to_account_id());
+        let read = b.rpc("state_getReadProof", json!([[format!("0x{}", hex::encode(&ferdie_key))], format!("{:?}", best.best_hash)]));
+        let proof: Vec<Vec<u8>> = read["proof"].as_array().unwrap().iter().map(from_hex).collect();
+        let submit_proof = |block: H256, proof: Vec<Vec<u8>>| {
+            let call = RuntimeCall::Bridge(pallet_bridge::Call::submit_storage_proof {
+                partner: charlie.clone(),
+                block,
+                keys: vec![ferdie_key.clone()],
+                proof,
+            });
+            signed_in_block(&a, call, Sr25519Keyring::Ferdie);
+        };
+        let proven = |block: H256| -> Option<Option<Vec<u8>>> {
+            let key: pallet_bridge::KeyOf<Runtime> = ferdie_key.clone().try_into().unwrap();
+            storage::<Option<Vec<u8>>>(&a, &pallet_bridge::ProvenValues::<Runtime>::hashed_key_for((&charlie, block, key)), None)
+        };
+        // Forged (one byte of one node changed) and at a block A never verified: refused.
+        let mut forged = proof.clone();
+        let last = forged.len() - 1;
+        let mid = forged[last].len() / 2;
+        forged[last][mid] ^= 1;
+        submit_proof(best.best_hash, forged);
+        assert_eq!(proven(best.best_hash), None, "a forged proof was accepted");
+        let unverified = hash_at(b, best.best_number - 1).unwrap();
+        let read_old = b.rpc("state_getReadProof", json!([[format!("0x{}", hex::encode(&ferdie_key))], format!("{unverified:?}")]));
+        submit_proof(unverified, read_old["proof"].as_array().unwrap().iter().map(from_hex).collect());
+        assert_eq!(proven(unverified), None, "a proof at a block A never verified was accepted");
+        submit_proof(best.best_hash, proof);
+        let on_b: Vec<u8> = storage::<Vec<u8>>(b, &ferdie_key, Some(best.best_hash)).map(|v| v.encode()).unwrap();
+        let value = proven(best.best_hash).expect("recorded").expect("Ferdie's account exists on B");
+        assert_eq!(value.encode(), on_b);
+        let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &value[..]).unwrap();
+        assert!(info.data.free > 0);
+
+        // A header of B's new set carrying set 0's certificate is refused; so is the header A
+        // holds, replayed: the pool refuses it before it can be charged.
+        b.wait_until("B finalizes a newer block", WAIT, |b| b.finalized_number() > best.best_number + 1);
+        let newer = bundle(b, None, set_id);
+        let newer_header = last_header(&newer);
+        let wrong_set = FinalityProof::BpciV1 { header: newer_header.clone(), justification: old_set_bundle.justification.clone() };
+        signed_in_block(&a, RuntimeCall::Bridge(pallet_bridge::Call::submit_finality_proof { partner: charlie.clone(), proof: wrong_set }), Sr25519Keyring::Ferdie);
+        assert_eq!(client(&a, &charlie).unwrap().best_number, best.best_number, "a header with the old set's certificate was imported");
+        let replay = bundle(b, Some(best.best_hash), set_id);
+        assert_eq!(replay.headers.len(), 1, "A's best header of B carries its own justification");
+        let replayed = FinalityProof::BpciV1 { header: last_header(&replay), justification: replay.justification };
+        let xt = tx::signed(
+            RuntimeCall::Bridge(pallet_bridge::Call::submit_finality_proof { partner: charlie.clone(), proof: replayed }),
+            Sr25519Keyring::Ferdie,
+            nonce(&a, Sr25519Keyring::Ferdie),
+            genesis_hash(&a),
+        );
+        let refused = a.submit(&xt).expect_err("a replayed header entered the pool");
+        assert!(refused.to_string().to_lowercase().contains("outdated"), "{refused}");
+
+        // Charlie signs the agreement governance proposes: Active on its relayed proof.
+        let terms = H256::repeat_byte(9);
+        sudo_in_block(
+            &a,
+            RuntimeCall::Partners(pallet_partners::Call::propose_agreement {
+                who: charlie.clone(),
+                terms_hash: terms,
+                revenue_weight: 1,
+                vote_weight: 1,
+                obligations: vec![],
+            }),
+        );
+        signed_in_block(&a, RuntimeCall::Partners(pallet_partners::Call::sign_agreement { terms_hash: terms }), Sr25519Keyring::Charlie);
+        assert_eq!(partner(&a, &charlie)["status"], "Active");
     }
 }
