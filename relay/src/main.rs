@@ -13,6 +13,7 @@ mod target;
 
 use bundle::StepKind;
 use clap::Parser;
+use codec::Encode;
 use pallet_bridge::Scheme;
 use source::{Proof, Source};
 use std::process::ExitCode;
@@ -20,7 +21,7 @@ use std::str::FromStr;
 use std::time::Duration;
 use subxt_signer::sr25519::Keypair;
 use subxt_signer::SecretUri;
-use target::{BridgeEvent, Submitted, Target};
+use target::{BridgeEvent, RefusedInBlock, Submitted, Target};
 
 /// Relays a source BPCI chain's finalized headers and validator-set hand-overs to the target
 /// BPCI chain's light client (pallet-bridge) of one partner.
@@ -50,7 +51,9 @@ struct Cli {
     #[arg(long, value_name = "SURI")]
     signer: String,
 
-    /// Milliseconds to wait between two rounds, and before reconnecting after an error.
+    /// Milliseconds to wait between two rounds, and before reconnecting after an error. After
+    /// rounds that failed in a row the pause doubles each time (at most 256 times this). A proof
+    /// the target refused in a block is not submitted again.
     #[arg(long, value_name = "MS", default_value_t = 1000)]
     poll_ms: u64,
 
@@ -115,8 +118,10 @@ impl Waiting {
     }
 }
 
-/// One round: read the client, get the proof, submit what moves the client forward.
-async fn round(c: &Connections, waiting: &mut Waiting) -> anyhow::Result<()> {
+/// One round: read the client, get the proof, submit what moves the client forward. A proof the
+/// target refused in a block (its fee paid) is not submitted again: the round waits for the
+/// source to prove something newer.
+async fn round(c: &Connections, waiting: &mut Waiting, refused: Option<[u8; 32]>) -> anyhow::Result<()> {
     let Some(client) = c.target.client_state().await? else {
         waiting.note("no client for partner; waiting for governance to initialize it".into());
         return Ok(());
@@ -141,6 +146,10 @@ async fn round(c: &Connections, waiting: &mut Waiting) -> anyhow::Result<()> {
         e => e.into(),
     })?;
     for step in steps {
+        if refused == Some(sp_crypto_hashing::blake2_256(&step.proof.encode())) {
+            waiting.note("the target refused this proof last time; waiting for a newer one".into());
+            return Ok(());
+        }
         match c.target.submit(&step.proof).await? {
             Submitted::Included(events) => match step.kind {
                 StepKind::Handover { from_set } => {
@@ -181,30 +190,43 @@ async fn main() -> ExitCode {
     };
     let mut connections: Option<Connections> = None;
     let mut waiting = Waiting::default();
+    let mut refused: Option<[u8; 32]> = None;
+    // Rounds that failed in a row: each one doubles the pause (up to 2^8 rounds), so that a target
+    // that keeps refusing newer proofs too (e.g. a requirement the source's set does not meet)
+    // is not paid for every second.
+    let mut failures: u32 = 0;
     loop {
         let result = async {
             if connections.is_none() {
                 connections = Some(connect(&cli, &signer).await?);
             }
-            round(connections.as_ref().expect("connected above; qed"), &mut waiting).await
+            round(connections.as_ref().expect("connected above; qed"), &mut waiting, refused).await
         }
         .await;
-        if let Err(e) = result {
-            if let Some(fatal) = e.downcast_ref::<Fatal>() {
-                eprintln!("error: {fatal}");
-                return ExitCode::FAILURE;
-            }
-            eprintln!("error: {e:#}");
-            // Reconnect next round: the error may be the connection's.
-            connections = None;
-            if cli.once {
-                return ExitCode::FAILURE;
+        match result {
+            Ok(()) => failures = 0,
+            Err(e) => {
+                if let Some(fatal) = e.downcast_ref::<Fatal>() {
+                    eprintln!("error: {fatal}");
+                    return ExitCode::FAILURE;
+                }
+                eprintln!("error: {e:#}");
+                if let Some(r) = e.downcast_ref::<RefusedInBlock>() {
+                    refused = Some(r.proof);
+                } else {
+                    // Reconnect next round: the error may be the connection's.
+                    connections = None;
+                }
+                failures = failures.saturating_add(1);
+                if cli.once {
+                    return ExitCode::FAILURE;
+                }
             }
         }
         if cli.once {
             return ExitCode::SUCCESS;
         }
-        tokio::time::sleep(Duration::from_millis(cli.poll_ms)).await;
+        tokio::time::sleep(Duration::from_millis(cli.poll_ms.saturating_mul(1 << failures.min(8)))).await;
     }
 }
 

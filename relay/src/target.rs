@@ -142,7 +142,11 @@ impl Target {
             Err(e) => {
                 let message = format!("the transaction failed in block {block:?}: {}", error_text(&e));
                 // Obsolete by the time it ran (the pool should have kept it out): nothing lost but its fee.
-                return if is_benign(&message) { Ok(Submitted::Skipped(message)) } else { Err(anyhow::anyhow!(message)) };
+                return if is_benign(&message) {
+                    Ok(Submitted::Skipped(message))
+                } else {
+                    Err(RefusedInBlock { proof: sp_crypto_hashing::blake2_256(&proof.encode()), message }.into())
+                };
             }
         };
         let mut relevant = Vec::new();
@@ -157,6 +161,23 @@ impl Target {
         Ok(Submitted::Included(relevant))
     }
 }
+
+/// The target ran the proof and refused it: the signer paid. The relayer does not submit the
+/// same proof again (see `main.rs`).
+#[derive(Debug)]
+pub struct RefusedInBlock {
+    /// BLAKE2-256 of the refused proof's encoding.
+    pub proof: [u8; 32],
+    pub message: String,
+}
+
+impl std::fmt::Display for RefusedInBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RefusedInBlock {}
 
 /// Reads the leading fields of the bridge's `HeaderImported { partner, number, hash, .. }` and
 /// `SetHandedOver { partner, set_id, .. }` events; `None` for other events and other partners.

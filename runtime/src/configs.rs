@@ -640,7 +640,9 @@ impl pallet_bridge::Config for Runtime {
     /// About two minutes of a partner's headers at one a second, or days of hourly ones.
     type HeadersToKeep = ConstU32<128>;
     type MaxSetSize = ConstU32<256>;
-    type MaxHeaderSize = ConstU32<{ 4 * 1024 }>;
+    /// A GRANDPA header that announces the next set lists it (40 bytes an authority), and on a
+    /// BABE chain the next BABE set too: 24 KiB holds both for `MaxSetSize` authorities.
+    type MaxHeaderSize = ConstU32<{ 24 * 1024 }>;
     type MaxProofSize = ConstU32<{ 64 * 1024 }>;
     type MaxKeysPerProof = ConstU32<16>;
     type MaxKeyLen = ConstU32<128>;

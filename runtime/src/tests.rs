@@ -1143,6 +1143,29 @@ mod validator_set {
 
 /// The bridge reads a BPCI partner's next validator set from its state at these keys: they must
 /// be where this runtime keeps the set.
+/// The bridge must be able to follow a GRANDPA partner of the largest set it accepts: the header
+/// that announces the next set lists it, and on a BABE chain it also lists the next BABE set
+/// (32-byte key and 8-byte weight each, plus randomness). Refused as too large, the change would
+/// strand the client for good.
+#[test]
+fn a_grandpa_header_announcing_the_largest_set_fits_the_bridge() {
+    use codec::Encode;
+    use frame_support::traits::Get;
+    let n = <<Runtime as pallet_bridge::Config>::MaxSetSize as Get<u32>>::get() as usize;
+    let authorities: Vec<(sp_consensus_grandpa::AuthorityId, u64)> =
+        (0..n).map(|i| (sp_core::ed25519::Public::from_raw([i as u8; 32]).into(), 1)).collect();
+    let change = sp_consensus_grandpa::ConsensusLog::<u32>::ScheduledChange(sp_consensus_grandpa::ScheduledChange { next_authorities: authorities, delay: 0u32 });
+    let mut header = <pallet_bridge::PartnerHeader as sp_runtime::traits::Header>::new(1, Default::default(), Default::default(), Default::default(), Default::default());
+    header.digest.push(sp_runtime::DigestItem::Consensus(sp_consensus_grandpa::GRANDPA_ENGINE_ID, change.encode()));
+    // The next BABE epoch: n (key, weight) pairs and 32 bytes of randomness.
+    header.digest.push(sp_runtime::DigestItem::Consensus(*b"BABE", (1u8, vec![([0u8; 32], 1u64); n], [0u8; 32]).encode()));
+    // A pre-runtime digest and a seal, as every block has.
+    header.digest.push(sp_runtime::DigestItem::PreRuntime(*b"BABE", vec![0u8; 64]));
+    header.digest.push(sp_runtime::DigestItem::Seal(*b"BABE", vec![0u8; 64]));
+    let max = <<Runtime as pallet_bridge::Config>::MaxHeaderSize as Get<u32>>::get() as usize;
+    assert!(header.encoded_size() <= max, "{} bytes > {max}", header.encoded_size());
+}
+
 #[test]
 fn the_bridge_reads_the_validator_set_where_the_runtime_keeps_it() {
     assert_eq!(pallet_bridge::bpci::validators_key().to_vec(), pallet_validators::Validators::<Runtime>::hashed_key().to_vec());

@@ -7,8 +7,12 @@
 //!
 //! A header is final when its justification carries precommits of more than two thirds of the
 //! trusted set's weight, for the header or descendants linked to it by the justification's vote
-//! ancestries. Extra precommits beyond the threshold are skipped unchecked (a relayer may hand on a
-//! node's justification as it is; it pays for the bytes, not for extra signature checks).
+//! ancestries. The check is the strict one (`verify_justification`): a justification must be
+//! *optimized*, with no precommit past the threshold, no invalid or unknown or duplicate vote and
+//! no ancestry header no vote needs, as `pallet-bridge-grandpa` asks of its relayers (who run
+//! `bp-header-chain`'s optimizer off chain on a node's justification). A tolerant check would let
+//! the partner's relayer, whose imports are free, pad each one with bytes the chain hashes for
+//! nothing, or with bad signatures it checks for nothing; the strict one stops at the first.
 //!
 //! Sets change by the `ScheduledChange` digest: the header that carries it is finalized by the
 //! current set, and the next set (id + 1) takes over from it. Only changes with no delay are
@@ -20,29 +24,26 @@
 use crate::{Config, Error, PartnerHeader, TrustedSet, TrustedSetOf};
 use alloc::{collections::BTreeSet, vec::Vec};
 use bp_header_chain::justification::{
-    verify_and_optimize_justification, GrandpaJustification, JustificationVerificationContext, JustificationVerificationError,
-    PrecommitError,
+    verify_justification, GrandpaJustification, JustificationVerificationContext, JustificationVerificationError, PrecommitError,
 };
-use bp_header_chain::{AuthoritySet, GrandpaConsensusLogReader};
+use bp_header_chain::AuthoritySet;
+use codec::Encode;
 use frame_support::{ensure, traits::Get};
-use sp_consensus_grandpa::{AuthorityId, AuthorityWeight};
+use sp_consensus_grandpa::{AuthorityId, AuthorityWeight, ConsensusLog, ScheduledChange, GRANDPA_ENGINE_ID};
 use sp_runtime::traits::Header as _;
 
 /// The authorities of a GRANDPA set and their weights.
 pub type Authorities = Vec<(AuthorityId, AuthorityWeight)>;
 
-/// A set the client may trust: not empty, within `MaxSetSize`, no authority twice, no zero weight,
-/// a total weight that does not overflow (what `finality_grandpa::VoterSet` accepts).
+/// A set the client may trust: not empty, within `MaxSetSize`, no authority twice, and every
+/// weight 1. `pallet_grandpa` gives every authority weight 1; other weights would let one key
+/// outvote many while the registry counts validators, not weight.
 pub fn trusted_set<T: Config>(set_id: u64, authorities: Authorities) -> Result<TrustedSetOf<T>, Error<T>> {
     ensure!(!authorities.is_empty(), Error::<T>::EmptySet);
     ensure!(authorities.len() <= T::MaxSetSize::get() as usize, Error::<T>::SetTooLarge);
     let distinct: BTreeSet<&AuthorityId> = authorities.iter().map(|(id, _)| id).collect();
     ensure!(distinct.len() == authorities.len(), Error::<T>::InvalidKey);
-    ensure!(authorities.iter().all(|(_, w)| *w > 0), Error::<T>::InvalidKey);
-    ensure!(
-        authorities.iter().try_fold(0u64, |sum, (_, w)| sum.checked_add(*w)).is_some(),
-        Error::<T>::InvalidKey
-    );
+    ensure!(authorities.iter().all(|(_, w)| *w == 1), Error::<T>::InvalidKey);
     let authorities = authorities.try_into().map_err(|_| Error::<T>::SetTooLarge)?;
     Ok(TrustedSet::Grandpa { set_id, authorities })
 }
@@ -60,29 +61,47 @@ pub fn verify_header<T: Config>(
         (justification.commit.target_hash, justification.commit.target_number) == target,
         Error::<T>::NotAFinalityProof
     );
-    // Bounds the work before any signature is checked: every precommit past the threshold and
-    // every ancestry header is still hashed or compared.
+    // Bounds the work before any signature is checked.
     ensure!(justification.commit.precommits.len() <= authorities.len(), Error::<T>::BadSigners);
     ensure!(justification.votes_ancestries.len() <= T::MaxSetSize::get() as usize, Error::<T>::NotAFinalityProof);
     ensure!(
-        GrandpaConsensusLogReader::<u32>::find_forced_change(header.digest()).is_none(),
-        Error::<T>::ForcedChange
+        justification.votes_ancestries.iter().all(|h| h.encoded_size() <= T::MaxHeaderSize::get() as usize),
+        Error::<T>::HeaderTooLarge
     );
+    let change = set_change::<T>(header)?;
     let context = JustificationVerificationContext::try_from(AuthoritySet::new(authorities.to_vec(), set_id))
         .map_err(|_| Error::<T>::InvalidKey)?;
-    let mut justification = justification.clone();
-    verify_and_optimize_justification(target, &context, &mut justification).map_err(|e| {
+    verify_justification(target, &context, justification).map_err(|e| {
         log::debug!(target: "bridge", "GRANDPA justification refused: {e:?}");
         justification_error::<T>(e)
     })?;
-    match GrandpaConsensusLogReader::<u32>::find_scheduled_change(header.digest()) {
+    match change {
         None => Ok(None),
         Some(change) => {
-            ensure!(change.delay == 0, Error::<T>::UnsupportedScheduledChange);
             let next_id = set_id.checked_add(1).ok_or(Error::<T>::NextSetNotNewer)?;
             trusted_set::<T>(next_id, change.next_authorities).map(Some)
         }
     }
+}
+
+/// The set change the header announces, if any. Every GRANDPA log is read, not the first of each
+/// kind: `pallet_grandpa` may log a disabling before a change, and a forced change behind it must
+/// not pass unseen. One scheduled change with no delay is followed; a forced one, a delayed one or
+/// more than one are refused.
+fn set_change<T: Config>(header: &PartnerHeader) -> Result<Option<ScheduledChange<u32>>, Error<T>> {
+    let mut change = None;
+    for log in header.digest().logs() {
+        let Some(log) = log.consensus_try_to::<ConsensusLog<u32>>(&GRANDPA_ENGINE_ID) else { continue };
+        match log {
+            ConsensusLog::ForcedChange(..) => return Err(Error::<T>::ForcedChange),
+            ConsensusLog::ScheduledChange(c) => {
+                ensure!(c.delay == 0 && change.is_none(), Error::<T>::UnsupportedScheduledChange);
+                change = Some(c);
+            }
+            _ => {}
+        }
+    }
+    Ok(change)
 }
 
 fn justification_error<T: Config>(e: JustificationVerificationError) -> Error<T> {
@@ -92,6 +111,10 @@ fn justification_error<T: Config>(e: JustificationVerificationError) -> Error<T>
         JustificationVerificationError::Precommit(
             PrecommitError::UnknownAuthorityVote | PrecommitError::DuplicateAuthorityVote | PrecommitError::RedundantAuthorityVote,
         ) => Error::<T>::BadSigners,
+        // Not needed by any vote, or twice: the relayer must optimize first.
+        JustificationVerificationError::RedundantVotesAncestries | JustificationVerificationError::DuplicateVotesAncestries => {
+            Error::<T>::NotAFinalityProof
+        }
         JustificationVerificationError::InvalidAuthorityList => Error::<T>::InvalidKey,
         _ => Error::<T>::NotAFinalityProof,
     }

@@ -445,7 +445,9 @@ pub mod pallet {
         #[pallet::call_index(1)]
         #[pallet::weight(T::WeightInfo::submit_finality_proof(T::MaxSetSize::get()).max(
             T::WeightInfo::submit_handover(T::MaxSetSize::get()).saturating_add(T::WeightInfo::proof_nodes(proofs::max_nodes::<T>()))
-        ).max(T::WeightInfo::submit_grandpa_header(T::MaxSetSize::get(), T::MaxSetSize::get())))]
+        ).max(
+            T::WeightInfo::submit_grandpa_header(T::MaxSetSize::get(), T::MaxSetSize::get()).saturating_add(T::WeightInfo::initialize(T::MaxSetSize::get()))
+        ))]
         pub fn submit_finality_proof(
             origin: OriginFor<T>,
             partner: T::AccountId,
@@ -478,12 +480,16 @@ pub mod pallet {
                     client.last_import = Some(now);
                     let free = relayer && Self::due(client.last_free_header, T::FreeHeaderInterval::get(), now);
                     Self::deposit_event(Event::HeaderImported { partner: partner.clone(), number, hash, state_root, free });
+                    let mut weight = header_weight;
                     if let Some(next) = next {
                         let (set_id, validators) = (next.set_id(), next.len());
                         TrustedSets::<T>::insert(&partner, next);
                         Self::deposit_event(Event::SetHandedOver { partner: partner.clone(), set_id, validators, free });
+                        // Checking and storing the next set: charged as a checkpoint of its size
+                        // (which also validates BLS keys: an upper bound for GRANDPA's).
+                        weight = weight.saturating_add(T::WeightInfo::initialize(validators));
                     }
-                    (header_weight, free)
+                    (weight, free)
                 }
                 Verified::Handover(next) => {
                     let (set_id, validators) = (next.set_id(), next.len());

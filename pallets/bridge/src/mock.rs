@@ -28,6 +28,8 @@ pub const KEEP: u32 = 4;
 /// The runtime's: the benchmarks run here up to it.
 pub const MAX_SET: u32 = 256;
 pub const FREE_EVERY: u64 = 5;
+/// The runtime's: a GRANDPA header announcing a set of `MAX_SET` fits.
+pub const MAX_HEADER: u32 = 24 * 1024;
 
 parameter_types! {
     /// (partner, chain id) of the registry.
@@ -78,7 +80,7 @@ impl pallet_bridge::Config for Test {
     type Reputation = Registry;
     type HeadersToKeep = ConstU32<KEEP>;
     type MaxSetSize = ConstU32<MAX_SET>;
-    type MaxHeaderSize = ConstU32<1024>;
+    type MaxHeaderSize = ConstU32<MAX_HEADER>;
     type MaxProofSize = ConstU32<{ 64 * 1024 }>;
     type MaxKeysPerProof = ConstU32<4>;
     type MaxKeyLen = ConstU32<64>;

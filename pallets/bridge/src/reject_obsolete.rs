@@ -1,22 +1,24 @@
 //! Obsolete finality proofs are refused in the transaction pool, before they reach a block.
 //!
 //! Two relayers that follow one partner race for the same headers. Without this, the loser's
-//! transaction lands in a block, fails with `StaleHeader` and pays its fee for nothing. With it:
-//! - a header at or below the client's best, or a BPCI hand-over from a set the client already
-//!   left, is invalid (`Stale`) in the pool, and again when a block author applies it (a
-//!   transaction extension's `validate` runs at both), so it never lands and never pays;
-//! - every header submission `provides` the tag (partner, number), every hand-over (partner,
-//!   outgoing set id): the pool keeps one transaction per tag, so the second relayer's copy is
-//!   refused on arrival (or replaces the first if it tips more).
+//! transaction lands in a block, fails with `StaleHeader` and pays its fee for nothing. With it, a
+//! header at or below the client's best, or a BPCI hand-over from a set the client already left,
+//! is invalid (`Stale`) in the pool, and again when a block author applies it (a transaction
+//! extension's `validate` runs at both): once one copy is in a block, the others (even in the
+//! same block) never land and never pay.
+//!
+//! It gives the proofs no pool tag of their own. A tag (partner, number) would keep one copy per
+//! header in the pool, but whoever tips more would hold it: a forgery with a tip of one unit
+//! would push out the honest relayer's copy, and if its sender cannot pay when the block is
+//! built, it costs nothing. Without a tag, every copy waits and the first valid one wins.
 //!
 //! What it does not do: verify. A proof with a fresh number and a forged justification passes
-//! the pool and fails in the block, where its sender pays for the verification it caused. A
-//! submitter may hold a tag with such a forgery, once per block, at the price of a failed
-//! transaction; an honest relayer's copy gets in at the next block.
+//! the pool and fails in the block, where its sender pays for the verification it caused.
 
 use crate::{Call, Clients, Config, FinalityProof, TrustedSets};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
+use frame_support::ensure;
 use frame_support::traits::{Get, IsSubType};
 use frame_support::{CloneNoBound, DefaultNoBound, EqNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
@@ -42,27 +44,20 @@ impl<T> RejectObsoleteBridgeProofs<T> {
     }
 }
 
-/// Why a finality proof is obsolete, and the tag of what it would do if it is not.
-pub fn check<T: Config>(partner: &T::AccountId, proof: &FinalityProof) -> Result<Option<alloc::vec::Vec<u8>>, InvalidTransaction> {
+/// Whether a finality proof is already obsolete.
+pub fn check<T: Config>(partner: &T::AccountId, proof: &FinalityProof) -> Result<(), InvalidTransaction> {
     // No client (or another scheme): the call fails in the block with its own error.
-    let Some(client) = Clients::<T>::get(partner) else { return Ok(None) };
-    let tag = match proof {
+    let Some(client) = Clients::<T>::get(partner) else { return Ok(()) };
+    match proof {
         FinalityProof::BpciV1 { header, .. } | FinalityProof::GrandpaV1 { header, .. } => {
-            let number = *header.number();
-            if number <= client.best_number {
-                return Err(InvalidTransaction::Stale);
-            }
-            (b"bpci-bridge/header", partner, number).encode()
+            ensure!(*header.number() > client.best_number, InvalidTransaction::Stale);
         }
         FinalityProof::BpciHandoverV1 { certificate, .. } => {
-            let Some(set) = TrustedSets::<T>::get(partner) else { return Ok(None) };
-            if certificate.set_id < set.set_id() {
-                return Err(InvalidTransaction::Stale);
-            }
-            (b"bpci-bridge/handover", partner, certificate.set_id).encode()
+            let Some(set) = TrustedSets::<T>::get(partner) else { return Ok(()) };
+            ensure!(certificate.set_id >= set.set_id(), InvalidTransaction::Stale);
         }
-    };
-    Ok(Some(tag))
+    }
+    Ok(())
 }
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for RejectObsoleteBridgeProofs<T>
@@ -91,13 +86,10 @@ where
         _inherited_implication: &impl Encode,
         _source: TransactionSource,
     ) -> ValidateResult<Self::Val, T::RuntimeCall> {
-        let mut valid = ValidTransaction::default();
         if let Some(Call::submit_finality_proof { partner, proof }) = call.is_sub_type() {
-            if let Some(tag) = check::<T>(partner, proof)? {
-                valid.provides.push(tag);
-            }
+            check::<T>(partner, proof)?;
         }
-        Ok((valid, (), origin))
+        Ok((ValidTransaction::default(), (), origin))
     }
 
     impl_tx_ext_default!(T::RuntimeCall; prepare);
