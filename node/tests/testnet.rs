@@ -747,9 +747,9 @@ mod two_chains {
         submit_proof(unverified, read_old["proof"].as_array().unwrap().iter().map(from_hex).collect());
         assert_eq!(proven(unverified), None, "a proof at a block A never verified was accepted");
         submit_proof(best.best_hash, proof);
-        let on_b: Vec<u8> = storage::<Vec<u8>>(b, &ferdie_key, Some(best.best_hash)).map(|v| v.encode()).unwrap();
+        let on_b = from_hex(&b.rpc("state_getStorage", json!([format!("0x{}", hex::encode(&ferdie_key)), format!("{:?}", best.best_hash)])));
         let value = proven(best.best_hash).expect("recorded").expect("Ferdie's account exists on B");
-        assert_eq!(value.encode(), on_b);
+        assert_eq!(value, on_b);
         let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &value[..]).unwrap();
         assert!(info.data.free > 0);
 
