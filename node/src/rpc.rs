@@ -29,7 +29,8 @@ where
         + pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
         + BlockBuilder<Block>
         + pallet_partners::PartnersApi<Block, AccountId, Balance>
-        + pallet_revenue::RevenueApi<Block, AccountId, Balance, BlockNumber>,
+        + pallet_revenue::RevenueApi<Block, AccountId, Balance, BlockNumber>
+        + bpci_rpc::health::BridgeApi<Block, AccountId, BlockNumber>,
     P: TransactionPool + 'static,
 {
     use bpci_rpc::{Bpci, BpciApiServer, BpciRegistryApiServer, Registry};
@@ -41,6 +42,7 @@ where
     module.merge(System::new(client.clone(), pool).into_rpc())?;
     module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
     module.merge(Registry::<_, Block, AccountId, Balance, BlockNumber>::new(client.clone()).into_rpc())?;
+    module.merge(bpci_rpc::health::BpciHealthApiServer::into_rpc(bpci_rpc::health::Health::<_, Block, AccountId, BlockNumber>::new(client.clone())))?;
     module.merge(bpci_rpc::proofs::BpciProofsApiServer::into_rpc(bpci_rpc::proofs::Proofs::<_, Block>::new(client)))?;
     module.merge(Bpci::new(consensus_status).into_rpc())?;
     Ok(module)

@@ -164,6 +164,16 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 
     let role = config.role;
     let prometheus_registry = config.prometheus_registry().cloned();
+    if let Some(registry) = prometheus_registry.as_ref() {
+        match bpci_rpc::health::HealthMetrics::register(registry) {
+            Ok(metrics) => task_manager.spawn_handle().spawn(
+                "bpci-partner-health",
+                None,
+                bpci_rpc::health::run_metrics::<Block, _, bpci_runtime::AccountId, bpci_runtime::BlockNumber>(client.clone(), metrics),
+            ),
+            Err(e) => log::warn!("partner health metrics not registered: {e}"),
+        }
+    }
     let consensus_status = bpci_consensus::SharedStatus::default();
     consensus_status.write().role = if role.is_authority() { "validator" } else { "observer" }.into();
 

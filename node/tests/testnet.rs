@@ -752,6 +752,13 @@ mod two_chains {
         assert_eq!(value, on_b);
         let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &value[..]).unwrap();
         assert!(info.data.free > 0);
+        // Partner health on A: Charlie's client, its set, and how long since its last header and proof.
+        let health = a.rpc("bpci_partnerHealth", json!([]));
+        let charlie_health = health.as_array().unwrap().iter().find(|h| h["partner"] == charlie.to_string()).expect("Charlie's client");
+        assert_eq!((charlie_health["setId"].clone(), charlie_health["validators"].clone()), (json!(set_id), json!(5)));
+        assert_eq!(charlie_health["bestNumber"], best.best_number);
+        assert!(charlie_health["lastHeaderAt"].is_u64() && charlie_health["lastProofAt"].is_u64(), "{charlie_health}");
+        assert!(charlie_health["blocksSinceProof"].as_u64().unwrap() < 30, "{charlie_health}");
 
         // A header of B's new set carrying set 0's certificate is refused; so is the header A
         // holds, replayed: the pool refuses it before it can be charged.

@@ -6,8 +6,12 @@
 //!   `pallet_revenue::RevenueApi` at the best block ([`Registry`]). Balances are decimal strings
 //!   (they exceed JavaScript's safe integers), accounts are printed with their `Display` (SS58 for
 //!   `AccountId32`), shares are parts per billion.
+//! - `bpci_partnerHealth`: each partner's light client and how long since it last verified a
+//!   header and a storage proof ([`health`], also as Prometheus gauges).
+//! - `bpci_proveFinality`, `bpci_proofBundle`: proofs of this chain for partners ([`proofs`]).
 
 pub mod handovers;
+pub mod health;
 pub mod proofs;
 
 use bpci_consensus::{ConsensusStatus, SharedStatus};

@@ -126,6 +126,12 @@ impl_runtime_apis! {
         }
     }
 
+    impl pallet_bridge::BridgeApi<Block, AccountId, BlockNumber> for Runtime {
+        fn clients() -> Vec<pallet_bridge::ClientHealth<AccountId, BlockNumber>> {
+            Bridge::health()
+        }
+    }
+
     impl pallet_revenue::RevenueApi<Block, AccountId, Balance, BlockNumber> for Runtime {
         fn era_report(era: pallet_revenue::EraIndex) -> Option<pallet_revenue::ApiEraReport<AccountId, Balance, BlockNumber>> {
             Revenue::era_report(era)

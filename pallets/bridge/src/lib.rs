@@ -222,6 +222,34 @@ pub struct Client<BlockNumber> {
     /// When a header or hand-over last went free, and a storage proof last went free.
     pub last_free_header: Option<BlockNumber>,
     pub last_free_proof: Option<BlockNumber>,
+    /// When a storage proof was last accepted (`None`: never since the checkpoint).
+    pub last_proof: Option<BlockNumber>,
+}
+
+/// A client as the node's `bpci_partnerHealth` RPC and metrics show it.
+#[derive(Encode, Decode, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct ClientHealth<AccountId, BlockNumber> {
+    pub partner: AccountId,
+    pub scheme: Scheme,
+    /// The partner chain's best verified header.
+    pub best_number: u32,
+    pub best_hash: H256,
+    /// The set the client trusts.
+    pub set_id: u64,
+    pub validators: u32,
+    /// This chain's block numbers: the checkpoint, the last header imported by proof, the last
+    /// storage proof accepted.
+    pub initialised_at: BlockNumber,
+    pub last_header: Option<BlockNumber>,
+    pub last_proof: Option<BlockNumber>,
+}
+
+sp_api::decl_runtime_apis! {
+    /// Read access to the light clients for the node (health RPC, metrics) and dapps.
+    pub trait BridgeApi<AccountId, BlockNumber> where AccountId: codec::Codec, BlockNumber: codec::Codec {
+        /// Every partner's client; at most one per partner in the registry.
+        fn clients() -> Vec<ClientHealth<AccountId, BlockNumber>>;
+    }
 }
 
 /// What other pallets may ask of the light clients.
@@ -430,6 +458,7 @@ pub mod pallet {
                 last_import: None,
                 last_free_header: None,
                 last_free_proof: None,
+                last_proof: None,
             };
             Self::store_header(&partner, &mut client, number, hash, state_root);
             let (set_id, validators) = (set.set_id(), set.len());
@@ -555,9 +584,10 @@ pub mod pallet {
             let free = relayer && new_values > 0 && Self::due(client.last_free_proof, T::FreeProofInterval::get(), now);
             if free {
                 client.last_free_proof = Some(now);
-                Clients::<T>::insert(&partner, client);
                 T::Reputation::proof_delivered(&partner);
             }
+            client.last_proof = Some(now);
+            Clients::<T>::insert(&partner, client);
             Self::deposit_event(Event::ValuesProven { partner, block, values: recorded, free });
             Ok(PostDispatchInfo {
                 actual_weight: Some(T::WeightInfo::submit_storage_proof(key_count).saturating_add(T::WeightInfo::proof_nodes(nodes))),
@@ -640,6 +670,26 @@ pub mod pallet {
             HeaderRing::<T>::insert(partner, slot, hash);
             Headers::<T>::insert(partner, hash, StoredHeader { number, state_root, values: 0 });
             client.ring_next = (slot + 1) % T::HeadersToKeep::get().max(1);
+        }
+
+        /// Every client, for the runtime API: bounded by the partners in the registry.
+        pub fn health() -> Vec<ClientHealth<T::AccountId, BlockNumberFor<T>>> {
+            Clients::<T>::iter()
+                .map(|(partner, c)| {
+                    let set = TrustedSets::<T>::get(&partner);
+                    ClientHealth {
+                        scheme: c.scheme,
+                        best_number: c.best_number,
+                        best_hash: c.best_hash,
+                        set_id: set.as_ref().map_or(0, |s| s.set_id()),
+                        validators: set.as_ref().map_or(0, |s| s.len()),
+                        initialised_at: c.initialised_at,
+                        last_header: c.last_import,
+                        last_proof: c.last_proof,
+                        partner,
+                    }
+                })
+                .collect()
         }
 
         fn prune(partner: &T::AccountId, hash: H256) {

@@ -722,3 +722,28 @@ fn attack_a_hand_over_from_a_set_already_left_never_reaches_a_block() {
         assert_eq!(pool_check(STRANGER, P, proof), Err(TransactionValidityError::Invalid(InvalidTransaction::Stale)));
     });
 }
+
+// ---------- health ----------
+
+#[test]
+fn health_shows_when_each_client_last_imported_a_header_and_a_proof() {
+    new_test_ext().execute_with(|| {
+        let (set, at) = initialised();
+        let health = |p: u64| Bridge::health().into_iter().find(|h| h.partner == p).expect("a client");
+        let h = health(P);
+        assert_eq!((h.initialised_at, h.last_header, h.last_proof, h.best_number, h.set_id, h.validators), (1, None, None, 10, 0, 4));
+        System::set_block_number(5);
+        let state = State::new(&[(b"alice".to_vec(), 100u128.encode())]);
+        let h11 = header(11, at.hash(), state.root);
+        assert_ok!(submit(RELAYER, finalized(&set, &h11)));
+        assert_eq!(health(P).last_header, Some(5));
+        assert_eq!(health(P).best_number, 11);
+        System::set_block_number(9);
+        // A refused proof moves nothing; an accepted one, paid or free, does.
+        assert!(Bridge::submit_storage_proof(RuntimeOrigin::signed(STRANGER), P, h11.hash(), vec![b"alice".to_vec()], vec![]).is_err());
+        assert_eq!(health(P).last_proof, None);
+        assert_ok!(Bridge::submit_storage_proof(RuntimeOrigin::signed(STRANGER), P, h11.hash(), vec![b"alice".to_vec()], state.prove(&["alice"])));
+        assert_eq!(health(P).last_proof, Some(9));
+        assert_eq!(Bridge::health().len(), 1);
+    });
+}
