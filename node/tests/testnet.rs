@@ -66,6 +66,16 @@ impl Testnet {
         net
     }
 
+    /// The four validators and Eve's node (`nodes[4]`, not yet a validator of the chain), all
+    /// past block 3.
+    fn start_with_eve() -> Self {
+        let mut net = Self::start();
+        let eve = net.spawn(4, &["--eve", "--validator"]);
+        net.nodes.push(eve);
+        wait_all_finalized(&net.nodes.iter().collect::<Vec<_>>(), 3);
+        net
+    }
+
     fn spawn(&self, i: usize, role: &[&str]) -> Node {
         self.spawn_wrapped(i, role, &[])
     }
@@ -312,11 +322,8 @@ fn eve_joins(net: &Testnet) {
 /// epoch-end certificate, and the five finalize from then on, the newcomer proposing and signing.
 #[test]
 fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
-    let mut net = Testnet::start();
-    let eve = net.spawn(4, &["--eve", "--validator"]);
-    net.nodes.push(eve);
+    let net = Testnet::start_with_eve();
     let all: Vec<&Node> = net.nodes.iter().collect();
-    wait_all_finalized(&all, 3);
 
     eve_joins(&net);
     assert_eq!(status(&net.nodes[4])["role"], "validator");
@@ -625,11 +632,7 @@ mod two_chains {
     /// refused.
     #[test]
     fn a_chain_follows_its_partner_chain_through_the_relayer_across_a_hand_over() {
-        let mut net = Testnet::start();
-        let eve = net.spawn(4, &["--eve", "--validator"]);
-        net.nodes.push(eve);
-        let all: Vec<&Node> = net.nodes.iter().collect();
-        wait_all_finalized(&all, 3);
+        let net = Testnet::start_with_eve();
         let a_dir = common::test_dir();
         let a = Node::dev(a_dir.path(), "chain-a");
         a.wait_until("A finalizes", WAIT, |a| a.finalized_number() >= 1);

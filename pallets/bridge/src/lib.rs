@@ -177,14 +177,6 @@ impl FinalityProof {
             FinalityProof::GrandpaV1 { .. } => Scheme::Grandpa,
         }
     }
-
-    /// The header this proof finalizes, if it imports one (a BPCI hand-over does not).
-    pub fn header(&self) -> Option<&PartnerHeader> {
-        match self {
-            FinalityProof::BpciV1 { header, .. } | FinalityProof::GrandpaV1 { header, .. } => Some(header),
-            FinalityProof::BpciHandoverV1 { .. } => None,
-        }
-    }
 }
 
 /// What a scheme's verifier concluded from a valid proof.
