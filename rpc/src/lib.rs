@@ -133,6 +133,8 @@ pub fn partner_json<AccountId: Display, Balance: Display>(p: &PartnerSummary<Acc
         "relayers": p.relayers.iter().map(|r| r.to_string()).collect::<Vec<_>>(),
         "validatorCount": p.validator_count,
         "firstProof": p.first_proof,
+        "blocksSinceHeader": p.blocks_since_header,
+        "unhealthy": p.unhealthy,
     })
 }
 
@@ -187,6 +189,8 @@ pub fn era_report_json<AccountId: Display, Balance: Display, BlockNumber: Displa
         })).collect::<Vec<_>>(),
         "distributed": r.distributed.to_string(),
         "carriedOut": r.carried_out.to_string(),
+        "partnerCarriedIn": r.partner_carried_in.to_string(),
+        "withheld": r.withheld.to_string(),
     })
 }
 
@@ -201,6 +205,7 @@ pub fn current_era_json<Balance: Display, BlockNumber: Display>(i: &CurrentEraIn
         "retained": i.retained.to_string(),
         "blockReward": i.block_reward.to_string(),
         "mode": format!("{:?}", i.mode),
+        "partnerCarriedIn": i.partner_carried_in.to_string(),
         "shares": shares_json(shares),
     })
 }
@@ -225,6 +230,8 @@ mod tests {
             relayers: vec![9],
             validator_count: 120,
             first_proof: true,
+            blocks_since_header: Some(3),
+            unhealthy: false,
         };
         let v = partner_json(&p);
         assert_eq!(v["status"], "Active");
@@ -251,6 +258,8 @@ mod tests {
             }],
             distributed: 4,
             carried_out: 12,
+            partner_carried_in: 0,
+            withheld: 0,
         };
         let v = era_report_json(&r);
         assert_eq!(v["era"], 3);

@@ -398,6 +398,9 @@ impl pallet_partners::Config for Runtime {
     type ProofReward = ConstU32<1>;
     type MissedDutyPenalty = ConstU32<10>;
     type DisputePenalty = ConstU32<100>;
+    /// Every ten minutes: health is a matter of hours (the policy), and the check reads every
+    /// partner record.
+    type HealthCheckInterval = ConstU32<{ 10 * MINUTES }>;
     type WeightInfo = crate::weights::pallet_partners::WeightInfo<Runtime>;
 }
 
@@ -532,10 +535,14 @@ impl frame_support::traits::PreInherents for RecordBlockAuthor {
 pub struct PartnerRevenueShares;
 
 impl pallet_revenue::PartnerShares<AccountId> for PartnerRevenueShares {
-    fn active_partners() -> Vec<(AccountId, u64)> {
+    fn active_partners() -> Vec<pallet_revenue::PartnerShare<AccountId>> {
         <Partners as PartnerProvider<AccountId>>::active_partners()
             .into_iter()
-            .map(|p| (p.payout, p.revenue_weight as u64))
+            .map(|p| pallet_revenue::PartnerShare {
+                payout: p.payout,
+                weight: p.revenue_weight as u64,
+                withheld: p.revenue_withheld,
+            })
             .collect()
     }
     #[cfg(feature = "runtime-benchmarks")]

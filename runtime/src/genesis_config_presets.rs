@@ -97,6 +97,13 @@ fn genesis_partners() -> Vec<(AccountId, Vec<u8>, H256, Balance)> {
         .collect()
 }
 
+/// Every preset's health policy: a partner whose chain had no header verified here for a day is
+/// marked unhealthy (and loses reputation every further day); after a week its revenue share is
+/// withheld. Genesis partners with no chain behind them (Alice and Bob) are no exception: on a dev
+/// chain that runs for a day they are marked, as they should be.
+pub const PARTNER_HEALTH: pallet_partners::HealthPolicy<u32> =
+    pallet_partners::HealthPolicy { unhealthy_after: DAYS, withhold_after: 7 * DAYS };
+
 /// What differs between the presets.
 struct Economy {
     era_length: u32,
@@ -201,6 +208,7 @@ fn genesis(validators: Vec<Sr25519Keyring>, endowed: Vec<AccountId>, root: Optio
                 min_bond: MIN_PARTNER_BOND,
             }),
             partners: genesis_partners(),
+            health: Some(PARTNER_HEALTH),
         },
         revenue: pallet_revenue::GenesisConfig {
             shares: Shares::default(),

@@ -143,6 +143,8 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
         <VW as V>::on_initialize_new_epoch().max(<VW as V>::on_initialize_force(max_validators))
     };
     let session_rotation = db.reads_writes(2 * max_validators as u64 + 8, 8);
+    let partner_health =
+        <crate::weights::pallet_partners::WeightInfo<Runtime> as pallet_partners::WeightInfo>::check_health(max_partners);
     let author_points = db.reads_writes(4, 2) + Weight::from_parts(1_000_000, 0).saturating_mul(max_validators as u64 + 1);
     let timestamp = <pallet_timestamp::weights::SubstrateWeight<Runtime> as pallet_timestamp::WeightInfo>::set()
         + weights.get(frame_support::dispatch::DispatchClass::Mandatory).base_extrinsic;
@@ -153,6 +155,7 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
         ("revenue era close", revenue),
         ("validators epoch/stall", validators),
         ("session rotation", session_rotation),
+        ("partner health check", partner_health),
         ("activity points", author_points),
         ("timestamp inherent", timestamp),
     ];
@@ -822,6 +825,68 @@ mod flows {
             let paid: Balance = (0..70).map(|e| Revenue::era_report(e).unwrap().allocated.development).sum();
             assert_eq!(free(&dev_account), EXISTENTIAL_DEPOSIT + paid);
             assert_eq!(pallet_revenue::CarriedIn::<Runtime>::get(), carried);
+        });
+    }
+
+    /// The registry's health check and the revenue split, wired: Bob's chain has headers verified
+    /// by the bridge, Alice's (a genesis partner with no chain behind it) never does.
+    #[test]
+    fn a_partner_whose_chain_goes_silent_loses_its_share_to_the_partners_that_relay() {
+        use pallet_partners::{HealthPolicy, ProofBridge};
+        use pallet_revenue::PayoutStatus;
+        use Sr25519Keyring::{Alice, Bob};
+        dev_ext().execute_with(|| {
+            assert_ok!(Revenue::set_mode(RuntimeOrigin::root(), pallet_revenue::Mode::Mainnet));
+            let policy = HealthPolicy { unhealthy_after: 5, withhold_after: 5 };
+            assert!(Partners::set_health_policy(signed(Alice), Some(policy)).is_err(), "a partner cannot set it");
+            assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), Some(policy)));
+            let partners = |era: u32| {
+                let r = Revenue::era_report(era).unwrap();
+                let get = |k: Sr25519Keyring| {
+                    r.payouts
+                        .iter()
+                        .find(|p| p.class == RecipientClass::Partners && p.account == acc(k))
+                        .map(|p| (p.amount, p.status))
+                        .unwrap()
+                };
+                (r.clone(), get(Alice), get(Bob))
+            };
+            run_to(8);
+            assert_ok!(<Partners as ProofBridge<AccountId>>::header_verified(&acc(Bob), 150));
+            run_to(10);
+            let (r0, alice, bob) = partners(0);
+            let half = 9 * UNIT * 5 / 100 / 2;
+            assert_eq!(alice, (half, PayoutStatus::Withheld));
+            assert_eq!(bob, (half, PayoutStatus::Paid));
+            assert_eq!(r0.withheld, half);
+            assert_eq!(r0.distributed + r0.carried_out + r0.withheld, r0.pot);
+            assert_eq!(pallet_revenue::PartnerCarriedIn::<Runtime>::get(), half);
+
+            // Era 1: the partners' class is its 5% plus Alice's withheld half; Bob relays again
+            // and receives his half of it, Alice's half is withheld again.
+            run_to(18);
+            assert_ok!(<Partners as ProofBridge<AccountId>>::header_verified(&acc(Bob), 150));
+            let bob_before = free(&acc(Bob));
+            run_to(20);
+            let (r1, alice, bob) = partners(1);
+            assert_eq!(r1.partner_carried_in, half);
+            assert_eq!(r1.allocated.partners, 10 * UNIT * 5 / 100 + half);
+            assert_eq!(r1.allocated.validators, 10 * UNIT * 40 / 100, "a withheld share stays with the partners");
+            let share = r1.allocated.partners / 2;
+            assert_eq!(bob, (share, PayoutStatus::Paid));
+            assert_eq!(alice, (share, PayoutStatus::Withheld));
+            assert_eq!(free(&acc(Bob)), bob_before + share);
+
+            // The health check (every ten minutes) marks Alice, not Bob, and takes reputation.
+            let reputation = |k| Partners::partner(acc(k)).unwrap().reputation;
+            let (alice_before, bob_before) = (reputation(Alice), reputation(Bob));
+            run_to(10 * MINUTES - 1);
+            assert_ok!(<Partners as ProofBridge<AccountId>>::header_verified(&acc(Bob), 150));
+            run_to(10 * MINUTES);
+            assert!(Partners::partner(acc(Alice)).unwrap().unhealthy);
+            assert!(!Partners::partner(acc(Bob)).unwrap().unhealthy);
+            assert_eq!(reputation(Alice), alice_before - 10);
+            assert_eq!(reputation(Bob), bob_before);
         });
     }
 }

@@ -273,5 +273,31 @@ mod benchmarks {
         assert!(!Installers::<T>::contains_key(&who));
     }
 
+    #[benchmark]
+    fn set_health_policy() -> Result<(), BenchmarkError> {
+        let o = T::GovernanceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+        let policy = Some(HealthPolicy { unhealthy_after: 10u32.into(), withhold_after: 20u32.into() });
+        #[extrinsic_call]
+        _(o as T::RuntimeOrigin, policy);
+        assert_eq!(crate::pallet::PartnerHealthPolicy::<T>::get(), policy);
+        Ok(())
+    }
+
+    /// Every record is an active partner whose chain has been silent too long: each is read,
+    /// marked, and loses reputation.
+    #[benchmark]
+    fn check_health(p: Linear<1, { T::MaxPartners::get() }>) {
+        let partners: Vec<T::AccountId> = (0..p).map(active::<T>).collect();
+        let policy = HealthPolicy { unhealthy_after: 1u32.into(), withhold_after: 1u32.into() };
+        let now = frame_system::Pallet::<T>::block_number().saturating_add(10u32.into());
+        let read;
+        #[block]
+        {
+            read = Pallet::<T>::check_health(now, &policy);
+        }
+        assert_eq!(read, p);
+        assert!(partners.iter().all(|w| Partners::<T>::get(w).is_some_and(|r| r.timeline.unhealthy_since == Some(now))));
+    }
+
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

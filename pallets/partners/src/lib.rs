@@ -152,6 +152,26 @@ pub struct Timeline<BlockNumber> {
     pub exit_requested: Option<BlockNumber>,
     /// The bond can be withdrawn from this block on.
     pub unbond_at: Option<BlockNumber>,
+    /// The last block in which the bridge verified a header of the partner's chain.
+    pub last_header: Option<BlockNumber>,
+    /// Marked unhealthy by the health check in this block (no verified header for
+    /// [`HealthPolicy::unhealthy_after`] blocks); cleared by the next verified header.
+    pub unhealthy_since: Option<BlockNumber>,
+    /// The last block the health check took reputation from the partner.
+    pub health_penalty_at: Option<BlockNumber>,
+}
+
+/// How long an active partner's light client may go without a verified header. Governance sets
+/// it ([`Pallet::set_health_policy`]); without one, nobody is checked.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct HealthPolicy<BlockNumber> {
+    /// Blocks without a verified header after which the partner is marked unhealthy and loses
+    /// `MissedDutyPenalty` reputation, and again for every further such period.
+    pub unhealthy_after: BlockNumber,
+    /// Blocks without a verified header after which the partner's revenue share of the era
+    /// closing is withheld (carried to the next era's partners). At least `unhealthy_after`.
+    pub withhold_after: BlockNumber,
 }
 
 /// A partner's record.
@@ -215,6 +235,9 @@ pub struct ActivePartner<AccountId> {
     pub payout: AccountId,
     pub revenue_weight: u32,
     pub vote_weight: u32,
+    /// Its light client has had no verified header for [`HealthPolicy::withhold_after`] blocks:
+    /// its revenue share is withheld.
+    pub revenue_withheld: bool,
 }
 
 /// A partner as the runtime API returns it.
@@ -237,6 +260,11 @@ pub struct PartnerSummary<AccountId, Balance> {
     pub validator_count: u32,
     /// Whether the bridge verified a first header of the chain during integration.
     pub first_proof: bool,
+    /// Blocks since the bridge last verified a header of the chain (since activation if it
+    /// never did); `None` before activation.
+    pub blocks_since_header: Option<u64>,
+    /// Marked unhealthy by the health check and not recovered since.
+    pub unhealthy: bool,
 }
 
 /// Roundtable membership and revenue weights.
@@ -357,7 +385,7 @@ pub mod pallet {
         EnsureOriginWithArg, OnUnbalanced, UnixTime,
     };
     use frame_system::pallet_prelude::*;
-    use sp_runtime::traits::{Saturating, Zero};
+    use sp_runtime::{traits::{Saturating, Zero}, SaturatedConversion};
 
     pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
     pub type CreditOf<T> = fungible::Credit<<T as frame_system::Config>::AccountId, <T as Config>::Currency>;
@@ -444,6 +472,9 @@ pub mod pallet {
         /// Reputation lost per dispute lost.
         #[pallet::constant]
         type DisputePenalty: Get<u32>;
+        /// The health check runs in every block whose number is a multiple of this (non-zero).
+        #[pallet::constant]
+        type HealthCheckInterval: Get<BlockNumberFor<Self>>;
         type WeightInfo: WeightInfo;
     }
 
@@ -479,6 +510,10 @@ pub mod pallet {
         Requirements { min_operational_secs: YEAR_SECS, min_validators: 100, min_bond: Zero::zero() }
     }
 
+    /// How long an active partner may go without a verified header; `None`: no health check.
+    #[pallet::storage]
+    pub type PartnerHealthPolicy<T: Config> = StorageValue<_, HealthPolicy<BlockNumberFor<T>>, OptionQuery>;
+
     /// Community installers.
     #[pallet::storage]
     pub type Installers<T: Config> = CountedStorageMap<_, Blake2_128Concat, T::AccountId, InstallerOf<T>, OptionQuery>;
@@ -491,6 +526,8 @@ pub mod pallet {
         /// Partners active from genesis: (controller, chain name, chain id, bond). Bonds are held
         /// from the controller's genesis balance; agreements get weight 1 and a zero terms hash.
         pub partners: Vec<(T::AccountId, Vec<u8>, H256, BalanceOf<T>)>,
+        /// The health policy at genesis; `None`: no health check until governance sets one.
+        pub health: Option<HealthPolicy<BlockNumberFor<T>>>,
     }
 
     #[pallet::genesis_build]
@@ -498,6 +535,10 @@ pub mod pallet {
         fn build(&self) {
             if let Some(r) = self.requirements {
                 CurrentRequirements::<T>::put(r);
+            }
+            if let Some(h) = self.health {
+                assert!(Pallet::<T>::valid_policy(&h), "genesis health policy: 0 < unhealthy_after <= withhold_after");
+                PartnerHealthPolicy::<T>::put(h);
             }
             for (who, name, chain_id, bond) in &self.partners {
                 let chain_name: BoundedVec<u8, T::MaxNameLen> =
@@ -575,6 +616,13 @@ pub mod pallet {
         InstallerRegistered { who: T::AccountId, bond: BalanceOf<T> },
         /// An installer left or was removed; its bond was released.
         InstallerRemoved { who: T::AccountId, refunded: BalanceOf<T> },
+        /// Governance set (or, with `None`, removed) the health policy.
+        HealthPolicySet { policy: Option<HealthPolicy<BlockNumberFor<T>>> },
+        /// The health check found no verified header of the partner's chain since `last_header`
+        /// (`None`: none since activation) for the policy's `unhealthy_after` blocks.
+        PartnerUnhealthy { who: T::AccountId, last_header: Option<BlockNumberFor<T>> },
+        /// An unhealthy partner's chain had a header verified again.
+        PartnerRecovered { who: T::AccountId },
     }
 
     #[pallet::error]
@@ -643,10 +691,26 @@ pub mod pallet {
         NotInstaller,
         /// `MaxInstallers` installers exist.
         TooManyInstallers,
+        /// A health policy needs `0 < unhealthy_after <= withhold_after`.
+        InvalidHealthPolicy,
     }
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+        fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+            if (n % T::HealthCheckInterval::get()).is_zero() {
+                if let Some(policy) = PartnerHealthPolicy::<T>::get() {
+                    let checked = Self::check_health(n, &policy);
+                    return T::WeightInfo::check_health(checked);
+                }
+            }
+            T::DbWeight::get().reads(1)
+        }
+
+        fn integrity_test() {
+            assert!(!T::HealthCheckInterval::get().is_zero(), "HealthCheckInterval must be positive");
+        }
+
         #[cfg(feature = "try-runtime")]
         fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
             Self::do_try_state()
@@ -963,9 +1027,89 @@ pub mod pallet {
             ensure_signed(origin)?;
             Self::reap_departed(who)
         }
+
+        /// Governance sets how long an active partner's light client may go without a verified
+        /// header before it is marked unhealthy and before its revenue share is withheld;
+        /// `None` turns the health check off.
+        #[pallet::call_index(18)]
+        #[pallet::weight(T::WeightInfo::set_health_policy())]
+        pub fn set_health_policy(origin: OriginFor<T>, policy: Option<HealthPolicy<BlockNumberFor<T>>>) -> DispatchResult {
+            T::GovernanceOrigin::ensure_origin(origin)?;
+            if let Some(p) = &policy {
+                ensure!(Self::valid_policy(p), Error::<T>::InvalidHealthPolicy);
+            }
+            PartnerHealthPolicy::<T>::set(policy);
+            Self::deposit_event(Event::HealthPolicySet { policy });
+            Ok(())
+        }
     }
 
     impl<T: Config> Pallet<T> {
+        fn valid_policy(p: &HealthPolicy<BlockNumberFor<T>>) -> bool {
+            !p.unhealthy_after.is_zero() && p.unhealthy_after <= p.withhold_after
+        }
+
+        /// Blocks since the partner's chain last had a header verified, counted from its
+        /// activation if it never had one; `None` for a partner never activated.
+        fn blocks_since_header(p: &PartnerOf<T>, now: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
+            let since = match (p.timeline.last_header, p.timeline.activated) {
+                (Some(h), Some(a)) => h.max(a),
+                (h, a) => h.or(a)?,
+            };
+            Some(now.saturating_sub(since))
+        }
+
+        /// Whether the partner's share of the era closing now is withheld.
+        fn revenue_withheld(p: &PartnerOf<T>, now: BlockNumberFor<T>) -> bool {
+            match (PartnerHealthPolicy::<T>::get(), Self::blocks_since_header(p, now)) {
+                (Some(policy), Some(age)) => age >= policy.withhold_after,
+                _ => false,
+            }
+        }
+
+        /// Marks every active partner whose chain had no verified header for the policy's
+        /// `unhealthy_after` blocks, and takes `MissedDutyPenalty` reputation from it once per
+        /// such period. Returns how many records it read (for the weight).
+        pub(crate) fn check_health(now: BlockNumberFor<T>, policy: &HealthPolicy<BlockNumberFor<T>>) -> u32 {
+            let mut read = 0u32;
+            // Collected first: the map is not changed while it is iterated.
+            let due: Vec<(T::AccountId, bool)> = Partners::<T>::iter()
+                .filter_map(|(who, p)| {
+                    read.saturating_inc();
+                    if p.status != PartnerStatus::Active {
+                        return None;
+                    }
+                    let age = Self::blocks_since_header(&p, now)?;
+                    if age < policy.unhealthy_after {
+                        return None;
+                    }
+                    let newly = p.timeline.unhealthy_since.is_none();
+                    let penalty_due = p
+                        .timeline
+                        .health_penalty_at
+                        .map_or(true, |at| now.saturating_sub(at) >= policy.unhealthy_after);
+                    (newly || penalty_due).then_some((who, newly))
+                })
+                .collect();
+            for (who, newly) in due {
+                let mut last_header = None;
+                Partners::<T>::mutate(&who, |maybe| {
+                    if let Some(p) = maybe {
+                        if newly {
+                            p.timeline.unhealthy_since = Some(now);
+                        }
+                        p.timeline.health_penalty_at = Some(now);
+                        last_header = p.timeline.last_header;
+                    }
+                });
+                if newly {
+                    Self::deposit_event(Event::PartnerUnhealthy { who: who.clone(), last_header });
+                }
+                Self::change_reputation(&who, false, T::MissedDutyPenalty::get());
+            }
+            read
+        }
+
         /// Deletes a departed partner's record after its unbonding period and releases its bond to it.
         fn reap_departed(who: T::AccountId) -> DispatchResult {
             let p = Partners::<T>::get(&who).ok_or(Error::<T>::NotPartner)?;
@@ -1055,6 +1199,8 @@ pub mod pallet {
                 Some(a) if a.signed_at.is_some() => (a.revenue_weight, a.vote_weight),
                 _ => (0, 0),
             };
+            let blocks_since_header =
+                Self::blocks_since_header(&p, frame_system::Pallet::<T>::block_number()).map(|b| b.saturated_into::<u64>());
             PartnerSummary {
                 who,
                 chain_name: p.chain_name.into_inner(),
@@ -1069,6 +1215,8 @@ pub mod pallet {
                 relayers: p.relayers.into_inner(),
                 validator_count: p.validator_count,
                 first_proof: p.timeline.first_proof.is_some(),
+                blocks_since_header,
+                unhealthy: p.timeline.unhealthy_since.is_some(),
             }
         }
 
@@ -1140,6 +1288,7 @@ pub mod pallet {
         }
 
         fn active_partners() -> Vec<ActivePartner<T::AccountId>> {
+            let now = frame_system::Pallet::<T>::block_number();
             Partners::<T>::iter()
                 .filter_map(|(who, p)| {
                     active_agreement::<T>(&p).map(|a| ActivePartner {
@@ -1147,6 +1296,7 @@ pub mod pallet {
                         payout: p.payout.clone(),
                         revenue_weight: a.revenue_weight,
                         vote_weight: a.vote_weight,
+                        revenue_withheld: Self::revenue_withheld(&p, now),
                     })
                 })
                 .collect()
@@ -1238,15 +1388,22 @@ pub mod pallet {
 
         fn header_verified(partner: &T::AccountId, validators: u32) -> DispatchResult {
             let mut p = Partners::<T>::get(partner).ok_or(Error::<T>::NotPartner)?;
+            let now = frame_system::Pallet::<T>::block_number();
             p.validator_count = validators;
             let first = p.status == PartnerStatus::Integrating && !p.relayers.is_empty() && p.timeline.first_proof.is_none();
             if first {
                 ensure!(validators >= CurrentRequirements::<T>::get().min_validators, Error::<T>::TooFewValidators);
-                p.timeline.first_proof = Some(frame_system::Pallet::<T>::block_number());
+                p.timeline.first_proof = Some(now);
             }
+            p.timeline.last_header = Some(now);
+            let recovered = p.timeline.unhealthy_since.take().is_some();
+            p.timeline.health_penalty_at = None;
             Partners::<T>::insert(partner, p);
             if first {
                 Self::deposit_event(Event::FirstProofConfirmed { who: partner.clone(), validators });
+            }
+            if recovered {
+                Self::deposit_event(Event::PartnerRecovered { who: partner.clone() });
             }
             Ok(())
         }

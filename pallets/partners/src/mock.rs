@@ -81,6 +81,7 @@ impl pallet_partners::Config for Test {
     type ProofReward = ConstU32<10>;
     type MissedDutyPenalty = ConstU32<50>;
     type DisputePenalty = ConstU32<200>;
+    type HealthCheckInterval = ConstU64<5>;
     type WeightInfo = ();
 }
 
@@ -98,6 +99,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
     pallet_partners::GenesisConfig::<Test> {
         requirements: Some(crate::Requirements { min_operational_secs: YEAR, min_validators: 100, min_bond: MIN_BOND }),
         partners: vec![],
+        health: None,
     }
     .assimilate_storage(&mut t)
     .unwrap();

@@ -353,7 +353,7 @@ fn propose_and_sign_agreement_activates() {
         assert_eq!(<Partners as PartnerProvider<u64>>::vote_weight(&1), Some(3));
         assert_eq!(
             <Partners as PartnerProvider<u64>>::active_partners(),
-            vec![ActivePartner { who: 1, payout: 101, revenue_weight: 2, vote_weight: 3 }]
+            vec![ActivePartner { who: 1, payout: 101, revenue_weight: 2, vote_weight: 3, revenue_withheld: false }]
         );
         assert_eq!(<Partners as PartnerProvider<u64>>::total_vote_weight(), 3);
         check();
@@ -660,6 +660,7 @@ fn genesis_partners_are_active_with_held_bond() {
     crate::GenesisConfig::<Test> {
         requirements: None,
         partners: vec![(1, b"alpha".to_vec(), chain(1), 500), (2, b"beta".to_vec(), chain(2), 0)],
+        health: None,
     }
     .assimilate_storage(&mut t)
     .unwrap();
@@ -761,4 +762,149 @@ fn a_pending_dispute_keeps_a_departed_partners_bond() {
         assert_ok!(Partners::reap(RuntimeOrigin::signed(9), 1));
         check();
     });
+}
+
+// ---------- health ----------
+
+fn run_to(n: u64) {
+    use frame_support::traits::Hooks;
+    while System::block_number() < n {
+        let next = System::block_number() + 1;
+        System::set_block_number(next);
+        Partners::on_initialize(next);
+    }
+}
+
+fn policy(unhealthy_after: u64, withhold_after: u64) -> Option<crate::HealthPolicy<u64>> {
+    Some(crate::HealthPolicy { unhealthy_after, withhold_after })
+}
+
+fn reputation(who: u64) -> u32 {
+    pallet::Partners::<Test>::get(who).unwrap().reputation
+}
+
+fn withheld(who: u64) -> bool {
+    <Partners as PartnerProvider<u64>>::active_partners().iter().find(|p| p.who == who).unwrap().revenue_withheld
+}
+
+#[test]
+fn set_health_policy_rules() {
+    new_test_ext().execute_with(|| {
+        assert_noop!(Partners::set_health_policy(RuntimeOrigin::signed(1), policy(10, 20)), BadOrigin);
+        assert_noop!(Partners::set_health_policy(RuntimeOrigin::root(), policy(0, 20)), Error::<Test>::InvalidHealthPolicy);
+        assert_noop!(Partners::set_health_policy(RuntimeOrigin::root(), policy(20, 10)), Error::<Test>::InvalidHealthPolicy);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 10)));
+        assert_eq!(pallet::PartnerHealthPolicy::<Test>::get(), policy(10, 10));
+        assert_eq!(last_event(), Event::HealthPolicySet { policy: policy(10, 10) });
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), None));
+        assert_eq!(pallet::PartnerHealthPolicy::<Test>::get(), None);
+    });
+}
+
+#[test]
+fn a_silent_partner_is_marked_unhealthy_loses_reputation_each_period_then_its_revenue() {
+    new_test_ext().execute_with(|| {
+        active(1); // header verified in block 1
+        active(2);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 30)));
+        let start = reputation(1);
+        // Partner 2's relayer keeps delivering: a header every 8 blocks.
+        for n in [9, 17, 25, 33, 41] {
+            run_to(n);
+            assert_ok!(<Partners as ProofBridge<u64>>::header_verified(&2, 150));
+        }
+        // Partner 1 was checked at 15 (14 blocks silent) and marked; penalised again at 25 and 35.
+        let p = pallet::Partners::<Test>::get(1).unwrap();
+        assert_eq!(p.timeline.unhealthy_since, Some(15));
+        assert!(events().contains(&Event::PartnerUnhealthy { who: 1, last_header: Some(1) }));
+        assert_eq!(reputation(1), start - 3 * 50);
+        assert!(withheld(1), "40 blocks without a header: past withhold_after");
+        // Partner 2 was never marked, never penalised, never withheld.
+        assert!(!events().iter().any(|e| matches!(e, Event::PartnerUnhealthy { who: 2, .. })));
+        assert_eq!(reputation(2), start);
+        assert!(!withheld(2));
+        let s = Partners::partner(1).unwrap();
+        assert!(s.unhealthy);
+        assert_eq!(s.blocks_since_header, Some(40));
+
+        // A verified header recovers it at once: healthy, paid again, no penalty at the next check.
+        assert_ok!(<Partners as ProofBridge<u64>>::header_verified(&1, 150));
+        assert_eq!(last_event(), Event::PartnerRecovered { who: 1 });
+        assert!(!withheld(1));
+        assert!(!Partners::partner(1).unwrap().unhealthy);
+        run_to(45);
+        assert_eq!(reputation(1), start - 3 * 50);
+        check();
+    });
+}
+
+#[test]
+fn withholding_comes_only_after_its_own_period() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 30)));
+        run_to(30);
+        assert!(pallet::Partners::<Test>::get(1).unwrap().timeline.unhealthy_since.is_some());
+        assert!(!withheld(1), "29 blocks silent");
+        run_to(31);
+        assert!(withheld(1), "30 blocks silent");
+    });
+}
+
+#[test]
+fn only_active_partners_are_checked_and_no_policy_checks_nobody() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        integrating(2);
+        active(3);
+        assert_ok!(Partners::suspend(RuntimeOrigin::root(), 3));
+        run_to(100);
+        assert!(!events().iter().any(|e| matches!(e, Event::PartnerUnhealthy { .. })), "no policy: no check");
+        assert!(!withheld(1));
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 10)));
+        run_to(105);
+        let marked: Vec<u64> = events()
+            .iter()
+            .filter_map(|e| if let Event::PartnerUnhealthy { who, .. } = e { Some(*who) } else { None })
+            .collect();
+        assert_eq!(marked, vec![1], "an integrating or suspended partner has no duty to relay");
+    });
+}
+
+#[test]
+fn a_partner_never_relayed_since_genesis_counts_from_its_activation() {
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    pallet_balances::GenesisConfig::<Test> { balances: vec![(1, 100_000)], ..Default::default() }
+        .assimilate_storage(&mut t)
+        .unwrap();
+    crate::GenesisConfig::<Test> {
+        requirements: None,
+        partners: vec![(1, b"one".to_vec(), CHAIN, MIN_BOND)],
+        health: policy(10, 20),
+    }
+    .assimilate_storage(&mut t)
+    .unwrap();
+    sp_io::TestExternalities::from(t).execute_with(|| {
+        System::set_block_number(1);
+        run_to(9);
+        assert!(!events().iter().any(|e| matches!(e, Event::PartnerUnhealthy { .. })));
+        assert_eq!(Partners::partner(1).unwrap().blocks_since_header, Some(9));
+        // Activated in block 0 and never relayed: due at the check of block 10.
+        run_to(10);
+        assert!(events().contains(&Event::PartnerUnhealthy { who: 1, last_header: None }));
+        assert_eq!(last_event(), Event::ReputationChanged { who: 1, old: 500, new: 450 });
+        assert!(!withheld(1));
+        run_to(20);
+        assert_eq!(last_event(), Event::ReputationChanged { who: 1, old: 450, new: 400 });
+        assert!(withheld(1));
+    });
+}
+
+#[test]
+#[should_panic(expected = "genesis health policy")]
+fn an_invalid_genesis_health_policy_is_refused() {
+    let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    crate::GenesisConfig::<Test> { requirements: None, partners: vec![], health: policy(0, 0) }
+        .assimilate_storage(&mut t)
+        .unwrap();
 }

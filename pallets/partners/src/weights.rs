@@ -29,6 +29,9 @@ pub trait WeightInfo {
     fn register_installer() -> Weight;
     fn remove_installer() -> Weight;
     fn leave_installer() -> Weight;
+    fn set_health_policy() -> Weight;
+    /// The health check over `p` partner records, every one of them marked unhealthy.
+    fn check_health(p: u32) -> Weight;
 }
 
 /// Weights for `pallet_partners` using the runtime's database weights.
@@ -121,6 +124,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(T::DbWeight::get().reads(4_u64))
             .saturating_add(T::DbWeight::get().writes(4_u64))
     }
+    fn set_health_policy() -> Weight {
+        Weight::from_parts(10_000_000, 0)
+            .saturating_add(T::DbWeight::get().writes(1_u64))
+    }
+    fn check_health(p: u32) -> Weight {
+        Weight::from_parts(10_000_000, 1500)
+            .saturating_add(Weight::from_parts(30_000_000, 3600).saturating_mul(p.into()))
+            .saturating_add(T::DbWeight::get().reads(1_u64))
+            .saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
+            .saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+    }
 }
 
 /// For tests and mocks: RocksDB weights.
@@ -211,5 +225,16 @@ impl WeightInfo for () {
         Weight::from_parts(45_000_000, 4000)
             .saturating_add(RocksDbWeight::get().reads(4_u64))
             .saturating_add(RocksDbWeight::get().writes(4_u64))
+    }
+    fn set_health_policy() -> Weight {
+        Weight::from_parts(10_000_000, 0)
+            .saturating_add(RocksDbWeight::get().writes(1_u64))
+    }
+    fn check_health(p: u32) -> Weight {
+        Weight::from_parts(10_000_000, 1500)
+            .saturating_add(Weight::from_parts(30_000_000, 3600).saturating_mul(p.into()))
+            .saturating_add(RocksDbWeight::get().reads(1_u64))
+            .saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(p.into())))
+            .saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
     }
 }

@@ -106,19 +106,31 @@ impl<T: Config> OnUnbalanced<CreditOf<T>> for RentToPot<T> {
     }
 }
 
-/// The roundtable partners that share in revenue: `(payout account, weight)` of each **Active**
-/// partner. Implemented by the partners pallet in the runtime.
+/// One **Active** partner's claim on the partners' class of an era.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PartnerShare<AccountId> {
+    /// Where its share is paid.
+    pub payout: AccountId,
+    /// Its weight among the active partners.
+    pub weight: u64,
+    /// The registry withholds its share of this era (its light client went too long without a
+    /// verified header): the amount is computed as if it were paid and carried to the next era's
+    /// partners' class instead ([`PartnerCarriedIn`]).
+    pub withheld: bool,
+}
+
+/// The roundtable partners that share in revenue. Implemented by the partners pallet in the runtime.
 pub trait PartnerShares<AccountId> {
-    /// Payout account and weight of each active partner. Entries past
-    /// [`Config::MaxPartnerPayees`] are ignored; zero-weight entries are skipped.
-    fn active_partners() -> Vec<(AccountId, u64)>;
+    /// Every active partner. Entries past [`Config::MaxPartnerPayees`] are ignored; zero-weight
+    /// entries are skipped.
+    fn active_partners() -> Vec<PartnerShare<AccountId>>;
     /// Benchmarks only: make `active_partners` return `partners`.
     #[cfg(feature = "runtime-benchmarks")]
     fn set_partners(_partners: Vec<(AccountId, u64)>) {}
 }
 
 impl<AccountId> PartnerShares<AccountId> for () {
-    fn active_partners() -> Vec<(AccountId, u64)> {
+    fn active_partners() -> Vec<PartnerShare<AccountId>> {
         Vec::new()
     }
 }
@@ -257,6 +269,11 @@ pub mod pallet {
     #[pallet::storage]
     pub type CarriedIn<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
 
+    /// Partners' shares withheld in the previous era: added to this era's partners' class on top
+    /// of its share of the pot, so that the partners who keep their duties receive them.
+    #[pallet::storage]
+    pub type PartnerCarriedIn<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
     /// Activity points of the validators in an era (blocks proposed and certificates signed), as
     /// the runtime credits them from consensus data ([`Pallet::credit_validators`]). The running
     /// era's and the last closed era's are kept; at most `MaxValidatorPayees` validators an era.
@@ -314,8 +331,16 @@ pub mod pallet {
         CreditLost { source: RevenueSource, amount: BalanceOf<T> },
         /// `account` received (Mainnet) or was allotted (Testnet) `amount` for `class`.
         Paid { era: EraIndex, class: RecipientClass, account: T::AccountId, amount: BalanceOf<T>, status: PayoutStatus },
-        /// An era closed: `pot` was split, `distributed` went out (or was recorded), `carried` goes on.
-        EraClosed { era: EraIndex, mode: Mode, pot: BalanceOf<T>, distributed: BalanceOf<T>, carried: BalanceOf<T> },
+        /// An era closed: `pot` was split, `distributed` went out (or was recorded), `carried` goes
+        /// on to the next era's pot and `withheld` to the next era's partners' class.
+        EraClosed {
+            era: EraIndex,
+            mode: Mode,
+            pot: BalanceOf<T>,
+            distributed: BalanceOf<T>,
+            carried: BalanceOf<T>,
+            withheld: BalanceOf<T>,
+        },
         /// Governance set new shares.
         SharesSet { shares: Shares },
         /// Governance set the per-block reward.
@@ -442,9 +467,12 @@ pub mod pallet {
             T::PalletId::get().into_account_truncating()
         }
 
-        /// What the running era's pot holds (sources plus carried in).
+        /// What the running era's pot holds (sources plus both carries in).
         pub fn pot_total() -> BalanceOf<T> {
-            PotSources::<T>::get().total().saturating_add(CarriedIn::<T>::get())
+            PotSources::<T>::get()
+                .total()
+                .saturating_add(CarriedIn::<T>::get())
+                .saturating_add(PartnerCarriedIn::<T>::get())
         }
 
         pub(crate) fn note_credit(source: RevenueSource, amount: BalanceOf<T>) {
@@ -483,7 +511,9 @@ pub mod pallet {
             let shares = CurrentShares::<T>::get();
             let sources = PotSources::<T>::take();
             let carried_in = CarriedIn::<T>::take();
-            let pot = sources.total().saturating_add(carried_in);
+            let partner_carried_in = PartnerCarriedIn::<T>::take();
+            let shared = sources.total().saturating_add(carried_in);
+            let pot = shared.saturating_add(partner_carried_in);
 
             let mut validators = ValidatorPoints::<T>::get(era).into_inner();
             if let Some(old) = era.checked_sub(1) {
@@ -492,39 +522,50 @@ pub mod pallet {
             validators.retain(|(_, p)| *p > 0);
             validators.truncate(T::MaxValidatorPayees::get() as usize);
             let mut partners = T::PartnerShares::active_partners();
-            partners.retain(|(_, w)| *w > 0);
+            partners.retain(|p| p.weight > 0);
             partners.truncate(T::MaxPartnerPayees::get() as usize);
 
             let allocated = ClassTotals {
-                validators: shares.validators.mul_floor(pot),
-                development: shares.development.mul_floor(pot),
-                infrastructure: shares.infrastructure.mul_floor(pot),
-                treasury: shares.treasury.mul_floor(pot),
-                partners: shares.partners.mul_floor(pot),
+                validators: shares.validators.mul_floor(shared),
+                development: shares.development.mul_floor(shared),
+                infrastructure: shares.infrastructure.mul_floor(shared),
+                treasury: shares.treasury.mul_floor(shared),
+                partners: shares.partners.mul_floor(shared).saturating_add(partner_carried_in),
             };
             // Undivided remainder of the class split.
             let mut carried = pot.saturating_sub(allocated.total());
 
-            let mut plan: Vec<(RecipientClass, T::AccountId, BalanceOf<T>)> = Vec::new();
+            // (class, account, amount, withheld)
+            let mut plan: Vec<(RecipientClass, T::AccountId, BalanceOf<T>, bool)> = Vec::new();
             let (v_pay, v_rest) = Self::split_by_weight(allocated.validators, &validators);
             carried = carried.saturating_add(v_rest);
-            plan.extend(v_pay.into_iter().map(|(a, x)| (RecipientClass::Validators, a, x)));
-            plan.push((RecipientClass::Development, T::DevelopmentAccount::get(), allocated.development));
-            plan.push((RecipientClass::Infrastructure, T::InfrastructureAccount::get(), allocated.infrastructure));
-            plan.push((RecipientClass::Treasury, T::TreasuryAccount::get(), allocated.treasury));
-            let (p_pay, p_rest) = Self::split_by_weight(allocated.partners, &partners);
+            plan.extend(v_pay.into_iter().map(|(a, x)| (RecipientClass::Validators, a, x, false)));
+            plan.push((RecipientClass::Development, T::DevelopmentAccount::get(), allocated.development, false));
+            plan.push((RecipientClass::Infrastructure, T::InfrastructureAccount::get(), allocated.infrastructure, false));
+            plan.push((RecipientClass::Treasury, T::TreasuryAccount::get(), allocated.treasury, false));
+            // A withheld partner's share is computed with everyone's weight, so that withholding
+            // one partner's share never raises another's.
+            let weights: Vec<(usize, u64)> = partners.iter().enumerate().map(|(i, p)| (i, p.weight)).collect();
+            let (p_pay, p_rest) = split_by_weight::<usize, BalanceOf<T>>(allocated.partners, &weights);
             carried = carried.saturating_add(p_rest);
-            plan.extend(p_pay.into_iter().map(|(a, x)| (RecipientClass::Partners, a, x)));
+            plan.extend(p_pay.into_iter().filter_map(|(i, x)| {
+                partners.get(i).map(|p| (RecipientClass::Partners, p.payout.clone(), x, p.withheld))
+            }));
 
             let pot_account = Self::pot_account();
             let mut payouts: BoundedVec<Payout<T::AccountId, BalanceOf<T>>, PayoutBound<T>> = BoundedVec::new();
             let mut distributed: BalanceOf<T> = Zero::zero();
             let mut retained: BalanceOf<T> = Zero::zero();
-            for (class, account, amount) in plan {
+            let mut withheld: BalanceOf<T> = Zero::zero();
+            for (class, account, amount, withhold) in plan {
                 if amount.is_zero() {
                     continue;
                 }
                 let status = match mode {
+                    _ if withhold => {
+                        withheld = withheld.saturating_add(amount);
+                        PayoutStatus::Withheld
+                    },
                     Mode::Testnet => {
                         retained = retained.saturating_add(amount);
                         distributed = distributed.saturating_add(amount);
@@ -550,6 +591,7 @@ pub mod pallet {
 
             Retained::<T>::mutate(|r| *r = r.saturating_add(retained));
             CarriedIn::<T>::put(carried);
+            PartnerCarriedIn::<T>::put(withheld);
             let report = EraReport {
                 era,
                 mode,
@@ -563,13 +605,15 @@ pub mod pallet {
                 payouts,
                 distributed,
                 carried_out: carried,
+                partner_carried_in,
+                withheld,
             };
             Reports::<T>::insert(era, report);
             if let Some(old) = era.checked_sub(T::HistoryDepth::get()) {
                 Reports::<T>::remove(old);
             }
             CurrentEra::<T>::put((era.saturating_add(1), now));
-            Self::deposit_event(Event::EraClosed { era, mode, pot, distributed, carried });
+            Self::deposit_event(Event::EraClosed { era, mode, pot, distributed, carried, withheld });
             (validators.len() as u32, partners.len() as u32)
         }
 
@@ -590,6 +634,7 @@ pub mod pallet {
                 retained: Retained::<T>::get(),
                 block_reward: BlockReward::<T>::get(),
                 mode: RevenueMode::<T>::get(),
+                partner_carried_in: PartnerCarriedIn::<T>::get(),
             }
         }
 

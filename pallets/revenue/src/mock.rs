@@ -54,12 +54,19 @@ parameter_types! {
 
 thread_local! {
     pub static PARTNERS: RefCell<Vec<(u64, u64)>> = RefCell::new(Vec::new());
+    pub static WITHHELD: RefCell<Vec<u64>> = RefCell::new(Vec::new());
 }
 
 pub struct MockPartners;
 impl crate::PartnerShares<u64> for MockPartners {
-    fn active_partners() -> Vec<(u64, u64)> {
-        PARTNERS.with(|p| p.borrow().clone())
+    fn active_partners() -> Vec<crate::PartnerShare<u64>> {
+        let withheld = WITHHELD.with(|w| w.borrow().clone());
+        PARTNERS.with(|p| {
+            p.borrow()
+                .iter()
+                .map(|(payout, weight)| crate::PartnerShare { payout: *payout, weight: *weight, withheld: withheld.contains(payout) })
+                .collect()
+        })
     }
     #[cfg(feature = "runtime-benchmarks")]
     fn set_partners(partners: Vec<(u64, u64)>) {
@@ -73,6 +80,10 @@ pub fn set_points(points: Vec<(u64, u64)>) {
 }
 pub fn set_partners(partners: Vec<(u64, u64)>) {
     PARTNERS.with(|p| *p.borrow_mut() = partners);
+}
+/// Partners (by payout account) whose share the registry withholds.
+pub fn set_withheld(payouts: Vec<u64>) {
+    WITHHELD.with(|w| *w.borrow_mut() = payouts);
 }
 
 /// Root or the signed account GOV.

@@ -232,6 +232,79 @@ fn rounding_and_unpaid_classes_are_carried() {
 }
 
 #[test]
+fn a_withheld_partner_share_goes_to_the_next_eras_partners_only() {
+    new_test_ext().execute_with(|| {
+        set_points(vec![(11, 1)]);
+        set_partners(vec![(21, 1), (22, 1), (23, 2)]);
+        for a in [11, 21, 22, 23] {
+            let _ = Balances::mint_into(&a, ED);
+        }
+        set_withheld(vec![22]);
+        credit(RevenueSource::Rent, 100_000);
+        run_to_block(11);
+        let r = Revenue::era_report(0).unwrap();
+        // Partners' 5_000 by 1:1:2; 22's 1_250 is withheld, the others get no more than their share.
+        assert_eq!((bal(21), bal(22), bal(23)), (ED + 1_250, ED, ED + 2_500));
+        let p22 = r.payouts.iter().find(|p| p.account == 22).unwrap();
+        assert_eq!((p22.amount, p22.status), (1_250, PayoutStatus::Withheld));
+        assert_eq!(r.withheld, 1_250);
+        assert_eq!(r.carried_out, 0);
+        assert_eq!(r.distributed + r.carried_out + r.withheld, r.pot);
+        assert_eq!(PartnerCarriedIn::<Test>::get(), 1_250);
+        // It stays in the pot, not in the shared carry: validators and the others do not get it.
+        assert_eq!(CarriedIn::<Test>::get(), 0);
+        assert_eq!(bal(pot()), ED + 1_250);
+        assert_eq!(Revenue::current_era().partner_carried_in, 1_250);
+        assert!(revenue_events().iter().any(|e| matches!(e, Event::EraClosed { era: 0, withheld: 1_250, .. })));
+        Revenue::do_try_state().unwrap();
+
+        // 22 delivers again: the next era's partners' class is its 5% plus the withheld 1_250.
+        set_withheld(vec![]);
+        set_points(vec![(11, 1)]);
+        credit(RevenueSource::Rent, 100_000);
+        run_to_block(21);
+        let r1 = Revenue::era_report(1).unwrap();
+        assert_eq!(r1.partner_carried_in, 1_250);
+        assert_eq!(r1.pot, 101_250);
+        assert_eq!(r1.allocated.partners, 5_000 + 1_250);
+        assert_eq!(r1.allocated.validators, 40_000, "the withheld share is not the validators'");
+        assert_eq!(r1.allocated.development, 25_000);
+        // 6_250 by 1:1:2
+        assert_eq!((bal(21), bal(22), bal(23)), (ED + 1_250 + 1_562, ED + 1_562, ED + 2_500 + 3_125));
+        assert_eq!(r1.distributed + r1.carried_out + r1.withheld, r1.pot);
+        assert_eq!(PartnerCarriedIn::<Test>::get(), 0);
+        Revenue::do_try_state().unwrap();
+    });
+}
+
+#[test]
+fn withheld_shares_are_not_retained_in_testnet_and_go_to_the_pot_when_no_partner_is_left() {
+    ExtBuilder::default().mode(Mode::Testnet).build().execute_with(|| {
+        set_points(vec![(11, 1)]);
+        set_partners(vec![(21, 1), (22, 3)]);
+        set_withheld(vec![21, 22]);
+        credit(RevenueSource::Rent, 100_000);
+        run_to_block(11);
+        let r = Revenue::era_report(0).unwrap();
+        assert_eq!(r.withheld, 5_000);
+        assert!(r.payouts.iter().filter(|p| p.class == RecipientClass::Partners).all(|p| p.status == PayoutStatus::Withheld));
+        assert_eq!(Retained::<Test>::get(), 95_000, "recorded payouts only");
+        assert_eq!(r.distributed + r.carried_out + r.withheld, r.pot);
+        // No active partner in the next era: the partners' class (withheld carry included) has
+        // nobody to pay and goes to the shared carry like any unpaid class.
+        set_partners(vec![]);
+        run_to_block(21);
+        let r1 = Revenue::era_report(1).unwrap();
+        assert_eq!(r1.partner_carried_in, 5_000);
+        assert_eq!(r1.withheld, 0);
+        assert_eq!(r1.carried_out, 5_000);
+        assert_eq!(CarriedIn::<Test>::get(), 5_000);
+        assert_eq!(PartnerCarriedIn::<Test>::get(), 0);
+        Revenue::do_try_state().unwrap();
+    });
+}
+
+#[test]
 fn failed_transfers_below_ed_are_carried() {
     new_test_ext().execute_with(|| {
         set_points(vec![(11, 1)]); // 11 does not exist; 4 units < ED
@@ -413,7 +486,7 @@ proptest! {
             // every unit paid or carried
             let paid: u64 = r.payouts.iter().filter(|p| p.status != PayoutStatus::Failed).map(|p| p.amount).sum();
             prop_assert_eq!(paid, r.distributed);
-            prop_assert_eq!(r.distributed + r.carried_out, r.pot);
+            prop_assert_eq!(r.distributed + r.carried_out + r.withheld, r.pot);
             // issuance changes only by minted rewards (block 11's reward)
             prop_assert_eq!(<Balances as frame_support::traits::fungible::Inspect<u64>>::total_issuance(), issuance + 10 * reward);
             // no account more than its exact share (+1 unit)

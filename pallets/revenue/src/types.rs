@@ -73,6 +73,9 @@ pub enum PayoutStatus {
     Recorded,
     /// The transfer failed (e.g. below the existential deposit of a new account); carried.
     Failed,
+    /// A partner's share the registry withheld (no verified header of its chain for too long);
+    /// carried to the next era's partners' class.
+    Withheld,
 }
 
 /// The split of the pot between recipient classes. Must sum to exactly 100%.
@@ -213,8 +216,9 @@ pub struct Payout<AccountId, Balance> {
 /// What happened to the pot of one era. `Payouts` is a bounded vector in storage and a plain
 /// vector in the runtime API ([`ApiEraReport`]).
 ///
-/// Invariant: `pot == sources.total() + carried_in == distributed + carried_out`, and
-/// `distributed` is the sum of the `Paid`/`Recorded` payouts.
+/// Invariant: `pot == sources.total() + carried_in + partner_carried_in == distributed +
+/// carried_out + withheld`, `distributed` is the sum of the `Paid`/`Recorded` payouts and
+/// `withheld` the sum of the `Withheld` ones.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct EraReport<Balance, BlockNumber, Payouts> {
     pub era: EraIndex,
@@ -239,6 +243,10 @@ pub struct EraReport<Balance, BlockNumber, Payouts> {
     pub distributed: Balance,
     /// Carried to the next era (rounding, unpaid classes, failed transfers).
     pub carried_out: Balance,
+    /// Partners' shares withheld in the previous era, added to this era's partners' class.
+    pub partner_carried_in: Balance,
+    /// Partners' shares withheld in this era, carried to the next era's partners' class.
+    pub withheld: Balance,
 }
 
 /// The report as the runtime API returns it.
@@ -261,6 +269,8 @@ impl<Balance, BlockNumber, P> EraReport<Balance, BlockNumber, P> {
             payouts: f(self.payouts),
             distributed: self.distributed,
             carried_out: self.carried_out,
+            partner_carried_in: self.partner_carried_in,
+            withheld: self.withheld,
         }
     }
 }
@@ -276,4 +286,6 @@ pub struct CurrentEraInfo<Balance, BlockNumber> {
     pub retained: Balance,
     pub block_reward: Balance,
     pub mode: Mode,
+    /// Partners' shares withheld in the previous era, added to this era's partners' class.
+    pub partner_carried_in: Balance,
 }

@@ -83,7 +83,7 @@ impl PartnerProvider<u64> for MockMembers {
     fn active_partners() -> Vec<ActivePartner<u64>> {
         Members::get()
             .into_iter()
-            .map(|(who, w)| ActivePartner { who, payout: who, revenue_weight: 1, vote_weight: w })
+            .map(|(who, w)| ActivePartner { who, payout: who, revenue_weight: 1, vote_weight: w, revenue_withheld: false })
             .collect()
     }
     fn is_partner(who: &u64) -> bool {
