@@ -59,11 +59,13 @@ check(partners.length === 2 && partners.every((p) => p.status === 'Active' && p.
   `bpci_partners lists two active genesis partners (${partners.map((p) => p.chainName).join(', ')})`);
 check(partners.some((p) => p.account === alice.address) && partners.some((p) => p.account === bob.address),
   'bpci_partners: Alice and Bob');
+check(partners.every((p) => typeof p.unhealthy === 'boolean' && Number.isInteger(p.blocksSinceHeader)),
+  'bpci_partners: each active partner with its health (blocksSinceHeader, unhealthy)');
 const era = await provider.send('bpci_currentEra', []);
 check(era.length === 10 && era.mode === 'Testnet', `bpci_currentEra (era ${era.index}, length ${era.length})`);
 if (era.index > 0) {
   const report = await provider.send('bpci_eraReport', [era.index - 1]);
-  check(report !== null && BigInt(report.distributed) + BigInt(report.carriedOut) === BigInt(report.pot),
+  check(report !== null && BigInt(report.distributed) + BigInt(report.carriedOut) + BigInt(report.withheld) === BigInt(report.pot),
     `bpci_eraReport(${era.index - 1}) accounts for its whole pot`);
 }
 
