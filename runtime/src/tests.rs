@@ -889,6 +889,58 @@ mod flows {
             assert_eq!(reputation(Bob), bob_before);
         });
     }
+
+    /// Kusama's GRANDPA set is about 1,000 authorities and Polkadot's about 600: the bridge
+    /// follows a chain of 1,000 through a set change to another 1,000, with justifications made by
+    /// polkadot-sdk's test utilities, in the real runtime (its `MaxSetSize` and `MaxHeaderSize`).
+    #[test]
+    fn the_bridge_follows_a_grandpa_chain_of_a_thousand_authorities() {
+        use bp_test_utils::{make_justification_for_header, Account, JustificationGeneratorParams};
+        use pallet_bridge::{Checkpoint, FinalityProof, PartnerChainState, PartnerHeader};
+        use sp_consensus_grandpa::{ConsensusLog, ScheduledChange, GRANDPA_ENGINE_ID};
+        use sp_runtime::traits::Header as _;
+        use Sr25519Keyring::{Bob, Ferdie};
+        dev_ext().execute_with(|| {
+            let first: Vec<Account> = (0..1000).map(Account).collect();
+            let second: Vec<Account> = (1000..2000).map(Account).collect();
+            let set = |s: &[Account]| s.iter().map(|a| ((*a).into(), 1u64)).collect::<Vec<_>>();
+            let justify = |h: &PartnerHeader, set_id: u64, signers: &[Account]| {
+                make_justification_for_header(JustificationGeneratorParams {
+                    header: h.clone(),
+                    round: 1,
+                    set_id,
+                    // The fewest that finalize: 667 of 1,000.
+                    authorities: signers[..667].iter().map(|a| (*a, 1)).collect(),
+                    ancestors: 1,
+                    forks: 1,
+                })
+            };
+            let genesis = genesis_partner_chain_id("Bob chain");
+            let checkpoint: PartnerHeader = bp_test_utils::test_header(10);
+            assert_ok!(Bridge::initialize(
+                RuntimeOrigin::root(),
+                acc(Bob),
+                Checkpoint::GrandpaV1 { genesis, header: checkpoint.clone(), set_id: 7, authorities: set(&first) }
+            ));
+            let mut change: PartnerHeader = bp_test_utils::test_header(11);
+            change.set_parent_hash(checkpoint.hash());
+            change.digest_mut().push(DigestItem::Consensus(
+                GRANDPA_ENGINE_ID,
+                ConsensusLog::<u32>::ScheduledChange(ScheduledChange { next_authorities: set(&second), delay: 0 }).encode(),
+            ));
+            let proof = FinalityProof::GrandpaV1 { header: change.clone(), justification: justify(&change, 7, &first) };
+            assert_ok!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), proof));
+            assert_eq!(pallet_bridge::TrustedSets::<Runtime>::get(acc(Bob)).map(|s| (s.set_id(), s.len())), Some((8, 1000)));
+            // The old set can no longer finalize; the new one can.
+            let mut next: PartnerHeader = bp_test_utils::test_header(12);
+            next.set_parent_hash(change.hash());
+            let stale = FinalityProof::GrandpaV1 { header: next.clone(), justification: justify(&next, 7, &first) };
+            assert!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), stale).is_err());
+            let proof = FinalityProof::GrandpaV1 { header: next.clone(), justification: justify(&next, 8, &second) };
+            assert_ok!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), proof));
+            assert_eq!(Bridge::best_finalized(&acc(Bob)), Some((12, next.hash())));
+        });
+    }
 }
 
 /// A poll's call lives in a preimage, so the size limit of a proposal is the preimage pallet's:

@@ -13,7 +13,8 @@ use bpci_primitives::{BlsPublic, BlsSignature, View};
 use codec::{Decode, Encode};
 use sp_core::H256;
 
-/// Largest set the fixtures cover: the runtime's `MaxSetSize`.
+/// Largest set the fixtures, and so the benchmarks, cover. The runtime's `MaxSetSize` may be
+/// larger: every weight is linear in the set size.
 pub const MAX: u32 = 256;
 /// The played chain's genesis hash.
 pub const GENESIS: H256 = H256::repeat_byte(0xb5);
