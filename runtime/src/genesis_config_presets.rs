@@ -100,7 +100,8 @@ fn genesis_partners() -> Vec<(AccountId, Vec<u8>, H256, Balance)> {
 /// Every preset's health policy: a partner whose chain had no header verified here for a day is
 /// marked unhealthy (and loses reputation every further day); after a week its revenue share is
 /// withheld. Genesis partners with no chain behind them (Alice and Bob) are no exception: on a dev
-/// chain that runs for a day they are marked, as they should be.
+/// chain that runs for a day they are marked, and after a week, with nobody else to pay, the
+/// partners' share goes to the next era's pot. A real network replaces them (`docs/operator.md`).
 pub const PARTNER_HEALTH: pallet_partners::HealthPolicy<u32> =
     pallet_partners::HealthPolicy { unhealthy_after: DAYS, withhold_after: 7 * DAYS };
 

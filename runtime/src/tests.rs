@@ -915,6 +915,11 @@ mod flows {
                     forks: 1,
                 })
             };
+            // Bob's chain has been silent for longer than the policy allows: marked unhealthy.
+            let policy = pallet_partners::HealthPolicy { unhealthy_after: 5, withhold_after: 5 };
+            assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), Some(policy)));
+            run_to(10 * MINUTES);
+            assert!(Partners::partner(acc(Bob)).unwrap().unhealthy);
             let genesis = genesis_partner_chain_id("Bob chain");
             let checkpoint: PartnerHeader = bp_test_utils::test_header(10);
             assert_ok!(Bridge::initialize(
@@ -931,11 +936,17 @@ mod flows {
             let proof = FinalityProof::GrandpaV1 { header: change.clone(), justification: justify(&change, 7, &first) };
             assert_ok!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), proof));
             assert_eq!(pallet_bridge::TrustedSets::<Runtime>::get(acc(Bob)).map(|s| (s.set_id(), s.len())), Some((8, 1000)));
+            // A header the bridge verified, whoever paid for it, is a sign of life of Bob's chain.
+            let bob = Partners::partner(acc(Bob)).unwrap();
+            assert!(!bob.unhealthy);
+            assert_eq!((bob.blocks_since_header, bob.validator_count), (Some(0), 1000));
+            run_to(10 * MINUTES + 3);
             // The old set can no longer finalize; the new one can.
             let mut next: PartnerHeader = bp_test_utils::test_header(12);
             next.set_parent_hash(change.hash());
             let stale = FinalityProof::GrandpaV1 { header: next.clone(), justification: justify(&next, 7, &first) };
             assert!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), stale).is_err());
+            assert_eq!(Partners::partner(acc(Bob)).unwrap().blocks_since_header, Some(3), "a refused header is none");
             let proof = FinalityProof::GrandpaV1 { header: next.clone(), justification: justify(&next, 8, &second) };
             assert_ok!(Bridge::submit_finality_proof(signed(Ferdie), acc(Bob), proof));
             assert_eq!(Bridge::best_finalized(&acc(Bob)), Some((12, next.hash())));

@@ -301,10 +301,15 @@ check(src.blockRewards === BigInt(eraLen) * blockReward, `block rewards: ${eraLe
   }
   check(src.rent === fees && fees > 0n, `rent ${src.rent} = the fees paid in the era's blocks (the reveals among them)`);
 }
-check(pot === src.blockRewards + src.auction + src.rent + src.other + BigInt(report.carriedIn), 'pot = sources + carried in');
+// Partners' shares withheld the era before go to this era's partners on top of their share.
+const partnerCarry = BigInt(report.partnerCarriedIn);
+const shared = pot - partnerCarry;
+check(pot === src.blockRewards + src.auction + src.rent + src.other + BigInt(report.carriedIn) + partnerCarry,
+  'pot = sources + carried in + partners\' carry in');
 const alloc = Object.fromEntries(Object.entries(report.allocated).map(([k, v]) => [k, BigInt(v)]));
 for (const k of ['validators', 'development', 'infrastructure', 'treasury', 'partners']) {
-  check(alloc[k] === pot * BigInt(S[k]) / 1_000_000_000n, `allocated.${k} = floor(pot x ${S[k] / 10_000_000}%) = ${alloc[k]}`);
+  const carry = k === 'partners' ? partnerCarry : 0n;
+  check(alloc[k] === shared * BigInt(S[k]) / 1_000_000_000n + carry, `allocated.${k} = floor(shared pot x ${S[k] / 10_000_000}%) + ${carry} = ${alloc[k]}`);
 }
 const palletAccount = (id) => api.createType('AccountId', u8aConcat(stringToU8a('modl'), stringToU8a(id), new Uint8Array(20))).toString();
 const payouts = report.payouts.map((p) => ({ ...p, amount: BigInt(p.amount) }));
@@ -322,8 +327,8 @@ check(pPay.length === partners.length && partners.every((p) =>
   pPay.some((x) => x.account === p.payout && x.amount === alloc.partners * BigInt(p.revenueWeight) / sumW)),
   `partner share split by revenue weight among ${partners.length} Active partners (${partners.map((p) => `${p.chainName}:${p.revenueWeight}`).join(', ')})`);
 const distributed = payouts.reduce((a, p) => a + p.amount, 0n);
-check(distributed === BigInt(report.distributed) && distributed + BigInt(report.carriedOut) === pot,
-  `distributed ${distributed} + carried out ${report.carriedOut} = pot ${pot}`);
+check(distributed === BigInt(report.distributed) && distributed + BigInt(report.carriedOut) + BigInt(report.withheld) === pot,
+  `distributed ${distributed} + carried out ${report.carriedOut} + withheld ${report.withheld} = pot ${pot}`);
 const retained = async (h) => (await (await api.at(h)).query.revenue.retained()).toBigInt();
 check(await retained(closeHash) - await retained(await api.rpc.chain.getBlockHash(closeAt - 1)) === distributed,
   'the recorded amounts stay in the pot as Retained');

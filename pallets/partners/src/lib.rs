@@ -159,6 +159,9 @@ pub struct Timeline<BlockNumber> {
     pub unhealthy_since: Option<BlockNumber>,
     /// The last block the health check took reputation from the partner.
     pub health_penalty_at: Option<BlockNumber>,
+    /// Resumed after a suspension in this block: a suspended partner has no duty to relay, so
+    /// its health is counted from here.
+    pub resumed: Option<BlockNumber>,
 }
 
 /// How long an active partner's light client may go without a verified header. Governance sets
@@ -260,8 +263,8 @@ pub struct PartnerSummary<AccountId, Balance> {
     pub validator_count: u32,
     /// Whether the bridge verified a first header of the chain during integration.
     pub first_proof: bool,
-    /// Blocks since the bridge last verified a header of the chain (since activation if it
-    /// never did); `None` before activation.
+    /// Blocks the partner has had a duty to relay without a verified header of its chain (see
+    /// the health check); `None` while it has neither a verified header nor an activation.
     pub blocks_since_header: Option<u64>,
     /// Marked unhealthy by the health check and not recovered since.
     pub unhealthy: bool,
@@ -513,6 +516,11 @@ pub mod pallet {
     /// How long an active partner may go without a verified header; `None`: no health check.
     #[pallet::storage]
     pub type PartnerHealthPolicy<T: Config> = StorageValue<_, HealthPolicy<BlockNumberFor<T>>, OptionQuery>;
+
+    /// The block the health policy came into force: nobody had a duty to relay before it, so no
+    /// partner's silence is counted from earlier.
+    #[pallet::storage]
+    pub type HealthPolicySince<T: Config> = StorageValue<_, BlockNumberFor<T>, ValueQuery>;
 
     /// Community installers.
     #[pallet::storage]
@@ -922,6 +930,9 @@ pub mod pallet {
             let mut p = Partners::<T>::get(&who).ok_or(Error::<T>::NotPartner)?;
             ensure!(p.status == PartnerStatus::Suspended, Error::<T>::NotSuspended);
             p.status = PartnerStatus::Active;
+            p.timeline.resumed = Some(frame_system::Pallet::<T>::block_number());
+            p.timeline.unhealthy_since = None;
+            p.timeline.health_penalty_at = None;
             Partners::<T>::insert(&who, p);
             Self::deposit_event(Event::Resumed { who });
             Ok(())
@@ -1038,6 +1049,10 @@ pub mod pallet {
             if let Some(p) = &policy {
                 ensure!(Self::valid_policy(p), Error::<T>::InvalidHealthPolicy);
             }
+            // A policy changed while one is in force keeps the clocks running.
+            if policy.is_some() && PartnerHealthPolicy::<T>::get().is_none() {
+                HealthPolicySince::<T>::put(frame_system::Pallet::<T>::block_number());
+            }
             PartnerHealthPolicy::<T>::set(policy);
             Self::deposit_event(Event::HealthPolicySet { policy });
             Ok(())
@@ -1049,13 +1064,14 @@ pub mod pallet {
             !p.unhealthy_after.is_zero() && p.unhealthy_after <= p.withhold_after
         }
 
-        /// Blocks since the partner's chain last had a header verified, counted from its
-        /// activation if it never had one; `None` for a partner never activated.
+        /// Blocks the partner has had a duty to relay without a verified header: since the
+        /// latest of its last verified header, its activation, its resumption and the health
+        /// policy's coming into force. `None` for a partner with neither a header nor an
+        /// activation.
         fn blocks_since_header(p: &PartnerOf<T>, now: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
-            let since = match (p.timeline.last_header, p.timeline.activated) {
-                (Some(h), Some(a)) => h.max(a),
-                (h, a) => h.or(a)?,
-            };
+            let t = &p.timeline;
+            let since = [t.last_header, t.activated, t.resumed].into_iter().flatten().max()?;
+            let since = since.max(HealthPolicySince::<T>::get());
             Some(now.saturating_sub(since))
         }
 

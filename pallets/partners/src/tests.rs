@@ -862,7 +862,7 @@ fn only_active_partners_are_checked_and_no_policy_checks_nobody() {
         assert!(!events().iter().any(|e| matches!(e, Event::PartnerUnhealthy { .. })), "no policy: no check");
         assert!(!withheld(1));
         assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 10)));
-        run_to(105);
+        run_to(110);
         let marked: Vec<u64> = events()
             .iter()
             .filter_map(|e| if let Event::PartnerUnhealthy { who, .. } = e { Some(*who) } else { None })
@@ -907,4 +907,67 @@ fn an_invalid_genesis_health_policy_is_refused() {
     crate::GenesisConfig::<Test> { requirements: None, partners: vec![], health: policy(0, 0) }
         .assimilate_storage(&mut t)
         .unwrap();
+}
+
+#[test]
+fn a_suspension_does_not_count_as_silence() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 20)));
+        assert_ok!(Partners::suspend(RuntimeOrigin::root(), 1));
+        run_to(50);
+        assert_ok!(Partners::resume(RuntimeOrigin::root(), 1));
+        let start = reputation(1);
+        assert_eq!(Partners::partner(1).unwrap().blocks_since_header, Some(0));
+        assert!(!withheld(1));
+        // Counted from the resumption: marked at the first check 10 blocks after it.
+        run_to(59);
+        assert_eq!(reputation(1), start);
+        run_to(60);
+        assert_eq!(reputation(1), start - 50);
+        assert!(events().contains(&Event::PartnerUnhealthy { who: 1, last_header: Some(1) }));
+    });
+}
+
+#[test]
+fn a_new_policy_counts_silence_from_its_coming_into_force_only() {
+    new_test_ext().execute_with(|| {
+        active(1); // last header in block 1
+        run_to(100);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 10)));
+        assert!(!withheld(1), "no duty before the policy");
+        run_to(105);
+        assert!(!events().iter().any(|e| matches!(e, Event::PartnerUnhealthy { .. })));
+        run_to(110);
+        assert!(events().contains(&Event::PartnerUnhealthy { who: 1, last_header: Some(1) }));
+        assert!(withheld(1));
+        // Tightening a policy in force does not restart the clocks.
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(5, 5)));
+        assert!(withheld(1));
+    });
+}
+
+#[test]
+fn a_recovered_partner_that_goes_silent_again_is_marked_and_penalised_afresh() {
+    new_test_ext().execute_with(|| {
+        active(1);
+        assert_ok!(Partners::set_health_policy(RuntimeOrigin::root(), policy(10, 10)));
+        let start = reputation(1);
+        run_to(15);
+        assert_eq!(reputation(1), start - 50);
+        run_to(22);
+        assert_ok!(<Partners as ProofBridge<u64>>::header_verified(&1, 150));
+        // Silent again from 22: not marked at 25 or 30 (8 blocks), marked at 35 with a penalty,
+        // although the last penalty (15) is more than a period ago only by coincidence.
+        run_to(30);
+        assert_eq!(reputation(1), start - 50);
+        run_to(35);
+        assert_eq!(reputation(1), start - 100);
+        assert_eq!(pallet::Partners::<Test>::get(1).unwrap().timeline.unhealthy_since, Some(35));
+        // And not twice in one period: the check at 40 takes nothing.
+        run_to(40);
+        assert_eq!(reputation(1), start - 100);
+        run_to(45);
+        assert_eq!(reputation(1), start - 150);
+    });
 }

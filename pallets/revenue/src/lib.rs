@@ -552,6 +552,10 @@ pub mod pallet {
                 partners.get(i).map(|p| (RecipientClass::Partners, p.payout.clone(), x, p.withheld))
             }));
 
+            // Withheld shares go to the next era's partners only if some partner is paid in this
+            // one: otherwise nobody relays, and a carry that grew era after era would go whole to
+            // whoever is first paid again (a partner admitted for the purpose, say).
+            let some_partner_paid = partners.iter().any(|p| !p.withheld);
             let pot_account = Self::pot_account();
             let mut payouts: BoundedVec<Payout<T::AccountId, BalanceOf<T>>, PayoutBound<T>> = BoundedVec::new();
             let mut distributed: BalanceOf<T> = Zero::zero();
@@ -563,7 +567,11 @@ pub mod pallet {
                 }
                 let status = match mode {
                     _ if withhold => {
-                        withheld = withheld.saturating_add(amount);
+                        if some_partner_paid {
+                            withheld = withheld.saturating_add(amount);
+                        } else {
+                            carried = carried.saturating_add(amount);
+                        }
                         PayoutStatus::Withheld
                     },
                     Mode::Testnet => {

@@ -218,7 +218,8 @@ pub struct Payout<AccountId, Balance> {
 ///
 /// Invariant: `pot == sources.total() + carried_in + partner_carried_in == distributed +
 /// carried_out + withheld`, `distributed` is the sum of the `Paid`/`Recorded` payouts and
-/// `withheld` the sum of the `Withheld` ones.
+/// `withheld` the sum of the `Withheld` ones, unless no partner was paid in the era: then they
+/// are part of `carried_out` and `withheld` is zero.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct EraReport<Balance, BlockNumber, Payouts> {
     pub era: EraIndex,
@@ -245,7 +246,8 @@ pub struct EraReport<Balance, BlockNumber, Payouts> {
     pub carried_out: Balance,
     /// Partners' shares withheld in the previous era, added to this era's partners' class.
     pub partner_carried_in: Balance,
-    /// Partners' shares withheld in this era, carried to the next era's partners' class.
+    /// Partners' shares withheld in this era, carried to the next era's partners' class (zero if
+    /// every partner's share was withheld: they are carried to the next era's pot instead).
     pub withheld: Balance,
 }
 
