@@ -36,7 +36,7 @@ use core::marker::PhantomData;
 pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `Partners::PartnerOfChain` (r:1 w:1)
 	/// Proof: `Partners::PartnerOfChain` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `Partners::CounterForPartners` (r:1 w:1)
@@ -59,16 +59,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn apply() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `676`
-		//  Estimated: `4583`
-		// Minimum execution time: 129_285_000 picoseconds.
-		Weight::from_parts(259_758_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `703`
+		//  Estimated: `4603`
+		// Minimum execution time: 115_982_000 picoseconds.
+		Weight::from_parts(144_502_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(11))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `Partners::CounterForPartners` (r:1 w:1)
 	/// Proof: `Partners::CounterForPartners` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -87,16 +87,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::PartnerOfChain` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn assess() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `789`
-		//  Estimated: `4583`
-		// Minimum execution time: 98_061_000 picoseconds.
-		Weight::from_parts(127_487_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `820`
+		//  Estimated: `4603`
+		// Minimum execution time: 100_305_000 picoseconds.
+		Weight::from_parts(131_260_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `Partners::CounterForPartners` (r:1 w:1)
 	/// Proof: `Partners::CounterForPartners` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -115,16 +115,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::PartnerOfChain` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn decide() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `825`
-		//  Estimated: `4583`
-		// Minimum execution time: 106_219_000 picoseconds.
-		Weight::from_parts(187_096_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `856`
+		//  Estimated: `4603`
+		// Minimum execution time: 88_039_000 picoseconds.
+		Weight::from_parts(116_570_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `Partners::RelayerOf` (r:16 w:32)
 	/// Proof: `Partners::RelayerOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
@@ -138,13 +138,13 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// The range of component `n` is `[1, 16]`.
 	fn register_relayers(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1362 + n * (17 ±0)`
-		//  Estimated: `4583 + n * (2555 ±0)`
-		// Minimum execution time: 90_950_000 picoseconds.
-		Weight::from_parts(144_544_012, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
-			// Standard Error: 123_232
-			.saturating_add(Weight::from_parts(7_256_807, 0).saturating_mul(n.into()))
+		//  Measured:  `1393 + n * (17 ±0)`
+		//  Estimated: `4603 + n * (2555 ±0)`
+		// Minimum execution time: 85_883_000 picoseconds.
+		Weight::from_parts(98_408_703, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
+			// Standard Error: 128_967
+			.saturating_add(Weight::from_parts(9_307_039, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(19))
@@ -152,7 +152,7 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 			.saturating_add(Weight::from_parts(0, 2555).saturating_mul(n.into()))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -163,16 +163,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn propose_agreement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1032`
-		//  Estimated: `4583`
-		// Minimum execution time: 40_252_000 picoseconds.
-		Weight::from_parts(55_836_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1063`
+		//  Estimated: `4603`
+		// Minimum execution time: 37_573_000 picoseconds.
+		Weight::from_parts(77_741_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -183,16 +183,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn sign_agreement() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1346`
-		//  Estimated: `4583`
-		// Minimum execution time: 48_065_000 picoseconds.
-		Weight::from_parts(84_577_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1381`
+		//  Estimated: `4603`
+		// Minimum execution time: 37_398_000 picoseconds.
+		Weight::from_parts(68_432_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -203,16 +203,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn set_weights() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1354`
-		//  Estimated: `4583`
-		// Minimum execution time: 45_288_000 picoseconds.
-		Weight::from_parts(83_737_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1389`
+		//  Estimated: `4603`
+		// Minimum execution time: 38_442_000 picoseconds.
+		Weight::from_parts(60_240_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -223,16 +223,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn suspend() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1354`
-		//  Estimated: `4583`
-		// Minimum execution time: 44_014_000 picoseconds.
-		Weight::from_parts(74_495_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1389`
+		//  Estimated: `4603`
+		// Minimum execution time: 38_482_000 picoseconds.
+		Weight::from_parts(70_601_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -243,16 +243,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn resume() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1358`
-		//  Estimated: `4583`
-		// Minimum execution time: 39_897_000 picoseconds.
-		Weight::from_parts(72_310_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1393`
+		//  Estimated: `4603`
+		// Minimum execution time: 40_470_000 picoseconds.
+		Weight::from_parts(78_789_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -265,16 +265,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::RelayerOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn request_exit() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1354`
-		//  Estimated: `4583`
-		// Minimum execution time: 79_205_000 picoseconds.
-		Weight::from_parts(110_699_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1389`
+		//  Estimated: `4603`
+		// Minimum execution time: 82_798_000 picoseconds.
+		Weight::from_parts(144_053_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(19))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -287,16 +287,16 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::RelayerOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn remove() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1354`
-		//  Estimated: `4583`
-		// Minimum execution time: 75_777_000 picoseconds.
-		Weight::from_parts(135_998_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1389`
+		//  Estimated: `4603`
+		// Minimum execution time: 69_159_000 picoseconds.
+		Weight::from_parts(133_868_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(19))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Roundtable::OpenDisputesAgainst` (r:1 w:0)
@@ -317,11 +317,11 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `Partners::PartnerOfChain` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	fn withdraw_bond() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1363`
-		//  Estimated: `4583`
-		// Minimum execution time: 112_865_000 picoseconds.
-		Weight::from_parts(216_373_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1398`
+		//  Estimated: `4603`
+		// Minimum execution time: 103_729_000 picoseconds.
+		Weight::from_parts(186_495_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(9))
 			.saturating_add(T::DbWeight::get().writes(7))
 	}
@@ -339,14 +339,14 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `19`
 		//  Estimated: `1504`
-		// Minimum execution time: 14_268_000 picoseconds.
-		Weight::from_parts(26_876_000, 0)
+		// Minimum execution time: 13_856_000 picoseconds.
+		Weight::from_parts(24_576_000, 0)
 			.saturating_add(Weight::from_parts(0, 1504))
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	/// Storage: `Partners::Partners` (r:1 w:1)
-	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1118), added: 3593, mode: `MaxEncodedLen`)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
 	/// Storage: `System::Number` (r:1 w:0)
 	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `System::ExecutionPhase` (r:1 w:0)
@@ -357,11 +357,11 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn set_payout() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1354`
-		//  Estimated: `4583`
-		// Minimum execution time: 33_778_000 picoseconds.
-		Weight::from_parts(57_065_000, 0)
-			.saturating_add(Weight::from_parts(0, 4583))
+		//  Measured:  `1389`
+		//  Estimated: `4603`
+		// Minimum execution time: 37_271_000 picoseconds.
+		Weight::from_parts(74_514_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -383,10 +383,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn register_installer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `491`
+		//  Measured:  `518`
 		//  Estimated: `3622`
-		// Minimum execution time: 95_037_000 picoseconds.
-		Weight::from_parts(133_840_000, 0)
+		// Minimum execution time: 101_124_000 picoseconds.
+		Weight::from_parts(181_599_000, 0)
 			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -409,10 +409,10 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn remove_installer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `682`
+		//  Measured:  `709`
 		//  Estimated: `3622`
-		// Minimum execution time: 85_108_000 picoseconds.
-		Weight::from_parts(153_959_000, 0)
+		// Minimum execution time: 85_751_000 picoseconds.
+		Weight::from_parts(124_275_000, 0)
 			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
@@ -435,32 +435,60 @@ impl<T: frame_system::Config> pallet_partners::WeightInfo for WeightInfo<T> {
 	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn leave_installer() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `682`
+		//  Measured:  `709`
 		//  Estimated: `3622`
-		// Minimum execution time: 80_221_000 picoseconds.
-		Weight::from_parts(160_148_000, 0)
+		// Minimum execution time: 86_938_000 picoseconds.
+		Weight::from_parts(145_377_000, 0)
 			.saturating_add(Weight::from_parts(0, 3622))
 			.saturating_add(T::DbWeight::get().reads(8))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
-	// Not yet measured on the reference machine: written by hand from the code path, with the
-	// execution time of the slowest measured call above per record, until the next
-	// `scripts/bench-weights.sh ... pallet_partners` run replaces it.
-	/// Storage: `Partners::PartnerHealthPolicy` (r:0 w:1)
+	/// Storage: `Partners::PartnerHealthPolicy` (r:1 w:1)
+	/// Proof: `Partners::PartnerHealthPolicy` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn set_health_policy() -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1))
+		// Proof Size summary in bytes:
+		//  Measured:  `176`
+		//  Estimated: `1661`
+		// Minimum execution time: 16_942_000 picoseconds.
+		Weight::from_parts(21_903_000, 0)
+			.saturating_add(Weight::from_parts(0, 1661))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(3))
 	}
-	/// Storage: `Partners::PartnerHealthPolicy` (r:1 w:0)
-	/// Storage: `Partners::Partners` (r:2p w:2p): the scan, then the mark and the reputation change.
+	/// Storage: `Partners::Partners` (r:65 w:64)
+	/// Proof: `Partners::Partners` (`max_values`: None, `max_size`: Some(1138), added: 3613, mode: `MaxEncodedLen`)
+	/// Storage: `Partners::HealthPolicySince` (r:1 w:0)
+	/// Proof: `Partners::HealthPolicySince` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Number` (r:1 w:0)
+	/// Proof: `System::Number` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::ExecutionPhase` (r:1 w:0)
+	/// Proof: `System::ExecutionPhase` (`max_values`: Some(1), `max_size`: Some(5), added: 500, mode: `MaxEncodedLen`)
+	/// Storage: `System::EventCount` (r:1 w:1)
+	/// Proof: `System::EventCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Events` (r:1 w:1)
+	/// Proof: `System::Events` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// The range of component `p` is `[1, 64]`.
 	fn check_health(p: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 0)
-			.saturating_add(Weight::from_parts(0, 1500))
-			.saturating_add(Weight::from_parts(120_000_000, 0).saturating_mul(p.into()))
-			.saturating_add(Weight::from_parts(0, 3593).saturating_mul(p.into()))
-			.saturating_add(T::DbWeight::get().reads(1))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(p.into())))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(p.into())))
+		// Proof Size summary in bytes:
+		//  Measured:  `197 + p * (1122 ±0)`
+		//  Estimated: `4603 + p * (3613 ±0)`
+		// Minimum execution time: 54_339_000 picoseconds.
+		Weight::from_parts(56_492_000, 0)
+			.saturating_add(Weight::from_parts(0, 4603))
+			// Standard Error: 277_123
+			.saturating_add(Weight::from_parts(35_795_220, 0).saturating_mul(p.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(p.into())))
+			.saturating_add(T::DbWeight::get().writes(2))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(p.into())))
+			.saturating_add(Weight::from_parts(0, 3613).saturating_mul(p.into()))
 	}
 }
