@@ -46,6 +46,16 @@
 //! A score in `0..=MaxReputation`, starting at `InitialReputation`, moved by other pallets through
 //! [`ReputationHandler`]: a valid proof delivered raises it, a missed duty or a lost dispute lowers it.
 //!
+//! ## Health
+//!
+//! Under a governance-set [`HealthPolicy`], an active partner whose chain had no header verified
+//! by the bridge for `unhealthy_after` blocks is marked unhealthy by a check every
+//! `HealthCheckInterval` blocks and loses `MissedDutyPenalty` reputation for every such period; a
+//! verified header recovers it. Past `withhold_after`, [`ActivePartner::revenue_withheld`] tells
+//! the revenue pallet to withhold its share of the closing era. Silence counts only while there is
+//! a duty: from the latest of the last verified header, activation, resumption and the policy's
+//! coming into force.
+//!
 //! ## Traits for other pallets
 //!
 //! - [`PartnerProvider`]: active members, their payout accounts, revenue and vote weights (used by
