@@ -11,6 +11,7 @@
 
 extern crate alloc;
 
+pub mod audit;
 pub mod bls;
 pub mod bundle;
 pub mod handover;

@@ -1,0 +1,40 @@
+use crate as pallet_audit;
+use frame_support::{derive_impl, traits::ConstU32};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+frame_support::construct_runtime!(
+    pub enum Test {
+        System: frame_system,
+        Audit: pallet_audit,
+    }
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+    type Block = Block;
+}
+
+/// A stand-in for the runtime's record enum.
+#[derive(codec::Encode, Clone, PartialEq, Eq, Debug)]
+pub enum Record {
+    Partner { who: u64, step: u8 },
+    Payout { era: u32, amount: u128 },
+}
+
+/// Most records a block commits to in the tests.
+pub const MAX: u32 = 5;
+
+impl pallet_audit::Config for Test {
+    type Record = Record;
+    type MaxRecordsPerBlock = ConstU32<MAX>;
+    type WeightInfo = ();
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+    let t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+    let mut ext: sp_io::TestExternalities = t.into();
+    ext.execute_with(|| System::set_block_number(1));
+    ext
+}
