@@ -1077,20 +1077,15 @@ pub mod pallet {
         /// Blocks the partner has had a duty to relay without a verified header: since the
         /// latest of its last verified header, its activation, its resumption and the health
         /// policy's coming into force. `None` for a partner with neither a header nor an
-        /// activation.
-        fn blocks_since_header(p: &PartnerOf<T>, now: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
+        /// activation. `policy_since` is [`HealthPolicySince`], read once by the caller.
+        fn blocks_since_header(
+            p: &PartnerOf<T>,
+            now: BlockNumberFor<T>,
+            policy_since: BlockNumberFor<T>,
+        ) -> Option<BlockNumberFor<T>> {
             let t = &p.timeline;
             let since = [t.last_header, t.activated, t.resumed].into_iter().flatten().max()?;
-            let since = since.max(HealthPolicySince::<T>::get());
-            Some(now.saturating_sub(since))
-        }
-
-        /// Whether the partner's share of the era closing now is withheld.
-        fn revenue_withheld(p: &PartnerOf<T>, now: BlockNumberFor<T>) -> bool {
-            match (PartnerHealthPolicy::<T>::get(), Self::blocks_since_header(p, now)) {
-                (Some(policy), Some(age)) => age >= policy.withhold_after,
-                _ => false,
-            }
+            Some(now.saturating_sub(since.max(policy_since)))
         }
 
         /// Marks every active partner whose chain had no verified header for the policy's
@@ -1098,6 +1093,7 @@ pub mod pallet {
         /// such period. Returns how many records it read (for the weight).
         pub(crate) fn check_health(now: BlockNumberFor<T>, policy: &HealthPolicy<BlockNumberFor<T>>) -> u32 {
             let mut read = 0u32;
+            let policy_since = HealthPolicySince::<T>::get();
             // Collected first: the map is not changed while it is iterated.
             let due: Vec<(T::AccountId, bool)> = Partners::<T>::iter()
                 .filter_map(|(who, p)| {
@@ -1105,7 +1101,7 @@ pub mod pallet {
                     if p.status != PartnerStatus::Active {
                         return None;
                     }
-                    let age = Self::blocks_since_header(&p, now)?;
+                    let age = Self::blocks_since_header(&p, now, policy_since)?;
                     if age < policy.unhealthy_after {
                         return None;
                     }
@@ -1118,20 +1114,16 @@ pub mod pallet {
                 })
                 .collect();
             for (who, newly) in due {
-                let mut last_header = None;
                 Partners::<T>::mutate(&who, |maybe| {
                     if let Some(p) = maybe {
                         if newly {
                             p.timeline.unhealthy_since = Some(now);
+                            Self::deposit_event(Event::PartnerUnhealthy { who: who.clone(), last_header: p.timeline.last_header });
                         }
                         p.timeline.health_penalty_at = Some(now);
-                        last_header = p.timeline.last_header;
+                        Self::adjust_reputation(&who, p, false, T::MissedDutyPenalty::get());
                     }
                 });
-                if newly {
-                    Self::deposit_event(Event::PartnerUnhealthy { who: who.clone(), last_header });
-                }
-                Self::change_reputation(&who, false, T::MissedDutyPenalty::get());
             }
             read
         }
@@ -1206,18 +1198,19 @@ pub mod pallet {
         fn change_reputation(who: &T::AccountId, up: bool, by: u32) {
             Partners::<T>::mutate(who, |maybe| {
                 if let Some(p) = maybe {
-                    let old = p.reputation;
-                    let new = if up {
-                        old.saturating_add(by).min(T::MaxReputation::get())
-                    } else {
-                        old.saturating_sub(by)
-                    };
-                    if new != old {
-                        p.reputation = new;
-                        Self::deposit_event(Event::ReputationChanged { who: who.clone(), old, new });
-                    }
+                    Self::adjust_reputation(who, p, up, by);
                 }
             });
+        }
+
+        /// Moves `p`'s reputation within bounds; the caller writes the record.
+        fn adjust_reputation(who: &T::AccountId, p: &mut PartnerOf<T>, up: bool, by: u32) {
+            let old = p.reputation;
+            let new = if up { old.saturating_add(by).min(T::MaxReputation::get()) } else { old.saturating_sub(by) };
+            if new != old {
+                p.reputation = new;
+                Self::deposit_event(Event::ReputationChanged { who: who.clone(), old, new });
+            }
         }
 
         fn summary(who: T::AccountId, p: PartnerOf<T>) -> PartnerSummary<T::AccountId, BalanceOf<T>> {
@@ -1225,8 +1218,9 @@ pub mod pallet {
                 Some(a) if a.signed_at.is_some() => (a.revenue_weight, a.vote_weight),
                 _ => (0, 0),
             };
+            let now = frame_system::Pallet::<T>::block_number();
             let blocks_since_header =
-                Self::blocks_since_header(&p, frame_system::Pallet::<T>::block_number()).map(|b| b.saturated_into::<u64>());
+                Self::blocks_since_header(&p, now, HealthPolicySince::<T>::get()).map(|b| b.saturated_into::<u64>());
             PartnerSummary {
                 who,
                 chain_name: p.chain_name.into_inner(),
@@ -1315,6 +1309,13 @@ pub mod pallet {
 
         fn active_partners() -> Vec<ActivePartner<T::AccountId>> {
             let now = frame_system::Pallet::<T>::block_number();
+            // Read once for every partner: whether its share of the era closing now is withheld.
+            let withhold_after = PartnerHealthPolicy::<T>::get().map(|p| p.withhold_after);
+            let policy_since = HealthPolicySince::<T>::get();
+            let withheld = |p: &PartnerOf<T>| match (withhold_after, Self::blocks_since_header(p, now, policy_since)) {
+                (Some(limit), Some(age)) => age >= limit,
+                _ => false,
+            };
             Partners::<T>::iter()
                 .filter_map(|(who, p)| {
                     active_agreement::<T>(&p).map(|a| ActivePartner {
@@ -1322,7 +1323,7 @@ pub mod pallet {
                         payout: p.payout.clone(),
                         revenue_weight: a.revenue_weight,
                         vote_weight: a.vote_weight,
-                        revenue_withheld: Self::revenue_withheld(&p, now),
+                        revenue_withheld: withheld(&p),
                     })
                 })
                 .collect()
