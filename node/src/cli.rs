@@ -54,6 +54,17 @@ pub enum Subcommand {
     /// or exits non-zero with the reason it does not verify.
     VerifyProof(VerifyProofCmd),
 
+    /// Export the audit trail of finalized blocks `--from..=--to` from a node (`--url`), each row
+    /// with its inclusion proof, and a manifest that proves the rows complete: the log's leaves
+    /// of every block in the range, proven by an MMR proof from a finalized checkpoint, and that
+    /// checkpoint's finality proof (docs/audit.md).
+    ExportAudit(ExportAuditCmd),
+
+    /// Check an export of `export-audit` offline, trusting only the genesis validator set of
+    /// `--chain`: prints a summary as JSON, or exits non-zero naming the first row or block that
+    /// is changed, missing, reordered or added.
+    VerifyAudit(VerifyAuditCmd),
+
     /// Runtime benchmarks (`benchmark pallet` writes the pallets' weights); built only with
     /// `--features runtime-benchmarks`.
     #[cfg(feature = "runtime-benchmarks")]
@@ -90,4 +101,56 @@ pub struct VerifyProofCmd {
 
     /// A file holding the bundle as the RPC returns it: one hex string.
     pub bundle: std::path::PathBuf,
+}
+
+/// How an audit export is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AuditFormat {
+    /// One JSON object a line: the manifest first, then the rows.
+    Jsonl,
+    /// The rows as CSV, the manifest beside them in `<output>.manifest.json`.
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportAuditCmd {
+    /// A node's WebSocket RPC endpoint (`ws://`).
+    #[arg(long, default_value = "ws://127.0.0.1:9944")]
+    pub url: String,
+
+    /// First block exported.
+    #[arg(long)]
+    pub from: u32,
+
+    /// Last block exported: finalized, and below the finalized head (a block's records enter the
+    /// log in the next block); if it is the finalized head, the export waits for the next one.
+    #[arg(long)]
+    pub to: u32,
+
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: AuditFormat,
+
+    /// The file written.
+    #[arg(long)]
+    pub output: std::path::PathBuf,
+
+    /// The validator set the verifier will trust: the export carries the hand-overs from it.
+    /// The genesis set of `dev`, `local` and `bpci` is 0.
+    #[arg(long, default_value_t = 0)]
+    pub trusted_set_id: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyAuditCmd {
+    /// The chain whose genesis is trusted: `dev`, `local`, `bpci` or a chain spec file.
+    #[arg(long, default_value = "local")]
+    pub chain: String,
+
+    /// The export: a `.jsonl` file, or a `.csv` file with its `.manifest.json` beside it.
+    pub export: std::path::PathBuf,
+
+    /// Accept blocks whose header says they refused records past their bound (`dropped`): the
+    /// export is then complete only as far as the chain recorded.
+    #[arg(long)]
+    pub allow_incomplete: bool,
 }

@@ -85,6 +85,11 @@ pub fn run() -> sc_cli::Result<()> {
             let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
             crate::verify_proof::run(cmd, &*spec)
         }
+        Some(Subcommand::ExportAudit(cmd)) => crate::audit_export::run(cmd),
+        Some(Subcommand::VerifyAudit(cmd)) => {
+            let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
+            crate::audit_verify::run(cmd, &*spec)
+        }
         Some(Subcommand::BuildSpec(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
@@ -158,7 +163,10 @@ pub fn run() -> sc_cli::Result<()> {
                         .into(),
                 ));
             }
-            runner.run_node_until_exit(|config| async move {
+            runner.run_node_until_exit(|mut config| async move {
+                // The audit trail's records and log live in the offchain database, written by
+                // offchain indexing as blocks are imported: always on (docs/audit.md).
+                config.offchain_worker.indexing_enabled = true;
                 match config.network.network_backend {
                     sc_network::config::NetworkBackendType::Libp2p => {
                         service::new_full::<sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>>(config)

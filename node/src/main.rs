@@ -1,5 +1,8 @@
 //! `bpci-node`: the BPCI chain node.
 
+mod audit_export;
+mod audit_format;
+mod audit_verify;
 mod chain_spec;
 mod cli;
 mod command;

@@ -162,6 +162,15 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
     // that proof bundles can start from old validator sets (`bpci_rpc::handovers`).
     task_manager.spawn_handle().spawn("bpci-handovers", None, bpci_rpc::handovers::run::<Block, _>(client.clone()));
 
+    // The audit log's MMR nodes are written by offchain indexing under fork-aware keys; the gadget
+    // moves those of finalized blocks to canonical ones and drops the rest, so that proofs of old
+    // blocks find them (`bpci_auditRange`, `mmr_generateProof`).
+    task_manager.spawn_essential_handle().spawn(
+        "mmr-gadget",
+        None,
+        mmr_gadget::MmrGadget::start(client.clone(), backend.clone(), bpci_runtime::audit::MMR_INDEXING_PREFIX.to_vec()),
+    );
+
     let role = config.role;
     let prometheus_registry = config.prometheus_registry().cloned();
     if let Some(registry) = prometheus_registry.as_ref() {
@@ -181,11 +190,13 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         let client = client.clone();
         let pool = transaction_pool.clone();
         let consensus_status = consensus_status.clone();
+        let offchain = sc_client_api::Backend::offchain_storage(&*backend);
         Box::new(move |_| {
             let deps = crate::rpc::FullDeps {
                 client: client.clone(),
                 pool: pool.clone(),
                 consensus_status: consensus_status.clone(),
+                offchain: offchain.clone(),
             };
             crate::rpc::create_full(deps).map_err(Into::into)
         })

@@ -10,6 +10,7 @@
 //!   header and a storage proof ([`health`], also as Prometheus gauges).
 //! - `bpci_proveFinality`, `bpci_proofBundle`: proofs of this chain for partners ([`proofs`]).
 
+pub mod audit;
 pub mod handovers;
 pub mod health;
 pub mod proofs;

@@ -146,6 +146,58 @@ impl_runtime_apis! {
         }
     }
 
+    /// The audit trail's log over blocks (`audit`): its root, size and proofs of leaves. Proofs
+    /// of past blocks read the log's nodes from the offchain database, so they need a node that
+    /// indexes (bpci-node always does).
+    impl sp_mmr_primitives::MmrApi<Block, sp_core::H256, BlockNumber> for Runtime {
+        fn mmr_root() -> Result<sp_core::H256, sp_mmr_primitives::Error> {
+            Ok(pallet_mmr::RootHash::<Runtime>::get())
+        }
+
+        fn mmr_leaf_count() -> Result<sp_mmr_primitives::LeafIndex, sp_mmr_primitives::Error> {
+            Ok(pallet_mmr::NumberOfLeaves::<Runtime>::get())
+        }
+
+        fn generate_proof(
+            block_numbers: Vec<BlockNumber>,
+            best_known_block_number: Option<BlockNumber>,
+        ) -> Result<(Vec<sp_mmr_primitives::EncodableOpaqueLeaf>, sp_mmr_primitives::LeafProof<sp_core::H256>), sp_mmr_primitives::Error> {
+            Mmr::generate_proof(block_numbers, best_known_block_number).map(|(leaves, proof)| {
+                (leaves.into_iter().map(|leaf| sp_mmr_primitives::EncodableOpaqueLeaf::from_leaf(&leaf)).collect(), proof)
+            })
+        }
+
+        fn generate_ancestry_proof(
+            prev_block_number: BlockNumber,
+            best_known_block_number: Option<BlockNumber>,
+        ) -> Result<sp_mmr_primitives::AncestryProof<sp_core::H256>, sp_mmr_primitives::Error> {
+            Mmr::generate_ancestry_proof(prev_block_number, best_known_block_number)
+        }
+
+        fn verify_proof(
+            leaves: Vec<sp_mmr_primitives::EncodableOpaqueLeaf>,
+            proof: sp_mmr_primitives::LeafProof<sp_core::H256>,
+        ) -> Result<(), sp_mmr_primitives::Error> {
+            let leaves = leaves
+                .into_iter()
+                .map(|leaf| leaf.into_opaque_leaf().try_decode().ok_or(sp_mmr_primitives::Error::Verify))
+                .collect::<Result<Vec<pallet_audit::AuditLeaf>, _>>()?;
+            Mmr::verify_leaves(leaves, proof)
+        }
+
+        fn verify_proof_stateless(
+            root: sp_core::H256,
+            leaves: Vec<sp_mmr_primitives::EncodableOpaqueLeaf>,
+            proof: sp_mmr_primitives::LeafProof<sp_core::H256>,
+        ) -> Result<(), sp_mmr_primitives::Error> {
+            let nodes = leaves
+                .into_iter()
+                .map(|leaf| sp_mmr_primitives::DataOrHash::Data(leaf.into_opaque_leaf()))
+                .collect();
+            pallet_mmr::verify_leaves_proof::<sp_runtime::traits::BlakeTwo256, _>(root, nodes, proof)
+        }
+    }
+
     impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
         fn account_nonce(account: AccountId) -> Nonce {
             System::account_nonce(account)

@@ -20,4 +20,6 @@ frame_benchmarking::define_benchmarks!(
     [pallet_revenue, Revenue]
     [pallet_auction, Auction]
     [pallet_bridge, Bridge]
+    [pallet_mmr, Mmr]
+    [pallet_audit, Audit]
 );

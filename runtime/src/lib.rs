@@ -17,6 +17,7 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 extern crate alloc;
 
 pub mod apis;
+pub mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod weights;
@@ -207,6 +208,13 @@ mod runtime {
     pub type Referenda = pallet_referenda;
     #[runtime::pallet_index(18)]
     pub type Bridge = pallet_bridge;
+    /// The log over blocks of the audit trail: one leaf a block (see `audit`).
+    #[runtime::pallet_index(19)]
+    pub type Mmr = pallet_mmr;
+    /// The audit trail's records and each block's commitment. Last, so that its `on_finalize`
+    /// sees every event of the block.
+    #[runtime::pallet_index(20)]
+    pub type Audit = pallet_audit;
 }
 
 #[cfg(test)]

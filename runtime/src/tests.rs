@@ -148,8 +148,12 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
     let author_points = db.reads_writes(4, 2) + Weight::from_parts(1_000_000, 0).saturating_mul(max_validators as u64 + 1);
     let timestamp = <pallet_timestamp::weights::SubstrateWeight<Runtime> as pallet_timestamp::WeightInfo>::set()
         + weights.get(frame_support::dispatch::DispatchClass::Mandatory).base_extrinsic;
+    let audit = <pallet_audit::weights::SubstrateWeight<Runtime> as pallet_audit::WeightInfo>::commit(
+        <Runtime as pallet_audit::Config>::MaxRecordsPerBlock::get(),
+    ) + <() as pallet_mmr::WeightInfo>::on_initialize(64);
     let parts = [
         ("base block", weights.base_block),
+        ("audit commitment and log", audit),
         ("scheduler", sched),
         ("auction", auction),
         ("revenue era close", revenue),
@@ -234,10 +238,11 @@ mod flows {
     /// pre-digest (Alice, index 0 of the session validators, proposes every block), every pallet's
     /// `on_initialize`, then `PreInherents` (which credits the author).
     fn next_block() {
+        let parent = finish_block();
         let n = System::block_number() + 1;
         let pre = bpci_primitives::PreDigest { view: n as u64, set_id: 0, proposer_index: 0, justify: None, stall: false };
         let digest = Digest { logs: vec![DigestItem::PreRuntime(bpci_primitives::BPCI_ENGINE_ID, pre.encode())] };
-        System::initialize(&n, &System::parent_hash(), &digest);
+        System::initialize(&n, &parent, &digest);
         <AllPalletsWithSystem as OnInitialize<BlockNumber>>::on_initialize(n);
         <configs::RecordBlockAuthor as PreInherents>::pre_inherents();
     }
@@ -246,6 +251,56 @@ mod flows {
         while System::block_number() < n {
             next_block();
         }
+    }
+
+    /// A finished block as the tests saw it: its header and the records of its events.
+    struct Finished {
+        header: Header,
+        digest: pallet_audit::AuditDigest,
+        records: Vec<crate::audit::AuditRecord>,
+    }
+
+    std::thread_local! {
+        static FINISHED: core::cell::RefCell<Vec<Finished>> = const { core::cell::RefCell::new(Vec::new()) };
+    }
+
+    /// Ends the running block as the executive does for the audit log (`Audit::on_finalize`, then
+    /// the header), checks its commitment against a recomputation from the block's events, and
+    /// returns its hash. At genesis, the genesis hash.
+    fn finish_block() -> H256 {
+        use frame_support::traits::OnFinalize;
+        let n = System::block_number();
+        if n == 0 {
+            return System::block_hash(0);
+        }
+        let records: Vec<crate::audit::AuditRecord> = System::read_events_no_consensus()
+            .filter_map(|e| crate::audit::record_of(&e.event).map(crate::audit::AuditRecord::V1))
+            .collect();
+        <Audit as OnFinalize<BlockNumber>>::on_finalize(n);
+        let header = System::finalize();
+        let digests: Vec<pallet_audit::AuditDigest> = header
+            .digest
+            .logs
+            .iter()
+            .filter_map(|l| match l {
+                DigestItem::Consensus(id, data) if *id == pallet_audit::AUDIT_ENGINE_ID => {
+                    Some(<pallet_audit::AuditDigest as codec::Decode>::decode(&mut &data[..]).expect("an audit digest"))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(digests.len(), 1, "block {n}: one audit digest a header");
+        let digest = digests[0];
+        let leaves: Vec<H256> = records.iter().map(|r| pallet_audit::leaf_hash(&r.encode())).collect();
+        assert_eq!(
+            digest.records,
+            pallet_audit::BlockRecords { count: records.len() as u32, dropped: 0, root: pallet_audit::records_root(leaves) },
+            "block {n}: the header's commitment is not its events' records"
+        );
+        assert_eq!(digest.log, pallet_audit::LogState { leaves: Mmr::mmr_leaves(), root: Mmr::mmr_root() });
+        let hash = header.hash();
+        FINISHED.with(|f| f.borrow_mut().push(Finished { header, digest, records }));
+        hash
     }
 
     fn root() -> OriginCaller {
@@ -364,8 +419,28 @@ mod flows {
 
     #[test]
     fn a_partner_goes_from_application_to_active_governs_is_disputed_and_exits() {
-        use Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+        use Sr25519Keyring::Charlie;
         dev_ext().execute_with(|| {
+            let (charlie, bond) = (acc(Charlie), 200 * UNIT);
+            a_partner_joins_governs_and_is_disputed();
+            // Exit: the bond stays held through the unbonding period, then is released.
+            assert_ok!(Partners::request_exit(signed(Charlie)));
+            assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Exiting);
+            assert!(Partners::withdraw_bond(signed(Charlie)).is_err());
+            let before = free(&charlie);
+            System::set_block_number(System::block_number() + 7 * DAYS);
+            assert_ok!(Partners::withdraw_bond(signed(Charlie)));
+            assert!(Partners::partner(charlie.clone()).is_none());
+            assert_eq!(free(&charlie), before + bond - 50 * UNIT);
+        });
+    }
+
+    /// Charlie applies, is assessed and voted in, integrates (relayers, a bridge checkpoint and
+    /// a first proof), signs an agreement, votes a requirement change and a treasury spend
+    /// through, and is disputed, slashed and suspended.
+    fn a_partner_joins_governs_and_is_disputed() {
+        use Sr25519Keyring::{Alice, Bob, Charlie, Dave, Eve};
+        {
             let charlie = acc(Charlie);
             let bond = 200 * UNIT;
             let now_secs = pallet_timestamp::Now::<Runtime>::get() / 1000;
@@ -499,16 +574,122 @@ mod flows {
             assert_eq!(p.status, PartnerStatus::Suspended);
             assert_eq!(p.bond, bond - 50 * UNIT);
             assert!(free(&treasury) >= treasury_before + 50 * UNIT);
+        }
+    }
 
-            // Exit: the bond stays held through the unbonding period, then is released.
-            assert_ok!(Partners::request_exit(signed(Charlie)));
-            assert_eq!(Partners::partner(charlie.clone()).unwrap().status, PartnerStatus::Exiting);
-            assert!(Partners::withdraw_bond(signed(Charlie)).is_err());
-            let before = free(&charlie);
-            System::set_block_number(System::block_number() + 7 * DAYS);
-            assert_ok!(Partners::withdraw_bond(signed(Charlie)));
-            assert!(Partners::partner(charlie.clone()).is_none());
-            assert_eq!(free(&charlie), before + bond - 50 * UNIT);
+    /// Issue 12: every kind of auditable change, made by the real runtime, is a record of its
+    /// block; each block's header commits to exactly its records (checked in `finish_block`);
+    /// the log over blocks holds every block's commitment, which an MMR proof from the last
+    /// header shows, and neither a changed record nor a changed leaf passes.
+    #[test]
+    fn every_kind_of_auditable_change_is_recorded_and_proven_by_the_log() {
+        use crate::audit::{AuditRecord, RecordV1};
+        use sp_core::offchain::{testing::TestOffchainExt, OffchainDbExt, OffchainWorkerExt};
+        let mut ext = dev_ext();
+        let last = ext.execute_with(|| {
+            FINISHED.with(|f| f.borrow_mut().clear());
+            a_partner_joins_governs_and_is_disputed();
+            // A validator-set change, forced by Root, and cancelled.
+            let members = frame_support::BoundedVec::truncate_from(vec![acc(Sr25519Keyring::Alice)]);
+            assert_ok!(Validators::force_set(RuntimeOrigin::root(), members));
+            assert_ok!(Validators::cancel_force(RuntimeOrigin::root()));
+            // A runtime upgrade is recorded as such (the code is not run here).
+            frame_system::Pallet::<Runtime>::deposit_event(frame_system::Event::<Runtime>::CodeUpdated { hash: H256::repeat_byte(5) });
+            next_block();
+            next_block();
+            System::block_number() - 1
+        });
+        ext.persist_offchain_overlay();
+        let (offchain, _) = TestOffchainExt::with_offchain_db(ext.offchain_db());
+        ext.register_extension(OffchainDbExt::new(offchain.clone()));
+        ext.register_extension(OffchainWorkerExt::new(offchain));
+        ext.execute_with(|| {
+            let finished = FINISHED.with(|f| f.take());
+            let kinds: std::collections::BTreeSet<&'static str> = finished
+                .iter()
+                .flat_map(|b| b.records.iter())
+                .map(|AuditRecord::V1(r)| match r {
+                    RecordV1::Partners(pallet_partners::Event::Applied { .. }) => "partner applied",
+                    RecordV1::Partners(pallet_partners::Event::Activated { .. }) => "partner activated",
+                    RecordV1::Partners(pallet_partners::Event::Suspended { .. }) => "partner suspended",
+                    RecordV1::Partners(_) => "partner",
+                    RecordV1::Roundtable(pallet_roundtable::Event::PollVoted { .. }) => "vote",
+                    RecordV1::Roundtable(pallet_roundtable::Event::DisputeResolved { .. }) => "dispute resolved",
+                    RecordV1::Roundtable(_) => "roundtable",
+                    RecordV1::Referenda(pallet_referenda::Event::Confirmed { .. }) => "decision",
+                    RecordV1::Referenda(_) => "poll",
+                    RecordV1::Enacted { result: Ok(()), .. } => "enactment",
+                    RecordV1::Enacted { .. } => "failed enactment",
+                    RecordV1::Revenue(pallet_revenue::Event::EraClosed { .. }) => "revenue split",
+                    RecordV1::Revenue(pallet_revenue::Event::Paid { .. }) => "payout",
+                    RecordV1::Revenue(_) => "revenue",
+                    RecordV1::Auction(pallet_auction::Event::RoundSettled { .. }) => "auction settlement",
+                    RecordV1::Auction(_) => "auction",
+                    RecordV1::Validators(_) => "validator set",
+                    RecordV1::Treasury(pallet_treasury::Event::Paid { .. }) => "treasury spend paid",
+                    RecordV1::Treasury(_) => "treasury",
+                    RecordV1::DevelopmentTreasury(_) | RecordV1::InfrastructureTreasury(_) => "share treasury",
+                    RecordV1::Bridge(pallet_bridge::Event::HeaderImported { .. }) => "bridge verification",
+                    RecordV1::Bridge(_) => "bridge",
+                    RecordV1::Sudo(_) => "root key",
+                    RecordV1::RuntimeUpgraded { .. } | RecordV1::UpgradeAuthorized { .. } => "runtime upgrade",
+                })
+                .collect();
+            for kind in [
+                "partner applied", "partner activated", "partner suspended", "vote", "dispute resolved", "decision",
+                "enactment", "revenue split", "payout", "auction settlement", "validator set", "treasury",
+                "treasury spend paid", "bridge verification", "bridge", "runtime upgrade",
+            ] {
+                assert!(kinds.contains(kind), "no {kind} record among {kinds:?}");
+            }
+            // No bid commitment, no revenue credit: they would crowd the bounded records out.
+            assert!(finished.iter().flat_map(|b| b.records.iter()).all(|AuditRecord::V1(r)| !matches!(
+                r,
+                RecordV1::Revenue(pallet_revenue::Event::Credited { .. }) | RecordV1::Auction(pallet_auction::Event::Committed { .. })
+            )));
+
+            // The log: block b's leaf is in the log from block b + 1 on; the last finished
+            // header's log holds the leaves of every block before it, from genesis.
+            let head = finished.last().unwrap();
+            assert_eq!(head.header.number, last);
+            assert_eq!(head.digest.log.leaves, last as u64);
+            let leaves: Vec<pallet_audit::AuditLeaf> = core::iter::once(pallet_audit::AuditLeaf {
+                number: 0,
+                hash: System::block_hash(0),
+                records: Default::default(),
+            })
+            .chain(finished.iter().take(finished.len() - 1).map(|b| pallet_audit::AuditLeaf {
+                number: b.header.number,
+                hash: b.header.hash(),
+                records: b.digest.records,
+            }))
+            .collect();
+            assert_eq!(leaves.len() as u64, head.digest.log.leaves);
+            // pallet-mmr names a leaf by the block that appended it, one after the leaf's own.
+            let appended_in: Vec<BlockNumber> = (1..=last).collect();
+            let (proven, proof) = Mmr::generate_proof(appended_in, Some(last)).expect("a proof from the offchain log");
+            assert_eq!(proven, leaves, "the log's leaves are not the blocks' commitments");
+            let verify = |leaves: &[pallet_audit::AuditLeaf], proof| {
+                pallet_mmr::verify_leaves_proof::<sp_runtime::traits::BlakeTwo256, _>(
+                    head.digest.log.root,
+                    leaves.iter().map(|l| sp_mmr_primitives::DataOrHash::Data(*l)).collect(),
+                    proof,
+                )
+            };
+            assert!(verify(&leaves, proof.clone()).is_ok());
+            let mut changed = leaves.clone();
+            changed[3].records.count += 1;
+            assert!(verify(&changed, proof.clone()).is_err(), "a changed leaf passed");
+
+            // A record proves against its block's commitment; a changed one does not.
+            let block = finished.iter().find(|b| b.records.len() >= 3).expect("a block of several records");
+            let hashes: Vec<H256> = block.records.iter().map(|r| pallet_audit::leaf_hash(&r.encode())).collect();
+            let path = bpci_primitives::audit::prove(&hashes, 2).unwrap();
+            let record = block.records[2].encode();
+            assert!(bpci_primitives::audit::verify(&block.digest.records, 2, &record, &path));
+            let mut forged = record.clone();
+            *forged.last_mut().unwrap() ^= 1;
+            assert!(!bpci_primitives::audit::verify(&block.digest.records, 2, &forged, &path));
         });
     }
 

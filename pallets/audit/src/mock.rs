@@ -26,8 +26,25 @@ pub enum Record {
 /// Most records a block commits to in the tests.
 pub const MAX: u32 = 5;
 
+/// Records frame-system's `Remarked` events, as the runtime records its pallets' events.
+pub struct RemarksAreRecords;
+impl pallet_audit::EventRecords<RuntimeEvent, Record> for RemarksAreRecords {
+    fn record(event: &RuntimeEvent) -> Option<Record> {
+        match event {
+            RuntimeEvent::System(frame_system::Event::Remarked { sender, .. }) => Some(Record::Partner { who: *sender, step: 9 }),
+            _ => None,
+        }
+    }
+}
+
+frame_support::parameter_types! {
+    pub Log: pallet_audit::LogState = pallet_audit::LogState { leaves: 41, root: sp_core::H256::repeat_byte(4) };
+}
+
 impl pallet_audit::Config for Test {
     type Record = Record;
+    type EventRecords = RemarksAreRecords;
+    type Log = Log;
     type MaxRecordsPerBlock = ConstU32<MAX>;
     type WeightInfo = ();
 }

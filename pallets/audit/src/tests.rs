@@ -1,12 +1,15 @@
 //! The audit log against the mock runtime: what a block commits to, what it writes offchain, and
 //! what a verifier that trusts only the header can check.
 use crate::mock::*;
-use crate::{leaf_hash, leaves_key, record_key, records_root, AuditLog, BlockRecords, Dropped, LastBlock, Leaves, TotalRecords, AUDIT_ENGINE_ID};
+use crate::{
+    leaf_hash, leaves_key, record_key, records_root, AuditDigest, AuditLeaf, AuditLog, BlockRecords, Dropped, LastBlock,
+    Leaves, LogState, TotalRecords, AUDIT_ENGINE_ID,
+};
 use bpci_verifier::audit::{prove, verify};
 use codec::{Decode, Encode};
 use frame_support::traits::Hooks;
 use sp_core::H256;
-use sp_runtime::DigestItem;
+use sp_runtime::{traits::Header as _, DigestItem};
 
 fn append(r: Record) {
     <Audit as AuditLog<Record>>::append(&r);
@@ -14,12 +17,16 @@ fn append(r: Record) {
 
 /// Finishes block `n` as the executive does and returns the commitment its header carries.
 fn finish(n: u64) -> BlockRecords {
+    finish_digest(n).records
+}
+
+fn finish_digest(n: u64) -> AuditDigest {
     Audit::on_finalize(n);
-    let found: Vec<BlockRecords> = System::digest()
+    let found: Vec<AuditDigest> = System::digest()
         .logs
         .iter()
         .filter_map(|l| match l {
-            DigestItem::Consensus(id, data) if *id == AUDIT_ENGINE_ID => BlockRecords::decode(&mut &data[..]).ok(),
+            DigestItem::Consensus(id, data) if *id == AUDIT_ENGINE_ID => AuditDigest::decode(&mut &data[..]).ok(),
             _ => None,
         })
         .collect();
@@ -115,4 +122,42 @@ fn records_and_each_blocks_leaf_list_go_to_the_offchain_database_by_content() {
     for (leaf, r) in leaves.iter().zip(records()) {
         assert_eq!(get(&record_key(leaf)), Some(r.encode()));
     }
+}
+
+#[test]
+fn the_events_the_runtime_names_become_records_in_their_order_after_direct_appends() {
+    new_test_ext().execute_with(|| {
+        append(Record::Payout { era: 1, amount: 5 });
+        for who in [3u64, 4] {
+            System::deposit_event(frame_system::Event::<Test>::Remarked { sender: who, hash: H256::repeat_byte(1) });
+            // An event the runtime leaves out.
+            System::deposit_event(frame_system::Event::<Test>::NewAccount { account: who });
+        }
+        let c = finish(1);
+        let expected = [
+            Record::Payout { era: 1, amount: 5 },
+            Record::Partner { who: 3, step: 9 },
+            Record::Partner { who: 4, step: 9 },
+        ];
+        assert_eq!(c.count, 3);
+        assert_eq!(c.root, records_root(expected.iter().map(|r| leaf_hash(&r.encode()))));
+    });
+}
+
+#[test]
+fn the_header_carries_the_log_state_and_the_next_block_leaf_names_this_block() {
+    use sp_mmr_primitives::LeafDataProvider;
+    new_test_ext().execute_with(|| {
+        append(Record::Partner { who: 1, step: 0 });
+        let digest = finish_digest(1);
+        assert_eq!(digest.log, LogState { leaves: 41, root: H256::repeat_byte(4) });
+        let header = System::finalize();
+        System::reset_events();
+        System::initialize(&2, &header.hash(), &Default::default());
+        assert_eq!(Audit::leaf_data(), AuditLeaf { number: 1, hash: header.hash(), records: digest.records });
+        // A parent that committed nothing (the log starts late, or genesis): an empty leaf.
+        System::set_block_number(3);
+        System::initialize(&4, &H256::repeat_byte(9), &Default::default());
+        assert_eq!(Audit::leaf_data(), AuditLeaf { number: 3, hash: H256::repeat_byte(9), records: BlockRecords::default() });
+    });
 }

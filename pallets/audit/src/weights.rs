@@ -13,6 +13,8 @@ pub trait WeightInfo {
     fn append() -> Weight;
     /// A block's commitment over `n` records.
     fn commit(n: u32) -> Weight;
+    /// Reading `e` events of the block for records.
+    fn scan_events(e: u32) -> Weight;
 }
 
 pub struct SubstrateWeight<T>(PhantomData<T>);
@@ -25,6 +27,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
             .saturating_add(Weight::from_parts(3_000_000, 32).saturating_mul(n.into()))
             .saturating_add(T::DbWeight::get().reads_writes(3, 4))
     }
+    fn scan_events(e: u32) -> Weight {
+        Weight::from_parts(5_000_000, 0)
+            .saturating_add(Weight::from_parts(2_000_000, 200).saturating_mul(e.into()))
+            .saturating_add(T::DbWeight::get().reads(1))
+    }
 }
 
 impl WeightInfo for () {
@@ -35,5 +42,10 @@ impl WeightInfo for () {
         Weight::from_parts(30_000_000, 0)
             .saturating_add(Weight::from_parts(3_000_000, 32).saturating_mul(n.into()))
             .saturating_add(RocksDbWeight::get().reads_writes(3, 4))
+    }
+    fn scan_events(e: u32) -> Weight {
+        Weight::from_parts(5_000_000, 0)
+            .saturating_add(Weight::from_parts(2_000_000, 200).saturating_mul(e.into()))
+            .saturating_add(RocksDbWeight::get().reads(1))
     }
 }

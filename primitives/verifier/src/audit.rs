@@ -22,7 +22,7 @@ use scale_info::TypeInfo;
 use crate::trie::Blake2 as Blake2Hasher;
 use sp_core::H256;
 
-/// Engine id of the header digest item ([`BlockRecords`]) a block commits its records with.
+/// Engine id of the header digest item ([`AuditDigest`]) a block commits its records and the log with.
 pub const AUDIT_ENGINE_ID: [u8; 4] = *b"audt";
 
 /// What one block commits to: the records appended in it.
@@ -35,6 +35,49 @@ pub struct BlockRecords {
     pub dropped: u32,
     /// Binary Merkle root of the records' [`leaf_hash`]es in order; zero for none.
     pub root: H256,
+}
+
+/// The state of the log over blocks (polkadot-sdk's `pallet-mmr`): its leaf count and root. A
+/// block's log holds the [`AuditLeaf`] of every block before it, so block `N`'s leaf is in the
+/// log from block `N + 1` on, and a log of `L` leaves (from genesis) ends at block `L - 1`.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct LogState {
+    pub leaves: u64,
+    pub root: H256,
+}
+
+/// The header digest item under [`AUDIT_ENGINE_ID`]: the block's own records, and the log over
+/// the blocks before it. One item, so that a header can hold exactly one.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct AuditDigest {
+    pub records: BlockRecords,
+    pub log: LogState,
+}
+
+/// The log's leaf for one block: its number, its hash and what it committed to. Appended in the
+/// next block (which is when its hash is known). The number and hash tie a leaf to one block of
+/// one chain, so no leaf repeats and an export's rows say which block they are from.
+#[derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub struct AuditLeaf {
+    pub number: u32,
+    pub hash: H256,
+    pub records: BlockRecords,
+}
+
+/// The [`AuditDigest`] among a header's digest logs (its `Consensus(AUDIT_ENGINE_ID, _)` item),
+/// given as (engine id, data) pairs. `None` if there is none, more than one, or it does not decode.
+pub fn find_digest<'a>(consensus_logs: impl IntoIterator<Item = ([u8; 4], &'a [u8])>) -> Option<AuditDigest> {
+    use codec::DecodeAll;
+    let mut found = None;
+    for (id, data) in consensus_logs {
+        if id == AUDIT_ENGINE_ID {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(AuditDigest::decode_all(&mut &data[..]).ok()?);
+        }
+    }
+    found
 }
 
 /// What a record's leaf hash begins with, and an inner node's input almost never does.
@@ -155,6 +198,20 @@ mod tests {
                 binary_merkle_tree::Leaf::Hash(H256(sp_crypto_hashing::blake2_256(&plain_inner))),
             ), "n {n}: the attack works on plain leaves");
         }
+    }
+
+    #[test]
+    fn a_header_has_one_audit_digest_or_none() {
+        let d = AuditDigest { records: BlockRecords { count: 2, dropped: 0, root: H256::repeat_byte(1) }, log: LogState { leaves: 9, root: H256::repeat_byte(2) } };
+        let enc = d.encode();
+        let other = [1u8, 2, 3];
+        assert_eq!(find_digest([(*b"BPCI", &other[..]), (AUDIT_ENGINE_ID, &enc[..])]), Some(d));
+        // Two, or one that does not decode exactly: none, so a block author cannot pick.
+        assert_eq!(find_digest([(AUDIT_ENGINE_ID, &enc[..]), (AUDIT_ENGINE_ID, &enc[..])]), None);
+        let mut long = enc.clone();
+        long.push(0);
+        assert_eq!(find_digest([(AUDIT_ENGINE_ID, &long[..])]), None);
+        assert_eq!(find_digest([(*b"BPCI", &other[..])]), None);
     }
 
     #[test]
