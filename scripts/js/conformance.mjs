@@ -69,6 +69,14 @@ if (era.index > 0) {
     `bpci_eraReport(${era.index - 1}) accounts for its whole pot`);
 }
 
+// The audit trail: every header carries the log's state, and a finalized range comes with its proof.
+const fin = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
+const audt = fin.digest.logs.filter((l) => l.isConsensus && l.asConsensus[0].toHex() === '0x61756474');
+check(audt.length === 1, `the finalized header #${fin.number} carries one audit digest`);
+const range = await provider.send('bpci_auditRange', [1, 1, null]);
+check(range.blocks.length === 1 && range.blocks[0].number === 1 && range.leaves.length === 1 && range.log.leaves >= 2,
+  `bpci_auditRange: block #1, its leaf and a log proof at #${range.checkpoint.number}`);
+
 await api.disconnect();
 console.log('conformance: all checks passed');
 process.exit(0);
