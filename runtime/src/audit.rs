@@ -133,7 +133,11 @@ impl pallet_audit::Config for Runtime {
     type Log = AuditLogState;
     /// Bounds direct appends only (no pallet appends directly yet); records of events are not
     /// bounded, so that no one can crowd them out.
-    type MaxRecordsPerBlock = ConstU32<1024>;
+    type MaxRecordsPerBlock = ConstU32<256>;
+    /// A block of 250 transactions (about four events each) is counted in advance; beyond it,
+    /// the reading is charged after the fact. Every block's mandatory work must fit in one block
+    /// (`the_worst_case_of_every_mandatory_hook_fits_in_one_block`), which bounds this.
+    type EventsReserved = ConstU32<1024>;
     /// First-cut weights (`pallets/audit/src/weights.rs`) until `scripts/bench-weights.sh` measures them.
     type WeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
 }

@@ -148,9 +148,8 @@ fn the_worst_case_of_every_mandatory_hook_fits_in_one_block() {
     let author_points = db.reads_writes(4, 2) + Weight::from_parts(1_000_000, 0).saturating_mul(max_validators as u64 + 1);
     let timestamp = <pallet_timestamp::weights::SubstrateWeight<Runtime> as pallet_timestamp::WeightInfo>::set()
         + weights.get(frame_support::dispatch::DispatchClass::Mandatory).base_extrinsic;
-    let audit = <pallet_audit::weights::SubstrateWeight<Runtime> as pallet_audit::WeightInfo>::commit(
-        <Runtime as pallet_audit::Config>::MaxRecordsPerBlock::get(),
-    ) + <() as pallet_mmr::WeightInfo>::on_initialize(64);
+    let audit = <Audit as frame_support::traits::Hooks<BlockNumber>>::on_initialize(1)
+        + <() as pallet_mmr::WeightInfo>::on_initialize(64);
     let parts = [
         ("base block", weights.base_block),
         ("audit commitment and log", audit),

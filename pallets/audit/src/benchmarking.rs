@@ -57,5 +57,17 @@ mod benchmarks {
         assert_eq!(read.0, e);
     }
 
+    /// An event's record (a large one: 256 bytes) hashed and written offchain.
+    #[benchmark]
+    fn note_record() {
+        let record = [7u8; 256];
+        let leaf;
+        #[block]
+        {
+            leaf = Pallet::<T>::note_record(&record);
+        }
+        assert_eq!(leaf, leaf_hash(&record));
+    }
+
     impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
 }

@@ -15,9 +15,10 @@
 //! front of a block with cheap recorded events push every later record out. That is how changes made by
 //! polkadot-sdk pallets (referenda decisions, scheduler enactments, treasury spends), which have
 //! no hook of their own, reach the log, and why the pallet must be the last in the runtime: its
-//! `on_finalize` then sees every event of the block. Reading the events costs a decode of each;
-//! it is charged after the fact (`scan_events`, per event, measured), since a block's events are
-//! known only at its end.
+//! `on_finalize` then sees every event of the block. Reading the events costs a decode of each
+//! (`scan_events`) and each record a hash and an offchain write (`note_record`): every block reserves
+//! that for [`Config::EventsReserved`] events in `on_initialize`, and what a block's events cost
+//! beyond it is charged after the fact, since a block's events are known only at its end.
 //!
 //! ## What a block commits to
 //!
@@ -126,9 +127,14 @@ pub mod pallet {
         /// The log over blocks after this block's leaf (`pallet-mmr`'s leaf count and root), for
         /// the header.
         type Log: Get<LogState>;
-        /// Most records one block commits to.
+        /// Most records one block accepts by direct appends ([`AuditLog`]).
         #[pallet::constant]
         type MaxRecordsPerBlock: Get<u32>;
+        /// Events (and as many records) whose reading every block reserves in `on_initialize`, so
+        /// that a block builder counts them; only what a block's events cost beyond this is charged
+        /// after the fact.
+        #[pallet::constant]
+        type EventsReserved: Get<u32>;
         type WeightInfo: WeightInfo;
     }
 
@@ -150,23 +156,29 @@ pub mod pallet {
 
     #[pallet::hooks]
     impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
-        /// Reserves the commitment's worst case: the records arrive during the block.
+        /// Reserves the commitment's worst case for direct appends and the reading of
+        /// `EventsReserved` events and their records: the records arrive during the block.
         fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
-            T::WeightInfo::commit(T::MaxRecordsPerBlock::get())
+            T::WeightInfo::commit(T::MaxRecordsPerBlock::get()).saturating_add(Self::events_weight(T::EventsReserved::get(), T::EventsReserved::get()))
         }
 
         fn on_finalize(n: BlockNumberFor<T>) {
             let (events, from_events) = Self::record_events();
-            frame_system::Pallet::<T>::register_extra_weight_unchecked(
-                T::WeightInfo::scan_events(events)
-                    .saturating_add(T::WeightInfo::append().saturating_mul(from_events.len() as u64)),
-                DispatchClass::Mandatory,
-            );
+            let reserved = Self::events_weight(T::EventsReserved::get(), T::EventsReserved::get());
+            let spent = Self::events_weight(events, from_events.len() as u32);
+            if !spent.all_lte(reserved) {
+                frame_system::Pallet::<T>::register_extra_weight_unchecked(spent.saturating_sub(reserved), DispatchClass::Mandatory);
+            }
             Self::commit(n, from_events);
         }
     }
 
     impl<T: Config> Pallet<T> {
+        /// Reading `events` events, `records` of which are recorded.
+        pub fn events_weight(events: u32, records: u32) -> Weight {
+            T::WeightInfo::scan_events(events).saturating_add(T::WeightInfo::note_record().saturating_mul(records.into()))
+        }
+
         /// The records of the block's events so far, in order, written offchain; returns how
         /// many events were read and the records' leaf hashes. Never in state, never bounded.
         pub(crate) fn record_events() -> (u32, Vec<H256>) {
@@ -175,13 +187,17 @@ pub mod pallet {
             for event in frame_system::Pallet::<T>::read_events_no_consensus() {
                 events = events.saturating_add(1);
                 if let Some(record) = T::EventRecords::record(&event.event) {
-                    let record = record.encode();
-                    let leaf = leaf_hash(&record);
-                    sp_io::offchain_index::set(&record_key(&leaf), &record);
-                    leaves.push(leaf);
+                    leaves.push(Self::note_record(&record.encode()));
                 }
             }
             (events, leaves)
+        }
+
+        /// An event's record written offchain; its leaf hash. No state.
+        pub(crate) fn note_record(record: &[u8]) -> H256 {
+            let leaf = leaf_hash(record);
+            sp_io::offchain_index::set(&record_key(&leaf), record);
+            leaf
         }
 
         /// Closes block `n`'s records (those appended directly, then `from_events`): the

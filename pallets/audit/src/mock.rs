@@ -46,6 +46,7 @@ impl pallet_audit::Config for Test {
     type EventRecords = RemarksAreRecords;
     type Log = Log;
     type MaxRecordsPerBlock = ConstU32<MAX>;
+    type EventsReserved = ConstU32<16>;
     type WeightInfo = ();
 }
 

@@ -9,7 +9,7 @@ use bpci_verifier::audit::{prove, verify};
 use codec::{Decode, Encode};
 use frame_support::traits::Hooks;
 use sp_core::H256;
-use sp_runtime::{traits::Header as _, DigestItem};
+use sp_runtime::DigestItem;
 
 fn append(r: Record) {
     <Audit as AuditLog<Record>>::append(&r);
