@@ -702,6 +702,9 @@ mod two_chains {
         // B hands over to five validators; the relayer brings the hand-over and a header of the
         // new set: A's client trusts set 1 of five, and the header is Charlie's first proof.
         eve_joins(&net);
+        // The nodes run set 1 before B finalizes a block of it: until then a round would relay a
+        // header of set 0 again (seen under load, refused as TooFewValidators).
+        b.wait_until("B finalizes a block of set 1", WAIT, |b| !bundle(b, None, 0).handovers.is_empty());
         let out = relay_once(b, &a, &charlie, "//Dave");
         let log = text(&out);
         assert!(out.status.success(), "{log}");
