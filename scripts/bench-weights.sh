@@ -14,7 +14,7 @@ steps="${1:-50}"
 repeat="${2:-20}"
 shift $(( $# > 2 ? 2 : $# ))
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_partners pallet_roundtable pallet_revenue pallet_auction pallet_validators pallet_bridge)
+[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_partners pallet_roundtable pallet_revenue pallet_auction pallet_validators pallet_bridge pallet_audit)
 cargo build --release -p bpci-node --features runtime-benchmarks
 for pallet in "${pallets[@]}"; do
     "$CARGO_TARGET_DIR/release/bpci-node" benchmark pallet --chain dev --pallet "$pallet" --extrinsic '*' \

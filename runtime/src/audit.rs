@@ -138,8 +138,7 @@ impl pallet_audit::Config for Runtime {
     /// the reading is charged after the fact. Every block's mandatory work must fit in one block
     /// (`the_worst_case_of_every_mandatory_hook_fits_in_one_block`), which bounds this.
     type EventsReserved = ConstU32<1024>;
-    /// First-cut weights (`pallets/audit/src/weights.rs`) until `scripts/bench-weights.sh` measures them.
-    type WeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
+    type WeightInfo = crate::weights::pallet_audit::WeightInfo<Runtime>;
 }
 
 /// Offchain key prefix of the log's nodes (pallet-mmr's and the node's mmr-gadget's).

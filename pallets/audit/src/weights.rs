@@ -1,8 +1,9 @@
 //! Weights for `pallet-audit`.
 //!
-//! First cut, not yet measured on the reference machine: storage counts follow the code path and
-//! execution times are conservative estimates, until `scripts/bench-weights.sh` runs this
-//! pallet's benchmarks (`benchmarking.rs`) once the runtime includes it.
+//! Defaults for mocks and other runtimes, rounded up from bpci-runtime's measured weights
+//! (`runtime/src/weights/pallet_audit.rs`, `scripts/bench-weights.sh 50 20 pallet_audit`:
+//! append 11.7 µs, commit 22.8 µs + 0.51 µs a record, scan 3.4 µs + 0.48 µs an event, a record
+//! written offchain 4.0 µs).
 #![allow(unused_parens, unused_imports, missing_docs)]
 
 use core::marker::PhantomData;

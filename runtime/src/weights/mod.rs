@@ -3,6 +3,7 @@
 //! `weights.rs` stay as the defaults for mocks and other runtimes.
 
 pub mod pallet_auction;
+pub mod pallet_audit;
 pub mod pallet_bridge;
 pub mod pallet_partners;
 pub mod pallet_revenue;
