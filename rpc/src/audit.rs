@@ -10,6 +10,7 @@
 //!
 //! Free and unsigned; at most [`MAX_BLOCKS`] blocks a call.
 
+use crate::proofs::{invalid, unavailable};
 use bpci_primitives::audit::{find_digest, AuditDigest};
 use codec::{Decode, Encode};
 use jsonrpsee::core::RpcResult;
@@ -47,14 +48,6 @@ impl<C, B, S: OffchainStorage> Audit<C, B, S> {
     pub fn new(client: Arc<C>, offchain: S) -> Self {
         Self { client, offchain: OffchainDb::new(offchain), _block: PhantomData }
     }
-}
-
-fn invalid(msg: impl Into<String>) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(-32602, msg.into(), None::<()>)
-}
-
-fn unavailable(msg: impl Into<String>) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(-32000, msg.into(), None::<()>)
 }
 
 fn hex0x(bytes: &[u8]) -> String {

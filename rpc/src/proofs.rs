@@ -59,11 +59,13 @@ impl<C, B> Proofs<C, B> {
     }
 }
 
-fn invalid(msg: impl Into<String>) -> ErrorObjectOwned {
+/// A caller's mistake (JSON-RPC invalid params).
+pub(crate) fn invalid(msg: impl Into<String>) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(-32602, msg.into(), None::<()>)
 }
 
-fn unavailable(msg: impl Into<String>) -> ErrorObjectOwned {
+/// What this node cannot serve.
+pub(crate) fn unavailable(msg: impl Into<String>) -> ErrorObjectOwned {
     ErrorObjectOwned::owned(-32000, msg.into(), None::<()>)
 }
 
