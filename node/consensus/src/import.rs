@@ -1,6 +1,7 @@
 //! Import-queue verification of blocks from the network (or `import-blocks`).
 //!
-//! A block is accepted only if its proposer is the leader of the view it claims, its seal is that
+//! A block is accepted only if its proposer is the leader of the view it claims on its parent
+//! (the leader schedule of the parent's record, `crate::schedule`), its seal is that
 //! leader's BLS signature over the pre-seal header, and the certificate of its parent that it
 //! carries is a valid quorum certificate of the validator set. A finality justification attached to
 //! it is checked too, and a valid one finalizes the block on import, which is how a new node syncs a
@@ -24,7 +25,7 @@
 //! to a pending forced change (`pallet-validators`); which one the node seals is the worker's rule.
 
 use crate::digests::{find_handoff, find_pre_digest, find_view_change, seal_message, take_seal};
-use bpci_consensus_core::{Bls, CheckTimeoutCertificate, TimeoutCertificate, EPOCH_END};
+use bpci_consensus_core::{leaders::Schedule, Bls, CheckTimeoutCertificate, TimeoutCertificate, EPOCH_END};
 use bpci_primitives::bls::native::Blst;
 use bpci_primitives::{
     qc::FinalityJustification, BpciConsensusApi, EpochInfo, ForcedChange, PreDigest, ValidatorSet, BPCI_ENGINE_ID,
@@ -101,7 +102,8 @@ pub fn block_set(
     Ok((session_set, true))
 }
 
-/// Checks a header's consensus digests against the set that validates it.
+/// Checks a header's consensus digests against the set that validates it; `schedule` says who
+/// leads the views on the parent.
 ///
 /// `parent_view` is the view of the parent block (ignored when the parent is a root: views start
 /// again at 1 in each epoch, and genesis has view 0). A block on a root carries no certificate.
@@ -116,6 +118,7 @@ pub fn check_header(
     parent_number: u32,
     parent_view: u64,
     parent_is_root: bool,
+    schedule: &Schedule,
     view_change: Option<&TimeoutCertificate>,
     pre_hash: &[u8],
     seal: &bpci_primitives::BlsSignature,
@@ -125,8 +128,9 @@ pub fn check_header(
     if pre.set_id != set.set_id {
         return Err(format!("block claims set {}, parent state has set {}", pre.set_id, set.set_id));
     }
-    let (leader, key) = set.leader(pre.view).ok_or("empty validator set")?;
-    if leader as u32 != pre.proposer_index {
+    let leader = schedule.leader(pre.view).ok_or("empty validator set")?;
+    let key = set.validators.get(leader as usize).ok_or("leader outside the validator set")?;
+    if leader != pre.proposer_index {
         return Err(format!("proposer {} is not the leader {} of view {}", pre.proposer_index, leader, pre.view));
     }
     if pre.view <= parent_view {
@@ -269,7 +273,12 @@ where
         if pre.stall {
             check_stall_header(&set, &pre, parent_hash, number - 1, parent_pre.as_ref(), pre_hash.as_ref(), &seal, &genesis)
         } else {
-            check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, view_change.as_ref(), pre_hash.as_ref(), &seal, &genesis)
+            let schedule = if parent_is_root {
+                Schedule::everyone(set.validators.len())
+            } else {
+                crate::schedule::schedule_of(&*self.client, parent_hash, &set)?
+            };
+            check_header(&set, &pre, parent_hash, number - 1, parent_view, parent_is_root, &schedule, view_change.as_ref(), pre_hash.as_ref(), &seal, &genesis)
         }
         .map_err(|e| format!("block #{number} {post_hash:?}: {e}"))?;
 
@@ -484,7 +493,26 @@ mod view_change_tests {
         let parent = H256::repeat_byte(7);
         let pre = PreDigest { view, set_id: 0, proposer_index: (view % 4) as u32, justify: Some(qc(parent, 10, parent_view)), stall: false };
         let seal = key(pre.proposer_index as usize).sign(&seal_message(&GENESIS, b"header"));
-        check_header(&set(), &pre, parent, 10, parent_view, false, view_change, b"header", &seal, &GENESIS)
+        check_header(&set(), &pre, parent, 10, parent_view, false, &Schedule::everyone(4), view_change, b"header", &seal, &GENESIS)
+    }
+
+    /// Issue 13: leaders come from the parent's record. Validator 3 proposed none of the last
+    /// eight blocks, so outside probation rounds its plain-rotation turn belongs to another, and a
+    /// block it seals for that view is refused, however valid otherwise.
+    #[test]
+    fn a_proposer_the_record_excludes_is_refused_outside_probation() {
+        let schedule = Schedule::from_proposers(4, [2, 1, 0, 2, 1, 0, 2, 1]);
+        let parent = H256::repeat_byte(7);
+        let view = 7;
+        let by = |proposer: u32| {
+            let pre = PreDigest { view, set_id: 0, proposer_index: proposer, justify: Some(qc(parent, 10, 6)), stall: false };
+            let seal = key(proposer as usize).sign(&seal_message(&GENESIS, b"header"));
+            check_header(&set(), &pre, parent, 10, 6, false, &schedule, None, b"header", &seal, &GENESIS)
+        };
+        assert!(by(3).unwrap_err().contains("is not the leader"));
+        let leader = schedule.leader(view).unwrap();
+        assert_ne!(leader, 3);
+        assert_eq!(by(leader), Ok(()));
     }
 
     #[test]

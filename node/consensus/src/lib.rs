@@ -21,6 +21,7 @@ pub mod binding;
 pub mod import;
 pub mod inbound;
 pub mod metrics;
+pub mod schedule;
 pub mod status;
 pub mod worker;
 

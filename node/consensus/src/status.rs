@@ -30,8 +30,9 @@ pub struct ConsensusStatus {
     pub set_id: u64,
     pub validators: u32,
     pub view: u64,
-    /// Index in the validator set of the current view's leader.
-    pub leader: u32,
+    /// Index in the validator set of the current view's leader on this node's proposal parent;
+    /// `None` while that parent's leader schedule is not yet known.
+    pub leader: Option<u32>,
     pub last_qc: Option<QcSummary>,
     pub last_finalized: BlockRef,
     /// Equivocations seen so far.

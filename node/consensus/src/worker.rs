@@ -97,6 +97,9 @@ const MAX_TIMEOUT_MS: u64 = 60_000;
 const MAX_PENDING_FINAL: usize = 256;
 /// Most blocks stamped ahead kept until this clock catches up (a few views' worth).
 const MAX_EARLY: usize = 8;
+/// How many blocks of the best chain get their leader schedule noted when an epoch's engine
+/// starts (see `note_known_schedules`); enough to cover the views in flight.
+const RECENT_SCHEDULES: usize = 64;
 /// Stall blocks are sealed in turns: slot `now / STALL_SLOT_MS` is the turn of validator
 /// `slot mod n`, so that the survivors extend one run rather than racing each other.
 const STALL_SLOT_MS: u64 = 3_000;

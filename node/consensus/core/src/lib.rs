@@ -98,6 +98,7 @@ mod aggregator;
 pub mod crypto;
 mod epoch;
 mod finality;
+pub mod leaders;
 pub mod messages;
 mod pacemaker;
 mod proposer;
@@ -209,7 +210,10 @@ pub struct Engine<C: Crypto = Bls> {
     failures: u32,
     deadline: u64,
     last_finalized: BlockInfo,
-    proposals: BTreeMap<View, SignedProposal>,
+    /// Checked proposals of each view near the current one, at most one per proposer: with leader
+    /// reputation, blocks on different parents (forks after a timeout) may have different leaders
+    /// of the same view.
+    proposals: BTreeMap<View, Vec<SignedProposal>>,
     /// Imported blocks of each view near the current one (at most [`MAX_READY_PER_VIEW`] each).
     ready: BTreeMap<View, VecDeque<H256>>,
     build: Option<Build>,
@@ -221,6 +225,13 @@ pub struct Engine<C: Crypto = Bls> {
     my_timeout: Option<SignedTimeout>,
     blocks: HashMap<H256, BlockInfo>,
     block_order: VecDeque<H256>,
+    /// Who leads the views that may extend each recently imported block (the glue's
+    /// [`Engine::note_schedule`]), at most [`BLOCK_CACHE`].
+    schedules: HashMap<H256, leaders::Schedule>,
+    schedule_order: VecDeque<H256>,
+    /// Proposals whose parent's schedule is not known yet (its block not imported here), by view:
+    /// checked once it is. One per view and proposer, views as for votes.
+    unscheduled: BTreeMap<View, Vec<SignedProposal>>,
     evidence: Vec<Evidence>,
     evidence_seen: BTreeSet<(u8, u32, View)>,
     verified: VecDeque<[u8; 32]>,
@@ -306,6 +317,9 @@ impl<C: Crypto> Engine<C> {
             my_timeout: None,
             blocks: HashMap::new(),
             block_order: VecDeque::new(),
+            schedules: HashMap::new(),
+            schedule_order: VecDeque::new(),
+            unscheduled: BTreeMap::new(),
             evidence: Vec::new(),
             evidence_seen: BTreeSet::new(),
             verified: VecDeque::new(),
@@ -325,13 +339,13 @@ impl<C: Crypto> Engine<C> {
     /// How many items each bounded collection holds: what a flood of messages could grow.
     pub fn memory_stats(&self) -> MemoryStats {
         MemoryStats {
-            proposals: self.proposals.len(),
+            proposals: self.proposals.values().chain(self.unscheduled.values()).map(Vec::len).sum::<usize>(),
             ready: self.ready.values().map(|blocks| blocks.len()).sum(),
             vote_views: self.votes.len(),
             votes: self.votes.values().map(|c| c.by_voter.len()).sum(),
             timeout_views: self.timeouts.len(),
             timeouts: self.timeouts.values().map(|c| c.by_voter.len()).sum(),
-            blocks: self.blocks.len(),
+            blocks: self.blocks.len() + self.schedules.len(),
             evidence: self.evidence.len() + self.evidence_seen.len(),
             roots: self.roots.len(),
             verified: self.verified.len(),
@@ -349,8 +363,10 @@ impl<C: Crypto> Engine<C> {
         self.view
     }
 
-    pub fn leader(&self, view: View) -> u32 {
-        self.set.leader(view).map_or(0, |(i, _)| i as u32)
+    /// The leader of `view` on the block this node would extend now (its highest certified block),
+    /// if this node knows that block's schedule.
+    pub fn leader(&self, view: View) -> Option<u32> {
+        self.leader_on(view, &self.proposal_parent().0)
     }
 
     pub fn high_qc(&self) -> Option<&QuorumCertificate> {

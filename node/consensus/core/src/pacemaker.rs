@@ -42,6 +42,7 @@ impl<C: Crypto> Engine<C> {
         // A commit vote names its block's view, one below the view it promises.
         self.commits = self.commits.split_off(&view.saturating_sub(3));
         self.proposals = self.proposals.split_off(&view.saturating_sub(2));
+        self.unscheduled = self.unscheduled.split_off(&view.saturating_sub(1));
         self.ready = self.ready.split_off(&view);
         self.maybe_propose(out);
         // A proposal or votes of the new view may have arrived before we entered it.

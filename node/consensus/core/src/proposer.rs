@@ -14,7 +14,8 @@ impl<C: Crypto> Engine<C> {
     pub(crate) fn maybe_propose(&mut self, out: &mut Vec<Action>) {
         let view = self.view;
         let Some((me, _)) = self.me.as_ref() else { return };
-        if self.leader(view) != *me || self.proposed_view >= view || !self.may_vote_in(view) {
+        let me = *me;
+        if self.proposed_view >= view || !self.may_vote_in(view) || self.leader_on(view, &self.proposal_parent().0) != Some(me) {
             return;
         }
         let entered_by_qc = self.high_qc_view().checked_add(1) == Some(view);
@@ -25,12 +26,18 @@ impl<C: Crypto> Engine<C> {
         }
         self.proposed_view = view;
         let justify = self.high_qc.clone();
-        let (parent_hash, parent_number) = justify
-            .as_ref()
-            .map_or((self.genesis.hash, self.genesis.number), |qc| (qc.data.block_hash, qc.data.block_number));
+        let (parent_hash, parent_number) = self.proposal_parent();
         let tc = if entered_by_qc { None } else { tc };
         self.build = Some(Build { view, justify, tc });
         out.push(Action::Propose { view, parent_hash, parent_number });
+    }
+
+    /// Hash and number of the block this node's proposal would extend: its highest certified
+    /// block, or the epoch's root.
+    pub(crate) fn proposal_parent(&self) -> (H256, BlockNumber) {
+        self.high_qc
+            .as_ref()
+            .map_or((self.genesis.hash, self.genesis.number), |qc| (qc.data.block_hash, qc.data.block_number))
     }
 
     /// The block requested by [`Action::Propose`] for `view` is built and imported.
@@ -54,11 +61,11 @@ impl<C: Crypto> Engine<C> {
         let signature = self.sign_proposal(&proposal);
         let signed = SignedProposal { proposal, proposer: me, signature };
         self.remember_block(block.clone());
-        self.proposals.insert(view, signed.clone());
+        self.proposals.entry(view).or_default().push(signed.clone());
         self.note_ready(view, block.hash);
         // The vote is persisted before the proposal leaves, so that a restarted leader finds
         // `last_voted_view == view` and never proposes a second block in this view.
-        let vote = self.prepare_vote(&mut out);
+        let vote = self.prepare_vote(&signed.proposal, &mut out);
         out.push(Action::Broadcast(Message::Proposal(signed)));
         if let Some(vote) = vote {
             self.send_vote(vote, now_ms, &mut out);
@@ -69,31 +76,81 @@ impl<C: Crypto> Engine<C> {
     /// Votes for the current view's proposal if everything allows it.
     pub(crate) fn try_vote(&mut self, now_ms: u64, out: &mut Vec<Action>) {
         let view = self.view;
-        let Some(sp) = self.proposals.get(&view) else { return };
-        if !self.ready.get(&view).is_some_and(|blocks| blocks.contains(&sp.proposal.block.hash)) {
+        let Some(ready) = self.ready.get(&view) else { return };
+        // Of the view's imported proposals (one, unless the view's leaders differ across forks),
+        // the one extending the highest certificate.
+        let Some(p) = self
+            .proposals
+            .get(&view)
+            .into_iter()
+            .flatten()
+            .filter(|sp| ready.contains(&sp.proposal.block.hash))
+            .max_by_key(|sp| sp.proposal.justify_view())
+            .map(|sp| sp.proposal.clone())
+        else {
             return;
-        }
-        if let Some(vote) = self.prepare_vote(out) {
+        };
+        if let Some(vote) = self.prepare_vote(&p, out) {
             self.send_vote(vote, now_ms, out);
         }
     }
 
+    /// The vote goes to the next leader and to the leaders of the views after it on the same
+    /// block, `f + 1` validators in all, who aggregate too: when the next leaders are down, their
+    /// views time out but the voted block is still certified (the certificate is broadcast at
+    /// once), so the first live leader extends it instead of orphaning it.
     pub(crate) fn send_vote(&mut self, vote: SignedVote, now_ms: u64, out: &mut Vec<Action>) {
-        let next_leader = self.leader(vote.data.view.saturating_add(1));
-        if Some(next_leader) == self.my_index() {
+        let aggregators = self.aggregators(vote.data.view, &vote.data.block_hash);
+        if aggregators.is_empty() {
+            // The glue notes a block's schedule when it imports it, before it is voted for; if
+            // it did not, everyone may aggregate.
+            out.push(Action::Broadcast(Message::Vote(vote.clone())));
             self.accept_vote(vote, now_ms, out);
-        } else {
-            out.push(Action::SendTo(next_leader, Message::Vote(vote)));
+            return;
+        }
+        for to in aggregators {
+            if Some(to) == self.my_index() {
+                self.accept_vote(vote.clone(), now_ms, out);
+            } else {
+                out.push(Action::SendTo(to, Message::Vote(vote.clone())));
+            }
         }
     }
 
+    /// Who aggregates the votes for `block` of `view`: the first `f + 1` distinct leaders of the
+    /// views after it on that block, so that at least one is correct (empty while its schedule is
+    /// unknown here). The next leader comes first.
+    pub(crate) fn aggregators(&self, view: View, block: &H256) -> Vec<u32> {
+        let want = self.set.max_faulty() + 1;
+        let mut who = Vec::with_capacity(want);
+        for d in 1..=self.n() as u64 {
+            let Some(leader) = self.leader_on(view.saturating_add(d), block) else { return Vec::new() };
+            if !who.contains(&leader) {
+                who.push(leader);
+                if who.len() >= want {
+                    break;
+                }
+            }
+        }
+        who
+    }
+
+    /// Keeps the latest [`MAX_READY_PER_VIEW`] imported blocks of `view`, and always those of its
+    /// known proposals.
     fn note_ready(&mut self, view: View, hash: H256) {
+        let proposed: Vec<H256> = self.proposals.get(&view).into_iter().flatten().map(|sp| sp.proposal.block.hash).collect();
         let blocks = self.ready.entry(view).or_default();
         if blocks.contains(&hash) {
             return;
         }
         if blocks.len() >= MAX_READY_PER_VIEW {
-            blocks.pop_front();
+            match blocks.iter().position(|b| !proposed.contains(b)) {
+                Some(i) => {
+                    blocks.remove(i);
+                }
+                None if !proposed.contains(&hash) => return,
+                None => {}
+            }
         }
         blocks.push_back(hash);
     }
@@ -104,14 +161,12 @@ impl<C: Crypto> Engine<C> {
         if view < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
             return out;
         }
-        // Only the view's proposal can get a vote; before it is known, the latest few candidates
-        // per view. The bound is per view because only a view's leader can seal its blocks: a
-        // byzantine leader flooding the views it leads fills its own views' slots, never another's.
-        // The oldest candidate makes way for a newer one, because a leader's real block comes after
-        // the stall blocks it may have sealed for the same view while the set was stalled.
-        if self.proposals.get(&view).is_some_and(|p| p.proposal.block.hash != hash) {
-            return out;
-        }
+        // Only a proposal's block can get a vote: the latest few candidates per view, and every
+        // known proposal's block. The bound is per view because only a view's leaders can seal
+        // its blocks: a byzantine leader flooding the views it leads fills its own views' slots,
+        // never another's, and never evicts a proposed block. The oldest candidate makes way for a
+        // newer one, because a leader's real block comes after the stall blocks it may have sealed
+        // for the same view while the set was stalled.
         self.note_ready(view, hash);
         if view == self.view {
             self.try_vote(now_ms, &mut out);

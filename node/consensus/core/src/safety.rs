@@ -59,13 +59,12 @@ impl<C: Crypto> Engine<C> {
         view > self.safety.last_voted_view && view > self.safety.last_timeout_view
     }
 
-    /// Applies the safety rule to the current view's proposal; on success persists and signs.
-    pub(crate) fn prepare_vote(&mut self, out: &mut Vec<Action>) -> Option<SignedVote> {
+    /// Applies the safety rule to `p`, a proposal of the current view; on success persists and
+    /// signs.
+    pub(crate) fn prepare_vote(&mut self, p: &Proposal, out: &mut Vec<Action>) -> Option<SignedVote> {
         let view = self.view;
         let me = self.me.as_ref()?.0;
-        let sp = self.proposals.get(&view)?;
-        let p = &sp.proposal;
-        if !self.may_vote_in(view) {
+        if p.view != view || !self.may_vote_in(view) {
             return None;
         }
         // The 2-chain voting rule (Jolteon): extend the previous view's certificate, or after a

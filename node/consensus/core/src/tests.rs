@@ -74,6 +74,13 @@ fn votes_of(actions: &[Action]) -> Vec<(u32, SignedVote)> {
     }).collect()
 }
 
+/// Tells `e` that `b` is imported and that the whole set leads on it (any block of a chain shorter
+/// than the reputation window).
+fn imported(e: &mut Engine, b: &BlockInfo) -> Vec<Action> {
+    let n = e.n();
+    e.note_schedule(b.hash, leaders::Schedule::everyone(n), 0)
+}
+
 fn has_misbehaviour(actions: &[Action]) -> bool {
     actions.iter().any(|a| matches!(a, Action::Misbehaviour { .. }))
 }
@@ -85,6 +92,8 @@ struct Net {
     finalized: Vec<Vec<(BlockInfo, FinalityJustification)>>,
     persisted: Vec<Option<SafetyData>>,
     drop_from: Option<usize>,
+    /// Parent and proposer of every block built, as the glue reads them from headers.
+    record: HashMap<H256, (H256, u32)>,
 }
 
 impl Net {
@@ -95,6 +104,7 @@ impl Net {
             finalized: vec![Vec::new(); n],
             persisted: vec![None; n],
             drop_from: None,
+            record: HashMap::new(),
         };
         for i in 0..n {
             let a = net.engines[i].start(0);
@@ -107,6 +117,20 @@ impl Net {
         self.queue.extend(actions.into_iter().map(|a| (from, a)));
     }
 
+    /// Who leads on `block`, from the proposers of its ancestry (what the glue reads in headers).
+    fn schedule_of(&self, block: H256) -> leaders::Schedule {
+        let proposers = std::iter::successors(Some(block), |b| self.record.get(b).map(|r| r.0))
+            .map_while(|b| self.record.get(&b).map(|r| r.1));
+        leaders::Schedule::from_proposers(self.engines.len(), proposers)
+    }
+
+    /// What the glue does after importing `block`: tells the engine who leads on it.
+    fn import(&mut self, to: usize, block: H256) {
+        let schedule = self.schedule_of(block);
+        let a = self.engines[to].note_schedule(block, schedule, 0);
+        self.push(to, a);
+    }
+
     fn deliver(&mut self, to: usize, msg: Message) {
         let bytes = msg.encode();
         let msg = Message::decode(&mut &bytes[..]).unwrap();
@@ -117,6 +141,7 @@ impl Net {
         let a = self.engines[to].on_message(msg, 0);
         self.push(to, a);
         if let Some((view, hash)) = ready {
+            self.import(to, hash);
             let a = self.engines[to].on_proposal_block_ready(view, hash, 0);
             self.push(to, a);
         }
@@ -131,6 +156,8 @@ impl Net {
                 Action::Propose { view, parent_hash, parent_number } => {
                     let parent = BlockInfo { hash: parent_hash, number: parent_number, parent_hash: H256::zero() };
                     let b = block(&parent, view);
+                    self.record.insert(b.hash, (parent_hash, from as u32));
+                    self.import(from, b.hash);
                     let a = self.engines[from].on_block_built(view, b, 0);
                     self.push(from, a);
                 }
@@ -190,6 +217,7 @@ fn single_validator_finalizes_each_parent_when_child_certified() {
         let parent = BlockInfo { hash: parent_hash, number: parent_number, parent_hash: H256::zero() };
         let b = block(&parent, view);
         built.push(b.clone());
+        assert!(imported(&mut e, &b).is_empty());
         actions = e.on_block_built(view, b, 0);
         // Persist before the proposal goes out.
         let persist = actions.iter().position(|a| matches!(a, Action::PersistSafety(_))).unwrap();
@@ -255,19 +283,22 @@ fn votes_only_after_block_is_ready_in_either_order() {
     let mut e = engine(4, 0);
     let a = e.on_message(Message::Proposal(p.clone()), 0);
     assert!(votes_of(&a).is_empty(), "no vote before import");
+    assert!(imported(&mut e, &b1).is_empty());
     let a = e.on_proposal_block_ready(1, b1.hash, 0);
     let v = votes_of(&a);
-    assert_eq!(v.len(), 1);
+    assert_eq!(v.len(), 2);
     assert_eq!(v[0].0, 2, "vote goes to the next leader");
+    assert_eq!(v[1].0, 3, "and to the one after it, in case the next is down");
     assert_eq!(v[0].1.data, vote_data(1, &b1, 0));
     let persist = a.iter().position(|x| matches!(x, Action::PersistSafety(_))).unwrap();
     let send = a.iter().position(|x| matches!(x, Action::SendTo(..))).unwrap();
     assert!(persist < send);
 
     let mut e = engine(4, 3);
+    assert!(imported(&mut e, &b1).is_empty());
     assert!(e.on_proposal_block_ready(1, b1.hash, 0).is_empty());
     let a = e.on_message(Message::Proposal(p), 0);
-    assert_eq!(votes_of(&a).len(), 1);
+    assert_eq!(votes_of(&a).len(), 1, "validator 3 aggregates its own vote and sends one to 2");
     // A ready notification for a block nobody proposed changes nothing.
     assert!(e.on_proposal_block_ready(1, H256::repeat_byte(1), 0).is_empty());
 }
@@ -279,10 +310,12 @@ fn never_votes_twice_in_a_view_and_reports_equivocating_leader() {
     let mut other = block(&g, 1);
     other.hash = H256::repeat_byte(7);
     let mut e = engine(4, 0);
+    imported(&mut e, &b1);
+    imported(&mut e, &other);
     e.on_proposal_block_ready(1, b1.hash, 0);
     e.on_proposal_block_ready(1, other.hash, 0);
     let a = e.on_message(Message::Proposal(signed_proposal(1, 1, b1, None, None)), 0);
-    assert_eq!(votes_of(&a).len(), 1);
+    assert_eq!(votes_of(&a).len(), 2);
     let a = e.on_message(Message::Proposal(signed_proposal(1, 1, other, None, None)), 0);
     assert!(votes_of(&a).is_empty());
     assert!(matches!(a.as_slice(), [Action::Equivocation(Evidence::Proposal(..))]), "{a:?}");
@@ -296,12 +329,15 @@ fn restart_from_persisted_safety_does_not_vote_again() {
     let b1 = block(&g, 1);
     let p = signed_proposal(1, 1, b1.clone(), None, None);
     let mut e = engine(4, 0);
+    imported(&mut e, &b1);
     e.on_proposal_block_ready(1, b1.hash, 0);
     let a = e.on_message(Message::Proposal(p.clone()), 0);
+    assert_eq!(votes_of(&a).len(), 2);
     let Some(Action::PersistSafety(s)) = a.first().cloned() else { panic!("{a:?}") };
     assert_eq!(s.last_voted_view, 1);
     let mut restarted = Engine::new(CFG, CHAIN, set(4), Some(key(0)), s, g, 0);
     restarted.start(0);
+    imported(&mut restarted, &b1);
     restarted.on_proposal_block_ready(1, b1.hash, 0);
     let a = restarted.on_message(Message::Proposal(p), 0);
     assert!(votes_of(&a).is_empty());
@@ -315,6 +351,7 @@ fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
     // View 3 justified by QC of view 1 and no TC: invalid proposal.
     let b3 = block(&b1, 3);
     let mut e = engine(4, 0);
+    imported(&mut e, &b1);
     let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3.clone(), Some(qc1.clone()), None)), 0);
     assert!(has_misbehaviour(&a), "{a:?}");
 
@@ -336,10 +373,13 @@ fn voting_rule_needs_consecutive_qc_or_tc_with_highest_qc() {
     };
     assert!(tc2.verify::<Bls>(&set(4), &CHAIN).is_ok());
     let mut e = engine(4, 1);
+    imported(&mut e, &b1);
+    imported(&mut e, &b3);
     e.on_proposal_block_ready(3, b3.hash, 0);
     let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3, Some(qc1.clone()), Some(tc2.clone()))), 0);
     assert_eq!(e.view(), 3);
-    assert_eq!(votes_of(&a).len(), 1, "{a:?}");
+    // Validator 1 leads view 5 on b3, so it aggregates its own vote and sends one to 0 (view 4).
+    assert_eq!(votes_of(&a).iter().map(|v| v.0).collect::<Vec<_>>(), vec![0], "{a:?}");
     assert_eq!(votes_of(&a)[0].1.data.parent_view, 1);
 
     // Extending genesis after a TC that reports QC(1) is refused.
@@ -370,6 +410,7 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
     // Validator 2 leads view 2 and collects view 1's votes.
     let mut e = engine(4, 2);
     e.start(0);
+    imported(&mut e, &b1);
     let mut bad = signed_vote(0, data.clone());
     bad.signature = key(1).sign(&data.signing_message(&CHAIN));
     assert!(has_misbehaviour(&e.on_message(Message::Vote(bad), 0)));
@@ -407,9 +448,19 @@ fn next_leader_aggregates_quorum_and_rejects_bad_votes() {
     assert_eq!(qc.data, data);
     assert!(qc.verify::<bpci_primitives::bls::native::Blst>(&set(4), &CHAIN).is_ok());
     assert_eq!(e.proposal_justify(2), Some(&qc));
-    // Votes addressed to the wrong leader are ignored.
+    // Votes addressed to the wrong leader are ignored: 2 and 3 aggregate view 1's votes on b1.
     let mut e0 = engine(4, 0);
-    assert!(e0.on_message(Message::Vote(signed_vote(1, data)), 0).is_empty());
+    imported(&mut e0, &b1);
+    for i in [1, 2, 3] {
+        e0.on_message(Message::Vote(signed_vote(i, data.clone())), 0);
+    }
+    assert!(e0.high_qc().is_none());
+    let mut e3 = engine(4, 3);
+    imported(&mut e3, &b1);
+    for i in [0, 1, 2] {
+        e3.on_message(Message::Vote(signed_vote(i, data.clone())), 0);
+    }
+    assert_eq!(e3.high_qc().map(|qc| &qc.data), Some(&data), "the second aggregator certifies too");
 }
 
 #[test]
@@ -422,6 +473,8 @@ fn commit_rule_needs_consecutive_views() {
     // Block of view 4 extends b2 after TC(3): QC(4) would not be consecutive with view 2.
     let mut e = Engine::new(CFG, CHAIN, set(4), None, SafetyData::default(), g.clone(), 0);
     let b3 = block(&b2, 3);
+    imported(&mut e, &b1);
+    imported(&mut e, &b2);
     let a = e.on_message(Message::Proposal(signed_proposal(2, 2, b2.clone(), Some(qc1.clone()), None)), 0);
     assert!(!a.iter().any(|x| matches!(x, Action::Finalize { .. })), "{a:?}");
     let a = e.on_message(Message::Proposal(signed_proposal(3, 3, b3, Some(qc2.clone()), None)), 0);
@@ -461,6 +514,7 @@ fn timeouts_back_off_and_form_certificate() {
     // After timing out, no vote in that view.
     let g = genesis();
     let b1 = block(&g, 1);
+    imported(&mut e, &b1);
     e.on_proposal_block_ready(1, b1.hash, 2000);
     assert!(votes_of(&e.on_message(Message::Proposal(signed_proposal(1, 1, b1, None, None)), 2000)).is_empty());
 
@@ -509,6 +563,7 @@ fn tc_moves_next_leader_to_propose_with_tc() {
     assert!(a.iter().any(|x| matches!(x, Action::Propose { view: 2, .. })), "{a:?}");
     let g = genesis();
     let b = block(&g, 2);
+    imported(&mut e, &b);
     let a = e.on_block_built(2, b.clone(), 10);
     let Some(Action::Broadcast(Message::Proposal(p))) = a.iter().find(|x| matches!(x, Action::Broadcast(_))).cloned() else {
         panic!("{a:?}")
@@ -516,10 +571,11 @@ fn tc_moves_next_leader_to_propose_with_tc() {
     assert!(p.proposal.tc.as_ref().is_some_and(|tc| tc.view == 1 && tc.verify::<Bls>(&set(4), &CHAIN).is_ok()));
     // Another validator votes for it.
     let mut o = engine(4, 1);
+    imported(&mut o, &b);
     o.on_proposal_block_ready(2, b.hash, 10);
     let a = o.on_message(Message::Proposal(p), 10);
     assert_eq!(o.view(), 2);
-    assert_eq!(votes_of(&a).len(), 1);
+    assert_eq!(votes_of(&a).len(), 2);
 }
 
 #[test]
@@ -562,8 +618,10 @@ fn observer_follows_and_finalizes_without_signing() {
     let mut fin = 0;
     for _ in 0..3000 {
         let Some((from, action)) = net.queue.front().cloned() else { break };
-        if let Action::Broadcast(m @ Message::Proposal(_)) = &action {
+        if let Action::Broadcast(m @ Message::Proposal(p)) = &action {
             let _ = from;
+            let parent = p.proposal.block.parent_hash;
+            obs.note_schedule(parent, net.schedule_of(parent), 0);
             for a in obs.on_message(m.clone(), 0) {
                 match a {
                     Action::Finalize { .. } => fin += 1,
@@ -682,6 +740,8 @@ fn ended_epoch_signs_nothing_more_and_forms_certificate_on_highest_qc() {
     assert!(e.has_ended());
     // No vote and no proposal after the end, whatever arrives.
     let b3 = block(&b2, 3);
+    imported(&mut e, &b2);
+    imported(&mut e, &b3);
     let out = e.on_message(Message::Proposal(signed_proposal(3, 3, b3.clone(), Some(qc2.clone()), None)), 20);
     let out2 = e.on_proposal_block_ready(3, b3.hash, 20);
     assert!(votes_of(&out).is_empty() && votes_of(&out2).is_empty());
@@ -734,9 +794,10 @@ fn next_epoch_starts_on_any_verified_root_and_never_finalizes_it() {
     let d = block(&root_b, 1);
     let out = v.on_message(Message::Proposal(signed_proposal(1, 1, d.clone(), None, None)), 0);
     assert!(!has_misbehaviour(&out));
+    imported(&mut v, &d);
     let out = v.on_proposal_block_ready(1, d.hash, 0);
     let votes = votes_of(&out);
-    assert_eq!(votes.len(), 1);
+    assert_eq!(votes.iter().map(|v| v.0).collect::<Vec<_>>(), vec![2], "validator 3 aggregates view 1 too");
     assert_eq!(votes[0].1.data.parent_view, 0);
     // The certificate of the first block would "finalize" its root by the 2-chain rule; the root
     // is final by the previous epoch's rules, so nothing is reported.
@@ -804,6 +865,7 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
         }
     };
     let other = block(&g, 2);
+    imported(&mut e, &other);
     e.on_message(Message::Proposal(signed_proposal(2, 2, other.clone(), None, Some(tc))), 0);
     assert!(votes_of(&e.on_proposal_block_ready(2, other.hash, 0)).is_empty());
     // ...while b1's child in view 2 gets its vote (on a validator in the same state that did not
@@ -811,9 +873,11 @@ fn commit_votes_finalize_without_the_child_and_bind_the_next_view() {
     let mut e2 = engine(n, 1);
     e2.on_message(Message::Certificate(qc1.clone()), 0);
     let child = block(&b1, 2);
+    imported(&mut e2, &b1);
+    imported(&mut e2, &child);
     e2.on_message(Message::Proposal(signed_proposal(2, 2, child.clone(), Some(qc1), None)), 0);
     let votes = votes_of(&e2.on_proposal_block_ready(2, child.hash, 0));
-    assert_eq!(votes.len(), 1);
+    assert_eq!(votes.len(), 2);
     assert_eq!(votes[0].1.data.block_hash, child.hash);
 }
 
@@ -918,9 +982,10 @@ fn attack_a_leader_flooding_its_future_views_does_not_block_honest_votes() {
     }
     // The honest leader of view 1 proposes; validator 0 imports the block and votes.
     let b1 = block(&g, 1);
+    imported(&mut e, &b1);
     e.on_message(Message::Proposal(signed_proposal(1, 1, b1.clone(), None, None)), 0);
     let votes = votes_of(&e.on_proposal_block_ready(1, b1.hash, 0));
-    assert_eq!(votes.len(), 1, "the honest proposal got no vote");
+    assert_eq!(votes.len(), 2, "the honest proposal got no vote");
     assert!(e.memory_stats().ready <= 64, "{:?}", e.memory_stats());
 }
 
@@ -936,9 +1001,10 @@ fn a_leaders_real_block_is_voted_for_after_its_stall_blocks_filled_the_view() {
         e.on_proposal_block_ready(1, H256::from_low_u64_be(1000 + k), 0);
     }
     let b1 = block(&g, 1);
+    imported(&mut e, &b1);
     e.on_proposal_block_ready(1, b1.hash, 0);
     let votes = votes_of(&e.on_message(Message::Proposal(signed_proposal(1, 1, b1.clone(), None, None)), 0));
-    assert_eq!(votes.len(), 1, "the real block got no vote");
+    assert_eq!(votes.len(), 2, "the real block got no vote");
     assert_eq!(votes[0].1.data.block_hash, b1.hash);
 }
 
@@ -988,4 +1054,73 @@ fn resigned_validators_sign_nothing_more_in_the_epoch() {
     for i in 2..4 {
         assert!(after[i] <= before.iter().max().unwrap() + 1, "two of four finalized more: {before:?} -> {after:?}");
     }
+}
+
+// ---- leader reputation (issue 13) ----
+
+/// Rounds of "deliver everything, then let every deadline pass" until validator 0 finalized
+/// `target` blocks; each round is one view that ended by timeout.
+fn timeouts_to_finalize(net: &mut Net, target: usize) -> usize {
+    let mut now = 0;
+    for round in 0..400 {
+        net.run(200_000);
+        if net.finalized[0].len() >= target {
+            return round;
+        }
+        now += CFG.max_timeout_ms;
+        for i in 0..net.engines.len() {
+            let a = net.engines[i].on_tick(now);
+            net.push(i, a);
+        }
+    }
+    panic!("finalized only {} blocks", net.finalized[0].len())
+}
+
+/// With plain rotation a crashed validator's every turn ends by timeout (and, its votes going to
+/// it alone, the turn before it too): a quarter to a half of all views of four. Once its absence
+/// fills the record, it leads only in probation rounds (one view in `n * PROBATION_EVERY`).
+/// Plain rotation: 20 timeouts for 60 blocks; with reputation 6.
+#[test]
+fn a_crashed_leader_is_skipped_once_the_record_shows_it_missing() {
+    let mut net = Net::new(4);
+    net.drop_from = Some(2);
+    let timeouts = timeouts_to_finalize(&mut net, 60);
+    // 60 blocks take about 60 / 3 * 4 / 20 probation turns of validator 2, plus its turns
+    // before the record filled (the first 2n blocks).
+    assert!(timeouts <= 8, "{timeouts} views timed out to finalize 60 blocks");
+    // Everyone else still leads: the blocks finalized were proposed by 0, 1 and 3.
+    let proposers: BTreeSet<u32> = net.finalized[0].iter().filter_map(|(b, _)| net.record.get(&b.hash).map(|r| r.1)).collect();
+    assert_eq!(proposers, BTreeSet::from([0, 1, 3]));
+}
+
+/// A proposal on a parent this node has not imported yet waits for the parent's schedule. A
+/// byzantine validator that does not lead the view sends its own proposal first: it must neither
+/// take the real leader's place when the schedule arrives, nor fill memory with more of its own.
+#[test]
+fn attack_a_non_leader_cannot_take_the_place_of_a_held_proposal() {
+    let n = 4;
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
+    let mut e = engine(n, 0);
+    // Validator 3 proposes for view 2 on b1 (validator 2 leads it), many times.
+    for k in 0..50u8 {
+        let mut fake = block(&b1, 2);
+        fake.hash = H256::repeat_byte(0x30 + k);
+        let out = e.on_message(Message::Proposal(signed_proposal(3, 2, fake, Some(qc1.clone()), None)), 0);
+        assert!(out.is_empty(), "held while b1's schedule is unknown: {out:?}");
+    }
+    assert!(e.memory_stats().proposals <= 1, "{:?}", e.memory_stats());
+    let b2 = block(&b1, 2);
+    e.on_message(Message::Proposal(signed_proposal(2, 2, b2.clone(), Some(qc1.clone()), None)), 0);
+    assert!(e.memory_stats().proposals <= 2, "{:?}", e.memory_stats());
+    // b1 is imported: the byzantine proposal is misbehaviour, the real one is the view's.
+    let out = imported(&mut e, &b1);
+    assert!(has_misbehaviour(&out), "{out:?}");
+    assert_eq!(e.view(), 2);
+    imported(&mut e, &b2);
+    let votes = votes_of(&e.on_proposal_block_ready(2, b2.hash, 0));
+    // Validators 3 and 0 lead views 3 and 4 on b2: one vote leaves, one stays here.
+    assert_eq!(votes.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3], "the real leader's block got no vote");
+    assert_eq!(votes[0].1.data.block_hash, b2.hash);
 }

@@ -47,11 +47,32 @@ impl<C: Crypto> Engine<C> {
     }
 
     pub(crate) fn check_proposal(&mut self, sp: &SignedProposal) -> Result<(), &'static str> {
+        self.check_proposal_shape(sp)?;
+        let p = &sp.proposal;
+        if self.leader_on(p.view, &p.block.parent_hash) != Some(sp.proposer) {
+            return Err("proposal from a validator that does not lead its view");
+        }
+        let public = self.set.validators[sp.proposer as usize];
+        if !C::verify(&public, &p.signing_message(&self.chain), &sp.signature) {
+            return Err("bad proposal signature");
+        }
+        if let Some(qc) = &p.justify {
+            self.check_qc(qc)?;
+        }
+        if let Some(tc) = &p.tc {
+            self.check_tc(tc)?;
+        }
+        Ok(())
+    }
+
+    /// What a proposal must be whoever leads its view: of this set, extending the block its
+    /// certificate names (or a root), with the certificates that justify its view.
+    fn check_proposal_shape(&self, sp: &SignedProposal) -> Result<(), &'static str> {
         let p = &sp.proposal;
         if p.set_id != self.set.set_id {
             return Err("proposal of another validator set");
         }
-        if p.view == 0 || self.n() == 0 || sp.proposer != self.leader(p.view) {
+        if p.view == 0 || sp.proposer as usize >= self.n() {
             return Err("proposal from a validator that does not lead its view");
         }
         let (parent_hash, parent_number) = match &p.justify {
@@ -73,16 +94,6 @@ impl<C: Crypto> Engine<C> {
             Some(tc) if tc.view.checked_add(1) == Some(p.view) && justify_view >= tc.max_high_qc_view() => {}
             _ => return Err("proposal not justified by its certificates"),
         }
-        let public = self.set.validators[sp.proposer as usize];
-        if !C::verify(&public, &p.signing_message(&self.chain), &sp.signature) {
-            return Err("bad proposal signature");
-        }
-        if let Some(qc) = &p.justify {
-            self.check_qc(qc)?;
-        }
-        if let Some(tc) = &p.tc {
-            self.check_tc(tc)?;
-        }
         Ok(())
     }
 
@@ -91,17 +102,25 @@ impl<C: Crypto> Engine<C> {
         if p.view.saturating_add(1) < self.view {
             return;
         }
-        if let Some(known) = self.proposals.get(&p.view) {
-            if *known == sp {
-                return;
-            }
+        if self.proposals.get(&p.view).is_some_and(|known| known.contains(&sp)) {
+            return;
+        }
+        if let Err(reason) = self.check_proposal_shape(&sp) {
+            out.push(Action::Misbehaviour { reason });
+            return;
+        }
+        if self.leader_on(p.view, &p.block.parent_hash).is_none() {
+            // Its parent is not imported here yet: who leads its view is unknown until it is.
+            self.hold_unscheduled(sp);
+            return;
         }
         if let Err(reason) = self.check_proposal(&sp) {
             out.push(Action::Misbehaviour { reason });
             return;
         }
         let p = &sp.proposal;
-        if let Some(known) = self.proposals.get(&p.view) {
+        let known = self.proposals.get(&p.view).and_then(|ps| ps.iter().find(|k| k.proposer == sp.proposer));
+        if let Some(known) = known {
             if known.proposal.signing_message(&self.chain) != p.signing_message(&self.chain) {
                 let evidence = Evidence::Proposal(known.clone(), sp.clone());
                 self.record_evidence(evidence, out);
@@ -114,7 +133,7 @@ impl<C: Crypto> Engine<C> {
         self.remember_block(p.block.clone());
         let justify = p.justify.clone();
         let tc = p.tc.clone();
-        self.proposals.insert(view, sp);
+        self.proposals.entry(view).or_default().push(sp);
         if let Some(qc) = &justify {
             self.process_qc(qc, now_ms, out);
         }
@@ -135,9 +154,11 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Misbehaviour { reason: "vote from an unknown validator" });
             return;
         }
-        // Only the next leader aggregates; votes for views out of the window are dropped unchecked
-        // so that they cost nothing.
-        if self.my_index() != Some(self.leader(v.data.view.saturating_add(1)))
+        // Only the two next leaders on the voted block aggregate (all validators while its schedule
+        // is unknown here); votes for views out of the window are dropped unchecked so that they
+        // cost nothing.
+        let aggregators = self.aggregators(v.data.view, &v.data.block_hash);
+        if self.my_index().is_none_or(|me| !aggregators.is_empty() && !aggregators.contains(&me))
             || v.data.view.saturating_add(1) < self.view
             || v.data.view > self.view.saturating_add(VIEW_WINDOW)
         {

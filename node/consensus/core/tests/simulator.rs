@@ -419,6 +419,8 @@ enum Ev {
     /// `epoch` is the sender's epoch; `forged` marks a certificate no quorum signed as such.
     Deliver { to: usize, from: usize, bytes: Vec<u8>, epoch: u32, forged: bool },
     Ready { to: usize, view: View, hash: H256 },
+    /// Block sync delivered `hash` to `to`, which imports it and notes who leads on it.
+    Import { to: usize, hash: H256 },
     Built { node: usize, incarnation: u64, view: View, hash: H256, number: u32, parent: H256 },
     Crash { node: usize },
     Restart { node: usize },
@@ -496,6 +498,9 @@ struct Sim {
     max_delay: u64,
     /// Global block tree: hash -> (number, parent).
     tree: HashMap<H256, (u32, H256)>,
+    /// Who sealed each block, and in which epoch: what the glue reads in headers to compute the
+    /// leader schedule.
+    sealed_by: HashMap<H256, (u32, u32)>,
     /// Finalized hash per height, over all honest nodes.
     final_at: HashMap<u32, H256>,
     /// First signed statement of each honest validator per (set id, kind, view).
@@ -573,6 +578,7 @@ impl Sim {
             drop_rate: 0.0,
             max_delay: 20,
             tree,
+            sealed_by: HashMap::new(),
             final_at,
             signed: HashMap::new(),
             switch_height: None,
@@ -649,6 +655,14 @@ impl Sim {
         let mut actions = e.start(self.now);
         if let Some(proof) = node.end_proof.clone() {
             actions.extend(e.end_epoch(Some(proof), self.now));
+        }
+        // Its database holds the blocks it imported before; the glue notes their schedules.
+        let mut known: Vec<(u32, H256)> =
+            self.sealed_by.iter().filter(|(_, (_, epoch))| *epoch == self.epoch).map(|(h, _)| (self.tree[h].0, *h)).collect();
+        known.sort();
+        for (_, h) in known.iter().rev().take(BLOCK_CACHE).rev() {
+            let schedule = self.schedule_of(*h);
+            actions.extend(e.note_schedule(*h, schedule, self.now));
         }
         self.nodes[i].engine = Some(e);
         self.handle(i, actions);
@@ -979,7 +993,35 @@ impl Sim {
     fn build(&mut self, i: usize, view: View, parent: H256, parent_number: u32, variant: u32) -> (H256, u32) {
         let h = H256(hash(&(parent, view, i as u32, variant, self.epoch).encode()));
         self.tree.insert(h, (parent_number + 1, parent));
+        self.sealed_by.insert(h, (i as u32, self.epoch));
+        // Blocks spread by sync, independently of consensus messages (and of the partitions and
+        // losses those suffer: sync retries).
+        for to in 0..self.n {
+            let t = self.now + self.rng.gen_range(0..=self.max_delay + 10);
+            self.at(t, Ev::Import { to, hash: h });
+        }
         (h, parent_number + 1)
+    }
+
+    /// Who leads on `block`: rotation over the sealers of it and its ancestors of this epoch, as
+    /// the glue computes it from headers.
+    fn schedule_of(&self, block: H256) -> leaders::Schedule {
+        let epoch = self.epoch;
+        let sealers = std::iter::successors(Some(block), |h| self.tree.get(h).map(|t| t.1))
+            .map_while(|h| self.sealed_by.get(&h).filter(|s| s.1 == epoch).map(|s| s.0));
+        leaders::Schedule::from_proposers(self.n, sealers)
+    }
+
+    /// The leader of `view` on `parent`.
+    fn leader_on(&self, view: View, parent: H256) -> usize {
+        self.schedule_of(parent).leader(view).map_or(0, |i| i as usize)
+    }
+
+    fn import(&mut self, to: usize, hash: H256) {
+        let schedule = self.schedule_of(hash);
+        let Some(e) = self.nodes[to].engine.as_mut() else { return };
+        let actions = e.note_schedule(hash, schedule, self.now);
+        self.handle(to, actions);
     }
 
     fn handle(&mut self, i: usize, actions: Vec<Action>) {
@@ -1112,7 +1154,7 @@ impl Sim {
                         parent_view: twin.proposal.justify_view(),
                     };
                     let vote = SignedVote { signature: Fake::sign(&public(i), &data.signing_message(&CHAIN)), data, voter: i as u32 };
-                    let leader = self.set.leader(v + 1).unwrap().0;
+                    let leader = self.leader_on(v + 1, h);
                     self.observe(&Message::Vote(vote.clone()));
                     self.send(i, leader, &Message::Vote(vote));
                 }
@@ -1248,7 +1290,7 @@ impl Sim {
         if kind == 0 {
             let seen = self.adv.votes.get(&(set_id, view)).and_then(|l| l.iter().find(|v| v.data.block_hash == block)).cloned();
             if let (true, Some(v)) = (co_sign, seen) {
-                let next = self.leader(view.saturating_add(1));
+                let next = self.leader_on(view.saturating_add(1), block);
                 for b in self.byz_ids() {
                     let mine = self.sign_vote(b, v.data.clone());
                     self.send(b, next, &Message::Vote(mine));
@@ -1291,10 +1333,6 @@ impl Sim {
             return 1;
         }
         views[self.rng.gen_range(0..views.len())]
-    }
-
-    fn leader(&self, view: View) -> usize {
-        self.set.leader(view).map_or(0, |(i, _)| i)
     }
 
     /// Who receives a crafted message: everyone, one side, the given nodes, or a single node.
@@ -1381,13 +1419,17 @@ impl Sim {
         t
     }
 
-    /// A proposal by the leader of `view` (byzantine) on `justify`'s block (or a root), with `tc`.
-    fn craft_proposal(&mut self, view: View, justify: Option<QuorumCertificate>, tc: Option<TimeoutCertificate>) -> SignedProposal {
-        let leader = self.leader(view);
+    /// A proposal by the leader of `view` on `justify`'s block (or a root), with `tc`; `None` when
+    /// that leader is honest.
+    fn craft_proposal(&mut self, view: View, justify: Option<QuorumCertificate>, tc: Option<TimeoutCertificate>) -> Option<SignedProposal> {
         let (parent, parent_number) = match &justify {
             Some(qc) => (qc.data.block_hash, qc.data.block_number),
             None => (self.genesis.hash, self.genesis.number),
         };
+        let leader = self.leader_on(view, parent);
+        if self.honest(leader) {
+            return None;
+        }
         self.adv.blocks += 1;
         let variant = self.adv.blocks;
         let (hash, number) = self.build(leader, view, parent, parent_number, variant);
@@ -1401,12 +1443,12 @@ impl Sim {
         let signature = Fake::sign(&public(leader), &proposal.signing_message(&CHAIN));
         let sp = SignedProposal { proposal, proposer: leader as u32, signature };
         self.observe(&Message::Proposal(sp.clone()));
-        sp
+        Some(sp)
     }
 
     /// Every byzantine key votes for `p` (to the next leader, and into the adversary's pool).
     fn byz_vote_for(&mut self, p: &Proposal) {
-        let next = self.leader(p.view.saturating_add(1));
+        let next = self.leader_on(p.view.saturating_add(1), p.block.hash);
         for b in self.byz_ids() {
             let data = VoteData {
                 set_id: p.set_id,
@@ -1548,10 +1590,9 @@ impl Sim {
             }
             _ => {
                 let view = qc.data.view.saturating_add(1);
-                if self.leader(view) != b && self.honest(self.leader(view)) {
-                    Message::Certificate(qc)
-                } else {
-                    Message::Proposal(self.craft_proposal(view, Some(qc), None))
+                match self.craft_proposal(view, Some(qc.clone()), None) {
+                    Some(p) => Message::Proposal(p),
+                    None => Message::Certificate(qc),
                 }
             }
         };
@@ -1587,7 +1628,7 @@ impl Sim {
                     parent_view: if self.rng.gen_bool(0.5) { p.proposal.justify_view() } else { v.saturating_sub(1) },
                 };
                 let vote = self.sign_vote(b, data);
-                let leader = self.leader(vote.data.view.saturating_add(1));
+                let leader = self.leader_on(vote.data.view.saturating_add(1), vote.data.block_hash);
                 let mut to = self.targets(None);
                 to.push(leader);
                 self.adv_send(to, Message::Vote(vote), false);
@@ -1620,20 +1661,24 @@ impl Sim {
                 self.adv_send(to, Message::Timeout(t), lie);
             }
             Act::Proposal | Act::SplitProposals => {
-                let Some(v) = (view..view + 3).find(|v| !self.honest(self.leader(*v))) else { return };
                 let sides = if act == Act::SplitProposals { 2 } else { 1 };
                 if act == Act::SplitProposals && self.rng.gen_bool(0.3) {
                     self.adv.side = (0..self.n).map(|_| self.rng.gen_range(0..2)).collect();
                 }
                 for side in 0..sides {
-                    let justify = if self.rng.gen_bool(0.9) { self.some_qc(Some(v)) } else { None };
-                    let jv = justify.as_ref().map_or(0, |q| q.data.view);
-                    let tc = if jv.saturating_add(1) == v && self.rng.gen_bool(0.8) {
-                        None
-                    } else {
-                        self.some_tc(Some(v - 1)).or_else(|| self.some_tc(None))
+                    // A view of the next few a byzantine validator leads on the chosen parent.
+                    let Some(sp) = (view..view + 3).find_map(|v| {
+                        let justify = if self.rng.gen_bool(0.9) { self.some_qc(Some(v)) } else { None };
+                        let jv = justify.as_ref().map_or(0, |q| q.data.view);
+                        let tc = if jv.saturating_add(1) == v && self.rng.gen_bool(0.8) {
+                            None
+                        } else {
+                            self.some_tc(Some(v - 1)).or_else(|| self.some_tc(None))
+                        };
+                        self.craft_proposal(v, justify, tc)
+                    }) else {
+                        return;
                     };
-                    let sp = self.craft_proposal(v, justify, tc);
                     if act == Act::SplitProposals || self.rng.gen_bool(0.5) {
                         self.byz_vote_for(&sp.proposal.clone());
                     }
@@ -1673,12 +1718,15 @@ impl Sim {
                     let v = tc.view.saturating_add(1).min(EPOCH_END);
                     let high = high.filter(|q| q.data.view < v);
                     Message::Timeout(self.sign_timeout(b, v, high, Some(tc), None))
-                } else if !self.honest(self.leader(tc.view + 1)) {
-                    let justify = if self.rng.gen_bool(0.7) { tc.high_qc.clone() } else { high };
-                    Message::Proposal(self.craft_proposal(tc.view + 1, justify, Some(tc)))
                 } else {
-                    let v = tc.view + 1;
-                    Message::Timeout(self.sign_timeout(b, v, high.filter(|q| q.data.view < v), Some(tc), None))
+                    let justify = if self.rng.gen_bool(0.7) { tc.high_qc.clone() } else { high.clone() };
+                    match self.craft_proposal(tc.view + 1, justify, Some(tc.clone())) {
+                        Some(p) => Message::Proposal(p),
+                        None => {
+                            let v = tc.view + 1;
+                            Message::Timeout(self.sign_timeout(b, v, high.filter(|q| q.data.view < v), Some(tc), None))
+                        }
+                    }
                 };
                 if self.rng.gen_bool(0.2) {
                     push_bounded(&mut self.adv.withheld, m, 64);
@@ -1793,10 +1841,10 @@ impl Sim {
                 }
                 let v = tc.view.saturating_add(1);
                 let high = self.some_qc(Some(v));
-                let m = if !self.honest(self.leader(v)) && self.rng.gen_bool(0.5) {
-                    Message::Proposal(self.craft_proposal(v, high, Some(tc)))
-                } else {
-                    Message::Timeout(self.sign_timeout(b, v, high, Some(tc), None))
+                let crafted = if self.rng.gen_bool(0.5) { self.craft_proposal(v, high.clone(), Some(tc.clone())) } else { None };
+                let m = match crafted {
+                    Some(p) => Message::Proposal(p),
+                    None => Message::Timeout(self.sign_timeout(b, v, high, Some(tc), None)),
                 };
                 let to = self.targets(None);
                 self.adv_send(to, m, true);
@@ -1857,7 +1905,7 @@ impl Sim {
         let v = view.max(pv.saturating_add(1));
         self.adv.blocks += 1;
         let variant = self.adv.blocks;
-        let (block, number) = self.build(self.leader(v), v, ph, pn, variant);
+        let (block, number) = self.build(self.leader_on(v, ph), v, ph, pn, variant);
         let data = VoteData { set_id, view: v, block_hash: block, block_number: number, parent_hash: ph, parent_view: pv };
         let msg2 = data.signing_message(&CHAIN2);
         let sigs: Vec<_> = all.iter().map(|i| raw_sign(&public(*i), &msg2)).collect();
@@ -1882,7 +1930,7 @@ impl Sim {
             }
             3 => {
                 // Individual votes of the other chain, to the next leader.
-                let leader = self.leader(v.saturating_add(1));
+                let leader = self.leader_on(v.saturating_add(1), block);
                 for i in all {
                     let s = SignedVote { data: data.clone(), voter: i as u32, signature: raw_sign(&public(i), &msg2) };
                     self.adv_send(vec![leader], Message::Vote(s), true);
@@ -1930,7 +1978,9 @@ impl Sim {
                 }
                 self.handle(to, actions);
             }
+            Ev::Import { to, hash } => self.import(to, hash),
             Ev::Ready { to, view, hash } => {
+                self.import(to, hash);
                 let Some(e) = self.nodes[to].engine.as_mut() else { return };
                 let actions = e.on_proposal_block_ready(view, hash, self.now);
                 self.handle(to, actions);
@@ -1939,6 +1989,7 @@ impl Sim {
                 if self.nodes[node].incarnation != incarnation {
                     return;
                 }
+                self.import(node, hash);
                 let Some(e) = self.nodes[node].engine.as_mut() else { return };
                 let actions = e.on_block_built(view, BlockInfo { hash, number, parent_hash: parent }, self.now);
                 self.handle(node, actions);

@@ -37,6 +37,7 @@ where
         let certificates = handoff.iter().map(digests::handoff_item).chain(view_change.iter().map(digests::view_change_item)).collect();
         match self.build(parent_hash, pre, certificates).await {
             Ok(block) => {
+                self.note_schedule(block.hash);
                 let out = self.engine().on_block_built(view, block, now_ms());
                 self.queue.extend(out);
             }

@@ -69,12 +69,35 @@ where
         self.engine = Some(engine);
         self.set = set;
         self.roots = roots;
+        self.note_known_schedules();
         self.progress_at = now_ms();
         let future: Vec<Message> = self.future.drain(..).collect();
         for msg in future {
             let _ = self.on_message(msg);
         }
         Ok(())
+    }
+
+    /// After a start or restart: the schedules of the blocks this node may extend or vote for
+    /// next, which it imported before the engine existed. That is the highest certified block
+    /// and the recent blocks of the best chain of this set; later ones arrive with their imports.
+    fn note_known_schedules(&mut self) {
+        let high_qc = self.engine().high_qc().map(|qc| qc.data.block_hash);
+        let mut hash = self.client.info().best_hash;
+        let mut recent = Vec::new();
+        for _ in 0..RECENT_SCHEDULES {
+            let Ok(Some(header)) = self.client.header(hash) else { break };
+            match digests::find_pre_digest(&header) {
+                // A stall run on top: its base is below.
+                Ok(pre) if pre.set_id == self.set.set_id && pre.stall => {}
+                Ok(pre) if pre.set_id == self.set.set_id => recent.push(hash),
+                _ => break,
+            }
+            hash = *header.parent_hash();
+        }
+        for block in high_qc.into_iter().chain(recent.into_iter().rev()) {
+            self.note_schedule(block);
+        }
     }
 
     /// Moves to the next epoch once the root of the epoch-end certificate is imported.

@@ -54,8 +54,9 @@ where
             }
         }
         self.try_pending_root()?;
-        // Nobody votes for a stall block.
+        // Nobody votes for a stall block, or extends one in this epoch.
         if let Some(pre) = pre.filter(|p| p.set_id == self.set.set_id && !p.stall) {
+            self.note_schedule(hash);
             let stamped = clock::chain_time(&*self.client, hash);
             if clock::may_vote_for(stamped, now_ms(), self.block_time) {
                 let out = self.engine().on_proposal_block_ready(pre.view, hash, now_ms());
@@ -78,6 +79,17 @@ where
         }
         self.finalize_ready();
         Ok(())
+    }
+
+    /// Tells the engine who leads the views extending `block` (a block of this epoch's set).
+    pub(super) fn note_schedule(&mut self, block: H256) {
+        match crate::schedule::schedule_of(&*self.client, block, &self.set) {
+            Ok(schedule) => {
+                let out = self.engine().note_schedule(block, schedule, now_ms());
+                self.queue.extend(out);
+            }
+            Err(e) => log::warn!(target: "bpci", "no leader schedule for {block:?}: {e}"),
+        }
     }
 
     /// Reports the blocks stamped ahead of this clock once it has caught up with them.
