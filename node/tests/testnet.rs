@@ -704,7 +704,15 @@ mod two_chains {
         eve_joins(&net);
         // The nodes run set 1 before B finalizes a block of it: until then a round would relay a
         // header of set 0 again (seen under load, refused as TooFewValidators).
-        b.wait_until("B finalizes a block of set 1", WAIT, |b| !bundle(b, None, 0).handovers.is_empty());
+        // A node records a hand-over when its worker processes the block that carries it, which
+        // may come just after the block is final (finalized on import, with its justification):
+        // until then the proof RPC says the hand-over is not recorded yet.
+        b.wait_until("B finalizes a block of set 1 and records its hand-over", WAIT, |b| {
+            b.try_rpc("bpci_proveFinality", json!([Value::Null, 0])).is_ok_and(|raw| {
+                let ProofBundle::V1(v1) = ProofBundle::decode(&mut &from_hex(&raw)[..]).unwrap();
+                !v1.handovers.is_empty()
+            })
+        });
         let out = relay_once(b, &a, &charlie, "//Dave");
         let log = text(&out);
         assert!(out.status.success(), "{log}");

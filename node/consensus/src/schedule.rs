@@ -36,3 +36,83 @@ where
     }
     Ok(Schedule::from_proposers(n, proposers))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digests::pre_digest_item;
+    use bpci_primitives::PreDigest;
+    use sp_blockchain::{BlockStatus, Info};
+    use sp_runtime::generic::{Digest, Header};
+    use sp_runtime::traits::BlakeTwo256;
+    use sp_runtime::OpaqueExtrinsic;
+    use std::collections::HashMap;
+
+    type H = Header<u32, BlakeTwo256>;
+    type Block = sp_runtime::generic::Block<H, OpaqueExtrinsic>;
+
+    /// Headers by hash: all `schedule_of` reads.
+    struct Headers(HashMap<H256, H>);
+
+    impl HeaderBackend<Block> for Headers {
+        fn header(&self, hash: H256) -> sp_blockchain::Result<Option<H>> {
+            Ok(self.0.get(&hash).cloned())
+        }
+        fn info(&self) -> Info<Block> {
+            unimplemented!("not read by schedule_of")
+        }
+        fn status(&self, hash: H256) -> sp_blockchain::Result<BlockStatus> {
+            Ok(if self.0.contains_key(&hash) { BlockStatus::InChain } else { BlockStatus::Unknown })
+        }
+        fn number(&self, hash: H256) -> sp_blockchain::Result<Option<u32>> {
+            Ok(self.0.get(&hash).map(|h| h.number))
+        }
+        fn hash(&self, _: u32) -> sp_blockchain::Result<Option<H256>> {
+            Ok(None)
+        }
+    }
+
+    fn set(n: usize) -> ValidatorSet {
+        ValidatorSet { set_id: 2, validators: vec![Default::default(); n] }
+    }
+
+    /// A chain on genesis: one header per `(set_id, proposer, stall)`, oldest first; returns the tip.
+    fn chain(store: &mut Headers, blocks: &[(u64, u32, bool)]) -> H256 {
+        let genesis = H::new(0, Default::default(), Default::default(), Default::default(), Digest::default());
+        let mut parent = genesis.hash();
+        store.0.insert(parent, genesis);
+        for (k, (set_id, proposer, stall)) in blocks.iter().enumerate() {
+            let pre = PreDigest { view: k as u64 + 1, set_id: *set_id, proposer_index: *proposer, justify: None, stall: *stall };
+            let digest = Digest { logs: vec![pre_digest_item(&pre)] };
+            let header = H::new(k as u32 + 1, Default::default(), Default::default(), parent, digest);
+            parent = header.hash();
+            store.0.insert(parent, header);
+        }
+        parent
+    }
+
+    #[test]
+    fn the_record_is_the_last_two_n_proposers_of_the_set() {
+        let mut store = Headers(HashMap::new());
+        // Validator 3 proposed only before the window of 8.
+        let tip = chain(&mut store, &[(2, 3, false), (2, 0, false), (2, 1, false), (2, 2, false), (2, 0, false), (2, 1, false), (2, 2, false), (2, 0, false), (2, 1, false)]);
+        assert_eq!(schedule_of(&store, tip, &set(4)).unwrap().excluded(), vec![3]);
+    }
+
+    #[test]
+    fn the_record_stops_at_another_set_and_at_a_stall_block() {
+        let mut store = Headers(HashMap::new());
+        // Eight blocks without validator 3, but the first four belong to the previous set: too
+        // short a record to judge anybody.
+        let tip = chain(&mut store, &[(1, 0, false), (1, 1, false), (1, 2, false), (1, 0, false), (2, 0, false), (2, 1, false), (2, 2, false), (2, 0, false)]);
+        assert_eq!(schedule_of(&store, tip, &set(4)).unwrap(), Schedule::everyone(4));
+        let tip = chain(&mut store, &[(2, 0, false), (2, 1, false), (2, 2, false), (2, 0, true), (2, 0, false), (2, 1, false), (2, 2, false), (2, 0, false)]);
+        assert_eq!(schedule_of(&store, tip, &set(4)).unwrap(), Schedule::everyone(4));
+    }
+
+    #[test]
+    fn an_unknown_block_is_an_error_not_a_guess() {
+        let store = Headers(HashMap::new());
+        assert!(schedule_of(&store, H256::repeat_byte(9), &set(4)).unwrap_err().contains("unknown block"));
+    }
+}

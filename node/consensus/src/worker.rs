@@ -225,6 +225,7 @@ where
                     Latencies::equivocation(w.metrics.as_ref());
                 }
                 Action::Misbehaviour { reason } => log::debug!(target: "bpci", "dropped message: {reason}"),
+                Action::NeedSchedule(block) => w.note_schedule(block),
                 Action::EpochEnded(tc) => {
                     log::info!(target: "bpci", "set {} ended its epoch", w.set.set_id);
                     w.pending_root = Some(tc);

@@ -18,7 +18,7 @@
 //! An epoch starts with everyone active (its record is empty), as does any chain shorter than the
 //! window, which keeps plain rotation for the first `2n` blocks of every set.
 
-use crate::{Action, Crypto, Engine, Message, SignedProposal, BLOCK_CACHE, VIEW_WINDOW};
+use crate::{Action, Crypto, Engine, Message, SignedProposal, BLOCK_CACHE, MAX_SCHEDULE_REQUESTS, VIEW_WINDOW};
 use bpci_primitives::View;
 use sp_core::H256;
 
@@ -109,6 +109,7 @@ impl<C: Crypto> Engine<C> {
         }
         self.schedule_order.push_back(block);
         self.schedules.insert(block, schedule);
+        self.schedule_requests.retain(|h| *h != block);
         let waiting: Vec<SignedProposal> = self
             .unscheduled
             .values_mut()
@@ -136,23 +137,37 @@ impl<C: Crypto> Engine<C> {
         self.schedules.get(parent)?.leader(view)
     }
 
+    /// Asks the glue for `block`'s schedule, once until it is noted.
+    pub(crate) fn request_schedule(&mut self, block: H256, out: &mut Vec<Action>) {
+        if self.schedule_requests.contains(&block) {
+            return;
+        }
+        if self.schedule_requests.len() >= MAX_SCHEDULE_REQUESTS {
+            self.schedule_requests.pop_front();
+        }
+        self.schedule_requests.push_back(block);
+        out.push(Action::NeedSchedule(block));
+    }
+
     /// Keeps a proposal whose parent's schedule is unknown until it is: one per view and
-    /// proposer, signature checked, so that nobody can take the real leader's place. Returns
-    /// whether it was kept.
-    pub(crate) fn hold_unscheduled(&mut self, sp: SignedProposal) -> bool {
+    /// proposer, views as for votes, signature checked (a bad one is the sender's misbehaviour,
+    /// so that junk costs its sender and not only this node's CPU), so that nobody can take the
+    /// real leader's place.
+    pub(crate) fn hold_unscheduled(&mut self, sp: SignedProposal, out: &mut Vec<Action>) {
         let view = sp.proposal.view;
         if view.saturating_add(1) < self.view || view > self.view.saturating_add(VIEW_WINDOW) {
-            return false;
+            return;
         }
-        let Some(public) = self.set.validators.get(sp.proposer as usize) else { return false };
+        let Some(public) = self.set.validators.get(sp.proposer as usize) else { return };
         if self.unscheduled.get(&view).is_some_and(|held| held.iter().any(|h| h.proposer == sp.proposer)) {
-            return false;
+            return;
         }
         if !C::verify(public, &sp.proposal.signing_message(&self.chain), &sp.signature) {
-            return false;
+            out.push(Action::Misbehaviour { reason: "bad proposal signature" });
+            return;
         }
+        self.request_schedule(sp.proposal.block.parent_hash, out);
         self.unscheduled.entry(view).or_default().push(sp);
-        true
     }
 }
 

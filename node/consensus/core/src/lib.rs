@@ -129,6 +129,8 @@ pub const MAX_READY_PER_VIEW: usize = 4;
 pub const MAX_EVIDENCE: usize = 256;
 /// Most block headers remembered (to name a finalized block's parent).
 pub const BLOCK_CACHE: usize = 1024;
+/// Outstanding [`Action::NeedSchedule`] requests remembered (so that each is made once).
+pub const MAX_SCHEDULE_REQUESTS: usize = 64;
 /// How many verified certificates are remembered to skip re-verifying copies.
 const VERIFIED_CACHE: usize = 32;
 
@@ -180,6 +182,10 @@ pub enum Action {
     EpochEnded(TimeoutCertificate),
     /// A message failed checks: lower the sending peer's reputation.
     Misbehaviour { reason: &'static str },
+    /// The engine needs the leader schedule of this block (to propose on it, or to check a
+    /// proposal on it) and does not have it: never noted, or evicted. Compute it and call
+    /// [`Engine::note_schedule`] if the block is imported; its import will do otherwise.
+    NeedSchedule(H256),
 }
 
 
@@ -232,6 +238,9 @@ pub struct Engine<C: Crypto = Bls> {
     /// Proposals whose parent's schedule is not known yet (its block not imported here), by view:
     /// checked once it is. One per view and proposer, views as for votes.
     unscheduled: BTreeMap<View, Vec<SignedProposal>>,
+    /// Blocks whose schedule was asked for ([`Action::NeedSchedule`]) and not noted since, at most
+    /// [`MAX_SCHEDULE_REQUESTS`]: each is asked for once.
+    schedule_requests: VecDeque<H256>,
     evidence: Vec<Evidence>,
     evidence_seen: BTreeSet<(u8, u32, View)>,
     verified: VecDeque<[u8; 32]>,
@@ -320,6 +329,7 @@ impl<C: Crypto> Engine<C> {
             schedules: HashMap::new(),
             schedule_order: VecDeque::new(),
             unscheduled: BTreeMap::new(),
+            schedule_requests: VecDeque::new(),
             evidence: Vec::new(),
             evidence_seen: BTreeSet::new(),
             verified: VecDeque::new(),

@@ -15,8 +15,14 @@ impl<C: Crypto> Engine<C> {
         let view = self.view;
         let Some((me, _)) = self.me.as_ref() else { return };
         let me = *me;
-        if self.proposed_view >= view || !self.may_vote_in(view) || self.leader_on(view, &self.proposal_parent().0) != Some(me) {
+        if self.proposed_view >= view || !self.may_vote_in(view) {
             return;
+        }
+        let parent = self.proposal_parent().0;
+        match self.leader_on(view, &parent) {
+            Some(leader) if leader == me => {}
+            Some(_) => return,
+            None => return self.request_schedule(parent, out),
         }
         let entered_by_qc = self.high_qc_view().checked_add(1) == Some(view);
         let tc = self.last_tc.clone().filter(|tc| tc.view.checked_add(1) == Some(view));

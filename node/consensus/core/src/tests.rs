@@ -173,6 +173,7 @@ impl Net {
                 Action::Finalize { block, justification } => self.finalized[from].push((block, justification)),
                 Action::Misbehaviour { reason } => panic!("honest network reported misbehaviour: {reason}"),
                 Action::Equivocation(e) => panic!("honest network reported equivocation: {e:?}"),
+                Action::NeedSchedule(h) if self.record.contains_key(&h) => self.import(from, h),
                 _ => {}
             }
         }
@@ -1108,7 +1109,16 @@ fn attack_a_non_leader_cannot_take_the_place_of_a_held_proposal() {
         let mut fake = block(&b1, 2);
         fake.hash = H256::repeat_byte(0x30 + k);
         let out = e.on_message(Message::Proposal(signed_proposal(3, 2, fake, Some(qc1.clone()), None)), 0);
-        assert!(out.is_empty(), "held while b1's schedule is unknown: {out:?}");
+        let asked = out.iter().filter(|a| matches!(a, Action::NeedSchedule(h) if *h == b1.hash)).count();
+        assert_eq!((out.len(), asked), (asked, (k == 0) as usize), "held while b1's schedule is unknown, asked for once: {out:?}");
+    }
+    assert!(e.memory_stats().proposals <= 1, "{:?}", e.memory_stats());
+    // Junk signatures on unknown parents cost the sender: each is misbehaviour, none is held.
+    for k in 0..20u8 {
+        let mut junk = signed_proposal(1, 2, block(&b1, 2), Some(qc1.clone()), None);
+        junk.proposal.block.parent_hash = H256::repeat_byte(0x90 + k);
+        junk.proposal.justify.as_mut().unwrap().data.block_hash = junk.proposal.block.parent_hash;
+        assert!(has_misbehaviour(&e.on_message(Message::Proposal(junk), 0)));
     }
     assert!(e.memory_stats().proposals <= 1, "{:?}", e.memory_stats());
     let b2 = block(&b1, 2);
@@ -1123,4 +1133,29 @@ fn attack_a_non_leader_cannot_take_the_place_of_a_held_proposal() {
     // Validators 3 and 0 lead views 3 and 4 on b2: one vote leaves, one stays here.
     assert_eq!(votes.iter().map(|v| v.0).collect::<Vec<_>>(), vec![3], "the real leader's block got no vote");
     assert_eq!(votes[0].1.data.block_hash, b2.hash);
+}
+
+/// Review of leader reputation, finding 1: a byzantine leader seals more blocks for its view than
+/// the schedule cache holds, pushing out the schedule of the block everyone must extend. The
+/// engine asks for it again instead of waiting for an import that never comes. Before the fix the
+/// next leader never proposed (`leader_on` found no schedule).
+#[test]
+fn attack_evicting_the_certified_blocks_schedule_does_not_stop_the_next_leader() {
+    let n = 4;
+    let g = genesis();
+    let b1 = block(&g, 1);
+    let qc1 = qc_for(n, &[0, 1, 2], vote_data(1, &b1, 0));
+    let mut e = engine(n, 2);
+    e.start(0);
+    imported(&mut e, &b1);
+    for k in 0..BLOCK_CACHE as u64 + 10 {
+        let flood = BlockInfo { hash: H256::from_low_u64_be(0x5000 + k), number: 2, parent_hash: b1.hash };
+        imported(&mut e, &flood);
+    }
+    let out = e.on_message(Message::Certificate(qc1), 0);
+    assert!(!out.iter().any(|a| matches!(a, Action::Propose { .. })), "no schedule, no proposal: {out:?}");
+    assert!(out.contains(&Action::NeedSchedule(b1.hash)), "{out:?}");
+    // The glue answers from the headers it has.
+    let out = imported(&mut e, &b1);
+    assert!(out.iter().any(|a| matches!(a, Action::Propose { view: 2, parent_hash, .. } if *parent_hash == b1.hash)), "{out:?}");
 }

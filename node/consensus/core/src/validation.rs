@@ -110,8 +110,9 @@ impl<C: Crypto> Engine<C> {
             return;
         }
         if self.leader_on(p.view, &p.block.parent_hash).is_none() {
-            // Its parent is not imported here yet: who leads its view is unknown until it is.
-            self.hold_unscheduled(sp);
+            // Its parent is not imported here yet (or its schedule was evicted): who leads its
+            // view is unknown until it is.
+            self.hold_unscheduled(sp, out);
             return;
         }
         if let Err(reason) = self.check_proposal(&sp) {
@@ -154,7 +155,7 @@ impl<C: Crypto> Engine<C> {
             out.push(Action::Misbehaviour { reason: "vote from an unknown validator" });
             return;
         }
-        // Only the two next leaders on the voted block aggregate (all validators while its schedule
+        // Only the next f + 1 leaders on the voted block aggregate (all validators while its schedule
         // is unknown here); votes for views out of the window are dropped unchecked so that they
         // cost nothing.
         let aggregators = self.aggregators(v.data.view, &v.data.block_hash);

@@ -111,7 +111,15 @@ impl Net {
                 Action::Finalize { block, .. } => self.finalized[from] = self.finalized[from].max(block.number),
                 Action::Misbehaviour { reason } => panic!("honest network reported misbehaviour: {reason}"),
                 Action::Equivocation(e) => panic!("honest network reported equivocation: {e:?}"),
-                Action::PersistSafety(_) | Action::EpochEnded(_) => {}
+                Action::NeedSchedule(h) if self.blocks.contains_key(&h) => {
+                    let schedule = self.schedule_of(h);
+                    let now = self.now;
+                    if let Some(e) = self.engines[from].as_mut() {
+                        let a = e.note_schedule(h, schedule, now);
+                        self.handle(from, a);
+                    }
+                }
+                Action::PersistSafety(_) | Action::EpochEnded(_) | Action::NeedSchedule(_) => {}
             }
         }
     }

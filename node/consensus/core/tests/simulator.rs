@@ -656,14 +656,8 @@ impl Sim {
         if let Some(proof) = node.end_proof.clone() {
             actions.extend(e.end_epoch(Some(proof), self.now));
         }
-        // Its database holds the blocks it imported before; the glue notes their schedules.
-        let mut known: Vec<(u32, H256)> =
-            self.sealed_by.iter().filter(|(_, (_, epoch))| *epoch == self.epoch).map(|(h, _)| (self.tree[h].0, *h)).collect();
-        known.sort();
-        for (_, h) in known.iter().rev().take(BLOCK_CACHE).rev() {
-            let schedule = self.schedule_of(*h);
-            actions.extend(e.note_schedule(*h, schedule, self.now));
-        }
+        // No schedule is noted at a restart: the engine asks for those it needs
+        // (`Action::NeedSchedule`), and new imports bring theirs.
         self.nodes[i].engine = Some(e);
         self.handle(i, actions);
     }
@@ -1081,6 +1075,9 @@ impl Sim {
                 }
                 Action::Misbehaviour { .. } => self.stats.misbehaviour_reports += 1,
                 Action::EpochEnded(tc) => self.on_epoch_end(i, tc),
+                // The glue computes it from the headers it has (blocks reach every node by sync).
+                Action::NeedSchedule(h) if self.sealed_by.get(&h).is_some_and(|s| s.1 == self.epoch) => self.import(i, h),
+                Action::NeedSchedule(_) => {}
             }
         }
         self.oracle_engine(i);

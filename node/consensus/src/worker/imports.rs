@@ -81,14 +81,16 @@ where
         Ok(())
     }
 
-    /// Tells the engine who leads the views extending `block` (a block of this epoch's set).
+    /// Tells the engine who leads the views extending `block` (a block of this epoch's set), on
+    /// its import or when the engine asks (`Action::NeedSchedule`); a block not imported yet gets
+    /// its schedule when it is.
     pub(super) fn note_schedule(&mut self, block: H256) {
         match crate::schedule::schedule_of(&*self.client, block, &self.set) {
             Ok(schedule) => {
                 let out = self.engine().note_schedule(block, schedule, now_ms());
                 self.queue.extend(out);
             }
-            Err(e) => log::warn!(target: "bpci", "no leader schedule for {block:?}: {e}"),
+            Err(e) => log::debug!(target: "bpci", "no leader schedule for {block:?} yet: {e}"),
         }
     }
 
