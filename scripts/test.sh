@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: unit, pallet, runtime, consensus simulation, node
 # end-to-end (real bpci-node processes on loopback), a forkless upgrade through the roundtable, and
-# the polkadot.js scripts (conformance, governance lifecycle, auction and revenue).
+# the polkadot.js scripts (conformance, governance lifecycle, auction and revenue) and the web
+# dashboard in a headless browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,3 +18,5 @@ BPCI_UPGRADE_WASM="$upgrade_wasm" cargo test -p bpci-node --test upgrade -- --ig
 cargo test -p bpci-node --test testnet -- --ignored a_validator_whose_clock_runs_ahead
 bash scripts/conformance.sh
 BPCI_UPGRADE_WASM="$upgrade_wasm" bash scripts/e2e-js.sh
+# The web dashboard in headless Debian Chromium against a real dev node.
+bash scripts/test-dashboard.sh "$CARGO_TARGET_DIR/debug/bpci-node"

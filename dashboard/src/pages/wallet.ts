@@ -1,0 +1,229 @@
+// Wallet: accounts of a polkadot.js-style extension (`window.injectedWeb3`), else the dev
+// accounts on a Development or Local chain. Transfer, and sealed bids in the auction: commit
+// `blake2_256(SCALE(bidder, bundle, bid, salt))` (pallet-auction's `commitment_of`), keep bid,
+// bundle and salt in localStorage, reveal them in the round's reveal phase.
+import type { Ctx } from '../ctx';
+import type { SubmittableExtrinsic } from '@polkadot/api/types';
+import type { Signer } from '@polkadot/types/types';
+import type { KeyringPair } from '@polkadot/keyring/types';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady, blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
+import { u8aConcat, u8aToHex } from '@polkadot/util';
+import { big, errorBox, fmtBalance, h, kv, parseBalance, section, short, val } from '../lib';
+import { roundAt, type RoundInfo } from './auction';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type C = any;
+
+interface Account { name: string; address: string; source: string; pair?: KeyringPair; signer?: Signer }
+interface InjectedExtension { accounts: { get(): Promise<{ address: string; name?: string }[]> }; signer: Signer }
+interface StoredBid { round: number; bid: string; deposit: string; salt: string; bundle: string; hash: string; revealed?: boolean }
+declare global {
+  interface Window { injectedWeb3?: Record<string, { enable(origin: string): Promise<InjectedExtension>; version?: string }> }
+}
+
+const DEV = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
+
+async function loadAccounts(ctx: Ctx): Promise<{ source: string; accounts: Account[] }> {
+  if (document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }));
+  const injected = window.injectedWeb3 ?? {};
+  const names = Object.keys(injected);
+  if (names.length > 0) {
+    const accounts: Account[] = [];
+    for (const name of names) {
+      const ext = await injected[name].enable('BPCI dashboard');
+      for (const a of await ext.accounts.get()) accounts.push({ name: a.name ?? short(a.address), address: a.address, source: name, signer: ext.signer });
+    }
+    return { source: `extension:${names.join(',')}`, accounts };
+  }
+  const type = await ctx.api.rpc.system.chainType();
+  if (type.isDevelopment || type.isLocal) {
+    await cryptoWaitReady();
+    const keyring = new Keyring({ type: 'sr25519', ss58Format: ctx.api.registry.chainSS58 ?? 42 });
+    return { source: 'dev', accounts: DEV.map((n) => { const pair = keyring.addFromUri(`//${n}`); return { name: n, address: pair.address, source: 'dev', pair }; }) };
+  }
+  return { source: 'none', accounts: [] };
+}
+
+export function mountWallet(root: HTMLElement, ctx: Ctx): () => void {
+  const { api, tracker } = ctx;
+  const genesis = api.genesisHash.toHex();
+  const cleanups: (() => void)[] = [];
+  let closed = false;
+  /// Cleanups registered after the page was left run at once.
+  const keep = (f: () => void) => { if (closed) f(); else cleanups.push(f); };
+  let accounts: Account[] = [];
+  let txCount = 0;
+
+  const acctBox = h('div', {}, 'loading accounts…');
+  const txBox = h('div', { 'data-testid': 'tx' }, kv([
+    ['transaction', val('tx-label', '-')], ['status', val('tx-status', '-')], ['block', val('tx-block', '-')], ['result', val('tx-result', '-')],
+  ]));
+  const fromSelect = (testid: string) => h('select', { 'data-testid': testid }, ...accounts.map((a) => h('option', { value: a.address }, `${a.name} (${short(a.address)})`)));
+  const byAddress = (addr: string) => accounts.find((a) => a.address === addr)!;
+
+  const setTx = (k: string, v: string) => {
+    const el = txBox.querySelector<HTMLElement>(`[data-testid="tx-${k}"]`)!;
+    el.textContent = v;
+    el.dataset.value = v;
+  };
+
+  /// Sign (with the dev pair or the extension's signer) and follow the status to finalized.
+  function send(label: string, tx: SubmittableExtrinsic<'promise'>, from: Account, onFinal?: (ok: boolean) => void): void {
+    const id = String(++txCount);
+    txBox.dataset.txId = id;
+    setTx('label', label); setTx('status', 'signing'); setTx('block', '-'); setTx('result', '-');
+    const mine = () => txBox.dataset.txId === id;
+    let unsub: (() => void) | null = null;
+    const options = from.signer ? { signer: from.signer } : {};
+    tx.signAndSend(from.pair ?? from.address, options, (r) => {
+      if (!mine()) return;
+      setTx('status', r.status.type);
+      if (r.status.isInBlock) setTx('block', r.status.asInBlock.toHex());
+      if (r.dispatchError) {
+        const e = r.dispatchError;
+        setTx('result', e.isModule ? (({ section: s, name }) => `${s}.${name}`)(api.registry.findMetaError(e.asModule)) : e.type);
+      } else if (r.status.isInBlock || r.status.isFinalized) setTx('result', 'ok');
+      if (r.status.isFinalized) {
+        setTx('block', r.status.asFinalized.toHex());
+        onFinal?.(!r.dispatchError);
+      }
+      if ((r.isFinalized || r.isError) && unsub) unsub();
+    }).then((u) => { unsub = u; }).catch((e: Error) => { if (mine()) { setTx('status', 'error'); setTx('result', e.message); } });
+  }
+
+  // --- transfer ---
+  const transferBox = h('div');
+  const renderTransfer = () => {
+    const from = fromSelect('transfer-from');
+    const to = h('input', { 'data-testid': 'transfer-to', placeholder: 'recipient address', size: 52 });
+    const amount = h('input', { 'data-testid': 'transfer-amount', placeholder: '1.5', size: 12 });
+    const err = h('span', { class: 'error', 'data-testid': 'transfer-error' });
+    const go = h('button', {
+      'data-testid': 'transfer-submit',
+      onclick: () => {
+        err.textContent = '';
+        try {
+          const value = parseBalance(amount.value);
+          send(`transfer ${fmtBalance(value)} to ${short(to.value.trim())}`, api.tx.balances.transferKeepAlive(to.value.trim(), value), byAddress(from.value));
+        } catch (e) { err.textContent = (e as Error).message; }
+      },
+    }, 'Transfer (keep alive)');
+    transferBox.replaceChildren(h('p', {}, 'from ', from, ' to ', to, ' amount ', amount, ' ', go, ' ', err));
+  };
+
+  // --- sealed bid ---
+  const bidBox = h('div');
+  const phaseBox = h('p');
+  const storedBox = h('div');
+  const key = (address: string, round: number) => `bpci-bid:${genesis}:${address}:${round}`;
+  const storedBids = (address: string): StoredBid[] => {
+    const prefix = `bpci-bid:${genesis}:${address}:`;
+    const out: StoredBid[] = [];
+    for (let i = 0; i < localStorage.length; i += 1) {
+      const k = localStorage.key(i)!;
+      if (k.startsWith(prefix)) out.push(JSON.parse(localStorage.getItem(k)!));
+    }
+    return out.sort((a, b) => b.round - a.round);
+  };
+  let round: RoundInfo = { number: 0, round: -1, start: 0, phase: 'Commit', commitLeft: 0, revealNext: false };
+  let bidFrom: HTMLSelectElement;
+
+  const renderStored = () => {
+    if (!bidFrom) return;
+    const who = byAddress(bidFrom.value);
+    const bids = storedBids(who.address);
+    storedBox.replaceChildren(bids.length === 0 ? h('p', { class: 'note' }, 'no sealed bid of this account kept in this browser') : h('table', { class: 'list' },
+      h('tr', {}, h('th', {}, 'round'), h('th', {}, 'bid'), h('th', {}, 'deposit'), h('th', {}, 'commitment'), h('th', {}, '')),
+      ...bids.map((b) => {
+        const canReveal = b.round === round.round && round.revealNext && !b.revealed;
+        return h('tr', { 'data-testid': 'stored-bid', 'data-round': b.round, 'data-hash': b.hash, 'data-bid': b.bid },
+          h('td', {}, b.round), h('td', {}, fmtBalance(BigInt(b.bid))), h('td', {}, fmtBalance(BigInt(b.deposit))), h('td', {}, short(b.hash)),
+          h('td', {}, b.revealed ? 'revealed' : canReveal ? h('button', {
+            'data-testid': 'bid-reveal', 'data-round': b.round,
+            onclick: () => send(`reveal bid of round ${b.round}`, api.tx.auction.reveal(api.createType('Vec<Call>', b.bundle), BigInt(b.bid), b.salt), who, (ok) => {
+              if (ok) { localStorage.setItem(key(who.address, b.round), JSON.stringify({ ...b, revealed: true })); renderStored(); }
+            }),
+          }, 'Reveal') : b.round < round.round ? 'round over' : 'reveal opens after the commit phase'));
+      })));
+  };
+
+  const renderBid = () => {
+    bidFrom = fromSelect('bid-from');
+    bidFrom.addEventListener('change', renderStored);
+    const amount = h('input', { 'data-testid': 'bid-amount', placeholder: 'bid, e.g. 0.5', size: 12 });
+    const deposit = h('input', { 'data-testid': 'bid-deposit', placeholder: 'deposit, e.g. 1', size: 12 });
+    const err = h('span', { class: 'error', 'data-testid': 'bid-error' });
+    const out = h('span');
+    const go = h('button', {
+      'data-testid': 'bid-commit',
+      onclick: async () => {
+        err.textContent = '';
+        try {
+          const who = byAddress(bidFrom.value);
+          const bid = parseBalance(amount.value);
+          const dep = parseBalance(deposit.value);
+          const r = await roundAt(ctx, tracker.best?.hash ?? (await api.rpc.chain.getBlockHash()).toHex());
+          if (r.phase !== 'Commit' || r.commitLeft < 1) throw new Error(`round ${r.round} takes no more commitments; wait for round ${r.round + 1}`);
+          // The bundle that runs if the bid wins: a remark with an event, as the bidder.
+          const bundle = api.createType('Vec<Call>', [api.tx.system.remarkWithEvent(`BPCI dashboard bid, round ${r.round}`).method]);
+          const salt = randomAsU8a(32);
+          const hash = blake2AsHex(u8aConcat(api.createType('AccountId', who.address).toU8a(), bundle.toU8a(), api.createType('u128', bid).toU8a(), salt), 256);
+          // Kept before sending: without the salt a committed bid cannot be revealed.
+          const stored: StoredBid = { round: r.round, bid: bid.toString(), deposit: dep.toString(), salt: u8aToHex(salt), bundle: bundle.toHex(), hash };
+          localStorage.setItem(key(who.address, r.round), JSON.stringify(stored));
+          out.replaceChildren('commitment ', val('bid-commitment-hash', hash, short(hash)), ' in round ', val('bid-round', r.round));
+          renderStored();
+          send(`commit sealed bid, round ${r.round}`, api.tx.auction.commit(hash, dep), who);
+        } catch (e) { err.textContent = (e as Error).message; }
+      },
+    }, 'Commit sealed bid');
+    bidBox.replaceChildren(phaseBox, h('p', {}, 'from ', bidFrom, ' bid ', amount, ' deposit ', deposit, ' ', go, ' ', err), h('p', {}, out), storedBox);
+    renderStored();
+  };
+
+  const onHead = async () => {
+    if (!tracker.best) return;
+    const r = await roundAt(ctx, tracker.best.hash);
+    if (r.number < round.number) return;
+    round = r;
+    phaseBox.replaceChildren('round ', val('wallet-round', r.round), ', phase ', val('wallet-phase', r.phase),
+      r.phase === 'Commit' ? h('span', {}, ', ', val('wallet-commit-left', r.commitLeft), ' commit blocks left') : h('span', {}, ' ', val('wallet-commit-left', 0, '')));
+    renderStored();
+  };
+
+  root.append(section('Accounts', acctBox), section('Transfer', transferBox), section('Sealed bid (auction)', bidBox), section('Last transaction', txBox));
+
+  loadAccounts(ctx).then(async ({ source, accounts: list }) => {
+    accounts = list;
+    if (list.length === 0) {
+      acctBox.replaceChildren(val('wallet-source', source, 'no extension found and not a development chain: no accounts'));
+      return;
+    }
+    const rows = new Map<string, HTMLElement>();
+    acctBox.replaceChildren(
+      h('p', {}, 'accounts from ', val('wallet-source', source)),
+      h('table', { class: 'list' }, h('tr', {}, h('th', {}, 'name'), h('th', {}, 'address'), h('th', {}, 'free balance')),
+        ...list.map((a) => {
+          const bal = val('account-free', '', '…');
+          rows.set(a.address, bal);
+          return h('tr', { 'data-testid': 'account-row', 'data-address': a.address }, h('td', {}, a.name), h('td', {}, a.address), h('td', {}, bal));
+        })));
+    const unsub = await api.query.system.account.multi(list.map((a) => a.address), (infos: C[]) => {
+      infos.forEach((info, i) => {
+        const el = rows.get(list[i].address)!;
+        const free = big(info.data.free);
+        el.dataset.value = free.toString();
+        el.textContent = fmtBalance(free);
+      });
+    });
+    keep(unsub as unknown as () => void);
+    renderTransfer();
+    renderBid();
+    keep(tracker.onChange(() => void onHead().catch(() => {})));
+    await onHead();
+    root.dataset.ready = '1';
+  }).catch((e) => acctBox.replaceChildren(errorBox(e)));
+
+  return () => { closed = true; for (const c of cleanups.splice(0)) c(); };
+}

@@ -1,0 +1,103 @@
+// What the dashboard tests share: a headless Debian Chromium (playwright-core, no browser
+// download), a polkadot.js connection to the same node the page uses, bounded waits on
+// conditions (never on time), and reading the values a page shows through its data-testid
+// attributes (exact value in data-value, else the text).
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+
+export const DASHBOARD_URL = process.env.DASHBOARD_URL ?? 'http://127.0.0.1:8080';
+export const RPC = process.env.BPCI_RPC ?? 'ws://127.0.0.1:9944';
+export const OUT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-output');
+export const UNIT = 1_000_000_000_000n;
+
+/// Polls `cond` until it returns something truthy, at most `timeoutMs` in all; throws with `what`
+/// (and the last value or error) otherwise; an error marked `fatal` ends the wait at once. No
+/// assertion depends on how long anything takes.
+export async function until(what, cond, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      const v = await cond();
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      if (e.fatal) throw e;
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function setup() {
+  mkdirSync(OUT, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const provider = new WsProvider(RPC);
+  const api = await ApiPromise.create({ provider, noInitWarn: true });
+  await cryptoWaitReady();
+  const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
+  const errors = [];
+  /// A fresh page (own context: own localStorage) on `route`, with its uncaught errors recorded.
+  const open = async (route, { init } = {}) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    if (init) await init(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(`${route}: ${e.message}`));
+    await page.goto(`${DASHBOARD_URL}/?rpc=${encodeURIComponent(RPC)}#/${route}`);
+    await page.waitForSelector(`[data-testid="page-${route}"][data-ready="1"]`, { timeout: 60_000 });
+    return page;
+  };
+  const close = async () => {
+    await browser.close();
+    await api.disconnect();
+  };
+  return { browser, api, provider, keyring, open, close, errors };
+}
+
+/// The value of one test id: `data-value` if set, else the text.
+export const value = (page, testid) =>
+  page.$eval(`[data-testid="${testid}"]`, (el) => el.dataset.value ?? el.textContent);
+
+/// Several values read in one go, so they belong to the same render.
+export const values = (page, testids) =>
+  page.evaluate((ids) => Object.fromEntries(ids.map((id) => {
+    const el = document.querySelector(`[data-testid="${id}"]`);
+    return [id, el ? (el.dataset.value ?? el.textContent) : null];
+  })), testids);
+
+/// The data-* attributes of every element with test id `testid`.
+export const rows = (page, testid) =>
+  page.$$eval(`[data-testid="${testid}"]`, (els) => els.map((el) => ({ ...el.dataset })));
+
+/// A snapshot read in one go from the page, for fields that must belong to one render.
+export const snapshot = (page, fn, arg) => page.evaluate(fn, arg);
+
+export const shot = (page, name) => page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+
+/// Waits for the wallet's last transaction `labelPrefix` to reach Finalized; returns its status,
+/// block and result (a dispatch error is a result, not a throw). Invalid, dropped or failed to
+/// sign ends the wait at once.
+export async function txFinal(page, labelPrefix, timeoutMs = 90_000) {
+  let seen = null;
+  try {
+    return await until(`transaction "${labelPrefix}" finalized`, async () => {
+      const v = seen = await values(page, ['tx-label', 'tx-status', 'tx-block', 'tx-result']);
+      if (!v['tx-label']?.startsWith(labelPrefix)) return null;
+      if (['Invalid', 'Dropped', 'Usurped', 'FinalityTimeout', 'error'].includes(v['tx-status'])) {
+        throw Object.assign(new Error(`${labelPrefix}: ${v['tx-status']} ${v['tx-result']}`), { fatal: true });
+      }
+      return v['tx-status'] === 'Finalized' ? v : null;
+    }, timeoutMs);
+  } catch (e) {
+    throw new Error(`${e.message}; page showed ${JSON.stringify(seen)}`);
+  }
+}
