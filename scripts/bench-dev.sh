@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): blocks/s, finality lag p50/p99 and finalized transfers/s on a dev chain.
-# Usage: scripts/bench-dev.sh [seconds=60] [offered transfers/s=200]. PROFILE=release for an optimised node.
+# Usage: scripts/bench-dev.sh [seconds=60] [offered transfers/s=200]. Release build; PROFILE=debug for a debug node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-PROFILE="${PROFILE:-debug}"
+PROFILE="${PROFILE:-release}"
 if [ "$PROFILE" = release ]; then cargo build --release -p bpci-node; else cargo build -p bpci-node; fi
 (cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 

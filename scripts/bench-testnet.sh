@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): finality latency p50/p99, blocks/s and finalized transfers/s on a
-# 4-validator loopback testnet (scripts/testnet.sh), measured as a client of node 0 sees it.
-# Usage: scripts/bench-testnet.sh [seconds=60] [offered transfers/s=100]
-# NODE_BIN=path runs that binary instead of building this checkout's (to compare with a baseline).
+# Benchmark (not a test): finality latency p50/p99, blocks/s, finalized blocks/s and finalized
+# transfers/s on a 4-validator loopback testnet (scripts/testnet.sh), as a client of node 0 sees it.
+# Usage: scripts/bench-testnet.sh [seconds=60] [offered transfers/s=100] [--kill K]
+#   --kill K  measures the healthy testnet, then kills K validators (never node 0, the one
+#             measured) and measures again; prints the degraded/healthy finalized-block ratio.
+# Release build by default; PROFILE=debug for a debug node. NODE_BIN=path runs that binary instead
+# of building this checkout's (to compare with a baseline).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+kill_count=0
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --kill) kill_count="${2:?--kill needs a count}"; shift 2 ;;
+        *) args+=("$1"); shift ;;
+    esac
+done
+secs="${args[0]:-60}"
+rate="${args[1]:-100}"
+if ! [[ "$kill_count" =~ ^[01]$ ]]; then
+    echo "--kill takes 0 or 1: two of four down leave no quorum" >&2
+    exit 2
+fi
 bash scripts/setup.sh
 source scripts/env.sh
-[ -n "${NODE_BIN:-}" ] || cargo build -p bpci-node
+PROFILE="${PROFILE:-release}"
+if [ -z "${NODE_BIN:-}" ]; then
+    if [ "$PROFILE" = release ]; then cargo build --release -p bpci-node; else cargo build -p bpci-node; fi
+    export NODE_BIN="$CARGO_TARGET_DIR/$PROFILE/bpci-node"
+fi
 (cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 export TESTNET_DIR="$(mktemp -d -t bpci-bench-testnet.XXXXXX)"
 export BASE_P2P=31400 BASE_RPC=9850 BASE_PROM=9715
@@ -20,5 +41,19 @@ for _ in $(seq 1 240); do
     [ "$fin" -ge 3 ] && break
     sleep 0.5
 done
-echo "4-validator loopback testnet, $(nproc) cores, ${NODE_BIN:-debug build of this checkout}"
-node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "${1:-60}" "${2:-100}"
+echo "4-validator loopback testnet, $(nproc) cores, $NODE_BIN"
+healthy=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate")
+echo "healthy: $healthy"
+[ "$kill_count" -gt 0 ] || exit 0
+for i in $(seq 3 -1 $((4 - kill_count))); do
+    kill "$(cat "$TESTNET_DIR/node$i.pid")"
+    rm -f "$TESTNET_DIR/node$i.pid"
+done
+echo "killed $kill_count validator(s) (the highest-numbered)"
+degraded=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate")
+echo "degraded: $degraded"
+python3 - "$healthy" "$degraded" <<'PY'
+import json, sys
+h, d = (json.loads(a)["finalizedBlocksPerSecond"] for a in sys.argv[1:3])
+print(f"finalized blocks/s: healthy {h}, degraded {d}, ratio {d / h:.3f}" if h else "no finalized blocks in the healthy run")
+PY
