@@ -15,10 +15,12 @@ if [ ! -x "$NODE_BIN" ]; then
 fi
 { command -v chromium && command -v node && command -v npm; } >/dev/null 2>&1 || bash scripts/setup.sh
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-rpc=$(free_port)
-p2p=$(free_port)
-web=$(free_port)
+# Three distinct free ports: bound together, so the kernel cannot hand out one twice.
+read -r rpc p2p web < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))')
 base=$(mktemp -d -t bpci-dashboard-node.XXXXXX)
 node_log=$(mktemp -t bpci-dashboard-node.XXXXXX.log)
 web_log=$(mktemp -t bpci-dashboard-web.XXXXXX.log)

@@ -21,8 +21,20 @@ pub fn test_dir() -> tempfile::TempDir {
     dir
 }
 
+/// A loopback port free now and never handed out before in this process. The kernel may return
+/// the same ephemeral port twice when nothing is bound to it in between (a node's RPC and p2p
+/// ports are picked before it starts); `bpci-node`, like every Substrate node, then serves RPC on a
+/// random port instead, and a test waiting on the port it asked for times out (seen once in CI).
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
 }
 
 pub struct Node {
