@@ -59,7 +59,7 @@ mod tests {
             Ok(self.0.get(&hash).cloned())
         }
         fn info(&self) -> Info<Block> {
-            unimplemented!("not read by schedule_of")
+            panic!("schedule_of reads headers only")
         }
         fn status(&self, hash: H256) -> sp_blockchain::Result<BlockStatus> {
             Ok(if self.0.contains_key(&hash) { BlockStatus::InChain } else { BlockStatus::Unknown })
