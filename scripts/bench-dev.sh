@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): blocks/s, finality lag p50/p99 and finalized transfers/s on a dev chain.
-# Usage: scripts/bench-dev.sh [seconds=60] [offered transfers/s=200]. Release build; PROFILE=debug for a debug node.
+# Usage: scripts/bench-dev.sh [seconds=60] [offered transfers/s=200]
+#        scripts/bench-dev.sh [timeout seconds] burst [count=6000] [senders=2]
+# (see scripts/js/bench-dev.mjs). Release build; PROFILE=debug for a debug node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,7 +14,7 @@ if [ "$PROFILE" = release ]; then cargo build --release -p bpci-node; else cargo
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$(mktemp -t bpci-bench.XXXXXX.log)
 "$CARGO_TARGET_DIR/$PROFILE/bpci-node" --dev --rpc-port "$port" --port 0 --no-prometheus --no-telemetry --no-mdns \
-    --rpc-max-connections 1000 --pool-limit 100000 --pool-kbytes 500000 >"$log" 2>&1 &
+    --rpc-max-connections 1000 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do
@@ -21,4 +23,6 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 echo "bpci-node ($PROFILE) dev chain, $(nproc) cores"
-node scripts/js/bench-dev.mjs "ws://127.0.0.1:$port" "${1:-60}" "${2:-200}"
+node scripts/js/bench-dev.mjs "ws://127.0.0.1:$port" "${1:-60}" "${2:-200}" "${@:3}"
+# The node's resident memory now and at its peak (the kernel's high-water mark), in MiB.
+awk '/^VmRSS|^VmHWM/ {printf "node %s %.0f MiB\n", $1, $2 / 1024}' "/proc/$pid/status"

@@ -2,6 +2,7 @@
 # Benchmark (not a test): finality latency p50/p99, blocks/s, finalized blocks/s and finalized
 # transfers/s on a 4-validator loopback testnet (scripts/testnet.sh), as a client of node 0 sees it.
 # Usage: scripts/bench-testnet.sh [seconds=60] [offered transfers/s=100] [--kill K]
+#        scripts/bench-testnet.sh [timeout seconds] burst [count=6000] [senders=2]
 #   --kill K  measures the healthy testnet, then kills K validators (never node 0, the one
 #             measured) and measures again; prints the degraded/healthy finalized-block ratio.
 # Release build by default; PROFILE=debug for a debug node. NODE_BIN=path runs that binary instead
@@ -42,15 +43,23 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 echo "4-validator loopback testnet, $(nproc) cores, $NODE_BIN"
-healthy=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate")
+healthy=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate" "${args[@]:2}")
 echo "healthy: $healthy"
+# Node 0's resident memory now and at its peak (the kernel's high-water mark), in MiB.
+awk '/^VmRSS|^VmHWM/ {printf "node 0 %s %.0f MiB\n", $1, $2 / 1024}' "/proc/$(cat "$TESTNET_DIR/node0.pid")/status"
+# What each validator spent building its blocks and importing the others' (with a full block
+# this is what must fit in the 1 s slot beside gossip and two voting steps).
+for i in 0 1 2 3; do
+    echo "node $i: $(python3 scripts/prom-histogram.py "http://127.0.0.1:$((BASE_PROM + i))/metrics" \
+        substrate_proposer_block_constructed substrate_block_verification_and_import_time | paste -sd ';')"
+done
 [ "$kill_count" -gt 0 ] || exit 0
 for i in $(seq 3 -1 $((4 - kill_count))); do
     kill "$(cat "$TESTNET_DIR/node$i.pid")"
     rm -f "$TESTNET_DIR/node$i.pid"
 done
 echo "killed $kill_count validator(s) (the highest-numbered)"
-degraded=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate")
+degraded=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate" "${args[@]:2}")
 echo "degraded: $degraded"
 python3 - "$healthy" "$degraded" <<'PY'
 import json, sys

@@ -5,7 +5,10 @@ use clap::Args;
     propagate_version = true,
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true,
-    after_help = "bpci-node runs the single-state transaction pool unless --pool-type is given (see docs/operator.md)."
+    // Our defaults for the transaction pool, set on the arguments so that `--help` shows them (see
+    // `crate::txpool` for why these values).
+    mut_arg("pool_type", |a| a.default_value(crate::txpool::DEFAULT_POOL_TYPE)),
+    mut_arg("pool_limit", |a| a.default_value(crate::txpool::DEFAULT_POOL_LIMIT)),
 )]
 pub struct Cli {
     #[command(subcommand)]

@@ -69,14 +69,7 @@ fn inspect_bls(cmd: &InspectBlsCmd) -> sc_cli::Result<()> {
 }
 
 pub fn run() -> sc_cli::Result<()> {
-    let mut cli = Cli::from_args();
-    // The single-state pool unless the operator chose: the fork-aware pool keeps transactions
-    // only in views of recent leaves, and a stall block (docs/consensus.md) is built on the
-    // highest certified block, which fast finality has usually made final and dropped the view
-    // of, so the governance call that ends a stall would never be included.
-    if !std::env::args().any(|a| a == "--pool-type" || a.starts_with("--pool-type=")) {
-        cli.run.pool_config.pool_type = sc_cli::TransactionPoolType::SingleState;
-    }
+    let cli = Cli::from_args();
 
     match &cli.subcommand {
         Some(Subcommand::Key(KeyCmd::Substrate(cmd))) => cmd.run(&cli),

@@ -31,6 +31,19 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The single-state pool unless the operator chooses (`--pool-type`): the fork-aware pool keeps
+/// transactions only in views of recent leaves, and a stall block (docs/consensus.md) is built on the
+/// highest certified block, which fast finality has usually made final and dropped the view of, so
+/// the governance call that ends a stall would never be included.
+pub const DEFAULT_POOL_TYPE: &str = "single-state";
+
+/// Ready transactions the pool holds unless `--pool-limit` says otherwise (it keeps a tenth as many
+/// future ones): about a minute of full blocks (docs/performance.md has a full block's transfers), so
+/// a burst the chain clears within a minute loses nothing. Beyond it the pool evicts the lowest
+/// priority and tells their watchers `dropped` (upstream's 8,192 held 16 s of blocks and evicted
+/// 10,000 of an 18,000-transfer burst).
+pub const DEFAULT_POOL_LIMIT: &str = "40960";
+
 /// Least time between a block reaching the pool as best and its finality reaching the pool: long
 /// enough for a client on the same machine or LAN to fetch the block's events after `InBlock`.
 pub const STATUS_GAP_MS: u64 = 250;

@@ -160,6 +160,64 @@ fn a_dev_chain_reports_every_transaction_in_block_before_finalized() {
     }
 }
 
+/// Issue 13: a full pool evicts transactions it had accepted. A sender watching one must be told
+/// (`dropped`), not left waiting for a status that never comes; and the eviction must not make the
+/// node refuse the next transactions. Three senders' transfers fill a pool of three; three better
+/// paying ones follow before the next block and take their places.
+#[test]
+fn a_transaction_the_full_pool_evicts_is_reported_dropped_to_its_watcher() {
+    use sp_keyring::Sr25519Keyring::{Dave, Eve, Ferdie, Two};
+    let dir = common::test_dir();
+    let data = dir.path().join("data").display().to_string();
+    let node = Node::with_args(dir.path(), "pool", &data, &["--dev", "--pool-limit", "3"]);
+    node.wait_until("block #1 final", MINUTE, |n| n.finalized_number() >= 1);
+    let g = genesis(&node);
+    let nonce = |who: sp_keyring::Sr25519Keyring| {
+        node.rpc("system_accountNextIndex", json!([who.to_account_id().to_string()])).as_u64().unwrap() as u32
+    };
+    let mut dropped_seen = false;
+    // A block built between the two batches would take the cheap transfers before they can be
+    // evicted; that is rare (the batches are milliseconds apart, blocks a second), so try again.
+    for round in 0..3 {
+        let watch = |who, tip| {
+            let xt = tx::signed_with_tip(tx::transfer(Two, 1_000_000_000_000), who, nonce(who), g, tip);
+            let w = node.submit_and_watch(&xt);
+            (xt, std::thread::spawn(move || w.statuses(MINUTE)))
+        };
+        let cheap: Vec<_> = [Alice, Charlie, Dave].into_iter().map(|who| watch(who, 0)).collect();
+        let dear: Vec<_> = [Eve, Ferdie, Bob].into_iter().map(|who| watch(who, 1_000_000_000)).collect();
+        let last = |seen: &[(String, std::time::Instant)]| seen.last().map(|(s, _)| s.clone()).unwrap_or_default();
+        for (xt, w) in cheap {
+            let seen = w.join().unwrap();
+            let status = last(&seen);
+            // Every watch ends: in a block and final, or dropped (or refused at once, as the pool was full).
+            assert!(
+                status == "finalized" || status == "dropped" || status.contains("1016"),
+                "round {round}: a cheap transfer ended with {seen:?}; log:\n{}",
+                node.log_tail()
+            );
+            if status == "dropped" {
+                dropped_seen = true;
+                // The pool bans what it evicted for a while: the sender must sign again.
+                let again = node.submit(&xt).expect_err("a transaction just evicted is accepted again");
+                assert_eq!(again["code"], 1012, "{again}");
+            }
+        }
+        for (_, w) in dear {
+            let seen = w.join().unwrap();
+            assert_eq!(last(&seen), "finalized", "round {round}: a better-paying transfer: {seen:?}");
+        }
+        if dropped_seen {
+            break;
+        }
+    }
+    assert!(dropped_seen, "no cheap transfer was evicted in three rounds");
+    // The node goes on, and a new transaction from an evicted sender is accepted and final.
+    let xt = tx::signed(tx::transfer(Two, 1_000_000_000_000), Alice, nonce(Alice), g);
+    let seen = node.submit_and_watch(&xt).statuses(MINUTE);
+    assert_eq!(seen.last().map(|(s, _)| s.as_str()), Some("finalized"), "{seen:?}");
+}
+
 #[test]
 fn restart_after_sigterm_and_sigkill_keeps_finality() {
     let dir = common::test_dir();

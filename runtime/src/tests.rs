@@ -890,6 +890,30 @@ mod flows {
         UncheckedExtrinsic::new_signed(call, acc(from).into(), sig.into(), ext)
     }
 
+    /// What a wallet's transfer costs in block weight decides the chain's throughput: a block takes
+    /// as many as fit in the normal class. With the signed extensions priced as RocksDB accesses a
+    /// keep-alive transfer weighed about 625 us and a block held 479 (465 transfers/s measured);
+    /// priced as the ParityDB the node runs, 458 us and 654. Whether a full block still imports
+    /// within the slot is measured by `scripts/bench-testnet.sh ... burst` (docs/performance.md).
+    #[test]
+    fn a_full_block_holds_more_than_six_hundred_keep_alive_transfers() {
+        use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
+        use Sr25519Keyring::{Alice, Bob};
+        dev_ext().execute_with(|| {
+            let call = RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+                dest: acc(Bob).into(),
+                value: UNIT,
+            });
+            let info = signed_xt(call, Alice, 0).get_dispatch_info();
+            let weights = <configs::RuntimeBlockWeights as Get<frame_system::limits::BlockWeights>>::get();
+            let class = weights.get(DispatchClass::Normal);
+            let each = info.total_weight() + class.base_extrinsic;
+            let room = class.max_total.unwrap_or(weights.max_block) - weights.base_block;
+            let fits = room.ref_time() / each.ref_time();
+            assert!(fits > 600, "a keep-alive transfer weighs {each:?}: only {fits} fit in a block");
+        });
+    }
+
     /// What a report must say for a pot split by `shares` with Alice the only block author and
     /// Alice and Bob equal partners: `(class, account, amount)` in payout order, and the remainder.
     fn expected_split(pot: Balance, pct: [u64; 5]) -> (Vec<(RecipientClass, AccountId, Balance)>, Balance) {

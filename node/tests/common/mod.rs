@@ -342,6 +342,11 @@ pub mod tx {
     use sp_runtime::generic::Era;
 
     pub fn extension(nonce: u32) -> TxExtension {
+        extension_with_tip(nonce, 0)
+    }
+
+    /// A tip raises the transaction's priority in the pool (and its fee).
+    pub fn extension_with_tip(nonce: u32, tip: u128) -> TxExtension {
         (
             frame_system::AuthorizeCall::<Runtime>::new(),
             frame_system::CheckNonZeroSender::<Runtime>::new(),
@@ -352,7 +357,7 @@ pub mod tx {
             frame_system::CheckNonce::<Runtime>::from(nonce),
             frame_system::CheckWeight::<Runtime>::new(),
             pallet_bridge::RejectObsoleteBridgeProofs::<Runtime>::new(),
-            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+            pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(tip),
             frame_system::WeightReclaim::<Runtime>::new(),
         )
     }
@@ -375,7 +380,15 @@ pub mod tx {
         genesis: H256,
         spec_version: u32,
     ) -> UncheckedExtrinsic {
-        let ext = extension(nonce);
+        sign(call, from, signer, extension(nonce), genesis, spec_version)
+    }
+
+    /// Signed with a tip of `tip`.
+    pub fn signed_with_tip(call: RuntimeCall, from: Sr25519Keyring, nonce: u32, genesis: H256, tip: u128) -> UncheckedExtrinsic {
+        sign(call, from, from, extension_with_tip(nonce, tip), genesis, VERSION.spec_version)
+    }
+
+    fn sign(call: RuntimeCall, from: Sr25519Keyring, signer: Sr25519Keyring, ext: TxExtension, genesis: H256, spec_version: u32) -> UncheckedExtrinsic {
         let implicit = ((), (), spec_version, VERSION.transaction_version, genesis, genesis, (), (), (), (), ());
         let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
         let sig = payload.using_encoded(|p| signer.pair().sign(p));
