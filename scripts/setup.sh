@@ -2,8 +2,10 @@
 # Installs what building and testing the chain needs. Idempotent: installs only what is missing.
 # A bare Debian machine with rustup lacks more than these build machines do: protoc (sc-network
 # compiles .proto files), a C/C++ toolchain (blst, binaryen), curl and python3 (the test scripts),
-# Node.js and npm (the polkadot.js scripts and the dashboard), faketime (the clock-skew test) and
-# Chromium (the dashboard's browser tests; playwright-core drives Debian's, none is downloaded).
+# Node.js and npm (the polkadot.js scripts and the dashboard), faketime (the clock-skew test),
+# Chromium (the dashboard's browser tests; playwright-core drives Debian's, none is downloaded) and
+# promtool (checks the alert rules in monitoring/; Debian ships it in `prometheus`, whose server is
+# installed but not started).
 set -euo pipefail
 
 need=()
@@ -17,6 +19,7 @@ command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v faketime >/dev/null 2>&1 || need+=(faketime)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 if [ ${#need[@]} -gt 0 ]; then
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up the machine and runs every test: unit, pallet, runtime, consensus simulation, node
 # end-to-end (real bpci-node processes on loopback), a forkless upgrade through the roundtable, and
-# the polkadot.js scripts (conformance, governance lifecycle, auction and revenue) and the web
-# dashboard in a headless browser.
+# the polkadot.js scripts (conformance, governance lifecycle, auction and revenue), the monitoring
+# rules and the web dashboard in a headless browser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -22,5 +22,7 @@ BPCI_UPGRADE_WASM="$upgrade_wasm" cargo test --workspace --test upgrade -- --ign
 cargo test --workspace --test testnet -- --ignored a_validator_whose_clock_runs_ahead
 bash scripts/conformance.sh
 BPCI_UPGRADE_WASM="$upgrade_wasm" bash scripts/e2e-js.sh
+# The alert rules and the Grafana dashboard (promtool).
+bash scripts/check-monitoring.sh
 # The web dashboard in headless Debian Chromium against a real dev node.
 bash scripts/test-dashboard.sh "$CARGO_TARGET_DIR/debug/bpci-node"

@@ -46,6 +46,8 @@ pub struct Node {
     args: Vec<String>,
     /// A command the node runs under, e.g. `faketime -f +10s` for a clock that runs ahead.
     pub wrapper: Vec<String>,
+    /// Where the node serves Prometheus metrics, if it does (most tests run without).
+    pub prometheus_port: Option<u16>,
 }
 
 impl Node {
@@ -64,8 +66,25 @@ impl Node {
         Self::wrapped(base, name, data, role, &[])
     }
 
+    /// Like [`Node::dev`], serving Prometheus metrics on a free loopback port ([`Node::metrics`]).
+    pub fn dev_with_metrics(base: &Path, name: &str) -> Node {
+        let mut n = Self::configured(base, name, &base.join("data").display().to_string(), &["--dev"], &[]);
+        let port = free_port();
+        let at = n.args.iter().position(|a| a == "--no-prometheus").expect("configured without metrics");
+        n.args.splice(at..=at, ["--prometheus-port".to_string(), port.to_string()]);
+        n.prometheus_port = Some(port);
+        n.start();
+        n
+    }
+
     /// [`Node::with_args`] run under `wrapper` (a command and its arguments, before the binary).
     pub fn wrapped(base: &Path, name: &str, data: &str, role: &[&str], wrapper: &[&str]) -> Node {
+        let mut n = Self::configured(base, name, data, role, wrapper);
+        n.start();
+        n
+    }
+
+    fn configured(base: &Path, name: &str, data: &str, role: &[&str], wrapper: &[&str]) -> Node {
         let mut n = Node {
             child: None,
             rpc_port: free_port(),
@@ -74,6 +93,7 @@ impl Node {
             log: base.join(format!("{name}.log")),
             args: vec![],
             wrapper: wrapper.iter().map(|s| s.to_string()).collect(),
+            prometheus_port: None,
         };
         n.args = role.iter().map(|s| s.to_string()).collect();
         n.args.extend([
@@ -87,8 +107,17 @@ impl Node {
             "--listen-addr".into(),
             format!("/ip4/127.0.0.1/tcp/{}", n.p2p_port),
         ]);
-        n.start();
         n
+    }
+
+    /// The node's Prometheus exposition (text format); see [`Node::dev_with_metrics`].
+    pub fn metrics(&self) -> String {
+        let port = self.prometheus_port.expect("a node started with metrics");
+        ureq::get(&format!("http://127.0.0.1:{port}/metrics"))
+            .timeout(Duration::from_secs(10))
+            .call()
+            .and_then(|r| Ok(r.into_string()?))
+            .unwrap_or_else(|e| panic!("metrics endpoint: {e}"))
     }
 
     pub fn start(&mut self) {
@@ -323,6 +352,34 @@ impl Drop for Node {
             let _ = c.wait();
         }
     }
+}
+
+/// Every metric the operator's monitoring files (`monitoring/`: the Prometheus alert rules and the
+/// Grafana dashboard) query: lower-case names starting `bpci_` or `substrate_`, as written
+/// (a histogram's `_bucket` series included).
+pub fn monitored_metric_names() -> std::collections::BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../monitoring");
+    let mut names = std::collections::BTreeSet::new();
+    for file in ["prometheus/alerts.yml", "grafana/bpci-node.json"] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            let metric = word.starts_with("bpci_") || word.starts_with("substrate_");
+            if metric && !word.chars().any(|c| c.is_ascii_uppercase()) {
+                names.insert(word.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Names in `names` with no sample in the exposition `metrics`.
+pub fn missing_metrics<'a>(names: &'a std::collections::BTreeSet<String>, metrics: &str) -> Vec<&'a str> {
+    let exported: std::collections::BTreeSet<&str> = metrics
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split(|c| c == '{' || c == ' ').next())
+        .collect();
+    names.iter().map(String::as_str).filter(|n| !exported.contains(n)).collect()
 }
 
 pub fn hex_u32(v: &Value) -> u32 {
