@@ -2,6 +2,7 @@
 // connects (so the latency chart has history whichever page is opened first).
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { Header } from '@polkadot/types/interfaces';
+import { rpc as bpciRpc } from '../bpci-api/index.js';
 import { decodeJustification, type Justification } from './lib';
 
 export interface Head { number: number; hash: string }
@@ -12,8 +13,6 @@ export interface Ctx {
   provider: WsProvider;
   url: string;
   tracker: Tracker;
-  /// A custom RPC method (`bpci_*`), which polkadot.js does not know.
-  rpc<T = unknown>(method: string, params?: unknown[]): Promise<T>;
 }
 
 const KEEP = 50;
@@ -86,7 +85,8 @@ export class Tracker {
 
 export async function connect(url: string): Promise<Ctx> {
   const provider = new WsProvider(url);
-  const api = await ApiPromise.create({ provider, noInitWarn: true, throwOnConnect: false });
+  // BPCI's own methods as `api.rpc.bpci.*` (bpci-api/, the typed definitions dapps use too).
+  const api = await ApiPromise.create({ provider, rpc: bpciRpc, noInitWarn: true, throwOnConnect: false });
   const tracker = new Tracker(api);
   await tracker.start();
   return {
@@ -94,6 +94,5 @@ export async function connect(url: string): Promise<Ctx> {
     provider,
     url,
     tracker,
-    rpc: <T>(method: string, params: unknown[] = []) => provider.send<T>(method, params),
   };
 }

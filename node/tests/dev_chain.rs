@@ -137,6 +137,12 @@ fn signed_transfer_is_finalized_and_bad_input_changes_nothing() {
     assert_eq!(v["error"]["code"], -32700, "{v}");
     let v = node.post_raw("[1, 2, 3]");
     assert!(v.to_string().contains("error"), "{v}");
+    // BPCI's state-reading methods take a block hash (default: the last finalized block): one this
+    // node does not know is refused by name, genesis reads genesis.
+    let e = node.try_rpc("bpci_partners", json!([format!("{:?}", H256::repeat_byte(7))])).expect_err("unknown block");
+    assert!(e["code"] == -32602 && e["message"].as_str().unwrap_or_default().contains("unknown block"), "{e}");
+    node.wait_until("the second revenue era", MINUTE, |n| n.rpc("bpci_currentEra", json!([]))["index"].as_u64() > Some(0));
+    assert_eq!(node.rpc("bpci_currentEra", json!([format!("{g:?}")]))["index"], 0);
 
     node.wait_until("more blocks after bad input", MINUTE, |n| n.best_number() >= best_before + 3);
     assert!(node.is_running());

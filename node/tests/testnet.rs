@@ -577,8 +577,10 @@ mod two_chains {
         (set.set_id(), set.len())
     }
 
+    /// `who` in A's registry at A's best block (the RPC reads the finalized block by default).
     fn partner(a: &Node, who: &AccountId) -> Value {
-        let all = a.rpc("bpci_partners", json!([]));
+        let best = a.rpc("chain_getBlockHash", json!([]));
+        let all = a.rpc("bpci_partners", json!([best]));
         all.as_array().unwrap().iter().find(|p| p["account"] == who.to_string()).cloned().expect("registered")
     }
 
@@ -636,7 +638,7 @@ mod two_chains {
     fn a_chain_follows_its_partner_chain_through_the_relayer_across_a_hand_over() {
         let net = Testnet::start_with_eve();
         let a_dir = common::test_dir();
-        let a = Node::dev(a_dir.path(), "chain-a");
+        let a = Node::dev_with_metrics(a_dir.path(), "chain-a");
         a.wait_until("A finalizes", WAIT, |a| a.finalized_number() >= 1);
         let b = &net.nodes[0];
         let b_genesis = genesis_hash(b);
@@ -769,12 +771,25 @@ mod two_chains {
         let info = frame_system::AccountInfo::<u32, pallet_balances::AccountData<u128>>::decode(&mut &value[..]).unwrap();
         assert!(info.data.free > 0);
         // Partner health on A: Charlie's client, its set, and how long since its last header and proof.
-        let health = a.rpc("bpci_partnerHealth", json!([]));
+        let health = a.rpc("bpci_partnerHealth", json!([a.rpc("chain_getBlockHash", json!([]))]));
         let charlie_health = health.as_array().unwrap().iter().find(|h| h["partner"] == charlie.to_string()).expect("Charlie's client");
         assert_eq!((charlie_health["setId"].clone(), charlie_health["validators"].clone()), (json!(set_id), json!(5)));
         assert_eq!(charlie_health["bestNumber"], best.best_number);
         assert!(charlie_health["lastHeaderAt"].is_u64() && charlie_health["lastProofAt"].is_u64(), "{charlie_health}");
         assert!(charlie_health["blocksSinceProof"].as_u64().unwrap() < 30, "{charlie_health}");
+
+        // Every metric the operator's alert rules and Grafana dashboard (monitoring/) query is
+        // exported by A, the partner gauges included now that Charlie's client has a header and a
+        // proof (they are set on the next best block).
+        let wanted = common::monitored_metric_names();
+        assert!(wanted.contains("bpci_partner_blocks_since_proof") && wanted.len() >= 10, "{wanted:?}");
+        let deadline = std::time::Instant::now() + WAIT;
+        let mut missing = common::missing_metrics(&wanted, &a.metrics());
+        while !missing.is_empty() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_secs(1));
+            missing = common::missing_metrics(&wanted, &a.metrics());
+        }
+        assert!(missing.is_empty(), "monitored but not exported: {missing:?}");
 
         // A header of B's new set carrying set 0's certificate is refused; so is the header A
         // holds, replayed: the pool refuses it before it can be charged.

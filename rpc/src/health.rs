@@ -1,7 +1,8 @@
 //! Partner health: how long since each partner's light client last verified a header of its chain
 //! and accepted a storage proof, by RPC (`bpci_partnerHealth`) and as Prometheus gauges.
 //!
-//! Both read `pallet_bridge::BridgeApi` at the best block. Ages are in this chain's blocks; a client
+//! Both read `pallet_bridge::BridgeApi`: the RPC at the caller's block (default: the last
+//! finalized), the gauges at each new best block. Ages are in this chain's blocks; a client
 //! that never imported a header by proof counts from its checkpoint (`initialisedAt`), since the
 //! checkpoint is when its partner's duty to relay started. A client that never accepted a storage
 //! proof has no proof age (`null`, and no gauge sample).
@@ -13,17 +14,18 @@ use sc_client_api::BlockchainEvents;
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
+use sp_core::H256;
 use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 use std::{fmt::Display, marker::PhantomData, sync::Arc};
 use substrate_prometheus_endpoint::{register, GaugeVec, Opts, PrometheusError, Registry, U64};
 
 #[rpc(server)]
 pub trait BpciHealthApi {
-    /// Every partner's light client: the partner chain's best verified header and trusted set,
-    /// and this chain's blocks since the client last verified a header and accepted a storage
-    /// proof.
+    /// Every partner's light client at `at` (default: the last finalized block): the partner
+    /// chain's best verified header and trusted set, and this chain's blocks up to `at` since the
+    /// client last verified a header and accepted a storage proof.
     #[method(name = "bpci_partnerHealth")]
-    fn partner_health(&self) -> RpcResult<Vec<Value>>;
+    fn partner_health(&self, at: Option<H256>) -> RpcResult<Vec<Value>>;
 }
 
 /// Serves [`BpciHealthApiServer`] from any client whose runtime implements `BridgeApi`.
@@ -43,7 +45,7 @@ fn age<N: Display>(now: u64, since: &N) -> u64 {
     now.saturating_sub(since.to_string().parse::<u64>().unwrap_or(now))
 }
 
-/// A client as `bpci_partnerHealth` returns it, `now` being this chain's best block number.
+/// A client as `bpci_partnerHealth` returns it, `now` being the number of the block read.
 pub fn health_json<AccountId: Display, BlockNumber: Display>(h: &ClientHealth<AccountId, BlockNumber>, now: u64) -> Value {
     let since_header = h.last_header.as_ref().unwrap_or(&h.initialised_at);
     json!({
@@ -61,25 +63,16 @@ pub fn health_json<AccountId: Display, BlockNumber: Display>(h: &ClientHealth<Ac
     })
 }
 
-fn best<C, Block>(client: &C) -> (Block::Hash, u64)
-where
-    Block: BlockT,
-    C: HeaderBackend<Block>,
-{
-    let info = client.info();
-    (info.best_hash, info.best_number.to_string().parse::<u64>().unwrap_or_default())
-}
-
 impl<C, Block, AccountId, BlockNumber> BpciHealthApiServer for Health<C, Block, AccountId, BlockNumber>
 where
-    Block: BlockT,
+    Block: BlockT<Hash = H256>,
     C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
     C::Api: BridgeApi<Block, AccountId, BlockNumber>,
     AccountId: codec::Codec + Display + Send + Sync + 'static,
     BlockNumber: codec::Codec + Display + Send + Sync + 'static,
 {
-    fn partner_health(&self) -> RpcResult<Vec<Value>> {
-        let (hash, now) = best::<C, Block>(&self.client);
+    fn partner_health(&self, at: Option<H256>) -> RpcResult<Vec<Value>> {
+        let (hash, now) = crate::read_at(&*self.client, at)?;
         let clients = self
             .client
             .runtime_api()

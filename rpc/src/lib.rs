@@ -3,11 +3,15 @@
 //! - `bpci_consensusStatus`: the consensus engine's status ([`Bpci`]).
 //! - `bpci_partners`, `bpci_eraReport(era)`, `bpci_currentEra`: the partner registry and the
 //!   revenue reports, read through the runtime APIs `pallet_partners::PartnersApi` and
-//!   `pallet_revenue::RevenueApi` at the best block ([`Registry`]). Balances are decimal strings
-//!   (they exceed JavaScript's safe integers), accounts are printed with their `Display` (SS58 for
+//!   `pallet_revenue::RevenueApi` ([`Registry`]). Balances are decimal strings (they exceed
+//!   JavaScript's safe integers), accounts are printed with their `Display` (SS58 for
 //!   `AccountId32`), shares are parts per billion.
 //! - `bpci_partnerHealth`: each partner's light client and how long since it last verified a
 //!   header and a storage proof ([`health`], also as Prometheus gauges).
+//!
+//! Every method that reads state takes an optional block hash as its last parameter and reads the
+//! last finalized block without one ([`read_at`]): what a wallet or dashboard shows then cannot be
+//! reverted, and a caller that wants the best block passes its hash.
 //! - `bpci_proveFinality`, `bpci_proofBundle`: proofs of this chain for partners ([`proofs`]).
 
 pub mod audit;
@@ -26,8 +30,24 @@ use pallet_revenue::{ApiEraReport, ClassTotals, CurrentEraInfo, RevenueApi, Shar
 use serde_json::{json, Value};
 use sp_api::ProvideRuntimeApi;
 use sp_blockchain::HeaderBackend;
-use sp_runtime::traits::Block as BlockT;
+use sp_core::H256;
+use sp_runtime::traits::{Block as BlockT, Header as HeaderT};
 use std::{fmt::Display, marker::PhantomData, sync::Arc};
+
+/// The block a state-reading method reads and its number: the caller's `at`, or the last
+/// finalized block. A hash this node does not know is the caller's mistake, named in the error.
+pub fn read_at<C, Block>(client: &C, at: Option<H256>) -> Result<(H256, u64), ErrorObjectOwned>
+where
+    Block: BlockT<Hash = H256>,
+    C: HeaderBackend<Block>,
+{
+    let hash = at.unwrap_or_else(|| client.info().finalized_hash);
+    let header = client
+        .header(hash)
+        .map_err(|e| ErrorObject::owned(-32000, e.to_string(), None::<()>))?
+        .ok_or_else(|| ErrorObject::owned(-32602, format!("unknown block {hash:?}"), None::<()>))?;
+    Ok((hash, header.number().to_string().parse::<u64>().unwrap_or_default()))
+}
 
 #[rpc(server)]
 pub trait BpciApi {
@@ -56,19 +76,20 @@ impl BpciApiServer for Bpci {
 /// Partner registry and revenue reports.
 #[rpc(server)]
 pub trait BpciRegistryApi {
-    /// Every partner in any status: account, chain, status, revenue and vote weight, reputation,
-    /// bond, payout account, relayers.
+    /// Every partner in any status at `at` (default: the last finalized block): account, chain,
+    /// status, revenue and vote weight, reputation, bond, payout account, relayers.
     #[method(name = "bpci_partners")]
-    fn partners(&self) -> RpcResult<Vec<Value>>;
+    fn partners(&self, at: Option<H256>) -> RpcResult<Vec<Value>>;
 
-    /// The report of a closed revenue era, or `null` if it is not (or no longer) in the history.
+    /// The report of a closed revenue era, or `null` if it is not (or no longer) in the history
+    /// at `at` (default: the last finalized block).
     #[method(name = "bpci_eraReport")]
-    fn era_report(&self, era: u32) -> RpcResult<Option<Value>>;
+    fn era_report(&self, era: u32, at: Option<H256>) -> RpcResult<Option<Value>>;
 
-    /// The running revenue era: index, start, length, what the pot holds so far, mode, and the
-    /// shares in force.
+    /// The revenue era running at `at` (default: the last finalized block): index, start, length,
+    /// what the pot holds so far, mode, and the shares in force.
     #[method(name = "bpci_currentEra")]
-    fn current_era(&self) -> RpcResult<Value>;
+    fn current_era(&self, at: Option<H256>) -> RpcResult<Value>;
 }
 
 /// Serves [`BpciRegistryApiServer`] from any client whose runtime implements `PartnersApi` and
@@ -90,30 +111,30 @@ fn api_error(e: impl Display) -> ErrorObjectOwned {
 
 impl<C, Block, AccountId, Balance, BlockNumber> BpciRegistryApiServer for Registry<C, Block, AccountId, Balance, BlockNumber>
 where
-    Block: BlockT,
+    Block: BlockT<Hash = H256>,
     C: ProvideRuntimeApi<Block> + HeaderBackend<Block> + Send + Sync + 'static,
     C::Api: PartnersApi<Block, AccountId, Balance> + RevenueApi<Block, AccountId, Balance, BlockNumber>,
     AccountId: codec::Codec + Display + Send + Sync + 'static,
     Balance: codec::Codec + Display + Send + Sync + 'static,
     BlockNumber: codec::Codec + Display + Send + Sync + 'static,
 {
-    fn partners(&self) -> RpcResult<Vec<Value>> {
-        let best = self.client.info().best_hash;
-        let list = self.client.runtime_api().partners(best).map_err(api_error)?;
+    fn partners(&self, at: Option<H256>) -> RpcResult<Vec<Value>> {
+        let (at, _) = read_at(&*self.client, at)?;
+        let list = self.client.runtime_api().partners(at).map_err(api_error)?;
         Ok(list.iter().map(partner_json).collect())
     }
 
-    fn era_report(&self, era: u32) -> RpcResult<Option<Value>> {
-        let best = self.client.info().best_hash;
-        let report = self.client.runtime_api().era_report(best, era).map_err(api_error)?;
+    fn era_report(&self, era: u32, at: Option<H256>) -> RpcResult<Option<Value>> {
+        let (at, _) = read_at(&*self.client, at)?;
+        let report = self.client.runtime_api().era_report(at, era).map_err(api_error)?;
         Ok(report.as_ref().map(era_report_json))
     }
 
-    fn current_era(&self) -> RpcResult<Value> {
-        let best = self.client.info().best_hash;
+    fn current_era(&self, at: Option<H256>) -> RpcResult<Value> {
+        let (at, _) = read_at(&*self.client, at)?;
         let api = self.client.runtime_api();
-        let info = api.current_era(best).map_err(api_error)?;
-        let shares = api.shares(best).map_err(api_error)?;
+        let info = api.current_era(at).map_err(api_error)?;
+        let shares = api.shares(at).map_err(api_error)?;
         Ok(current_era_json(&info, &shares))
     }
 }

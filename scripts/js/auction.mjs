@@ -269,7 +269,7 @@ const blockReward = (await atReveal.revenue.blockReward()).toBigInt();
 const closeAt = eraStart + eraLen;
 await waitHead(closeAt);
 const closeHash = await api.rpc.chain.getBlockHash(closeAt);
-const report = await provider.send('bpci_eraReport', [era]);
+const report = await provider.send('bpci_eraReport', [era, closeHash.toHex()]);
 check(report && report.era === era && report.mode === 'Testnet' && report.start === eraStart && report.end === closeAt - 1,
   `bpci_eraReport(${era}): blocks #${eraStart}..#${closeAt - 1}, Testnet`);
 const stored = (await (await api.at(closeHash)).query.revenue.reports(era)).unwrap();
@@ -320,7 +320,7 @@ check(one('Infrastructure', palletAccount('bpci/inf')).reduce((a, p) => a + p.am
 check(one('Treasury', palletAccount('py/trsry')).reduce((a, p) => a + p.amount, 0n) === alloc.treasury, 'treasury share to the treasury account');
 const vals = payouts.filter((p) => p.class === 'Validators');
 check(vals.length === 1 && vals[0].account === alice.address && vals[0].amount === alloc.validators, 'validator share to Alice (the only block author)');
-const partners = (await provider.send('bpci_partners', [])).filter((p) => p.status === 'Active');
+const partners = (await provider.send('bpci_partners', [closeHash.toHex()])).filter((p) => p.status === 'Active');
 const sumW = partners.reduce((a, p) => a + BigInt(p.revenueWeight), 0n);
 const pPay = payouts.filter((p) => p.class === 'Partners');
 check(pPay.length === partners.length && partners.every((p) =>

@@ -86,7 +86,7 @@ export function mountValidators(root: HTMLElement, ctx: Ctx): () => void {
   }, (e) => setBox.replaceChildren(errorBox(e)));
 
   const loadStatus = refresher(async () => {
-    const s = await ctx.rpc<Status>('bpci_consensusStatus');
+    const s = (await ctx.api.rpc.bpci.consensusStatus()).toJSON() as unknown as Status;
     const leader = s.leader === null ? 'unknown' : `${s.leader} ${accounts[s.leader] ?? ''}`;
     statusBox.replaceChildren(kv([
       ['role', val('cs-role', s.role)],
