@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the polkadot.js conformance script against a fresh dev chain on loopback ports.
+# Runs the polkadot.js and py-substrate-interface conformance scripts against a fresh dev chain on
+# loopback ports. The Python client lives in a virtualenv beside the cargo target directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -7,6 +8,11 @@ NODE_BIN="$CARGO_TARGET_DIR/debug/bpci-node"
 [ -x "$NODE_BIN" ] || cargo build -p bpci-node
 
 (cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
+venv="$(dirname "$CARGO_TARGET_DIR")/py"
+"$venv/bin/python" -c 'import substrateinterface' 2>/dev/null || {
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/py/requirements.txt
+}
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 p2p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -22,6 +28,6 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 
-if ! node scripts/js/conformance.mjs "ws://127.0.0.1:$port"; then
+if ! node scripts/js/conformance.mjs "ws://127.0.0.1:$port" || ! "$venv/bin/python" scripts/py/conformance.py "ws://127.0.0.1:$port"; then
     echo "--- node log tail ---"; tail -40 "$log"; exit 1
 fi
