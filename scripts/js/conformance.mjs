@@ -79,7 +79,7 @@ if (era.index > 0) {
 const unknown = await api.rpc.bpci.partners('0x' + '07'.repeat(32)).then(() => null, (e) => e.message);
 check(unknown !== null && unknown.includes('unknown block'), `bpci_partners at an unknown block is refused (${unknown})`);
 const proof = await api.rpc.bpci.proveFinality(null, 0);
-check(proof.length > 100 && proof[0] === 0, `bpci_proveFinality: a ${proof.length}-byte ProofBundle (V1)`);
+check(proof.length > 100 && proof[0] === 1, `bpci_proveFinality: a ${proof.length}-byte ProofBundle (V1)`);
 
 // The audit trail: every header carries the log's state, and a finalized range comes with its proof.
 const fin = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());

@@ -23,7 +23,7 @@ signal.alarm(180)
 
 url = sys.argv[1] if len(sys.argv) > 1 else "ws://127.0.0.1:9944"
 s = SubstrateInterface(url=url)
-check(s.chain == "Development", f"system_chain is Development ({s.chain})")
+check(s.chain == "BPCI Development", f"system_chain ({s.chain})")
 version = s.get_block_runtime_version(s.get_chain_head())
 check(version["specName"] == "bpci", f"spec name bpci, version {version['specVersion']}")
 check(s.token_symbol == "BPCI" and s.token_decimals == 12, "token BPCI with 12 decimals")
