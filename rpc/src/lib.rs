@@ -44,8 +44,8 @@ where
     let hash = at.unwrap_or_else(|| client.info().finalized_hash);
     let header = client
         .header(hash)
-        .map_err(|e| ErrorObject::owned(-32000, e.to_string(), None::<()>))?
-        .ok_or_else(|| ErrorObject::owned(-32602, format!("unknown block {hash:?}"), None::<()>))?;
+        .map_err(|e| proofs::unavailable(e.to_string()))?
+        .ok_or_else(|| proofs::invalid(format!("unknown block {hash:?}")))?;
     Ok((hash, header.number().to_string().parse::<u64>().unwrap_or_default()))
 }
 
