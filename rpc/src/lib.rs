@@ -8,11 +8,11 @@
 //!   `AccountId32`), shares are parts per billion.
 //! - `bpci_partnerHealth`: each partner's light client and how long since it last verified a
 //!   header and a storage proof ([`health`], also as Prometheus gauges).
-//!
-//! Every method that reads state takes an optional block hash as its last parameter and reads the
-//! last finalized block without one ([`read_at`]): what a wallet or dashboard shows then cannot be
-//! reverted, and a caller that wants the best block passes its hash.
 //! - `bpci_proveFinality`, `bpci_proofBundle`: proofs of this chain for partners ([`proofs`]).
+//!
+//! The registry and health methods take an optional block hash as their last parameter and read
+//! the last finalized block without one ([`read_at`]): what a wallet or dashboard shows then cannot
+//! be reverted, and a caller that wants the best block passes its hash.
 
 pub mod audit;
 pub mod handovers;
