@@ -10,6 +10,8 @@ command -v npm >/dev/null 2>&1 || bash ../scripts/setup.sh
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
 fi
+# The page checks justifications with the offline verifier compiled to WASM (dashboard/verifier-wasm).
+bash ../scripts/build-verifier-wasm.sh
 npm run --silent build
 port=${DASHBOARD_PORT:-8080}
 echo "dashboard: http://127.0.0.1:$port/ (node: ?rpc=ws://127.0.0.1:9944 by default)"

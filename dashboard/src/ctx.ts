@@ -4,9 +4,11 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { Header } from '@polkadot/types/interfaces';
 import { rpc as bpciRpc } from '../bpci-api/index.js';
 import { decodeJustification, type Justification } from './lib';
+import { verifyJustification, type Verdict } from './verifier';
 
 export interface Head { number: number; hash: string }
-export interface LastJustification { number: number; hash: string; j: Justification; n: number }
+/// `verdict`: the page's own check of the justification (src/verifier.ts) against set `setId`.
+export interface LastJustification { number: number; hash: string; j: Justification; n: number; setId: string; verdict: Verdict }
 
 export interface Ctx {
   api: ApiPromise;
@@ -72,12 +74,17 @@ export class Tracker {
     if (js.isNone) return;
     for (const [engine, data] of js.unwrap()) {
       if (engine.toString() !== 'BPCI') continue;
-      const j = decodeJustification(data.toU8a(true));
+      const raw = data.toU8a(true);
+      const j = decodeJustification(raw);
       if (!j) continue;
       const at = await this.api.at(hash);
+      // The epoch in a block's state is the one that validated it (pallet-validators `Epoch`).
       // `set` is also Map.prototype.set on a Struct: read the field with get().
-      const epoch = (await at.query.validators.epoch()) as unknown as { get(k: 'set'): { validators: unknown[] } };
-      this.lastJustification = { number, hash, j, n: epoch.get('set').validators.length };
+      const epoch = (await at.query.validators.epoch()) as unknown as { get(k: 'set'): { validators: unknown[]; setId: { toString(): string }; toU8a(): Uint8Array } };
+      const set = epoch.get('set');
+      const verdict = await verifyJustification(this.api.genesisHash.toHex(), hash, number, set.toU8a(), raw)
+        .catch((e: unknown): Verdict => ({ ok: false, reason: `verifier unavailable: ${e instanceof Error ? e.message : String(e)}` }));
+      this.lastJustification = { number, hash, j, n: set.validators.length, setId: set.setId.toString(), verdict };
       this.emit();
     }
   }

@@ -2,7 +2,7 @@
 // polkadot.js, at the block the page says it read (storage), or within a few blocks (heads).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setup, shot, snapshot, until, value, values } from './lib.mjs';
+import { RPC, setup, shot, snapshot, until, value, values } from './lib.mjs';
 
 let t;
 before(async () => { t = await setup(); });
@@ -49,7 +49,7 @@ test('chain: name, runtime, heads, finality latency, last justification', { time
 
   // Last justification: the page's decoding equals ours of the block's BPCI justification.
   await until('a justification shown', () => page.$('[data-testid="justification-number"]'));
-  const j = await values(page, ['justification-number', 'justification-hash', 'justification-kind', 'justification-view', 'justification-signers', 'justification-n', 'justification-bytes', 'justification-verified']);
+  const j = await values(page, ['justification-number', 'justification-hash', 'justification-kind', 'justification-view', 'justification-signers', 'justification-n', 'justification-bytes', 'justification-verified', 'justification-set-id', 'justification-verdict']);
   const block = await api.rpc.chain.getBlock(j['justification-hash']);
   assert.equal(block.block.header.number.toNumber(), Number(j['justification-number']));
   const raw = block.justifications.unwrap().find(([e]) => e.toString() === 'BPCI')[1];
@@ -61,8 +61,50 @@ test('chain: name, runtime, heads, finality latency, last justification', { time
   assert.equal(Number(j['justification-bytes']), raw.toU8a(true).length);
   const epoch = await (await api.at(j['justification-hash'])).query.validators.epoch();
   assert.equal(Number(j['justification-n']), epoch.get('set').validators.length);
-  assert.equal(j['justification-verified'], 'no', 'in-page verification is not claimed');
+  assert.equal(j['justification-set-id'], epoch.get('set').setId.toString());
+  assert.equal(j['justification-verified'], 'yes', `verified in the page (${j['justification-verdict']})`);
+  assert.equal(j['justification-verdict'], 'verified');
   await shot(page, 'chain');
+  await page.context().close();
+});
+
+/// The page checks justifications itself: behind a proxy that changes one byte of every BPCI
+/// justification the node returns in `chain_getBlock` (a lying node), it must say the signature
+/// fails, not "verified".
+test('chain: a justification a lying node altered fails the in-page check', { timeout: 180_000 }, async () => {
+  let altered = 0;
+  const lie = async (context) => {
+    await context.routeWebSocket((url) => url.host === new URL(RPC).host, (ws) => {
+      const server = ws.connectToServer();
+      const getBlock = new Set();
+      ws.onMessage((m) => {
+        try { const req = JSON.parse(m); if (req.method === 'chain_getBlock') getBlock.add(req.id); } catch { /* not JSON: pass on */ }
+        server.send(m);
+      });
+      server.onMessage((m) => {
+        let res;
+        try { res = JSON.parse(m); } catch { ws.send(m); return; }
+        if (getBlock.delete(res.id)) {
+          for (const [engine, data] of res.result?.justifications ?? []) {
+            const name = Array.isArray(engine) ? String.fromCharCode(...engine) : engine;
+            if (name !== 'BPCI') continue;
+            // The last byte of the aggregate signature: the justification still decodes.
+            if (Array.isArray(data)) data[data.length - 1] ^= 1;
+            else throw new Error(`unexpected justification encoding ${JSON.stringify(data).slice(0, 40)}`);
+            altered += 1;
+          }
+        }
+        ws.send(JSON.stringify(res));
+      });
+    });
+  };
+  const page = await t.open('chain', { init: lie });
+  await until('a justification shown', () => page.$('[data-testid="justification-number"]'));
+  const j = await values(page, ['justification-verified', 'justification-verdict']);
+  assert.ok(altered > 0, 'the proxy altered a justification');
+  assert.equal(j['justification-verified'], 'no');
+  assert.equal(j['justification-verdict'], 'aggregate signature does not verify');
+  await shot(page, 'chain-lying-node');
   await page.context().close();
 });
 

@@ -58,7 +58,10 @@ export function mountChain(root: HTMLElement, ctx: Ctx): () => void {
         ['signers', h('span', {}, val('justification-signers', lj.j.signers.length), ' of ', val('justification-n', lj.n),
           ` (indices ${lj.j.signers.join(', ')})`)],
         ['size', h('span', {}, val('justification-bytes', lj.j.bytes), ' bytes')],
-        ['verified in page', val('justification-verified', 'no', 'not yet (WASM verifier pending)')],
+        ['validator set', h('span', {}, '#', val('justification-set-id', lj.setId), ' (as the node reports it in the block\'s state)')],
+        ['verified in page', val('justification-verified', lj.verdict.ok ? 'yes' : 'no',
+          lj.verdict.ok ? `yes: one aggregate BLS check in this page against set #${lj.setId}` : `FAILS: ${lj.verdict.reason}`)],
+        ['verdict', val('justification-verdict', lj.verdict.reason)],
       ]));
     } else if (!lj && !just.firstChild) {
       just.append(h('p', { class: 'note', 'data-testid': 'justification-none' }, 'no justification seen yet'));

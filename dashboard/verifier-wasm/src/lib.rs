@@ -1,0 +1,206 @@
+//! The finality justification check the dashboard runs in the browser.
+//!
+//! The page must not take a node's word that a block is final: it fetches the block's BPCI
+//! justification and the validator set over RPC, and this module (the same `bpci-verifier` code the
+//! node, the runtime and partners run, with the pure-Rust BLS backend) does the one aggregate
+//! check. A node that lies about the justification, the block or the set it was signed for gets
+//! "fails" in the page.
+//!
+//! The interface is three plain exports, no bindings generator: the page asks for a buffer with
+//! [`bpci_alloc`], writes a SCALE-encoded [`Request`] into it, and calls
+//! [`bpci_verify_justification`], which frees the buffer and returns an [`Outcome`] code.
+//!
+//! The module links Rust's own std for wasm32 (its allocator and panic handling); the verifier and
+//! its dependencies build without std, as a partner's runtime would embed them.
+
+use bpci_verifier::{
+    bls::pure::Pure,
+    qc::{BlockNumber, FinalityJustification, QcError},
+    ValidatorSet,
+};
+use codec::{Decode, DecodeAll, Encode};
+use sp_core::H256;
+
+/// What the page sends: the chain, the block, the set that validated it, and the justification as
+/// stored in the block under the `BPCI` engine id.
+#[derive(Encode, Decode)]
+pub struct Request {
+    pub genesis: H256,
+    pub hash: H256,
+    pub number: BlockNumber,
+    pub set: ValidatorSet,
+    pub justification: Vec<u8>,
+}
+
+/// The answer, as the `u32` the export returns. `dashboard/src/verifier.ts` names the same codes.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Verified = 0,
+    /// The request itself did not decode (a page bug, not a node's lie).
+    BadRequest = 1,
+    /// The justification bytes are not a justification.
+    Undecodable = 2,
+    WrongSet = 3,
+    BadBitfield = 4,
+    NoQuorum = 5,
+    BadSignature = 6,
+    NotConsecutive = 7,
+    UnknownVersion = 8,
+}
+
+impl From<QcError> for Outcome {
+    fn from(e: QcError) -> Self {
+        match e {
+            QcError::WrongSet => Outcome::WrongSet,
+            QcError::BadBitfield => Outcome::BadBitfield,
+            QcError::NoQuorum => Outcome::NoQuorum,
+            QcError::BadSignature => Outcome::BadSignature,
+            QcError::NotConsecutive => Outcome::NotConsecutive,
+            QcError::UnknownVersion => Outcome::UnknownVersion,
+        }
+    }
+}
+
+/// Checks a SCALE-encoded [`Request`].
+pub fn verify(request: &[u8]) -> Outcome {
+    let Ok(req) = Request::decode_all(&mut &request[..]) else { return Outcome::BadRequest };
+    let Ok(j) = FinalityJustification::decode_all(&mut &req.justification[..]) else { return Outcome::Undecodable };
+    match j.verify::<Pure>(&req.set, &req.genesis, req.hash, req.number) {
+        Ok(()) => Outcome::Verified,
+        Err(e) => e.into(),
+    }
+}
+
+/// A buffer of `len` bytes for the page to write a request into; null if `len` is 0.
+#[no_mangle]
+pub extern "C" fn bpci_alloc(len: u32) -> *mut u8 {
+    if len == 0 {
+        return core::ptr::null_mut();
+    }
+    let mut buf = core::mem::ManuallyDrop::new(Vec::<u8>::with_capacity(len as usize));
+    buf.as_mut_ptr()
+}
+
+/// Verifies the request the page wrote into the buffer `ptr` of `len` bytes from [`bpci_alloc`],
+/// and frees that buffer.
+///
+/// # Safety
+/// `ptr` and `len` must be exactly what one [`bpci_alloc`] call returned and was given, with all
+/// `len` bytes written, and used once.
+#[no_mangle]
+pub unsafe extern "C" fn bpci_verify_justification(ptr: *mut u8, len: u32) -> u32 {
+    if ptr.is_null() {
+        return Outcome::BadRequest as u32;
+    }
+    let buf = Vec::from_raw_parts(ptr, len as usize, len as usize);
+    verify(&buf) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bpci_verifier::testing::{header_bytes, Validators};
+
+    const GENESIS: H256 = H256::repeat_byte(0x9e);
+
+    struct Case {
+        vals: Validators,
+        header: Vec<u8>,
+        hash: H256,
+        justification: Vec<u8>,
+    }
+
+    fn case() -> Case {
+        let vals = Validators::new(GENESIS, 3, 4, 1);
+        let header = header_bytes(12, H256::repeat_byte(0x11), H256::repeat_byte(0x22));
+        let hash = bpci_verifier::header::read(&header).expect("a header").hash;
+        let justification = vals.justify(&RawHeader(header.clone()), &vals.quorum(), 40).encode();
+        Case { vals, header, hash, justification }
+    }
+
+    /// A header already SCALE-encoded: `justify` reads hash and number from the encoding.
+    struct RawHeader(Vec<u8>);
+    impl Encode for RawHeader {
+        fn encode_to<T: codec::Output + ?Sized>(&self, dest: &mut T) {
+            dest.write(&self.0)
+        }
+    }
+
+    fn request(set: ValidatorSet, hash: H256, number: u32, justification: Vec<u8>) -> Vec<u8> {
+        Request { genesis: GENESIS, hash, number, set, justification }.encode()
+    }
+
+    fn set(c: &Case) -> ValidatorSet {
+        ValidatorSet { set_id: c.vals.set_id, validators: c.vals.publics() }
+    }
+
+    /// Through the exports, as the page calls them.
+    fn call(req: &[u8]) -> u32 {
+        let ptr = bpci_alloc(req.len() as u32);
+        unsafe {
+            core::ptr::copy_nonoverlapping(req.as_ptr(), ptr, req.len());
+            bpci_verify_justification(ptr, req.len() as u32)
+        }
+    }
+
+    #[test]
+    fn an_honest_justification_verifies_through_the_exports() {
+        let c = case();
+        assert!(!c.header.is_empty());
+        assert_eq!(call(&request(set(&c), c.hash, 12, c.justification.clone())), Outcome::Verified as u32);
+    }
+
+    #[test]
+    fn every_lie_a_node_can_tell_fails() {
+        let c = case();
+        // Another block, another number, another set id, another set, another chain.
+        assert_eq!(verify(&request(set(&c), H256::repeat_byte(1), 12, c.justification.clone())), Outcome::BadSignature);
+        assert_eq!(verify(&request(set(&c), c.hash, 13, c.justification.clone())), Outcome::BadSignature);
+        let mut other_id = set(&c);
+        other_id.set_id += 1;
+        assert_eq!(verify(&request(other_id, c.hash, 12, c.justification.clone())), Outcome::BadSignature);
+        let strangers = Validators::new(GENESIS, 3, 4, 2);
+        let other_keys = ValidatorSet { set_id: 3, validators: strangers.publics() };
+        assert_eq!(verify(&request(other_keys, c.hash, 12, c.justification.clone())), Outcome::BadSignature);
+        let mut other_chain = Request::decode(&mut &request(set(&c), c.hash, 12, c.justification.clone())[..]).unwrap();
+        other_chain.genesis = H256::repeat_byte(0x9f);
+        assert_eq!(verify(&other_chain.encode()), Outcome::BadSignature);
+        // A byzantine minority's signatures (f + 1 < quorum) and a bitfield claiming one more signer.
+        let minority = c.vals.justify(&RawHeader(c.header.clone()), &[0, 1], 40).encode();
+        assert_eq!(verify(&request(set(&c), c.hash, 12, minority)), Outcome::NoQuorum);
+        let mut j = FinalityJustification::decode(&mut &c.justification[..]).unwrap();
+        j.signers.set(3);
+        assert_eq!(verify(&request(set(&c), c.hash, 12, j.encode())), Outcome::BadSignature);
+        // A set smaller than the bitfield claims, and a future format.
+        let mut small = set(&c);
+        small.validators.truncate(2);
+        assert_ne!(verify(&request(small, c.hash, 12, c.justification.clone())), Outcome::Verified);
+        let mut v3 = FinalityJustification::decode(&mut &c.justification[..]).unwrap();
+        v3.version = 3;
+        assert_eq!(verify(&request(set(&c), c.hash, 12, v3.encode())), Outcome::UnknownVersion);
+    }
+
+    #[test]
+    fn every_changed_byte_of_the_justification_fails() {
+        let c = case();
+        for i in 0..c.justification.len() {
+            let mut bad = c.justification.clone();
+            bad[i] ^= 0x01;
+            assert_ne!(verify(&request(set(&c), c.hash, 12, bad)), Outcome::Verified, "byte {i} flipped");
+        }
+        let mut longer = c.justification.clone();
+        longer.push(0);
+        assert_eq!(verify(&request(set(&c), c.hash, 12, longer)), Outcome::Undecodable);
+    }
+
+    #[test]
+    fn malformed_requests_are_refused_without_panicking() {
+        let c = case();
+        let req = request(set(&c), c.hash, 12, c.justification.clone());
+        for cut in [0, 1, 31, 64, 68, req.len() - 1] {
+            assert_eq!(verify(&req[..cut]), Outcome::BadRequest, "cut at {cut}");
+        }
+        assert_eq!(unsafe { bpci_verify_justification(core::ptr::null_mut(), 0) }, Outcome::BadRequest as u32);
+    }
+}
