@@ -23,7 +23,10 @@ use sc_transaction_pool_api::{
     TxInvalidityReportMap,
 };
 use sp_blockchain::HeaderMetadata;
-use sp_runtime::traits::Block as BlockT;
+use sp_runtime::{
+    traits::Block as BlockT,
+    transaction_validity::{InvalidTransaction, TransactionValidityError},
+};
 use std::{
     collections::{HashMap, VecDeque},
     pin::Pin,
@@ -49,6 +52,17 @@ pub const DEFAULT_POOL_LIMIT: &str = "40960";
 pub const STATUS_GAP_MS: u64 = 250;
 /// Blocks whose processing time is remembered, and finality events held at most.
 const REMEMBERED: usize = 1024;
+
+/// Whether a block builder's report says only that a transaction does not fit the block it built
+/// on (`Future`: an earlier nonce is missing there; `Stale`: its nonce is used there), not that it
+/// is bad. A leader builds on its highest certified block, which is not always the pool's best (a
+/// timed-out sibling, or the parent the pool has not processed yet under load), and the single-state
+/// pool would drop such a transaction with every later one of its sender and ban it: a burst once
+/// left 985 transfers behind a nonce no node held. Upstream's fork-aware pool ignores these reports
+/// for the same reason; the pool's own revalidation at its best block still removes stale ones.
+fn only_here(e: Option<&TransactionValidityError>) -> bool {
+    matches!(e, Some(TransactionValidityError::Invalid(InvalidTransaction::Future | InvalidTransaction::Stale)))
+}
 
 /// A pool whose `maintain` hands the chain's events to [`drive`], which feeds the wrapped pool.
 pub struct PacedPool<P: MaintainedTransactionPool> {
@@ -260,8 +274,12 @@ where
     async fn report_invalid(
         &self,
         at: Option<<Self::Block as BlockT>::Hash>,
-        invalid_tx_errors: TxInvalidityReportMap<TxHash<Self>>,
+        mut invalid_tx_errors: TxInvalidityReportMap<TxHash<Self>>,
     ) -> Vec<Arc<Self::InPoolTransaction>> {
+        invalid_tx_errors.retain(|_, e| !only_here(e.as_ref()));
+        if invalid_tx_errors.is_empty() {
+            return Vec::new();
+        }
         self.inner.report_invalid(at, invalid_tx_errors).await
     }
 
@@ -395,5 +413,111 @@ mod tests {
         assert_eq!(through[0].hash(), H256::from_low_u64_be(0));
         assert!(p.held.len() <= REMEMBERED && p.processed.len() <= REMEMBERED);
         assert_eq!(p.take_due::<Block>(t0 + Duration::from_secs(1)).len(), REMEMBERED);
+    }
+
+    /// A chain on which one sender's nonce is `next` at every block: a transfer of a lower nonce is
+    /// stale, of a higher one waits for its predecessor. Extrinsics are the nonce's encoding.
+    struct OneSender {
+        next: u32,
+    }
+
+    impl OneSender {
+        fn validity(&self, uxt: &<Block as BlockT>::Extrinsic) -> sp_runtime::transaction_validity::TransactionValidity {
+            use codec::{Decode, Encode};
+            use sp_runtime::transaction_validity::ValidTransaction;
+            let nonce = u32::decode(&mut uxt.inner()).map_err(|_| InvalidTransaction::Call)?;
+            if nonce < self.next {
+                return Err(InvalidTransaction::Stale.into());
+            }
+            let requires = if nonce > self.next { vec![(nonce - 1).encode()] } else { vec![] };
+            Ok(ValidTransaction { priority: 1, requires, provides: vec![nonce.encode()], longevity: 64, propagate: true })
+        }
+    }
+
+    #[async_trait]
+    impl sc_transaction_pool::ChainApi for OneSender {
+        type Block = Block;
+        type Error = sc_transaction_pool_api::error::Error;
+
+        async fn validate_transaction(
+            &self,
+            _: H256,
+            _: TransactionSource,
+            uxt: Arc<<Block as BlockT>::Extrinsic>,
+            _: sc_transaction_pool::ValidateTransactionPriority,
+        ) -> Result<sp_runtime::transaction_validity::TransactionValidity, Self::Error> {
+            Ok(self.validity(&uxt))
+        }
+        fn validate_transaction_blocking(
+            &self,
+            _: H256,
+            _: TransactionSource,
+            uxt: Arc<<Block as BlockT>::Extrinsic>,
+        ) -> Result<sp_runtime::transaction_validity::TransactionValidity, Self::Error> {
+            Ok(self.validity(&uxt))
+        }
+        fn block_id_to_number(&self, _: &sp_runtime::generic::BlockId<Block>) -> Result<Option<u32>, Self::Error> {
+            Ok(Some(1))
+        }
+        fn block_id_to_hash(&self, at: &sp_runtime::generic::BlockId<Block>) -> Result<Option<H256>, Self::Error> {
+            Ok(Some(match at {
+                sp_runtime::generic::BlockId::Hash(hash) => *hash,
+                sp_runtime::generic::BlockId::Number(_) => h(1),
+            }))
+        }
+        fn hash_and_length(&self, uxt: &<Block as BlockT>::Extrinsic) -> (H256, usize) {
+            let bytes = codec::Encode::encode(uxt);
+            (sp_io::hashing::blake2_256(&bytes).into(), bytes.len())
+        }
+        async fn block_body(&self, _: H256) -> Result<Option<Vec<<Block as BlockT>::Extrinsic>>, Self::Error> {
+            Ok(None)
+        }
+        fn block_header(&self, _: H256) -> Result<Option<<Block as BlockT>::Header>, Self::Error> {
+            Ok(None)
+        }
+        fn tree_route(&self, _: H256, _: H256) -> Result<sp_blockchain::TreeRoute<Block>, Self::Error> {
+            Err(Self::Error::InvalidBlockId("a one-block chain".into()))
+        }
+    }
+
+    fn transfer(nonce: u32) -> <Block as BlockT>::Extrinsic {
+        <Block as BlockT>::Extrinsic::from_blob(codec::Encode::encode(&nonce))
+    }
+
+    /// A leader that builds on a block other than the pool's best (a timed-out sibling, or a parent
+    /// the pool has not processed yet) reports its sender's next transfer `Future` or `Stale` there.
+    /// That must cost nothing: before, the pool dropped the transfer with every later nonce of its
+    /// sender and banned it, and transfers submitted afterwards waited forever behind the gap.
+    #[test]
+    fn a_builders_future_or_stale_report_drops_no_transaction_but_a_bad_one_still_goes() {
+        futures::executor::block_on(async {
+            let (inner, _revalidation) = sc_transaction_pool::BasicPool::new_test(
+                Arc::new(OneSender { next: 5 }),
+                h(1),
+                h(1),
+                sc_transaction_pool::Options::default(),
+            );
+            let pool = PacedPool { inner: Arc::new(inner), events: mpsc::unbounded().0 };
+            let mut hashes = Vec::new();
+            for nonce in 5..10 {
+                hashes.push(pool.submit_one(h(1), TransactionSource::External, transfer(nonce)).await.expect("valid"));
+            }
+            assert_eq!(pool.status().ready, 5);
+
+            let mut report = TxInvalidityReportMap::default();
+            report.insert(hashes[0], Some(InvalidTransaction::Future.into()));
+            report.insert(hashes[3], Some(InvalidTransaction::Stale.into()));
+            assert!(pool.report_invalid(Some(h(2)), report).await.is_empty());
+            assert_eq!(pool.status().ready, 5, "no transfer dropped");
+            pool.submit_one(h(1), TransactionSource::External, transfer(10)).await.expect("not behind a gap");
+            assert_eq!((pool.status().ready, pool.status().future), (6, 0));
+
+            // A transfer invalid for another reason still goes, with the transfers that need it.
+            let mut report = TxInvalidityReportMap::default();
+            report.insert(hashes[2], Some(InvalidTransaction::BadProof.into()));
+            report.insert(hashes[0], Some(InvalidTransaction::Future.into()));
+            assert_eq!(pool.report_invalid(Some(h(1)), report).await.len(), 4, "nonces 7..=10");
+            assert_eq!(pool.status().ready, 2);
+        });
     }
 }
