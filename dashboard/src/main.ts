@@ -1,6 +1,7 @@
 // Entry: connect to the node named by `?rpc=` (default ws://127.0.0.1:9944), then route by hash
-// (#/chain, #/validators, #/auction, #/revenue, #/wallet). Each page mounts into <main> and
-// returns its cleanup (unsubscribe, stop timers), run when another page is opened.
+// (#/chain, #/validators, #/auction, #/revenue, #/wallet, #/partners, #/governance). Each page
+// mounts into <main> and returns its cleanup (unsubscribe, stop timers), run when another page is
+// opened.
 import './style.css';
 import { connect, type Ctx } from './ctx';
 import { errorBox, h, setToken } from './lib';
@@ -9,6 +10,8 @@ import { mountValidators } from './pages/validators';
 import { mountAuction } from './pages/auction';
 import { mountRevenue } from './pages/revenue';
 import { mountWallet } from './pages/wallet';
+import { mountPartners } from './pages/partners';
+import { mountGovernance } from './pages/governance';
 
 export type Page = (root: HTMLElement, ctx: Ctx) => (() => void) | void;
 
@@ -18,6 +21,8 @@ const pages: Record<string, Page> = {
   auction: mountAuction,
   revenue: mountRevenue,
   wallet: mountWallet,
+  partners: mountPartners,
+  governance: mountGovernance,
 };
 
 const url = new URLSearchParams(location.search).get('rpc') ?? 'ws://127.0.0.1:9944';

@@ -3,47 +3,16 @@
 // `blake2_256(SCALE(bidder, bundle, bid, salt))` (pallet-auction's `commitment_of`), keep bid,
 // bundle and salt in localStorage, reveal them in the round's reveal phase.
 import type { Ctx } from '../ctx';
-import type { SubmittableExtrinsic } from '@polkadot/api/types';
-import type { Signer } from '@polkadot/types/types';
-import type { KeyringPair } from '@polkadot/keyring/types';
-import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady, blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
+import { blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
-import { big, errorBox, fmtBalance, h, kv, parseBalance, section, short, val } from '../lib';
+import { accountSelect, loadAccounts, txPanel, type Account } from '../accounts';
+import { big, errorBox, fmtBalance, h, parseBalance, section, short, val } from '../lib';
 import { roundAt, type RoundInfo } from './auction';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type C = any;
 
-interface Account { name: string; address: string; source: string; pair?: KeyringPair; signer?: Signer }
-interface InjectedExtension { accounts: { get(): Promise<{ address: string; name?: string }[]> }; signer: Signer }
 interface StoredBid { round: number; bid: string; deposit: string; salt: string; bundle: string; hash: string; revealed?: boolean }
-declare global {
-  interface Window { injectedWeb3?: Record<string, { enable(origin: string): Promise<InjectedExtension>; version?: string }> }
-}
-
-const DEV = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'];
-
-async function loadAccounts(ctx: Ctx): Promise<{ source: string; accounts: Account[] }> {
-  if (document.readyState !== 'complete') await new Promise((r) => window.addEventListener('load', r, { once: true }));
-  const injected = window.injectedWeb3 ?? {};
-  const names = Object.keys(injected);
-  if (names.length > 0) {
-    const accounts: Account[] = [];
-    for (const name of names) {
-      const ext = await injected[name].enable('BPCI dashboard');
-      for (const a of await ext.accounts.get()) accounts.push({ name: a.name ?? short(a.address), address: a.address, source: name, signer: ext.signer });
-    }
-    return { source: `extension:${names.join(',')}`, accounts };
-  }
-  const type = await ctx.api.rpc.system.chainType();
-  if (type.isDevelopment || type.isLocal) {
-    await cryptoWaitReady();
-    const keyring = new Keyring({ type: 'sr25519', ss58Format: ctx.api.registry.chainSS58 ?? 42 });
-    return { source: 'dev', accounts: DEV.map((n) => { const pair = keyring.addFromUri(`//${n}`); return { name: n, address: pair.address, source: 'dev', pair }; }) };
-  }
-  return { source: 'none', accounts: [] };
-}
 
 export function mountWallet(root: HTMLElement, ctx: Ctx): () => void {
   const { api, tracker } = ctx;
@@ -53,44 +22,12 @@ export function mountWallet(root: HTMLElement, ctx: Ctx): () => void {
   /// Cleanups registered after the page was left run at once.
   const keep = (f: () => void) => { if (closed) f(); else cleanups.push(f); };
   let accounts: Account[] = [];
-  let txCount = 0;
 
   const acctBox = h('div', {}, 'loading accounts…');
-  const txBox = h('div', { 'data-testid': 'tx' }, kv([
-    ['transaction', val('tx-label', '-')], ['status', val('tx-status', '-')], ['block', val('tx-block', '-')], ['result', val('tx-result', '-')],
-  ]));
-  const fromSelect = (testid: string) => h('select', { 'data-testid': testid }, ...accounts.map((a) => h('option', { value: a.address }, `${a.name} (${short(a.address)})`)));
+  // Signing and the transaction's status: shared with the governance page (src/accounts.ts).
+  const { box: txBox, send } = txPanel(api);
+  const fromSelect = (testid: string) => accountSelect(accounts, testid);
   const byAddress = (addr: string) => accounts.find((a) => a.address === addr)!;
-
-  const setTx = (k: string, v: string) => {
-    const el = txBox.querySelector<HTMLElement>(`[data-testid="tx-${k}"]`)!;
-    el.textContent = v;
-    el.dataset.value = v;
-  };
-
-  /// Sign (with the dev pair or the extension's signer) and follow the status to finalized.
-  function send(label: string, tx: SubmittableExtrinsic<'promise'>, from: Account, onFinal?: (ok: boolean) => void): void {
-    const id = String(++txCount);
-    txBox.dataset.txId = id;
-    setTx('label', label); setTx('status', 'signing'); setTx('block', '-'); setTx('result', '-');
-    const mine = () => txBox.dataset.txId === id;
-    let unsub: (() => void) | null = null;
-    const options = from.signer ? { signer: from.signer } : {};
-    tx.signAndSend(from.pair ?? from.address, options, (r) => {
-      if (!mine()) return;
-      setTx('status', r.status.type);
-      if (r.status.isInBlock) setTx('block', r.status.asInBlock.toHex());
-      if (r.dispatchError) {
-        const e = r.dispatchError;
-        setTx('result', e.isModule ? (({ section: s, name }) => `${s}.${name}`)(api.registry.findMetaError(e.asModule)) : e.type);
-      } else if (r.status.isInBlock || r.status.isFinalized) setTx('result', 'ok');
-      if (r.status.isFinalized) {
-        setTx('block', r.status.asFinalized.toHex());
-        onFinal?.(!r.dispatchError);
-      }
-      if ((r.isFinalized || r.isError) && unsub) unsub();
-    }).then((u) => { unsub = u; }).catch((e: Error) => { if (mine()) { setTx('status', 'error'); setTx('result', e.message); } });
-  }
 
   // --- transfer ---
   const transferBox = h('div');
