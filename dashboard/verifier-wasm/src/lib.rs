@@ -78,8 +78,8 @@ pub extern "C" fn bpci_alloc(len: u32) -> *mut u8 {
     if len == 0 {
         return core::ptr::null_mut();
     }
-    let mut buf = core::mem::ManuallyDrop::new(Vec::<u8>::with_capacity(len as usize));
-    buf.as_mut_ptr()
+    // A boxed slice is exactly `len` long, so the export below can take it back as one.
+    Box::into_raw(vec![0u8; len as usize].into_boxed_slice()) as *mut u8
 }
 
 /// Verifies the request the page wrote into the buffer `ptr` of `len` bytes from [`bpci_alloc`],
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn bpci_verify_justification(ptr: *mut u8, len: u32) -> u3
     if ptr.is_null() {
         return Outcome::BadRequest as u32;
     }
-    let buf = Vec::from_raw_parts(ptr, len as usize, len as usize);
+    let buf = Box::from_raw(core::ptr::slice_from_raw_parts_mut(ptr, len as usize));
     verify(&buf) as u32
 }
 
