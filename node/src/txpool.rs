@@ -277,9 +277,6 @@ where
         mut invalid_tx_errors: TxInvalidityReportMap<TxHash<Self>>,
     ) -> Vec<Arc<Self::InPoolTransaction>> {
         invalid_tx_errors.retain(|_, e| !only_here(e.as_ref()));
-        if invalid_tx_errors.is_empty() {
-            return Vec::new();
-        }
         self.inner.report_invalid(at, invalid_tx_errors).await
     }
 
