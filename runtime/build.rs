@@ -9,7 +9,10 @@ fn main() {
     {
         // The target directory lives outside the checkout (see scripts/env.sh); point the WASM
         // builder at this workspace so the WASM build uses the same Cargo.lock as the native one.
-        let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        // Read when the script runs, not when it was compiled: cargo shares one compiled build
+        // script between checkouts of the same workspace, and the one that compiled it may be gone.
+        let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR for build scripts");
+        let workspace = std::path::Path::new(&manifest_dir).join("..");
         std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
         println!("cargo:rerun-if-env-changed={UPGRADE_WASM_ENV}");
         // The upgrade variant first: both variants share the WASM builder's project, and the

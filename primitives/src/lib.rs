@@ -16,7 +16,7 @@ pub mod host;
 
 // The consensus statements, certificates and their checks live in `bpci-verifier`, which partners
 // and the dashboard embed without this crate's runtime-interface and runtime-API machinery.
-pub use bpci_verifier::{audit, bls, bundle, handover, header, max_faulty, qc, statement, timeout, trie, SetId, ValidatorSet, View};
+pub use bpci_verifier::{audit, audit_trail, bls, bundle, handover, header, max_faulty, qc, statement, timeout, trie, SetId, ValidatorSet, View};
 pub use host::Host;
 
 pub use app::BlsSessionKey;

@@ -6,14 +6,20 @@
 //! check. A node that lies about the justification, the block or the set it was signed for gets
 //! "fails" in the page.
 //!
-//! The interface is three plain exports, no bindings generator: the page asks for a buffer with
+//! It also checks audit exports ([`verify_audit`]): the same `bpci_verifier::audit_trail` check
+//! `bpci-node verify-audit` runs, so the audit page's verdict on a range is the CLI's.
+//!
+//! The interface is plain exports, no bindings generator: the page asks for a buffer with
 //! [`bpci_alloc`], writes a SCALE-encoded [`Request`] into it, and calls
-//! [`bpci_verify_justification`], which frees the buffer and returns an [`Outcome`] code.
+//! [`bpci_verify_justification`], which frees the buffer and returns an [`Outcome`] code; or
+//! writes an [`AuditRequest`] and calls [`bpci_verify_audit`], then reads the verdict's text
+//! through [`bpci_message_ptr`] and [`bpci_message_len`].
 //!
 //! The module links Rust's own std for wasm32 (its allocator and panic handling); the verifier and
 //! its dependencies build without std, as a partner's runtime would embed them.
 
 use bpci_verifier::{
+    audit_trail::{self, Trail},
     bls::pure::Pure,
     qc::{BlockNumber, FinalityJustification, QcError},
     ValidatorSet,
@@ -72,6 +78,42 @@ pub fn verify(request: &[u8]) -> Outcome {
     }
 }
 
+/// An audit export's check: the chain, the set the page trusts, and the export's proven part.
+#[derive(Encode, Decode)]
+pub struct AuditRequest {
+    pub genesis: H256,
+    pub trusted: ValidatorSet,
+    pub trail: Trail,
+}
+
+/// [`bpci_verify_audit`]'s answer codes.
+pub const AUDIT_VERIFIED: u32 = 0;
+pub const AUDIT_BAD_REQUEST: u32 = 1;
+pub const AUDIT_FAILS: u32 = 2;
+
+/// Checks a SCALE-encoded [`AuditRequest`]: the code, and the verdict as text (JSON of what the
+/// export proves, or why it proves nothing).
+pub fn verify_audit(request: &[u8]) -> (u32, String) {
+    let Ok(req) = AuditRequest::decode_all(&mut &request[..]) else { return (AUDIT_BAD_REQUEST, "the request does not decode".into()) };
+    match audit_trail::check::<Pure>(&req.trail, &req.genesis, &req.trusted) {
+        Ok(v) => {
+            let incomplete: Vec<String> = v.incomplete.iter().map(|(b, d)| format!("{{\"block\":{b},\"dropped\":{d}}}")).collect();
+            let json = format!(
+                "{{\"checkpoint\":{},\"setId\":{},\"records\":{},\"incompleteBlocks\":[{}]}}",
+                v.checkpoint,
+                v.set_id,
+                v.records,
+                incomplete.join(",")
+            );
+            (AUDIT_VERIFIED, json)
+        }
+        Err(e) => (AUDIT_FAILS, e.to_string()),
+    }
+}
+
+/// The text of the last [`bpci_verify_audit`] verdict.
+static MESSAGE: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
 /// A buffer of `len` bytes for the page to write a request into; null if `len` is 0.
 #[no_mangle]
 pub extern "C" fn bpci_alloc(len: u32) -> *mut u8 {
@@ -95,6 +137,35 @@ pub unsafe extern "C" fn bpci_verify_justification(ptr: *mut u8, len: u32) -> u3
     }
     let buf = Box::from_raw(core::ptr::slice_from_raw_parts_mut(ptr, len as usize));
     verify(&buf) as u32
+}
+
+/// Checks the [`AuditRequest`] the page wrote into the buffer `ptr` of `len` bytes from
+/// [`bpci_alloc`], frees that buffer, and keeps the verdict's text for [`bpci_message_ptr`].
+///
+/// # Safety
+/// As [`bpci_verify_justification`].
+#[no_mangle]
+pub unsafe extern "C" fn bpci_verify_audit(ptr: *mut u8, len: u32) -> u32 {
+    let (code, text) = if ptr.is_null() {
+        (AUDIT_BAD_REQUEST, "no request".to_string())
+    } else {
+        let buf = Box::from_raw(core::ptr::slice_from_raw_parts_mut(ptr, len as usize));
+        verify_audit(&buf)
+    };
+    *MESSAGE.lock().unwrap_or_else(|p| p.into_inner()) = text.into_bytes();
+    code
+}
+
+/// Where the last verdict's UTF-8 text is; valid until the next [`bpci_verify_audit`].
+#[no_mangle]
+pub extern "C" fn bpci_message_ptr() -> *const u8 {
+    MESSAGE.lock().unwrap_or_else(|p| p.into_inner()).as_ptr()
+}
+
+/// The last verdict's length in bytes.
+#[no_mangle]
+pub extern "C" fn bpci_message_len() -> u32 {
+    MESSAGE.lock().unwrap_or_else(|p| p.into_inner()).len() as u32
 }
 
 #[cfg(test)]
