@@ -60,7 +60,7 @@ for i in $(seq 1 1200); do
 done
 
 echo "node ws://127.0.0.1:$rpc, dashboard http://127.0.0.1:$web/"
-if ! (cd dashboard && DASHBOARD_URL="http://127.0.0.1:$web" BPCI_RPC="ws://127.0.0.1:$rpc" npm test --silent); then
+if ! (cd dashboard && DASHBOARD_URL="http://127.0.0.1:$web" BPCI_RPC="ws://127.0.0.1:$rpc" BPCI_NODE_BIN="$(realpath "$NODE_BIN")" npm test --silent); then
     echo "dashboard tests failed"; logs; exit 1
 fi
 rm -f "$node_log" "$web_log"

@@ -1,5 +1,5 @@
 // Entry: connect to the node named by `?rpc=` (default ws://127.0.0.1:9944), then route by hash
-// (#/chain, #/validators, #/auction, #/revenue, #/wallet, #/partners, #/governance). Each page
+// (#/chain, #/validators, #/auction, #/revenue, #/wallet, #/partners, #/governance, #/audit). Each page
 // mounts into <main> and returns its cleanup (unsubscribe, stop timers), run when another page is
 // opened.
 import './style.css';
@@ -12,6 +12,7 @@ import { mountRevenue } from './pages/revenue';
 import { mountWallet } from './pages/wallet';
 import { mountPartners } from './pages/partners';
 import { mountGovernance } from './pages/governance';
+import { mountAudit } from './pages/audit';
 
 export type Page = (root: HTMLElement, ctx: Ctx) => (() => void) | void;
 
@@ -23,6 +24,7 @@ const pages: Record<string, Page> = {
   wallet: mountWallet,
   partners: mountPartners,
   governance: mountGovernance,
+  audit: mountAudit,
 };
 
 const url = new URLSearchParams(location.search).get('rpc') ?? 'ws://127.0.0.1:9944';

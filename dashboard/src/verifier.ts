@@ -23,6 +23,9 @@ interface Exports {
   memory: WebAssembly.Memory;
   bpci_alloc(len: number): number;
   bpci_verify_justification(ptr: number, len: number): number;
+  bpci_verify_audit(ptr: number, len: number): number;
+  bpci_message_ptr(): number;
+  bpci_message_len(): number;
 }
 
 let loading: Promise<Exports> | null = null;
@@ -38,15 +41,34 @@ function load(): Promise<Exports> {
   return loading;
 }
 
+/// Copies `request` into a buffer of the module's: its pointer and length, for one call that frees it.
+function pass(wasm: Exports, request: Uint8Array): [number, number] {
+  const ptr = wasm.bpci_alloc(request.length);
+  // Read the memory after allocating: an allocation may grow it and detach the old buffer.
+  new Uint8Array(wasm.memory.buffer, ptr, request.length).set(request);
+  return [ptr, request.length];
+}
+
 /// Checks `justification` (the raw bytes stored under the BPCI engine id) of block `hash` number
 /// `number` on the chain of `genesis`, against `set`: the SCALE encoding of the validator set
 /// (`set_id: u64`, then the BLS keys) the block was validated by.
 export async function verifyJustification(genesis: string, hash: string, number: number, set: Uint8Array, justification: Uint8Array): Promise<Verdict> {
   const wasm = await load();
   const request = u8aConcat(hexToU8a(genesis), hexToU8a(hash), bnToU8a(number, { bitLength: 32 }), set, compactAddLength(justification));
-  const ptr = wasm.bpci_alloc(request.length);
-  // Read the memory after allocating: an allocation may grow it and detach the old buffer.
-  new Uint8Array(wasm.memory.buffer, ptr, request.length).set(request);
-  const code = wasm.bpci_verify_justification(ptr, request.length);
+  const code = wasm.bpci_verify_justification(...pass(wasm, request));
   return { ok: code === 0, reason: OUTCOMES[code] ?? `unknown outcome ${code}` };
+}
+
+/// What an audit trail proves (bpci_verifier::audit_trail::Verified), when it verifies.
+export interface AuditProven { checkpoint: number; setId: number; records: number; incompleteBlocks: { block: number; dropped: number }[] }
+export interface AuditVerdict { ok: boolean; reason: string; proven: AuditProven | null }
+
+/// Checks an audit trail (the SCALE `Trail` of src/audit.ts) of the chain of `genesis`, trusting
+/// only `trustedSet` (SCALE `ValidatorSet`): the same check as `bpci-node verify-audit`.
+export async function verifyAudit(genesis: string, trustedSet: Uint8Array, trail: Uint8Array): Promise<AuditVerdict> {
+  const wasm = await load();
+  const code = wasm.bpci_verify_audit(...pass(wasm, u8aConcat(hexToU8a(genesis), trustedSet, trail)));
+  const text = new TextDecoder().decode(new Uint8Array(wasm.memory.buffer, wasm.bpci_message_ptr(), wasm.bpci_message_len()));
+  if (code === 0) return { ok: true, reason: 'verified', proven: JSON.parse(text) as AuditProven };
+  return { ok: false, reason: code === 1 ? `malformed request: ${text}` : text, proven: null };
 }

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { Keyring } from '@polkadot/keyring';
 import { blake2AsHex } from '@polkadot/util-crypto';
 import { compactAddLength, stringToU8a, u8aConcat, u8aToHex, u8aToString } from '@polkadot/util';
-import { setup, shot, snapshot, txFinal, until, value, values } from './lib.mjs';
+import { setup, shot, snapshot, submit, txFinal, until, value, values } from './lib.mjs';
 
 let t;
 before(async () => { t = await setup(); });
@@ -28,30 +28,6 @@ const ENACT_AFTER = 1000;
 /// What the setup made, for the later tests.
 const made = {};
 
-/// Signs and sends; resolves once the extrinsic is in a block (at most `timeoutMs`) with the block's
-/// hash and number, the extrinsic's events and its named dispatch error (null on success).
-function submit(api, tx, signer, label, timeoutMs = 60_000) {
-  return new Promise((resolve, reject) => {
-    let unsub = null;
-    let done = false;
-    const finish = (f) => { if (done) return; done = true; clearTimeout(timer); if (unsub) unsub(); f(); };
-    const timer = setTimeout(() => finish(() => reject(new Error(`${label}: not in a block after ${timeoutMs} ms`))), timeoutMs);
-    tx.signAndSend(signer, async (r) => {
-      if (r.status.isInBlock || r.status.isFinalized) {
-        const hash = (r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex();
-        let error = null;
-        if (r.dispatchError) {
-          const e = r.dispatchError;
-          error = e.isModule ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(e.asModule)) : e.type;
-        }
-        const number = (await api.rpc.chain.getHeader(hash)).number.toNumber();
-        finish(() => resolve({ hash, number, events: r.events.map((e) => e.event), error }));
-      } else if (r.status.isInvalid || r.status.isDropped || r.status.isUsurped) {
-        finish(() => reject(new Error(`${label}: ${r.status.type}`)));
-      }
-    }).then((u) => { unsub = u; if (done) u(); }).catch((e) => finish(() => reject(new Error(`${label}: ${e.message}`))));
-  });
-}
 const ok = (r, label) => assert.equal(r.error, null, `${label}: ${r.error}`);
 const event = (r, section, method) => r.events.find((e) => e.section === section && e.method === method);
 

@@ -47,12 +47,12 @@ export async function setup() {
   const keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   const errors = [];
   /// A fresh page (own context: own localStorage) on `route`, with its uncaught errors recorded.
-  const open = async (route, { init } = {}) => {
+  const open = async (route, { init, query = "" } = {}) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     if (init) await init(context);
     const page = await context.newPage();
     page.on('pageerror', (e) => errors.push(`${route}: ${e.message}`));
-    await page.goto(`${DASHBOARD_URL}/?rpc=${encodeURIComponent(RPC)}#/${route}`);
+    await page.goto(`${DASHBOARD_URL}/?rpc=${encodeURIComponent(RPC)}${query}#/${route}`);
     await page.waitForSelector(`[data-testid="page-${route}"][data-ready="1"]`, { timeout: 60_000 });
     return page;
   };
@@ -100,4 +100,29 @@ export async function txFinal(page, labelPrefix, timeoutMs = 90_000) {
   } catch (e) {
     throw new Error(`${e.message}; page showed ${JSON.stringify(seen)}`);
   }
+}
+
+/// Signs and sends; resolves once the extrinsic is in a block (at most `timeoutMs`) with the block's
+/// hash and number, the extrinsic's events and its named dispatch error (null on success).
+export function submit(api, tx, signer, label, timeoutMs = 60_000) {
+  return new Promise((resolve, reject) => {
+    let unsub = null;
+    let done = false;
+    const finish = (f) => { if (done) return; done = true; clearTimeout(timer); if (unsub) unsub(); f(); };
+    const timer = setTimeout(() => finish(() => reject(new Error(`${label}: not in a block after ${timeoutMs} ms`))), timeoutMs);
+    tx.signAndSend(signer, async (r) => {
+      if (r.status.isInBlock || r.status.isFinalized) {
+        const hash = (r.status.isInBlock ? r.status.asInBlock : r.status.asFinalized).toHex();
+        let error = null;
+        if (r.dispatchError) {
+          const e = r.dispatchError;
+          error = e.isModule ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(e.asModule)) : e.type;
+        }
+        const number = (await api.rpc.chain.getHeader(hash)).number.toNumber();
+        finish(() => resolve({ hash, number, events: r.events.map((e) => e.event), error }));
+      } else if (r.status.isInvalid || r.status.isDropped || r.status.isUsurped) {
+        finish(() => reject(new Error(`${label}: ${r.status.type}`)));
+      }
+    }).then((u) => { unsub = u; if (done) u(); }).catch((e) => finish(() => reject(new Error(`${label}: ${e.message}`))));
+  });
 }
