@@ -3,11 +3,15 @@
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import type { Header } from '@polkadot/types/interfaces';
 import { rpc as bpciRpc } from '../bpci-api/index.js';
+import { compactFromU8a, hexToU8a } from '@polkadot/util';
+import { trustedSet, type Trust } from './trust';
 import { decodeJustification, type Justification } from './lib';
-import { verifyJustification, type Verdict } from './verifier';
+import { verifyFinality, verifyJustification, type Verdict } from './verifier';
 
 export interface Head { number: number; hash: string }
-/// `verdict`: the page's own check of the justification (src/verifier.ts) against set `setId`.
+/// `verdict`: the page's own check (src/verifier.ts): the block final by a proof followed from the
+/// trusted set, and its justification signed by a quorum of set `setId`, the set that proof reached
+/// (`n` validators).
 export interface LastJustification { number: number; hash: string; j: Justification; n: number; setId: string; verdict: Verdict }
 
 export interface Ctx {
@@ -15,6 +19,8 @@ export interface Ctx {
   provider: WsProvider;
   url: string;
   tracker: Tracker;
+  /// The validator set the page trusts (src/trust.ts); rejects if there is none.
+  trust: Promise<Trust>;
 }
 
 const KEEP = 50;
@@ -29,8 +35,11 @@ export class Tracker {
   private firstBest: number | null = null;
   private listeners = new Set<() => void>();
   private justQueue: Promise<void> = Promise.resolve();
+  /// The newest set proven from the trusted one (hand-overs checked in the page): later proofs
+  /// need only the hand-overs after it.
+  private followed: { set: Uint8Array; setId: string } | null = null;
 
-  constructor(private api: ApiPromise) {}
+  constructor(private api: ApiPromise, private trust: Promise<Trust>) {}
 
   onChange(f: () => void): () => void {
     this.listeners.add(f);
@@ -77,16 +86,28 @@ export class Tracker {
       const raw = data.toU8a(true);
       const j = decodeJustification(raw);
       if (!j) continue;
-      const at = await this.api.at(hash);
-      // The epoch in a block's state is the one that validated it (pallet-validators `Epoch`).
-      // `set` is also Map.prototype.set on a Struct: read the field with get().
-      const epoch = (await at.query.validators.epoch()) as unknown as { get(k: 'set'): { validators: unknown[]; setId: { toString(): string }; toU8a(): Uint8Array } };
-      const set = epoch.get('set');
-      const verdict = await verifyJustification(this.api.genesisHash.toHex(), hash, number, set.toU8a(), raw)
+      const verdict = await this.verify(number, hash, raw)
         .catch((e: unknown): Verdict => ({ ok: false, reason: `verifier unavailable: ${e instanceof Error ? e.message : String(e)}` }));
-      this.lastJustification = { number, hash, j, n: set.validators.length, setId: set.setId.toString(), verdict };
+      const set = this.followed?.set;
+      const n = set ? compactFromU8a(set.subarray(8))[1].toNumber() : 0;
+      this.lastJustification = { number, hash, j, n, setId: this.followed?.setId ?? '-', verdict };
       this.emit();
     }
+  }
+
+  /// Whether block `hash` is final, proven from the trusted set (following the set hand-overs
+  /// from the last set proven, `bpci_proveFinality`), and its own justification `raw` is signed
+  /// by a quorum of the set reached. Nothing the node says about validator sets is taken on its word.
+  private async verify(number: number, hash: string, raw: Uint8Array): Promise<Verdict> {
+    const trust = await this.trust;
+    const from = this.followed ?? { set: trust.set, setId: trust.setId };
+    const genesis = this.api.genesisHash.toHex();
+    const bundle = await this.api.rpc.bpci.proveFinality(hash, BigInt(from.setId));
+    const f = await verifyFinality(genesis, from.set, bundle.toU8a(true));
+    if (!f.ok || !f.proven) return { ok: false, reason: f.reason };
+    if (f.proven.hash !== hash || f.proven.number !== number) return { ok: false, reason: 'the finality proof is of another block' };
+    this.followed = { set: hexToU8a(f.proven.set), setId: String(f.proven.setId) };
+    return verifyJustification(genesis, hash, number, this.followed.set, raw);
   }
 }
 
@@ -94,12 +115,16 @@ export async function connect(url: string): Promise<Ctx> {
   const provider = new WsProvider(url);
   // BPCI's own methods as `api.rpc.bpci.*` (bpci-api/, the typed definitions dapps use too).
   const api = await ApiPromise.create({ provider, rpc: bpciRpc, noInitWarn: true, throwOnConnect: false });
-  const tracker = new Tracker(api);
+  const trust = trustedSet(api);
+  // A page that never needs it must not report an unhandled rejection; users of it see the error.
+  trust.catch(() => undefined);
+  const tracker = new Tracker(api, trust);
   await tracker.start();
   return {
     api,
     provider,
     url,
     tracker,
+    trust,
   };
 }

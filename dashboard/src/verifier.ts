@@ -1,4 +1,4 @@
-// The finality check done in the page: the offline verifier (dashboard/verifier-wasm, the same
+// The checks done in the page (finality, justifications, audit trails): the offline verifier (dashboard/verifier-wasm, the same
 // bpci-verifier code the node and partners run) compiled to WebAssembly. The page gives it the
 // block, the justification and the validator set it read over RPC; the node is never asked whether
 // its own justification is valid, so a node that lies about one is caught here.
@@ -24,6 +24,7 @@ interface Exports {
   bpci_alloc(len: number): number;
   bpci_verify_justification(ptr: number, len: number): number;
   bpci_verify_audit(ptr: number, len: number): number;
+  bpci_verify_finality(ptr: number, len: number): number;
   bpci_message_ptr(): number;
   bpci_message_len(): number;
 }
@@ -59,6 +60,14 @@ export async function verifyJustification(genesis: string, hash: string, number:
   return { ok: code === 0, reason: OUTCOMES[code] ?? `unknown outcome ${code}` };
 }
 
+/// A check with a text verdict: its code (0 verified, 1 malformed request, 2 fails) and the text
+/// (JSON of what was proven, or why not).
+async function textCheck(call: (wasm: Exports, ptr: number, len: number) => number, request: Uint8Array): Promise<[number, string]> {
+  const wasm = await load();
+  const code = call(wasm, ...pass(wasm, request));
+  return [code, new TextDecoder().decode(new Uint8Array(wasm.memory.buffer, wasm.bpci_message_ptr(), wasm.bpci_message_len()))];
+}
+
 /// What an audit trail proves (bpci_verifier::audit_trail::Verified), when it verifies.
 export interface AuditProven { checkpoint: number; setId: number; records: number; incompleteBlocks: { block: number; dropped: number }[] }
 export interface AuditVerdict { ok: boolean; reason: string; proven: AuditProven | null }
@@ -66,9 +75,19 @@ export interface AuditVerdict { ok: boolean; reason: string; proven: AuditProven
 /// Checks an audit trail (the SCALE `Trail` of src/audit.ts) of the chain of `genesis`, trusting
 /// only `trustedSet` (SCALE `ValidatorSet`): the same check as `bpci-node verify-audit`.
 export async function verifyAudit(genesis: string, trustedSet: Uint8Array, trail: Uint8Array): Promise<AuditVerdict> {
-  const wasm = await load();
-  const code = wasm.bpci_verify_audit(...pass(wasm, u8aConcat(hexToU8a(genesis), trustedSet, trail)));
-  const text = new TextDecoder().decode(new Uint8Array(wasm.memory.buffer, wasm.bpci_message_ptr(), wasm.bpci_message_len()));
+  const [code, text] = await textCheck((w, p, l) => w.bpci_verify_audit(p, l), u8aConcat(hexToU8a(genesis), trustedSet, trail));
   if (code === 0) return { ok: true, reason: 'verified', proven: JSON.parse(text) as AuditProven };
+  return { ok: false, reason: code === 1 ? `malformed request: ${text}` : text, proven: null };
+}
+
+/// A block proven final, and the validator set reached (hex SCALE) that finalized it.
+export interface FinalityProven { number: number; hash: string; setId: number; set: string }
+export interface FinalityVerdict { ok: boolean; reason: string; proven: FinalityProven | null }
+
+/// Checks a proof bundle (`bpci_proveFinality`) of the chain of `genesis` from `trustedSet`
+/// (SCALE `ValidatorSet`), following its set hand-overs (bpci_verifier::bundle::verify).
+export async function verifyFinality(genesis: string, trustedSet: Uint8Array, bundle: Uint8Array): Promise<FinalityVerdict> {
+  const [code, text] = await textCheck((w, p, l) => w.bpci_verify_finality(p, l), u8aConcat(hexToU8a(genesis), trustedSet, compactAddLength(bundle)));
+  if (code === 0) return { ok: true, reason: 'verified', proven: JSON.parse(text) as FinalityProven };
   return { ok: false, reason: code === 1 ? `malformed request: ${text}` : text, proven: null };
 }

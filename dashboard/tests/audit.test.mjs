@@ -13,7 +13,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { RPC, rows, setup, shot, submit, until, values } from './lib.mjs';
+import { RPC, lyingNode, rows, setup, shot, submit, until, values } from './lib.mjs';
 
 const NODE_BIN = process.env.BPCI_NODE_BIN;
 
@@ -138,34 +138,17 @@ test('audit: the CLI\'s export verifies in the page; a changed byte, kind or row
 });
 
 test('audit: a node that alters a record in its answer is caught', { timeout: 240_000 }, async () => {
-  let altered = 0;
-  const lie = async (context) => {
-    await context.routeWebSocket((url) => url.host === new URL(RPC).host, (ws) => {
-      const server = ws.connectToServer();
-      const ranges = new Set();
-      ws.onMessage((m) => {
-        try { const req = JSON.parse(m); if (req.method === 'bpci_auditRange') ranges.add(req.id); } catch { /* not JSON: pass on */ }
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        let res;
-        try { res = JSON.parse(m); } catch { ws.send(m); return; }
-        if (ranges.delete(res.id)) {
-          const block = res.result?.blocks?.find((b) => b.records.length > 0);
-          if (block) {
-            const b = hexToU8a(block.records[0]);
-            b[b.length - 1] ^= 1;
-            block.records[0] = u8aToHex(b);
-            altered += 1;
-          }
-        }
-        ws.send(JSON.stringify(res));
-      });
-    });
-  };
-  const page = await t.open('audit', { init: lie });
+  const lie = lyingNode('bpci_auditRange', (res) => {
+    const block = res.result?.blocks?.find((b) => b.records.length > 0);
+    if (!block) return false;
+    const b = hexToU8a(block.records[0]);
+    b[b.length - 1] ^= 1;
+    block.records[0] = u8aToHex(b);
+    return true;
+  });
+  const page = await t.open('audit', { init: lie.init });
   const v = await exportRange(page, 1, sudoBlock);
-  assert.ok(altered > 0, 'the proxy altered a record');
+  assert.ok(lie.altered > 0, 'the proxy altered a record');
   assert.equal(v['audit-verified'], 'no');
   assert.match(v['audit-verdict'], /its rows do not hash to the records root the log holds/);
   assert.equal((await rows(page, 'audit-row')).length, 0, 'no row shown as proven');

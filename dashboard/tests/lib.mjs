@@ -126,3 +126,30 @@ export function submit(api, tx, signer, label, timeoutMs = 60_000) {
     }).then((u) => { unsub = u; if (done) u(); }).catch((e) => finish(() => reject(new Error(`${label}: ${e.message}`))));
   });
 }
+
+/// A node that lies: a WebSocket proxy (Playwright's `routeWebSocket`) between the page and the
+/// real node that passes everything on, except that each answer to `method` goes through
+/// `alter(result)` first, which changes it in place and returns whether it did. `lie.init` is the
+/// context setup for `open`; `lie.altered` counts the answers changed.
+export function lyingNode(method, alter) {
+  const lie = {
+    altered: 0,
+    init: async (context) => {
+      await context.routeWebSocket((url) => url.host === new URL(RPC).host, (ws) => {
+        const server = ws.connectToServer();
+        const asked = new Set();
+        ws.onMessage((m) => {
+          try { const req = JSON.parse(m); if (req.method === method) asked.add(req.id); } catch { /* not JSON: pass on */ }
+          server.send(m);
+        });
+        server.onMessage((m) => {
+          let res;
+          try { res = JSON.parse(m); } catch { ws.send(m); return; }
+          if (asked.delete(res.id) && res.result !== undefined && alter(res)) lie.altered += 1;
+          ws.send(JSON.stringify(res));
+        });
+      });
+    },
+  };
+  return lie;
+}

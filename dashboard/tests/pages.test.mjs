@@ -2,7 +2,8 @@
 // polkadot.js, at the block the page says it read (storage), or within a few blocks (heads).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RPC, setup, shot, snapshot, until, value, values } from './lib.mjs';
+import { hexToU8a, u8aToHex } from '@polkadot/util';
+import { lyingNode, setup, shot, snapshot, until, value, values } from './lib.mjs';
 
 let t;
 before(async () => { t = await setup(); });
@@ -72,40 +73,58 @@ test('chain: name, runtime, heads, finality latency, last justification', { time
 /// justification the node returns in `chain_getBlock` (a lying node), it must say the signature
 /// fails, not "verified".
 test('chain: a justification a lying node altered fails the in-page check', { timeout: 180_000 }, async () => {
-  let altered = 0;
-  const lie = async (context) => {
-    await context.routeWebSocket((url) => url.host === new URL(RPC).host, (ws) => {
-      const server = ws.connectToServer();
-      const getBlock = new Set();
-      ws.onMessage((m) => {
-        try { const req = JSON.parse(m); if (req.method === 'chain_getBlock') getBlock.add(req.id); } catch { /* not JSON: pass on */ }
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        let res;
-        try { res = JSON.parse(m); } catch { ws.send(m); return; }
-        if (getBlock.delete(res.id)) {
-          for (const [engine, data] of res.result?.justifications ?? []) {
-            const name = Array.isArray(engine) ? String.fromCharCode(...engine) : engine;
-            if (name !== 'BPCI') continue;
-            // The last byte of the aggregate signature: the justification still decodes.
-            if (Array.isArray(data)) data[data.length - 1] ^= 1;
-            else throw new Error(`unexpected justification encoding ${JSON.stringify(data).slice(0, 40)}`);
-            altered += 1;
-          }
-        }
-        ws.send(JSON.stringify(res));
-      });
-    });
-  };
-  const page = await t.open('chain', { init: lie });
+  const lie = lyingNode('chain_getBlock', (res) => {
+    let changed = false;
+    for (const [engine, data] of res.result?.justifications ?? []) {
+      const name = Array.isArray(engine) ? String.fromCharCode(...engine) : engine;
+      if (name !== 'BPCI') continue;
+      // The last byte of the aggregate signature: the justification still decodes.
+      if (Array.isArray(data)) data[data.length - 1] ^= 1;
+      else throw new Error(`unexpected justification encoding ${JSON.stringify(data).slice(0, 40)}`);
+      changed = true;
+    }
+    return changed;
+  });
+  const page = await t.open('chain', { init: lie.init });
   await until('a justification shown', () => page.$('[data-testid="justification-number"]'));
   const j = await values(page, ['justification-verified', 'justification-verdict']);
-  assert.ok(altered > 0, 'the proxy altered a justification');
+  assert.ok(lie.altered > 0, 'the proxy altered a justification');
   assert.equal(j['justification-verified'], 'no');
   assert.equal(j['justification-verdict'], 'aggregate signature does not verify');
   await shot(page, 'chain-lying-node');
   await page.context().close();
+});
+
+/// The page proves each finalized block final from its trusted set, following the hand-overs
+/// with `bpci_proveFinality`: a node that alters that proof, or a trusted set that is not the
+/// chain's, must make it say "no", whatever the node reports as the block's validator set.
+test('chain: a finality proof a lying node altered, or one from a set not the chain\'s, fails', { timeout: 180_000 }, async () => {
+  const lie = lyingNode('bpci_proveFinality', (res) => {
+    // A byte inside the justification's aggregate signature (the bundle still decodes).
+    const b = hexToU8a(res.result);
+    b[b.length - 20] ^= 1;
+    res.result = u8aToHex(b);
+    return true;
+  });
+  const page = await t.open('chain', { init: lie.init });
+  await until('a justification shown', () => page.$('[data-testid="justification-number"]'));
+  const j = await values(page, ['justification-verified', 'justification-verdict']);
+  assert.ok(lie.altered > 0, 'the proxy altered a finality proof');
+  assert.equal(j['justification-verified'], 'no');
+  assert.match(j['justification-verdict'], /^the finality proof does not (verify|decode)/);
+  await page.context().close();
+
+  const { api } = t;
+  const set = (await (await api.at(api.genesisHash)).query.validators.epoch()).get('set').toU8a();
+  const other = new Uint8Array(set);
+  other[8 + 1 + 10] ^= 1;
+  const wrong = await t.open('chain', { query: `&trust=${u8aToHex(other)}` });
+  await until('a justification shown', () => wrong.$('[data-testid="justification-number"]'));
+  const w = await values(wrong, ['justification-verified', 'justification-verdict', 'trust-source']);
+  assert.equal(w['justification-verified'], 'no');
+  assert.match(w['justification-verdict'], /^the finality proof does not verify/);
+  assert.match(w['trust-source'], /\?trust=/);
+  await wrong.context().close();
 });
 
 test('validators: set, consensus status, recent proposers', { timeout: 120_000 }, async () => {

@@ -3,7 +3,8 @@
 // trusted genesis set: final, complete, unchanged. Rows are shown only once verified, their kind
 // and fields decoded from the proven bytes.
 import type { Ctx } from '../ctx';
-import { decodeRecord, parseExport, readTrail, trustedSet, encodeTrail, type Trail, type Trust } from '../audit';
+import { decodeRecord, encodeTrail, parseExport, readTrail, type Trail } from '../audit';
+import { trustTable, type Trust } from '../trust';
 import { verifyAudit, type AuditVerdict } from '../verifier';
 import { errorBox, h, kv, section, short, val } from '../lib';
 
@@ -87,13 +88,9 @@ export function mountAudit(root: HTMLElement, ctx: Ctx): void {
     section('Result', result),
   );
 
-  void trustedSet(api).then((t) => {
+  void ctx.trust.then((t) => {
     trust = t;
-    trustBox.replaceChildren(kv([
-      ['set', h('span', {}, '#', val('trust-set-id', t.setId), ', ', val('trust-validators', t.validators), ' validators')],
-      ['fingerprint', val('trust-fingerprint', t.fingerprint, short(t.fingerprint, 10))],
-      ['source', val('trust-source', t.source)],
-    ]));
+    trustBox.replaceChildren(trustTable(t));
     root.dataset.ready = '1';
   }, (e) => {
     trustBox.replaceChildren(errorBox(e));

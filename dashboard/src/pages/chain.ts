@@ -1,13 +1,15 @@
 // Chain: name, runtime, best and finalized heads, live finality latency, the last justification.
 import type { Ctx } from '../ctx';
 import { lineChart } from '../chart';
-import { h, kv, section, set, short, val } from '../lib';
+import { trustTable } from '../trust';
+import { errorBox, h, kv, section, set, short, val } from '../lib';
 
 export function mountChain(root: HTMLElement, ctx: Ctx): () => void {
   const { api, tracker } = ctx;
   const v = api.runtimeVersion;
   const chart = h('div', { class: 'chart-box' });
   const just = h('div', { 'data-testid': 'justification' });
+  const trustBox = h('div', {}, h('p', { class: 'note' }, 'reading…'));
 
   root.append(
     section('Chain', kv([
@@ -29,7 +31,9 @@ export function mountChain(root: HTMLElement, ctx: Ctx): () => void {
       ]),
       chart),
     section('Last justification', just),
+    section('Trusted validator set', trustBox),
   );
+  void ctx.trust.then((t) => trustBox.replaceChildren(trustTable(t)), (e) => trustBox.replaceChildren(errorBox(e)));
 
   void Promise.all([api.rpc.system.chain(), api.rpc.system.chainType()]).then(([name, type]) => {
     set(root, 'chain-name', name.toString());
@@ -58,9 +62,9 @@ export function mountChain(root: HTMLElement, ctx: Ctx): () => void {
         ['signers', h('span', {}, val('justification-signers', lj.j.signers.length), ' of ', val('justification-n', lj.n),
           ` (indices ${lj.j.signers.join(', ')})`)],
         ['size', h('span', {}, val('justification-bytes', lj.j.bytes), ' bytes')],
-        ['validator set', h('span', {}, '#', val('justification-set-id', lj.setId), ' (as the node reports it in the block\'s state)')],
+        ['validator set', h('span', {}, '#', val('justification-set-id', lj.setId), ', reached in this page from the trusted set through the hand-overs')],
         ['verified in page', val('justification-verified', lj.verdict.ok ? 'yes' : 'no',
-          lj.verdict.ok ? `yes: one aggregate BLS check in this page against set #${lj.setId}` : `FAILS: ${lj.verdict.reason}`)],
+          lj.verdict.ok ? `yes: final by a proof followed from the trusted set, and one aggregate BLS check of its justification against set #${lj.setId}` : `FAILS: ${lj.verdict.reason}`)],
         ['verdict', val('justification-verdict', lj.verdict.reason)],
       ]));
     } else if (!lj && !just.firstChild) {
