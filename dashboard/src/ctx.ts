@@ -6,7 +6,7 @@ import { rpc as bpciRpc } from '../bpci-api/index.js';
 import { compactFromU8a, hexToU8a } from '@polkadot/util';
 import { trustedSet, type Trust } from './trust';
 import { decodeJustification, type Justification } from './lib';
-import { verifyFinality, verifyJustification, type Verdict } from './verifier';
+import { verifyFinality, verifyJustification, type FinalityVerdict, type Verdict } from './verifier';
 
 export interface Head { number: number; hash: string }
 /// `verdict`: the page's own check (src/verifier.ts): the block final by a proof followed from the
@@ -95,19 +95,30 @@ export class Tracker {
     }
   }
 
+  /// Checks the bundle `get` fetches from the newest set proven so far (at first the trusted
+  /// one), and follows the set it reaches.
+  private async follow(get: (fromSetId: bigint) => Promise<Uint8Array>): Promise<FinalityVerdict> {
+    const trust = await this.trust;
+    const from = this.followed ?? { set: trust.set, setId: trust.setId };
+    const f = await verifyFinality(this.api.genesisHash.toHex(), from.set, await get(BigInt(from.setId)));
+    if (f.ok && f.proven) this.followed = { set: hexToU8a(f.proven.set), setId: String(f.proven.setId) };
+    return f;
+  }
+
+  /// Storage `keys` (hex) at the finalized head, proven in the page (`bpci_proofBundle`: the head
+  /// final from the trusted set, the values by a read proof of its state).
+  proveState(keys: string[]): Promise<FinalityVerdict> {
+    return this.follow(async (id) => (await this.api.rpc.bpci.proofBundle(keys, null, id)).toU8a(true));
+  }
+
   /// Whether block `hash` is final, proven from the trusted set (following the set hand-overs
   /// from the last set proven, `bpci_proveFinality`), and its own justification `raw` is signed
   /// by a quorum of the set reached. Nothing the node says about validator sets is taken on its word.
   private async verify(number: number, hash: string, raw: Uint8Array): Promise<Verdict> {
-    const trust = await this.trust;
-    const from = this.followed ?? { set: trust.set, setId: trust.setId };
-    const genesis = this.api.genesisHash.toHex();
-    const bundle = await this.api.rpc.bpci.proveFinality(hash, BigInt(from.setId));
-    const f = await verifyFinality(genesis, from.set, bundle.toU8a(true));
+    const f = await this.follow(async (id) => (await this.api.rpc.bpci.proveFinality(hash, id)).toU8a(true));
     if (!f.ok || !f.proven) return { ok: false, reason: f.reason };
     if (f.proven.hash !== hash || f.proven.number !== number) return { ok: false, reason: 'the finality proof is of another block' };
-    this.followed = { set: hexToU8a(f.proven.set), setId: String(f.proven.setId) };
-    return verifyJustification(genesis, hash, number, this.followed.set, raw);
+    return verifyJustification(this.api.genesisHash.toHex(), hash, number, hexToU8a(f.proven.set), raw);
   }
 }
 

@@ -80,8 +80,9 @@ export async function verifyAudit(genesis: string, trustedSet: Uint8Array, trail
   return { ok: false, reason: code === 1 ? `malformed request: ${text}` : text, proven: null };
 }
 
-/// A block proven final, and the validator set reached (hex SCALE) that finalized it.
-export interface FinalityProven { number: number; hash: string; setId: number; set: string }
+/// A block proven final, the validator set reached (hex SCALE) that finalized it, and the storage
+/// values proven in its state (hex key, hex value or null for a proven absence).
+export interface FinalityProven { number: number; hash: string; setId: number; set: string; values: [string, string | null][] }
 export interface FinalityVerdict { ok: boolean; reason: string; proven: FinalityProven | null }
 
 /// Checks a proof bundle (`bpci_proveFinality`) of the chain of `genesis` from `trustedSet`

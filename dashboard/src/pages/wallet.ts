@@ -1,13 +1,15 @@
 // Wallet: accounts of a polkadot.js-style extension (`window.injectedWeb3`), else the dev
 // accounts on a Development or Local chain. Transfer, and sealed bids in the auction: commit
 // `blake2_256(SCALE(bidder, bundle, bid, salt))` (pallet-auction's `commitment_of`), keep bid,
-// bundle and salt in localStorage, reveal them in the round's reveal phase.
+// bundle and salt in localStorage, reveal them in the round's reveal phase. The accounts' balances
+// on partner chains, as the proof bridge proved them (src/partnerBalances.ts).
 import type { Ctx } from '../ctx';
 import { blake2AsHex, randomAsU8a } from '@polkadot/util-crypto';
 import { u8aConcat, u8aToHex } from '@polkadot/util';
 import { accountSelect, loadAccounts, txPanel, type Account } from '../accounts';
 import { big, errorBox, fmtBalance, h, parseBalance, section, short, val } from '../lib';
 import { roundAt, type RoundInfo } from './auction';
+import { partnerBalances } from '../partnerBalances';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type C = any;
@@ -129,7 +131,8 @@ export function mountWallet(root: HTMLElement, ctx: Ctx): () => void {
     renderStored();
   };
 
-  root.append(section('Accounts', acctBox), section('Transfer', transferBox), section('Sealed bid (auction)', bidBox), section('Last transaction', txBox));
+  const partnerBox = h('div');
+  root.append(section('Accounts', acctBox), partnerBox, section('Transfer', transferBox), section('Sealed bid (auction)', bidBox), section('Last transaction', txBox));
 
   loadAccounts(ctx).then(async ({ source, accounts: list }) => {
     accounts = list;
@@ -155,6 +158,7 @@ export function mountWallet(root: HTMLElement, ctx: Ctx): () => void {
       });
     });
     keep(unsub as unknown as () => void);
+    partnerBox.replaceChildren(partnerBalances(ctx, list));
     renderTransfer();
     renderBid();
     keep(tracker.onChange(() => void onHead().catch(() => {})));

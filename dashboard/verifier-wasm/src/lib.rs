@@ -122,20 +122,30 @@ pub struct FinalityRequest {
 }
 
 /// Checks a SCALE-encoded [`FinalityRequest`]: the code (as [`verify_audit`]'s), and the verdict as
-/// text: JSON of the block proven final and the set reached through the hand-overs (hex SCALE, for
-/// the page to follow from), or why the bundle proves nothing.
+/// text: JSON of the block proven final, the set reached through the hand-overs (hex SCALE, for
+/// the page to follow from) and the storage values the bundle proves at that block (key and value,
+/// null for a proven absence), or why the bundle proves nothing.
 pub fn verify_finality(request: &[u8]) -> (u32, String) {
     let Ok(req) = FinalityRequest::decode_all(&mut &request[..]) else { return (AUDIT_BAD_REQUEST, "the request does not decode".into()) };
     let Ok(b) = ProofBundle::decode_all(&mut &req.bundle[..]) else { return (AUDIT_FAILS, "the finality proof does not decode".into()) };
     match bundle::verify::<Pure, Blake2>(&b, &req.genesis, &req.trusted) {
         Ok(p) => {
             let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let values: Vec<String> = p
+                .values
+                .iter()
+                .map(|(k, v)| match v {
+                    Some(v) => format!("[\"0x{}\",\"0x{}\"]", hex(k), hex(v)),
+                    None => format!("[\"0x{}\",null]", hex(k)),
+                })
+                .collect();
             let json = format!(
-                "{{\"number\":{},\"hash\":\"0x{}\",\"setId\":{},\"set\":\"0x{}\"}}",
+                "{{\"number\":{},\"hash\":\"0x{}\",\"setId\":{},\"set\":\"0x{}\",\"values\":[{}]}}",
                 p.block.number,
                 hex(p.block.hash.as_bytes()),
                 p.set.set_id,
-                hex(&p.set.encode())
+                hex(&p.set.encode()),
+                values.join(",")
             );
             (AUDIT_VERIFIED, json)
         }
@@ -326,26 +336,28 @@ mod tests {
         assert_eq!(unsafe { bpci_verify_justification(core::ptr::null_mut(), 0) }, Outcome::BadRequest as u32);
     }
 
-    /// A bundle of block 6 final under set 1, handed over from set 0 at block 3.
+    /// A bundle of block 6 final under set 1, handed over from set 0 at block 3, proving key
+    /// `alice` holds `[7, 7]` and `dave` is absent in block 6's state.
     fn handed_over() -> (Validators, Validators, Vec<u8>, H256) {
         use bpci_verifier::bundle::{BundleV1, Handover};
-        use bpci_verifier::testing::state_with_set;
+        use bpci_verifier::testing::{state_with_set, State};
         let set0 = Validators::new(GENESIS, 0, 4, 1);
         let set1 = Validators::new(GENESIS, 1, 4, 2);
         let root_state = state_with_set(&set1.publics(), 1, &[]);
         let root = header_bytes(3, H256::repeat_byte(3), root_state.root);
         let certificate = set0.end_epoch(&RawHeader(root.clone()), &set0.quorum(), 9);
         let set_proof = root_state.prove(&[bpci_verifier::handover::validators_key(), bpci_verifier::handover::set_id_key()]);
-        let h6 = header_bytes(6, H256::repeat_byte(5), H256::repeat_byte(6));
+        let state = State::new(&[(b"alice".to_vec(), vec![7, 7]), (b"bob".to_vec(), vec![8])]);
+        let h6 = header_bytes(6, H256::repeat_byte(5), state.root);
         let hash = bpci_verifier::header::read(&h6).unwrap().hash;
         let bundle = ProofBundle::V1(BundleV1 {
             genesis: GENESIS,
             handovers: vec![Handover { certificate, root, set_proof }],
             justification: set1.justify(&RawHeader(h6.clone()), &set1.quorum(), 3),
             headers: vec![h6],
-            keys: vec![],
-            values: vec![],
-            read_proof: vec![],
+            keys: vec![b"alice".to_vec(), b"dave".to_vec()],
+            values: vec![Some(vec![7, 7]), None],
+            read_proof: state.prove_compact(&["alice", "dave"]),
         });
         (set0, set1, bundle.encode(), hash)
     }
@@ -361,7 +373,7 @@ mod tests {
         assert_eq!(code, AUDIT_VERIFIED, "{text}");
         let reached = ValidatorSet { set_id: 1, validators: set1.publics() };
         let expected_set: String = reached.encode().iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(text, format!("{{\"number\":6,\"hash\":\"{hash:?}\",\"setId\":1,\"set\":\"0x{expected_set}\"}}"));
+        assert_eq!(text, format!("{{\"number\":6,\"hash\":\"{hash:?}\",\"setId\":1,\"set\":\"0x{expected_set}\",\"values\":[[\"0x616c696365\",\"0x0707\"],[\"0x64617665\",null]]}}"));
     }
 
     #[test]
