@@ -68,8 +68,9 @@ pub enum Subcommand {
     /// is changed, missing, reordered or added.
     VerifyAudit(VerifyAuditCmd),
 
-    /// Runtime benchmarks (`benchmark pallet` writes the pallets' weights); built only with
-    /// `--features runtime-benchmarks`.
+    /// Runtime benchmarks: `pallet` (the pallets' weights), `overhead` (block and extrinsic base
+    /// weights), `storage` (the database's read and write weights); built only with `--features
+    /// runtime-benchmarks`.
     #[cfg(feature = "runtime-benchmarks")]
     #[command(subcommand)]
     Benchmark(frame_benchmarking_cli::BenchmarkCmd),

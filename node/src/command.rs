@@ -139,7 +139,18 @@ pub fn run() -> sc_cli::Result<()> {
                     .run_with_spec::<sp_runtime::traits::HashingFor<Block>, bpci_primitives::host::bpci_bls::HostFunctions>(
                         Some(config.chain_spec),
                     ),
-                _ => Err("only `benchmark pallet` is supported by this node".into()),
+                // The per-block and per-extrinsic base weights (`ExtrinsicBaseWeight`,
+                // `BlockExecutionWeight`) on this machine, from blocks of remarks.
+                BenchmarkCmd::Overhead(cmd) => cmd
+                    .run_with_default_builder_and_spec::<Block, bpci_primitives::host::bpci_bls::HostFunctions>(Some(config.chain_spec)),
+                // ParityDB's read and write cost on this machine (the runtime's `DbWeight`), on the
+                // state of the chain at `--base-path`.
+                BenchmarkCmd::Storage(cmd) => {
+                    let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+                    let (db, storage, cache) = (backend.expose_db(), backend.expose_storage(), backend.expose_shared_trie_cache());
+                    cmd.run(config, client, db, storage, cache)
+                }
+                _ => Err("this node runs `benchmark pallet`, `overhead` and `storage`".into()),
             })
         }
         Some(Subcommand::ChainInfo(cmd)) => {

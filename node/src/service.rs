@@ -9,7 +9,16 @@ use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use std::sync::Arc;
 
 /// Substrate's host functions plus our BLS verification, so the runtime can check BLS signatures.
+#[cfg(not(feature = "runtime-benchmarks"))]
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, bpci_primitives::host::bpci_bls::HostFunctions);
+/// A runtime built for benchmarks imports the benchmarking host functions too, also when a node of
+/// that build runs a chain (`benchmark storage` reads one).
+#[cfg(feature = "runtime-benchmarks")]
+pub type HostFunctions = (
+    sp_io::SubstrateHostFunctions,
+    bpci_primitives::host::bpci_bls::HostFunctions,
+    frame_benchmarking::benchmarking::HostFunctions,
+);
 
 pub type FullClient = sc_service::TFullClient<Block, RuntimeApi, sc_executor::WasmExecutor<HostFunctions>>;
 type FullBackend = sc_service::TFullBackend<Block>;
