@@ -2,7 +2,7 @@
 // bpci-verifier code the node and partners run) compiled to WebAssembly. The page gives it the
 // block, the justification and the validator set it read over RPC; the node is never asked whether
 // its own justification is valid, so a node that lies about one is caught here.
-import { bnToU8a, compactAddLength, hexToU8a, u8aConcat } from '@polkadot/util';
+import { bnToU8a, compactAddLength, compactToU8a, hexToU8a, u8aConcat } from '@polkadot/util';
 
 /// What `bpci_verify_justification` returns, by code (dashboard/verifier-wasm/src/lib.rs `Outcome`).
 const OUTCOMES = [
@@ -25,6 +25,7 @@ interface Exports {
   bpci_verify_justification(ptr: number, len: number): number;
   bpci_verify_audit(ptr: number, len: number): number;
   bpci_verify_finality(ptr: number, len: number): number;
+  bpci_genesis_set(ptr: number, len: number): number;
   bpci_message_ptr(): number;
   bpci_message_len(): number;
 }
@@ -91,4 +92,14 @@ export async function verifyFinality(genesis: string, trustedSet: Uint8Array, bu
   const [code, text] = await textCheck((w, p, l) => w.bpci_verify_finality(p, l), u8aConcat(hexToU8a(genesis), trustedSet, compactAddLength(bundle)));
   if (code === 0) return { ok: true, reason: 'verified', proven: JSON.parse(text) as FinalityProven };
   return { ok: false, reason: code === 1 ? `malformed request: ${text}` : text, proven: null };
+}
+
+/// The validator set the chain of `genesis` started with, proven in the page: `header` must be the
+/// SCALE header whose hash is `genesis`, and `proof` a read proof of `Validators.Epoch` in its
+/// state (bpci_verifier::genesis). Throws why not: a node that lies about either is caught.
+export async function verifyGenesisSet(genesis: string, header: Uint8Array, proof: Uint8Array[]): Promise<Uint8Array> {
+  const nodes = u8aConcat(compactToU8a(proof.length), ...proof.map((n) => compactAddLength(n)));
+  const [code, text] = await textCheck((w, p, l) => w.bpci_genesis_set(p, l), u8aConcat(hexToU8a(genesis), compactAddLength(header), nodes));
+  if (code !== 0) throw new Error(`the node's genesis set is not proven: ${code === 1 ? `malformed request: ${text}` : text}`);
+  return hexToU8a((JSON.parse(text) as { set: string }).set);
 }

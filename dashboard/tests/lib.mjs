@@ -2,12 +2,15 @@
 // download), a polkadot.js connection to the same node the page uses, bounded waits on
 // conditions (never on time), and reading the values a page shows through its data-testid
 // attributes (exact value in data-value, else the text).
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import { compactToU8a, hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 
 export const DASHBOARD_URL = process.env.DASHBOARD_URL ?? 'http://127.0.0.1:8080';
@@ -152,4 +155,17 @@ export function lyingNode(method, alter) {
     },
   };
   return lie;
+}
+
+/// A validator set with the genesis set's id whose one key is a real one the chain never had
+/// (Bob's, from `bpci-node key inspect-bls`): a valid set, just not this chain's.
+export async function anotherValidatorSet(api) {
+  const set = (await (await api.at(api.genesisHash)).query.validators.epoch()).get('set').toU8a();
+  const bin = process.env.BPCI_NODE_BIN;
+  assert.ok(bin, 'BPCI_NODE_BIN names the node binary (scripts/test-dashboard.sh sets it)');
+  const bob = execFileSync(bin, ['key', 'inspect-bls', '--suri', '//Bob'], { encoding: 'utf8' }).match(/0x[0-9a-f]{96}/)?.[0];
+  assert.ok(bob, 'inspect-bls printed a BLS key');
+  const other = u8aConcat(set.subarray(0, 8), compactToU8a(1), hexToU8a(bob));
+  assert.notEqual(u8aToHex(other), u8aToHex(set));
+  return other;
 }

@@ -2,8 +2,9 @@
 // polkadot.js, at the block the page says it read (storage), or within a few blocks (heads).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hexToU8a, u8aToHex } from '@polkadot/util';
-import { lyingNode, setup, shot, snapshot, until, value, values } from './lib.mjs';
+import { hexToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { xxhashAsU8a } from '@polkadot/util-crypto';
+import { DASHBOARD_URL, RPC, anotherValidatorSet, lyingNode, setup, shot, snapshot, until, value, values } from './lib.mjs';
 
 let t;
 before(async () => { t = await setup(); });
@@ -114,17 +115,63 @@ test('chain: a finality proof a lying node altered, or one from a set not the ch
   assert.match(j['justification-verdict'], /^the finality proof does not (verify|decode)/);
   await page.context().close();
 
-  const { api } = t;
-  const set = (await (await api.at(api.genesisHash)).query.validators.epoch()).get('set').toU8a();
-  const other = new Uint8Array(set);
-  other[8 + 1 + 10] ^= 1;
-  const wrong = await t.open('chain', { query: `&trust=${u8aToHex(other)}` });
+  const wrong = await t.open('chain', { query: `&trust=${u8aToHex(await anotherValidatorSet(t.api))}` });
   await until('a justification shown', () => wrong.$('[data-testid="justification-number"]'));
   const w = await values(wrong, ['justification-verified', 'justification-verdict', 'trust-source']);
   assert.equal(w['justification-verified'], 'no');
   assert.match(w['justification-verdict'], /^the finality proof does not verify/);
   assert.match(w['trust-source'], /\?trust=/);
   await wrong.context().close();
+});
+
+/// The page pins the genesis set only once it has proven it from the genesis hash: a node that
+/// serves another state's proof, or a header of another state as the genesis one (each a real,
+/// self-consistent answer of this chain at its best block), gets no pin and no finality verdict.
+test('trust: a lie about the genesis set is refused and nothing is pinned', { timeout: 180_000 }, async () => {
+  const { api } = t;
+  const key = u8aToHex(u8aConcat(xxhashAsU8a('Validators', 128), xxhashAsU8a('Epoch', 128)));
+  const best = await api.rpc.chain.getBlockHash();
+  const bestProof = (await api.rpc.state.getReadProof([key], best)).toJSON();
+  const bestRoot = (await api.rpc.chain.getHeader(best)).stateRoot.toHex();
+  const genesis = api.genesisHash.toHex();
+  const lies = [
+    ['state_getReadProof', (res) => { res.result = bestProof; return true; }, /state proof fails/],
+    ['chain_getHeader', (res) => {
+      if (res.result?.number !== '0x0') return false;
+      res.result.stateRoot = bestRoot;
+      return true;
+    }, /not the one the genesis hash names/],
+  ];
+  for (const [method, alter, why] of lies) {
+    const lie = lyingNode(method, alter);
+    const page = await t.open('chain', { init: lie.init });
+    const error = await until(`the trust refused (${method})`, () => page.$('[data-testid="page-error"]'));
+    assert.ok(lie.altered > 0, `the proxy altered ${method}`);
+    assert.match(await error.textContent(), /genesis set is not proven/);
+    assert.match(await error.textContent(), why);
+    assert.equal(await page.evaluate((k) => localStorage.getItem(k), `bpci-trust-${genesis}`), null, 'nothing pinned');
+    await page.context().close();
+  }
+});
+
+/// Once a browser proved and pinned a chain's genesis set, a link whose `?trust=` names another
+/// set (an attacker's, or a stale one) is refused instead of quietly replacing it; forgetting the
+/// pin proves the genesis set again.
+test('trust: a ?trust= that differs from the pinned set is refused; forgetting the pin proves it again', { timeout: 180_000 }, async () => {
+  const page = await t.open('chain');
+  await until('the genesis set proven and pinned', () => page.$('[data-testid="trust-fingerprint"]'));
+  const pinned = await values(page, ['trust-fingerprint', 'trust-source']);
+  assert.match(pinned['trust-source'], /proven from the chain's genesis/);
+  await page.goto(`${DASHBOARD_URL}/?rpc=${encodeURIComponent(RPC)}&trust=${u8aToHex(await anotherValidatorSet(t.api))}#/chain`);
+  const error = await until('the ?trust= refused', () => page.$('[data-testid="page-error"]'));
+  assert.match(await error.textContent(), /refused/);
+  await page.goto(`${DASHBOARD_URL}/?rpc=${encodeURIComponent(RPC)}#/chain`);
+  await until('the pinned set shown', () => page.$('[data-testid="trust-forget"]'));
+  assert.equal((await values(page, ['trust-fingerprint']))['trust-fingerprint'], pinned['trust-fingerprint']);
+  await page.click('[data-testid="trust-forget"]');
+  await until('the set proven again on first use', async () => /first use/.test((await values(page, ['trust-source']))['trust-source'] ?? ''));
+  assert.equal((await values(page, ['trust-fingerprint']))['trust-fingerprint'], pinned['trust-fingerprint']);
+  await page.context().close();
 });
 
 test('validators: set, consensus status, recent proposers', { timeout: 120_000 }, async () => {

@@ -1,7 +1,8 @@
 // Audit: export a range of final blocks' audit records from the node, or open an export file of
 // `bpci-node export-audit`, and verify it in the page (src/audit.ts, src/verifier.ts) from the
 // trusted genesis set: final, complete, unchanged. Rows are shown only once verified, their kind
-// and fields decoded from the proven bytes.
+// and fields decoded from the proven bytes with the node's metadata (labelled as such: the
+// metadata is not proven).
 import type { Ctx } from '../ctx';
 import { decodeRecord, encodeTrail, parseExport, readTrail, type Trail } from '../audit';
 import { trustTable, type Trust } from '../trust';
@@ -37,9 +38,13 @@ export function mountAudit(root: HTMLElement, ctx: Ctx): void {
       kv([
         ['source', val('audit-source', source)],
         ['blocks', h('span', {}, '#', val('audit-range-from', trail.from), '..#', val('audit-range-to', trail.to))],
-        ['verified in page', val('audit-verified', ok ? 'yes' : 'no', ok
-          ? `yes: final by set #${p!.setId} reached from trusted set #${trust!.setId}, and complete: every record blocks #${trail.from}..#${trail.to} committed to`
-          : `FAILS: ${reason}`)],
+        // As `bpci-node verify-audit`, a range with blocks whose log refused records is not called
+        // complete (the CLI refuses it without --allow-incomplete).
+        ['verified in page', val('audit-verified', !ok ? 'no' : incomplete.length > 0 ? 'incomplete' : 'yes', !ok
+          ? `FAILS: ${reason}`
+          : incomplete.length > 0
+            ? `final and unchanged (set #${p!.setId} reached from trusted set #${trust!.setId}), but NOT complete: ${incomplete.length} block(s) refused records their log could not hold`
+            : `yes: final by set #${p!.setId} reached from trusted set #${trust!.setId}, and complete: every record blocks #${trail.from}..#${trail.to} committed to`)],
         ['verdict', val('audit-verdict', reason)],
         ['checkpoint', p ? h('span', {}, '#', val('audit-checkpoint', p.checkpoint), ' ', short(trail.checkpoint.hash)) : '-'],
         ['records', val('audit-records', p ? p.records : '-')],
@@ -47,10 +52,11 @@ export function mountAudit(root: HTMLElement, ctx: Ctx): void {
       ]),
       ok
         ? h('table', { class: 'rows' },
-          h('tr', {}, h('th', {}, 'block'), h('th', {}, 'index'), h('th', {}, 'kind'), h('th', {}, 'fields (decoded from the proven bytes)')),
+          h('tr', {}, h('th', {}, 'block'), h('th', {}, 'index'), h('th', {}, 'kind'), h('th', {}, 'fields (the proven bytes, read with the node\'s metadata)')),
           ...decoded.slice(0, SHOW).map(({ r, kind, fields }) => h('tr', { 'data-testid': 'audit-row', 'data-block': r.block, 'data-index': r.index, 'data-kind': kind, 'data-record': r.record },
             h('td', {}, `#${r.block}`), h('td', {}, r.index), h('td', {}, kind), h('td', { class: 'fields' }, fields))))
         : h('p', { class: 'note' }, 'No row is shown: nothing in this trail is proven.'),
+      ok ? h('p', { class: 'note' }, 'The verdict covers each record\'s bytes. Their kind and fields are read with the metadata the node serves, which nothing proves: for a reading you can rely on, run bpci-node verify-audit, which reads them with the runtime\'s own types.') : '',
       decoded.length > SHOW ? h('p', { class: 'note' }, `first ${SHOW} of ${decoded.length} rows shown`) : '',
     );
     result.dataset.done = String(Number(result.dataset.done ?? 0) + 1);

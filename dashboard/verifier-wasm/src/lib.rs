@@ -22,6 +22,7 @@ use bpci_verifier::{
     audit_trail::{self, Trail},
     bls::pure::Pure,
     bundle::{self, ProofBundle},
+    genesis,
     trie::Blake2,
     qc::{BlockNumber, FinalityJustification, QcError},
     ValidatorSet,
@@ -153,6 +154,28 @@ pub fn verify_finality(request: &[u8]) -> (u32, String) {
     }
 }
 
+/// The genesis set's check: the chain, its genesis header, and a read proof of its epoch there.
+#[derive(Encode, Decode)]
+pub struct GenesisRequest {
+    pub genesis: H256,
+    pub header: Vec<u8>,
+    pub proof: Vec<Vec<u8>>,
+}
+
+/// Checks a SCALE-encoded [`GenesisRequest`]: the code (as [`verify_audit`]'s), and the verdict as
+/// text: JSON of the set the chain started with (hex SCALE, what the page then trusts), or why the
+/// node's answer proves none.
+pub fn genesis_set(request: &[u8]) -> (u32, String) {
+    let Ok(req) = GenesisRequest::decode_all(&mut &request[..]) else { return (AUDIT_BAD_REQUEST, "the request does not decode".into()) };
+    match genesis::genesis_set(&req.genesis, &req.header, req.proof) {
+        Ok(set) => {
+            let hex: String = set.encode().iter().map(|b| format!("{b:02x}")).collect();
+            (AUDIT_VERIFIED, format!("{{\"setId\":{},\"set\":\"0x{hex}\"}}", set.set_id))
+        }
+        Err(e) => (AUDIT_FAILS, e.to_string()),
+    }
+}
+
 /// The text of the last [`bpci_verify_audit`] or [`bpci_verify_finality`] verdict.
 static MESSAGE: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
 
@@ -215,6 +238,16 @@ pub unsafe extern "C" fn bpci_verify_audit(ptr: *mut u8, len: u32) -> u32 {
 #[no_mangle]
 pub unsafe extern "C" fn bpci_verify_finality(ptr: *mut u8, len: u32) -> u32 {
     respond(ptr, len, verify_finality)
+}
+
+/// Checks the [`GenesisRequest`] the page wrote into the buffer `ptr` of `len` bytes from
+/// [`bpci_alloc`], frees that buffer, and keeps the verdict's text for [`bpci_message_ptr`].
+///
+/// # Safety
+/// As [`bpci_verify_justification`].
+#[no_mangle]
+pub unsafe extern "C" fn bpci_genesis_set(ptr: *mut u8, len: u32) -> u32 {
+    respond(ptr, len, genesis_set)
 }
 
 /// Where the last verdict's UTF-8 text is; valid until the next [`bpci_verify_audit`].
@@ -395,5 +428,23 @@ mod tests {
         }
         assert_eq!(finality(trusted, vec![1, 2, 3]), (AUDIT_FAILS, "the finality proof does not decode".to_string()));
         assert_eq!(verify_finality(&[0; 3]).0, AUDIT_BAD_REQUEST);
+    }
+
+    /// The page pins the set the genesis header's state proves, and nothing a node makes up.
+    #[test]
+    fn the_genesis_set_is_proven_from_the_genesis_hash() {
+        use bpci_verifier::{genesis::epoch_key, testing::State};
+        let c = case();
+        let state = State::new(&[(epoch_key().to_vec(), (set(&c), H256::zero(), 0u32).encode())]);
+        let header = header_bytes(0, H256::zero(), state.root);
+        let genesis = bpci_verifier::header::read(&header).expect("a header").hash;
+        let ask = |genesis: H256, proof: Vec<Vec<u8>>| genesis_set(&GenesisRequest { genesis, header: header.clone(), proof }.encode());
+        let hex: String = set(&c).encode().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(ask(genesis, state.prove(&[epoch_key()])), (AUDIT_VERIFIED, format!("{{\"setId\":{},\"set\":\"0x{hex}\"}}", c.vals.set_id)));
+        // Another chain's genesis hash, or a proof of a state the header does not commit to.
+        assert_eq!(ask(GENESIS, state.prove(&[epoch_key()])).0, AUDIT_FAILS);
+        let other = State::new(&[(epoch_key().to_vec(), (ValidatorSet::default(), H256::zero(), 0u32).encode())]);
+        assert_eq!(ask(genesis, other.prove(&[epoch_key()])).0, AUDIT_FAILS);
+        assert_eq!(genesis_set(&[1]).0, AUDIT_BAD_REQUEST);
     }
 }

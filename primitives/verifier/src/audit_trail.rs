@@ -308,3 +308,6 @@ pub fn check<B: Backend>(trail: &Trail, genesis: &H256, trusted: &ValidatorSet) 
     }
     Ok(Verified { checkpoint: checkpoint.number, set_id: proven.set.set_id, records: total, incomplete })
 }
+
+#[cfg(test)]
+mod tests;

@@ -32,7 +32,7 @@ pub fn set_id_key() -> [u8; 32] {
     storage_key(b"Validators", b"CurrentSetId")
 }
 
-fn storage_key(pallet: &[u8], item: &[u8]) -> [u8; 32] {
+pub(crate) fn storage_key(pallet: &[u8], item: &[u8]) -> [u8; 32] {
     let mut k = [0u8; 32];
     k[..16].copy_from_slice(&sp_crypto_hashing::twox_128(pallet));
     k[16..].copy_from_slice(&sp_crypto_hashing::twox_128(item));

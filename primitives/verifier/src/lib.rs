@@ -4,7 +4,7 @@
 //! statements ([`statement`]), quorum and commit certificates and the finality justification
 //! ([`qc`]), timeout and epoch-end certificates ([`timeout`]), and proof bundles ([`bundle`]): a
 //! block's finality from a trusted validator set, following set hand-overs, with a read proof of
-//! its state; and audit exports ([`audit_trail`]): a range of blocks' records, complete and final. `no_std`, no FRAME, no client: what a partner embeds in its runtime or contract, and
+//! its state; the genesis set proven from the genesis hash ([`genesis`]); and audit exports ([`audit_trail`]): a range of blocks' records, complete and final. `no_std`, no FRAME, no client: what a partner embeds in its runtime or contract, and
 //! what the dashboard runs in the browser (the `pure` backend builds for wasm32). The node and the
 //! runtime use the same code through `bpci-primitives`.
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -15,6 +15,7 @@ pub mod audit;
 pub mod audit_trail;
 pub mod bls;
 pub mod bundle;
+pub mod genesis;
 pub mod handover;
 pub mod header;
 pub mod qc;
