@@ -893,10 +893,11 @@ mod flows {
     /// What a wallet's transfer costs in block weight decides the chain's throughput: a block takes
     /// as many as fit in the normal class. With the signed extensions priced as RocksDB accesses a
     /// keep-alive transfer weighed about 625 us and a block held 479 (465 transfers/s measured);
-    /// priced as the ParityDB the node runs, 458 us and 654. Whether a full block still imports
-    /// within the slot is measured by `scripts/bench-testnet.sh ... burst` (docs/performance.md).
+    /// priced as the ParityDB the node runs, 458 us and 654 in a 400 ms block; 807 in today's
+    /// 500 ms. Whether a full block still imports within the slot is measured by
+    /// `scripts/bench-testnet.sh ... burst` (docs/performance.md).
     #[test]
-    fn a_full_block_holds_more_than_six_hundred_keep_alive_transfers() {
+    fn a_full_block_holds_more_than_eight_hundred_keep_alive_transfers() {
         use frame_support::dispatch::{DispatchClass, GetDispatchInfo};
         use Sr25519Keyring::{Alice, Bob};
         dev_ext().execute_with(|| {
@@ -910,7 +911,7 @@ mod flows {
             let each = info.total_weight() + class.base_extrinsic;
             let room = class.max_total.unwrap_or(weights.max_block) - weights.base_block;
             let fits = room.ref_time() / each.ref_time();
-            assert!(fits > 600, "a keep-alive transfer weighs {each:?}: only {fits} fit in a block");
+            assert!(fits > 800, "a keep-alive transfer weighs {each:?}: only {fits} fit in a block");
         });
     }
 
