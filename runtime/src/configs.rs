@@ -77,9 +77,9 @@ parameter_types! {
     pub const Version: RuntimeVersion = VERSION;
     /// 500 ms of compute in a 1 s block: the rest is for gossip, import by every validator and two
     /// voting steps, which must all fit in the block time for the pipeline to keep its pace. Set
-    /// from what a validator takes to import a full block (docs/performance.md, "Block budget"):
-    /// a block of 655 keep-alive transfers, charged 300 ms, was executed in well under that in
-    /// release on these machines, so a full block of this budget still leaves most of the slot.
+    /// from what a validator takes to build and import a full block (docs/performance.md, "Block
+    /// budget"): in release, with four validators sharing two cores during a burst, 183-264 ms to
+    /// build and 172-203 ms to import (means), so a full block leaves most of the slot.
     pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
         Weight::from_parts(WEIGHT_REF_TIME_PER_SECOND / 2, u64::MAX),
         NORMAL_DISPATCH_RATIO,
