@@ -27,6 +27,6 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 echo "bpci-node dev chain, $(nproc) cores, $NODE_BIN"
-node scripts/js/bench-dev.mjs "ws://127.0.0.1:$port" "${1:-60}" "${2:-200}" "${@:3}"
+BENCH_PIDS=$pid node scripts/js/bench-dev.mjs "ws://127.0.0.1:$port" "${1:-60}" "${2:-200}" "${@:3}"
 # The node's resident memory now and at its peak (the kernel's high-water mark), in MiB.
 awk '/^VmRSS|^VmHWM/ {printf "node %s %.0f MiB\n", $1, $2 / 1024}' "/proc/$pid/status"

@@ -43,7 +43,7 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 echo "4-validator loopback testnet, $(nproc) cores, $NODE_BIN"
-healthy=$(node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate" "${args[@]:2}")
+healthy=$(BENCH_PIDS="$(cat "$TESTNET_DIR"/node[0-3].pid)" node scripts/js/bench-dev.mjs "ws://127.0.0.1:$BASE_RPC" "$secs" "$rate" "${args[@]:2}")
 echo "healthy: $healthy"
 # Node 0's resident memory now and at its peak (the kernel's high-water mark), in MiB.
 awk '/^VmRSS|^VmHWM/ {printf "node 0 %s %.0f MiB\n", $1, $2 / 1024}' "/proc/$(cat "$TESTNET_DIR/node0.pid")/status"
@@ -52,6 +52,9 @@ awk '/^VmRSS|^VmHWM/ {printf "node 0 %s %.0f MiB\n", $1, $2 / 1024}' "/proc/$(ca
 for i in 0 1 2 3; do
     echo "node $i: $(python3 scripts/prom-histogram.py "http://127.0.0.1:$((BASE_PROM + i))/metrics" \
         substrate_proposer_block_constructed substrate_block_verification_and_import_time | paste -sd ';')"
+    # Every runtime validation the pool ran (on submission, gossip and revalidation), since start.
+    curl -sf "http://127.0.0.1:$((BASE_PROM + i))/metrics" |
+        awk -v i="$i" '/^substrate_sub_txpool_validations_finished/ {print "node " i ": pool validations " $2}'
 done
 [ "$kill_count" -gt 0 ] || exit 0
 for i in $(seq 3 -1 $((4 - kill_count))); do
