@@ -33,3 +33,7 @@ for t in wasm32-unknown-unknown wasm32v1-none; do
     grep -qx "$t" <<<"$installed_targets" || rustup target add "$t"
 done
 rustup component list --installed | grep -q '^rust-src' || rustup component add rust-src
+
+# cargo-nextest runs the Rust suite (scripts/test.sh, .config/nextest.toml). These build machines
+# carry it; a bare machine compiles it once (a few minutes) into ~/.cargo/bin.
+command -v cargo-nextest >/dev/null 2>&1 || cargo install --locked cargo-nextest@0.9.143

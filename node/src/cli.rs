@@ -16,6 +16,12 @@ pub struct Cli {
 
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
+
+    /// Keep compiled runtimes in DIR (wasmtime's cache), so that a restart does not compile the
+    /// runtime again; nodes on one machine may share one. Off by default: the cached native code
+    /// is loaded without a checksum, so keep DIR as private and as sound as the keystore.
+    #[arg(long, value_name = "DIR")]
+    pub wasm_cache: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, clap::Subcommand)]

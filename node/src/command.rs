@@ -94,28 +94,28 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::CheckBlock(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, None)?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
         Some(Subcommand::ExportBlocks(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, None)?;
                 Ok((cmd.run(client, config.database), task_manager))
             })
         }
         Some(Subcommand::ExportState(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config)?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, None)?;
                 Ok((cmd.run(client, config.chain_spec), task_manager))
             })
         }
         Some(Subcommand::ImportBlocks(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config)?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, None)?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
@@ -126,7 +126,7 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Revert(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config)?;
+                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config, None)?;
                 Ok((cmd.run(client, backend, None), task_manager))
             })
         }
@@ -146,7 +146,7 @@ pub fn run() -> sc_cli::Result<()> {
                 // ParityDB's read and write cost on this machine (the runtime's `DbWeight`), on the
                 // state of the chain at `--base-path`.
                 BenchmarkCmd::Storage(cmd) => {
-                    let PartialComponents { client, backend, .. } = service::new_partial(&config)?;
+                    let PartialComponents { client, backend, .. } = service::new_partial(&config, None)?;
                     let (db, storage, cache) = (backend.expose_db(), backend.expose_storage(), backend.expose_shared_trie_cache());
                     cmd.run(config, client, db, storage, cache)
                 }
@@ -167,17 +167,18 @@ pub fn run() -> sc_cli::Result<()> {
                         .into(),
                 ));
             }
+            let wasm_cache = cli.wasm_cache.clone();
             runner.run_node_until_exit(|mut config| async move {
                 // The audit trail's records and log live in the offchain database, written by
                 // offchain indexing as blocks are imported: always on (docs/audit.md).
                 config.offchain_worker.indexing_enabled = true;
                 match config.network.network_backend {
                     sc_network::config::NetworkBackendType::Libp2p => {
-                        service::new_full::<sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>>(config)
+                        service::new_full::<sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>>(config, wasm_cache.as_deref())
                             .map_err(sc_cli::Error::Service)
                     }
                     sc_network::config::NetworkBackendType::Litep2p => {
-                        service::new_full::<sc_network::Litep2pNetworkBackend>(config).map_err(sc_cli::Error::Service)
+                        service::new_full::<sc_network::Litep2pNetworkBackend>(config, wasm_cache.as_deref()).map_err(sc_cli::Error::Service)
                     }
                 }
             })

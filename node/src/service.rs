@@ -6,7 +6,7 @@ use sc_client_api::Backend;
 use sc_service::{error::Error as ServiceError, Configuration, TaskManager};
 use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
 /// Substrate's host functions plus our BLS verification, so the runtime can check BLS signatures.
 #[cfg(not(feature = "runtime-benchmarks"))]
@@ -33,7 +33,31 @@ pub type Service = sc_service::PartialComponents<
     Option<Telemetry>,
 >;
 
-pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
+/// The executor, as `sc_service::new_wasm_executor` builds it, with wasmtime's on-disk cache of
+/// compiled runtimes in `wasm_cache` when the operator gives one (`--wasm-cache`). A node otherwise
+/// compiles its runtime at every start (about 6 CPU-seconds, a third of a debug node's start;
+/// the test suite starts dozens and shares one cache). The cache is keyed by the code and
+/// wasmtime's version and settings, so an upgraded runtime gets its own entry. It is off by default:
+/// wasmtime loads the cached native code without a checksum, so a damaged file could make the node
+/// compute a wrong state, and sc-service leaves it off for the same reason.
+fn wasm_executor(config: &Configuration, wasm_cache: Option<&Path>) -> sc_executor::WasmExecutor<HostFunctions> {
+    let executor = &config.executor;
+    let strategy = executor
+        .default_heap_pages
+        .map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |p| sc_executor::HeapAllocStrategy::Static { extra_pages: p as _ });
+    let builder = sc_executor::WasmExecutor::<HostFunctions>::builder()
+        .with_execution_method(executor.wasm_method)
+        .with_onchain_heap_alloc_strategy(strategy)
+        .with_offchain_heap_alloc_strategy(strategy)
+        .with_max_runtime_instances(executor.max_runtime_instances)
+        .with_runtime_cache_size(executor.runtime_cache_size);
+    match wasm_cache {
+        Some(dir) => builder.with_cache_path(dir).build(),
+        None => builder.build(),
+    }
+}
+
+pub fn new_partial(config: &Configuration, wasm_cache: Option<&Path>) -> Result<Service, ServiceError> {
     let telemetry = config
         .telemetry_endpoints
         .clone()
@@ -45,7 +69,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
         })
         .transpose()?;
 
-    let executor = sc_service::new_wasm_executor::<HostFunctions>(&config.executor);
+    let executor = wasm_executor(config, wasm_cache);
     let (client, backend, keystore_container, task_manager) = sc_service::new_full_parts::<Block, RuntimeApi, _>(
         config,
         telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
@@ -97,6 +121,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
     config: Configuration,
+    wasm_cache: Option<&Path>,
 ) -> Result<TaskManager, ServiceError> {
     let sc_service::PartialComponents {
         client,
@@ -107,7 +132,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
         select_chain: _,
         transaction_pool,
         other: mut telemetry,
-    } = new_partial(&config)?;
+    } = new_partial(&config, wasm_cache)?;
 
     let mut net_config = sc_network::config::FullNetworkConfiguration::<
         Block,

@@ -229,6 +229,10 @@ fn restart_after_sigterm_and_sigkill_keeps_finality() {
     let dir = common::test_dir();
     let mut node = Node::dev(dir.path(), "restart");
     node.wait_until("finalized #5", MINUTE, |n| n.finalized_number() >= 5);
+    // The node's runtime is in the suite's cache of compiled runtimes (`--wasm-cache`), and the
+    // restarts load it from there: a compiling node would write its entry again.
+    let cached = cache_entries();
+    assert!(!cached.is_empty(), "nothing cached in {}", common::WASM_CACHE);
     for sig in ["-TERM", "-KILL"] {
         let fin = node.finalized_number();
         let fin_hash = block_hash(&node, fin);
@@ -238,7 +242,29 @@ fn restart_after_sigterm_and_sigkill_keeps_finality() {
         assert_eq!(block_hash(&node, fin), fin_hash, "finalized block changed after {sig}");
         node.wait_until("finality resumes", MINUTE, |n| n.finalized_number() >= fin + 3);
         verified_justification(&node, fin + 1);
+        let now = cache_entries();
+        for (entry, written) in &cached {
+            assert_eq!(now.get(entry), Some(written), "the restart after {sig} compiled the runtime again ({})", entry.display());
+        }
     }
+}
+
+/// The compiled modules in the suite's cache (wasmtime's layout: `modules/<version>/<key>`, beside
+/// each a `.stats` file it updates on use) and when each was written.
+fn cache_entries() -> std::collections::BTreeMap<std::path::PathBuf, std::time::SystemTime> {
+    let modules = std::path::Path::new(common::WASM_CACHE).join("modules");
+    let mut entries = std::collections::BTreeMap::new();
+    for version in std::fs::read_dir(modules).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(version.path()).into_iter().flatten().flatten() {
+            let path = file.path();
+            if path.extension().is_none() && !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+                if let Ok(written) = file.metadata().and_then(|m| m.modified()) {
+                    entries.insert(path, written);
+                }
+            }
+        }
+    }
+    entries
 }
 
 #[test]

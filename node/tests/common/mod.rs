@@ -21,21 +21,34 @@ pub fn test_dir() -> tempfile::TempDir {
     dir
 }
 
-/// A loopback port free now and never handed out before in this process. The kernel may return
-/// the same ephemeral port twice when nothing is bound to it in between (a node's RPC and p2p
-/// ports are picked before it starts); `bpci-node`, like every Substrate node, then serves RPC on a
-/// random port instead, and a test waiting on the port it asked for times out (seen once in CI).
+/// A loopback port free now and never handed out before in this process.
+///
+/// The suite runs under cargo-nextest (scripts/test.sh), one process per test and several at a
+/// time, so a list kept in this process cannot keep two tests apart, and a port the kernel hands
+/// out for `bind(0)` can be handed to another test, or taken by some process's outgoing connection,
+/// before the node asked to serve on it starts (`bpci-node`, like every Substrate node, then serves
+/// on a random port, and the test waits on the wrong one: seen in CI). So each running test takes
+/// its own block of ports below the kernel's ephemeral range (32768 up), numbered by nextest's
+/// `NEXTEST_TEST_GLOBAL_SLOT` (unique among the tests running at once; 0 under plain `cargo test`,
+/// which runs one test binary at a time), and within it the next port that binds.
 pub fn free_port() -> u16 {
+    const FIRST: u16 = 20_000;
+    const BLOCK: u16 = 250;
+    const BLOCKS: u16 = 48; // up to 32_000
     static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let slot = std::env::var("NEXTEST_TEST_GLOBAL_SLOT").ok().and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+    let start = FIRST + (slot % BLOCKS) * BLOCK;
     let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
+    let port = (start..start + BLOCK)
+        .find(|p| !given.contains(p) && TcpListener::bind(("127.0.0.1", *p)).is_ok())
+        .expect("a free loopback port in this test's block");
+    given.push(port);
+    port
 }
+
+/// One cache of compiled runtimes for every node the suite starts (`--wasm-cache`), so the
+/// runtime is compiled once rather than at each of the suite's node starts.
+pub const WASM_CACHE: &str = concat!(env!("CARGO_TARGET_TMPDIR"), "/wasm-cache");
 
 pub struct Node {
     pub child: Option<Child>,
@@ -104,6 +117,8 @@ impl Node {
             "--no-prometheus".into(),
             "--no-telemetry".into(),
             "--no-mdns".into(),
+            "--wasm-cache".into(),
+            WASM_CACHE.into(),
             "--listen-addr".into(),
             format!("/ip4/127.0.0.1/tcp/{}", n.p2p_port),
         ]);
