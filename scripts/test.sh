@@ -23,7 +23,10 @@ echo "=== build -- $((SECONDS - start)) s"
 # beside the simulations (.config/nextest.toml). Ignored tests run too: the forkless upgrade (it
 # needs BPCI_UPGRADE_WASM) and the validator whose clock runs ahead (Debian's faketime, installed by
 # setup.sh); not the one that rewrites the bridge's benchmark fixtures. (The workspace has no
-# doctests, which nextest does not run.)
+# doctests, which nextest does not run.) A test marked #[ignore] runs here unless this filter names it.
+# The suite's nodes share one cache of compiled runtimes (node/tests/common, `--wasm-cache`); it
+# starts empty, so that it holds only what this build compiled.
+rm -rf "$CARGO_TARGET_DIR/tmp/wasm-cache"
 timed env BPCI_UPGRADE_WASM="$upgrade_wasm" cargo nextest run --workspace --run-ignored all -E 'not (package(pallet-bridge) & test(=tests::write_benchmark_fixtures))'
 timed bash scripts/conformance.sh
 timed env BPCI_UPGRADE_WASM="$upgrade_wasm" bash scripts/e2e-js.sh

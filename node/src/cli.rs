@@ -17,11 +17,21 @@ pub struct Cli {
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
 
-    /// Keep compiled runtimes in DIR (wasmtime's cache), so that a restart does not compile the
-    /// runtime again; nodes on one machine may share one. Off by default: the cached native code
-    /// is loaded without a checksum, so keep DIR as private and as sound as the keystore.
-    #[arg(long, value_name = "DIR")]
+    /// Keep compiled runtimes under DIR (wasmtime's cache, in DIR/compiled-runtimes), so that a
+    /// restart does not compile the runtime again. Off by default: the cached native code is loaded
+    /// without a checksum, so DIR must be as trusted as the node's binary, writable only by the
+    /// node's user, and never shared with nodes of another operator.
+    #[arg(long, value_name = "DIR", value_parser = absolute_dir)]
     pub wasm_cache: Option<std::path::PathBuf>,
+}
+
+/// wasmtime ignores a relative cache directory (the node would run without a cache and only log a
+/// warning), so the flag takes the path as given from the current directory.
+fn absolute_dir(dir: &str) -> Result<std::path::PathBuf, String> {
+    if dir.is_empty() {
+        return Err("an empty path".into());
+    }
+    std::path::absolute(dir).map_err(|e| format!("{dir}: {e}"))
 }
 
 #[derive(Debug, clap::Subcommand)]

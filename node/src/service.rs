@@ -34,12 +34,15 @@ pub type Service = sc_service::PartialComponents<
 >;
 
 /// The executor, as `sc_service::new_wasm_executor` builds it, with wasmtime's on-disk cache of
-/// compiled runtimes in `wasm_cache` when the operator gives one (`--wasm-cache`). A node otherwise
-/// compiles its runtime at every start (about 6 CPU-seconds, a third of a debug node's start;
-/// the test suite starts dozens and shares one cache). The cache is keyed by the code and
-/// wasmtime's version and settings, so an upgraded runtime gets its own entry. It is off by default:
-/// wasmtime loads the cached native code without a checksum, so a damaged file could make the node
-/// compute a wrong state, and sc-service leaves it off for the same reason.
+/// compiled runtimes under `wasm_cache` when the operator gives one (`--wasm-cache`). A node
+/// otherwise compiles its runtime at every start (about 6 CPU-seconds, a third of a debug node's
+/// start; the test suite starts dozens and shares one cache). The cache is keyed by the code and
+/// wasmtime's version and settings, so an upgraded runtime gets its own entry.
+///
+/// Off by default, as `sc_service::new_wasm_executor` leaves it: wasmtime loads a cached entry as
+/// native code after checking only its engine settings, no checksum, so whoever can write the
+/// directory can run code in the node (docs/operator.md). wasmtime's cleanup deletes whatever it
+/// does not recognise in its directory, so it gets a subdirectory of its own, never DIR itself.
 fn wasm_executor(config: &Configuration, wasm_cache: Option<&Path>) -> sc_executor::WasmExecutor<HostFunctions> {
     let executor = &config.executor;
     let strategy = executor
@@ -52,7 +55,7 @@ fn wasm_executor(config: &Configuration, wasm_cache: Option<&Path>) -> sc_execut
         .with_max_runtime_instances(executor.max_runtime_instances)
         .with_runtime_cache_size(executor.runtime_cache_size);
     match wasm_cache {
-        Some(dir) => builder.with_cache_path(dir).build(),
+        Some(dir) => builder.with_cache_path(dir.join("compiled-runtimes")).build(),
         None => builder.build(),
     }
 }

@@ -79,7 +79,7 @@ function cpuSpent(a, b, transfers) {
   const ticksPerSecond = 100; // USER_HZ on Linux
   const nodes = b.nodes.map((t, i) => (t - a.nodes[i]) / ticksPerSecond);
   const sum = nodes.reduce((x, y) => x + y, 0);
-  const self = process.cpuUsage(a.self);
+  const self = { user: b.self.user - a.self.user, system: b.self.system - a.self.system };
   return {
     nodesSeconds: nodes.map((s) => +s.toFixed(2)),
     clientSeconds: +((self.user + self.system) / 1e6).toFixed(2),
@@ -153,13 +153,14 @@ async function runBurst() {
     }
     await new Promise((r) => setTimeout(r, 20));
   }
-  const cpu = cpuSpent(cpu0, cpuSample(), signedIn);
+  const cpu1 = cpuSample();
   let included = 0, tLast = t0;
   const perBlock = [];
   for (const { number, at } of withSigned) {
     const n = await transfersIn(number);
     if (n > 0) { included += n; tLast = at; perBlock.push(n); }
   }
+  const cpu = cpuSpent(cpu0, cpu1, included);
   const lags = [];
   for (const [n, ts] of seen) if (n > b0 && n <= counted && finalizedAt.has(n)) lags.push(finalizedAt.get(n) - ts);
   lags.sort((a, b) => a - b);

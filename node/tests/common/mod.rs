@@ -28,16 +28,21 @@ pub fn test_dir() -> tempfile::TempDir {
 /// out for `bind(0)` can be handed to another test, or taken by some process's outgoing connection,
 /// before the node asked to serve on it starts (`bpci-node`, like every Substrate node, then serves
 /// on a random port, and the test waits on the wrong one: seen in CI). So each running test takes
-/// its own block of ports below the kernel's ephemeral range (32768 up), numbered by nextest's
-/// `NEXTEST_TEST_GLOBAL_SLOT` (unique among the tests running at once; 0 under plain `cargo test`,
-/// which runs one test binary at a time), and within it the next port that binds.
+/// its own block of ports below the kernel's ephemeral range (32768 up on Debian), numbered by
+/// nextest's `NEXTEST_TEST_GLOBAL_SLOT` (unique among the tests of a run running at once, 0 under
+/// plain `cargo test`, which runs one test binary at a time), and within it the next port that
+/// binds. The blocks of a run start at an offset drawn from its run id (the process id under plain
+/// `cargo test`), so that two runs on one machine seldom share a block.
 pub fn free_port() -> u16 {
     const FIRST: u16 = 20_000;
     const BLOCK: u16 = 250;
-    const BLOCKS: u16 = 48; // up to 32_000
+    const BLOCKS: u32 = 48; // up to 32_000
     static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let slot = std::env::var("NEXTEST_TEST_GLOBAL_SLOT").ok().and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
-    let start = FIRST + (slot % BLOCKS) * BLOCK;
+    let slot = std::env::var("NEXTEST_TEST_GLOBAL_SLOT").ok().and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+    let run = std::env::var("NEXTEST_RUN_ID")
+        .map(|id| id.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))))
+        .unwrap_or_else(|_| std::process::id());
+    let start = FIRST + ((run.wrapping_add(slot) % BLOCKS) as u16) * BLOCK;
     let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
     let port = (start..start + BLOCK)
         .find(|p| !given.contains(p) && TcpListener::bind(("127.0.0.1", *p)).is_ok())
@@ -86,6 +91,15 @@ impl Node {
         let at = n.args.iter().position(|a| a == "--no-prometheus").expect("configured without metrics");
         n.args.splice(at..=at, ["--prometheus-port".to_string(), port.to_string()]);
         n.prometheus_port = Some(port);
+        n.start();
+        n
+    }
+
+    /// Like [`Node::dev`], with its own cache of compiled runtimes in `cache` instead of the suite's.
+    pub fn dev_with_wasm_cache(base: &Path, name: &str, cache: &Path) -> Node {
+        let mut n = Self::configured(base, name, &base.join("data").display().to_string(), &["--dev"], &[]);
+        let at = n.args.iter().position(|a| a == WASM_CACHE).expect("configured with the suite's cache");
+        n.args[at] = cache.display().to_string();
         n.start();
         n
     }
