@@ -8,6 +8,7 @@
 // finalized transfers/s from the first submission to the finality of the block with the last one.
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import { compactFromU8aLim, hexToU8a } from '@polkadot/util';
 import { readFileSync } from 'node:fs';
 
 const [url = 'ws://127.0.0.1:9944', secs = '60', rate = '200', burstCount = '6000', burstSenders = '2'] = process.argv.slice(2);
@@ -106,9 +107,9 @@ async function signedExtrinsicsIn(n) {
   const hash = await rpcCall('chain_getBlockHash', [n]);
   const { block } = await rpcCall('chain_getBlock', [hash]);
   return block.extrinsics.filter((hex) => {
-    const mode = parseInt(hex.slice(2, 4), 16) & 3;
-    const prefix = mode === 0 ? 1 : mode === 1 ? 2 : mode === 2 ? 4 : 1 + (parseInt(hex.slice(2, 4), 16) >> 2) + 4;
-    return (parseInt(hex.slice(2 + 2 * prefix, 4 + 2 * prefix), 16) & 0x80) !== 0;
+    const bytes = hexToU8a(hex);
+    const [lengthBytes] = compactFromU8aLim(bytes);
+    return (bytes[lengthBytes] & 0x80) !== 0;
   }).length;
 }
 
