@@ -85,9 +85,9 @@ pub fn check(manifest: &Manifest, rows: &[Row], genesis: H256, trusted: &bpci_pr
     Ok(verified)
 }
 
-pub fn run(cmd: &VerifyAuditCmd, spec: &dyn sc_service::ChainSpec) -> Result<(), Error> {
+pub fn run(cmd: &VerifyAuditCmd, spec: &dyn sc_service::ChainSpec, wasm_cache: Option<&std::path::Path>) -> Result<(), Error> {
     let (manifest, rows) = audit_format::read(&cmd.export)?;
-    let (genesis, trusted) = trusted_genesis(spec)?;
+    let (genesis, trusted) = trusted_genesis(spec, wasm_cache)?;
     let v = check(&manifest, &rows, genesis, &trusted).map_err(|e| fail(format!("{}: {e}", cmd.export.display())))?;
     if let Some((block, dropped)) = v.incomplete.first() {
         if !cmd.allow_incomplete {

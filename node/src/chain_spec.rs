@@ -13,6 +13,15 @@ fn properties() -> sc_service::Properties {
     p
 }
 
+/// The runtime's genesis preset `id`, as a patch of its default genesis config. Read from the
+/// runtime crate the node links, the source its WASM is built from (the committed chain-specs test
+/// checks that both agree): a spec naming the preset instead makes sc-chain-spec compile the WASM
+/// just to ask it, at every start (genesis_state.rs).
+fn preset(id: &str) -> Result<serde_json::Value, String> {
+    let json = bpci_runtime::genesis_config_presets::get_preset(&id.into()).ok_or_else(|| format!("the runtime has no genesis preset `{id}`"))?;
+    serde_json::from_slice(&json).map_err(|e| format!("the runtime's genesis preset `{id}` is not JSON: {e}"))
+}
+
 fn wasm() -> Result<&'static [u8], String> {
     WASM_BINARY.ok_or_else(|| "this bpci-node was built without the WASM runtime (SKIP_WASM_BUILD)".to_string())
 }
@@ -22,7 +31,7 @@ pub fn development_config() -> Result<ChainSpec, String> {
         .with_name("BPCI Development")
         .with_id("bpci_dev")
         .with_chain_type(ChainType::Development)
-        .with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+        .with_genesis_config_patch(preset(sp_genesis_builder::DEV_RUNTIME_PRESET)?)
         .with_properties(properties())
         .build())
 }
@@ -32,7 +41,7 @@ pub fn local_config() -> Result<ChainSpec, String> {
         .with_name("BPCI Local Testnet")
         .with_id("bpci_local")
         .with_chain_type(ChainType::Local)
-        .with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
+        .with_genesis_config_patch(preset(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)?)
         .with_properties(properties())
         .build())
 }
@@ -49,7 +58,7 @@ pub fn bpci_config() -> Result<ChainSpec, String> {
         .with_name("BPCI (template: replace its keys)")
         .with_id(BPCI_TEMPLATE_ID)
         .with_chain_type(ChainType::Live)
-        .with_genesis_config_preset_name(bpci_runtime::genesis_config_presets::BPCI_PRESET)
+        .with_genesis_config_patch(preset(bpci_runtime::genesis_config_presets::BPCI_PRESET)?)
         .with_properties(properties())
         .build())
 }

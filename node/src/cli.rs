@@ -20,8 +20,9 @@ pub struct Cli {
     /// Keep compiled runtimes under DIR (wasmtime's cache, in DIR/compiled-runtimes), so that a
     /// restart does not compile the runtime again. Off by default: the cached native code is loaded
     /// without a checksum, so DIR must be as trusted as the node's binary, writable only by the
-    /// node's user, and never shared with nodes of another operator.
-    #[arg(long, value_name = "DIR", value_parser = absolute_dir)]
+    /// node's user, and never shared with nodes of another operator. Also read by the subcommands
+    /// that run the runtime (import-blocks, verify-audit, ...).
+    #[arg(long, global = true, value_name = "DIR", value_parser = absolute_dir)]
     pub wasm_cache: Option<std::path::PathBuf>,
 }
 

@@ -76,12 +76,12 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Key(KeyCmd::InspectBls(cmd))) => inspect_bls(cmd),
         Some(Subcommand::VerifyProof(cmd)) => {
             let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
-            crate::verify_proof::run(cmd, &*spec)
+            crate::verify_proof::run(cmd, &*spec, cli.wasm_cache.as_deref())
         }
         Some(Subcommand::ExportAudit(cmd)) => crate::audit_export::run(cmd),
         Some(Subcommand::VerifyAudit(cmd)) => {
             let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
-            crate::audit_verify::run(cmd, &*spec)
+            crate::audit_verify::run(cmd, &*spec, cli.wasm_cache.as_deref())
         }
         Some(Subcommand::BuildSpec(cmd)) => {
             let runner = cli.create_runner(cmd)?;
@@ -94,28 +94,28 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::CheckBlock(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, None)?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
         Some(Subcommand::ExportBlocks(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, None)?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, config.database), task_manager))
             })
         }
         Some(Subcommand::ExportState(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, None)?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, config.chain_spec), task_manager))
             })
         }
         Some(Subcommand::ImportBlocks(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, None)?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
@@ -126,7 +126,7 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Revert(cmd)) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config, None)?;
+                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, backend, None), task_manager))
             })
         }
@@ -146,7 +146,7 @@ pub fn run() -> sc_cli::Result<()> {
                 // ParityDB's read and write cost on this machine (the runtime's `DbWeight`), on the
                 // state of the chain at `--base-path`.
                 BenchmarkCmd::Storage(cmd) => {
-                    let PartialComponents { client, backend, .. } = service::new_partial(&config, None)?;
+                    let PartialComponents { client, backend, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
                     let (db, storage, cache) = (backend.expose_db(), backend.expose_storage(), backend.expose_shared_trie_cache());
                     cmd.run(config, client, db, storage, cache)
                 }

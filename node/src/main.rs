@@ -6,6 +6,7 @@ mod audit_verify;
 mod chain_spec;
 mod cli;
 mod command;
+mod genesis_state;
 mod rpc;
 mod service;
 mod txpool;

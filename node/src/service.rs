@@ -35,25 +35,27 @@ pub type Service = sc_service::PartialComponents<
 
 /// The executor, as `sc_service::new_wasm_executor` builds it, with wasmtime's on-disk cache of
 /// compiled runtimes under `wasm_cache` when the operator gives one (`--wasm-cache`). A node
-/// otherwise compiles its runtime at every start (about 6 CPU-seconds, a third of a debug node's
-/// start; the test suite starts dozens and shares one cache). The cache is keyed by the code and
+/// otherwise compiles its runtime at every start (about 6 CPU-seconds in a debug build; the test
+/// suite starts dozens of nodes and shares one cache). The cache is keyed by the code and
 /// wasmtime's version and settings, so an upgraded runtime gets its own entry.
 ///
 /// Off by default, as `sc_service::new_wasm_executor` leaves it: wasmtime loads a cached entry as
 /// native code after checking only its engine settings, no checksum, so whoever can write the
 /// directory can run code in the node (docs/operator.md). wasmtime's cleanup deletes whatever it
 /// does not recognise in its directory, so it gets a subdirectory of its own, never DIR itself.
-fn wasm_executor(config: &Configuration, wasm_cache: Option<&Path>) -> sc_executor::WasmExecutor<HostFunctions> {
-    let executor = &config.executor;
-    let strategy = executor
+pub fn wasm_executor(
+    settings: &sc_service::config::ExecutorConfiguration,
+    wasm_cache: Option<&Path>,
+) -> sc_executor::WasmExecutor<HostFunctions> {
+    let strategy = settings
         .default_heap_pages
         .map_or(sc_executor::DEFAULT_HEAP_ALLOC_STRATEGY, |p| sc_executor::HeapAllocStrategy::Static { extra_pages: p as _ });
     let builder = sc_executor::WasmExecutor::<HostFunctions>::builder()
-        .with_execution_method(executor.wasm_method)
+        .with_execution_method(settings.wasm_method)
         .with_onchain_heap_alloc_strategy(strategy)
         .with_offchain_heap_alloc_strategy(strategy)
-        .with_max_runtime_instances(executor.max_runtime_instances)
-        .with_runtime_cache_size(executor.runtime_cache_size);
+        .with_max_runtime_instances(settings.max_runtime_instances)
+        .with_runtime_cache_size(settings.runtime_cache_size);
     match wasm_cache {
         Some(dir) => builder.with_cache_path(dir.join("compiled-runtimes")).build(),
         None => builder.build(),
@@ -72,12 +74,18 @@ pub fn new_partial(config: &Configuration, wasm_cache: Option<&Path>) -> Result<
         })
         .transpose()?;
 
-    let executor = wasm_executor(config, wasm_cache);
-    let (client, backend, keystore_container, task_manager) = sc_service::new_full_parts::<Block, RuntimeApi, _>(
+    let executor = wasm_executor(&config.executor, wasm_cache);
+    // `sc_service::new_full_parts`, with the genesis state built by this executor (genesis_state.rs).
+    let backend = sc_service::new_db_backend(config.db_config())?;
+    let genesis = crate::genesis_state::build(&*config.chain_spec, &executor).map_err(ServiceError::Other)?;
+    let genesis = sc_chain_spec::GenesisBlockBuilder::new_with_storage(genesis, !config.no_genesis(), backend.clone(), executor.clone())?;
+    let (client, backend, keystore_container, task_manager) = sc_service::new_full_parts_with_genesis_builder::<Block, RuntimeApi, _, _>(
         config,
         telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
         executor,
-        Vec::new(),
+        backend,
+        genesis,
+        false,
     )?;
     let client = Arc::new(client);
 

@@ -15,11 +15,12 @@ use sc_chain_spec::{BuildGenesisBlock, GenesisBlockBuilder};
 use sc_cli::Error;
 use sp_core::H256;
 use sp_runtime::traits::Block as BlockT;
-use std::sync::Arc;
+use std::{path::Path, sync::Arc};
 
 /// The genesis hash and genesis validator set of `spec`.
-pub fn trusted_genesis(spec: &dyn sc_service::ChainSpec) -> Result<(H256, ValidatorSet), Error> {
-    let storage = spec.as_storage_builder().build_storage().map_err(|e| Error::Input(format!("invalid chain spec: {e}")))?;
+pub fn trusted_genesis(spec: &dyn sc_service::ChainSpec, wasm_cache: Option<&Path>) -> Result<(H256, ValidatorSet), Error> {
+    let executor = crate::service::wasm_executor(&Default::default(), wasm_cache);
+    let storage = crate::genesis_state::build(spec, &executor).map_err(|e| Error::Input(format!("invalid chain spec: {e}")))?;
     let validators = storage
         .top
         .get(&validators_key()[..])
@@ -31,7 +32,6 @@ pub fn trusted_genesis(spec: &dyn sc_service::ChainSpec) -> Result<(H256, Valida
         None => 0,
     };
     // The genesis block exactly as a node builds it (state version from the spec's runtime).
-    let executor = sc_executor::WasmExecutor::<crate::service::HostFunctions>::builder().build();
     let backend = Arc::new(sc_client_api::in_mem::Backend::<Block>::new());
     let (genesis, _) = GenesisBlockBuilder::<Block, _, _>::new_with_storage(storage, false, backend, executor)
         .and_then(|b| b.build_genesis_block())
@@ -39,14 +39,14 @@ pub fn trusted_genesis(spec: &dyn sc_service::ChainSpec) -> Result<(H256, Valida
     Ok((genesis.header().hash(), ValidatorSet { set_id, validators }))
 }
 
-pub fn run(cmd: &VerifyProofCmd, spec: &dyn sc_service::ChainSpec) -> Result<(), Error> {
+pub fn run(cmd: &VerifyProofCmd, spec: &dyn sc_service::ChainSpec, wasm_cache: Option<&Path>) -> Result<(), Error> {
     let text = std::fs::read_to_string(&cmd.bundle)
         .map_err(|e| Error::Input(format!("cannot read {}: {e}", cmd.bundle.display())))?;
     let bytes = hex::decode(text.trim().trim_start_matches("0x"))
         .map_err(|e| Error::Input(format!("{} is not a hex string: {e}", cmd.bundle.display())))?;
     let bundle = ProofBundle::decode_all(&mut &bytes[..])
         .map_err(|e| Error::Input(format!("{} is not a proof bundle: {e}", cmd.bundle.display())))?;
-    let (genesis, trusted) = trusted_genesis(spec)?;
+    let (genesis, trusted) = trusted_genesis(spec, wasm_cache)?;
     let proven = verify::<Blst, Blake2>(&bundle, &genesis, &trusted)
         .map_err(|e| Error::Input(format!("the bundle does not verify: {e}")))?;
     let hex0x = |b: &[u8]| format!("0x{}", hex::encode(b));

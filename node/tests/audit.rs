@@ -22,7 +22,7 @@ fn export(node: &Node, from: u32, to: u32, format: &str, out: &Path) -> Output {
 }
 
 fn verify(file: &Path) -> Output {
-    Command::new(BIN).args(["verify-audit", "--chain", "dev"]).arg(file).output().unwrap()
+    Command::new(BIN).args(["verify-audit", "--chain", "dev", "--wasm-cache", common::WASM_CACHE]).arg(file).output().unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -188,7 +188,7 @@ fn an_export_verifies_offline_and_every_change_to_it_is_detected() {
     assert!(payouts.lines().count() >= 2, "{payouts}");
 
     // Another chain's spec does not trust this export.
-    let out = Command::new(BIN).args(["verify-audit", "--chain", "local"]).arg(&jsonl).output().unwrap();
+    let out = Command::new(BIN).args(["verify-audit", "--chain", "local", "--wasm-cache", common::WASM_CACHE]).arg(&jsonl).output().unwrap();
     assert!(!out.status.success());
     assert!(stderr(&out).contains("another chain"), "{}", stderr(&out));
 }

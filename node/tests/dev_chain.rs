@@ -319,7 +319,7 @@ fn exported_chain_imports_verified_and_tampering_is_refused() {
     let src = dir.path().join("data").display().to_string();
     let file = dir.path().join("chain.bin");
     let out = std::process::Command::new(bin)
-        .args(["export-blocks", "--dev", "--base-path", &src, "--binary", "--from", "1"])
+        .args(["export-blocks", "--dev", "--base-path", &src, "--binary", "--from", "1", "--wasm-cache", common::WASM_CACHE])
         .arg(&file)
         .output()
         .unwrap();
@@ -327,7 +327,7 @@ fn exported_chain_imports_verified_and_tampering_is_refused() {
 
     let import = |base: &str, path: &std::path::Path| {
         let out = std::process::Command::new(bin)
-            .args(["import-blocks", "--dev", "--base-path", base, "--binary"])
+            .args(["import-blocks", "--dev", "--base-path", base, "--binary", "--wasm-cache", common::WASM_CACHE])
             .arg(path)
             .output()
             .unwrap();
@@ -403,7 +403,7 @@ fn a_proof_bundle_fetched_over_rpc_verifies_offline_and_no_changed_byte_does() {
     std::fs::write(&file, &hex_bundle).unwrap();
     let run = |path: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node"))
-            .args(["verify-proof", "--chain", "dev"])
+            .args(["verify-proof", "--chain", "dev", "--wasm-cache", common::WASM_CACHE])
             .arg(path)
             .output()
             .unwrap()

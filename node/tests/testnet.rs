@@ -358,7 +358,7 @@ fn a_fifth_validator_joins_through_session_keys_and_the_new_set_finalizes() {
     let file = net.dir.path().join("bundle.hex");
     std::fs::write(&file, bundle.as_str().unwrap()).unwrap();
     let verify = |file: &Path| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node")).args(["verify-proof", "--chain", &spec()]).arg(file).output().unwrap()
+        std::process::Command::new(env!("CARGO_BIN_EXE_bpci-node")).args(["verify-proof", "--chain", &spec(), "--wasm-cache", common::WASM_CACHE]).arg(file).output().unwrap()
     };
     let out = verify(&file);
     assert!(out.status.success(), "verify-proof: {}", String::from_utf8_lossy(&out.stderr));
