@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing the chain needs. Idempotent: installs only what is missing.
 # A bare Debian machine with rustup lacks more than these build machines do: protoc (sc-network
-# compiles .proto files), a C/C++ toolchain (blst, binaryen), curl and python3 (the test scripts),
+# compiles .proto files), a C/C++ toolchain (blst, zstd), binaryen's wasm-opt program (the runtime's
+# WASM build runs it: tools/wasm-opt-cli), OpenSSL's headers and pkg-config (litep2p links the
+# system's OpenSSL: .cargo/config.toml), curl and python3 (the test scripts),
 # Node.js and npm (the polkadot.js scripts and the dashboard), faketime (the clock-skew test),
 # Chromium (the dashboard's browser tests; playwright-core drives Debian's, none is downloaded) and
 # promtool (checks the alert rules in monitoring/; Debian ships it in `prometheus`, whose server is
@@ -13,6 +15,8 @@ command -v protoc >/dev/null 2>&1 || need+=(protobuf-compiler)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 command -v make >/dev/null 2>&1 || need+=(make)
+command -v wasm-opt >/dev/null 2>&1 || need+=(binaryen)
+pkg-config --exists openssl >/dev/null 2>&1 || need+=(pkg-config libssl-dev)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # The py-substrate-interface conformance script runs in a virtualenv (Debian splits venv out).
