@@ -14,8 +14,7 @@ venv="$(dirname "$CARGO_TARGET_DIR")/py"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/py/requirements.txt
 }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-p2p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+read -r port p2p < <(python3 scripts/free-ports.py 2)
 log=$(mktemp -t bpci-conformance.XXXXXX.log)
 "$NODE_BIN" --dev --rpc-port "$port" --port "$p2p" --no-prometheus --no-telemetry --no-mdns >"$log" 2>&1 &
 pid=$!

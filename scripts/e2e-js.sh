@@ -13,9 +13,7 @@ upgrade_wasm=${BPCI_UPGRADE_WASM:-$(bash scripts/build-upgrade-wasm.sh)}
 
 (cd scripts/js && { [ -d node_modules/@polkadot/api ] || npm ci --no-audit --no-fund --loglevel=error; })
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-p2p=$(free_port)
+read -r port p2p < <(python3 scripts/free-ports.py 2)
 log=$(mktemp -t bpci-e2e-js.XXXXXX.log)
 "$NODE_BIN" --dev --rpc-port "$port" --port "$p2p" --no-prometheus --no-telemetry --no-mdns >"$log" 2>&1 &
 pid=$!

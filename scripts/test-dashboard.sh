@@ -15,12 +15,7 @@ if [ ! -x "$NODE_BIN" ]; then
 fi
 { command -v chromium && command -v node && command -v npm; } >/dev/null 2>&1 || bash scripts/setup.sh
 
-# Three distinct free ports: bound together, so the kernel cannot hand out one twice.
-read -r rpc p2p web < <(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))')
+read -r rpc p2p web < <(python3 scripts/free-ports.py 3)
 base=$(mktemp -d -t bpci-dashboard-node.XXXXXX)
 node_log=$(mktemp -t bpci-dashboard-node.XXXXXX.log)
 web_log=$(mktemp -t bpci-dashboard-web.XXXXXX.log)
@@ -39,7 +34,10 @@ logs() {
     echo "--- dashboard server log tail ($web_log) ---"; tail -30 "$web_log"
 }
 
-"$NODE_BIN" --dev --base-path "$base" --rpc-port "$rpc" --port "$p2p" --no-prometheus --no-telemetry --no-mdns >"$node_log" 2>&1 &
+# Archive state: the pages prove the trusted validator set from the genesis state on first use
+# (src/trust.ts), which a pruning node discards 256 blocks in; the page then asks for ?trust=. The
+# tests run past that when the machine is busy (scripts/test.sh runs them beside the Rust suite).
+"$NODE_BIN" --dev --state-pruning archive-canonical --base-path "$base" --rpc-port "$rpc" --port "$p2p" --no-prometheus --no-telemetry --no-mdns >"$node_log" 2>&1 &
 node_pid=$!
 DASHBOARD_PORT=$web setsid bash scripts/dashboard.sh >"$web_log" 2>&1 &
 web_pid=$!

@@ -12,7 +12,7 @@ timed() { local start=$SECONDS rc=0; "$@" || rc=$?; echo "=== $* -- $((SECONDS -
 
 # Every cargo command here selects the whole workspace with its tests, so cargo resolves features
 # once and compiles each crate once: a `cargo build -p ...` or `cargo test -p ...` resolves them
-# differently and compiles the Substrate stack (and binaryen) again. The build also makes the
+# differently and compiles the Substrate stack again. The build also makes the
 # runtime one spec_version higher for the forkless-upgrade tests (see runtime/build.rs).
 export BPCI_UPGRADE_WASM_BUILD=1
 start=$SECONDS
@@ -32,7 +32,9 @@ rm -rf "$CARGO_TARGET_DIR/tmp/wasm-cache"
 # alert rules and the Grafana dashboard (promtool), and the web dashboard in headless Debian Chromium
 # against a real dev node. They mostly wait on their dev chain (measured at 5-40% of one core), so
 # they run beside the Rust suite, which keeps both cores busy; their output follows the suite's.
+# Their nodes take ports from 32000-32767 (scripts/free-ports.py), apart from the suite's.
 others_log=$(mktemp -t bpci-test-scripts.XXXXXX.log)
+echo "=== the scripts run beside the Rust suite, their output in $others_log"
 (
     set -e
     timed bash scripts/conformance.sh
@@ -41,10 +43,14 @@ others_log=$(mktemp -t bpci-test-scripts.XXXXXX.log)
     timed bash scripts/test-dashboard.sh "$CARGO_TARGET_DIR/debug/bpci-node"
 ) >"$others_log" 2>&1 &
 others=$!
+# Interrupted, the scripts stop too, with the nodes, servers and browser they started.
+stop_tree() { local child; for child in $(pgrep -P "$1"); do stop_tree "$child"; done; kill "$1" 2>/dev/null || true; }
+trap 'stop_tree "$others"; exit 130' INT TERM
 rust=0
 timed env BPCI_UPGRADE_WASM="$upgrade_wasm" cargo nextest run --workspace --run-ignored all -E 'not (package(pallet-bridge) & test(=tests::write_benchmark_fixtures))' || rust=$?
 scripts=0
 wait "$others" || scripts=$?
+trap - INT TERM
 echo "=== the scripts, run beside the Rust suite ==="
 cat "$others_log"
 rm -f "$others_log"

@@ -21,7 +21,8 @@ pub struct Cli {
     /// restart does not compile the runtime again. Off by default: the cached native code is loaded
     /// without a checksum, so DIR must be as trusted as the node's binary, writable only by the
     /// node's user, and never shared with nodes of another operator. Also read by the subcommands
-    /// that run the runtime (import-blocks, verify-audit, ...).
+    /// that run the runtime (import-blocks, export-blocks, check-block, export-state, revert,
+    /// verify-audit, verify-proof), given after the subcommand's name; the others ignore it.
     #[arg(long, global = true, value_name = "DIR", value_parser = absolute_dir)]
     pub wasm_cache: Option<std::path::PathBuf>,
 }
