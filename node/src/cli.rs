@@ -17,14 +17,30 @@ pub struct Cli {
     #[clap(flatten)]
     pub run: sc_cli::RunCmd,
 
+    #[command(flatten)]
+    pub wasm: WasmCacheArg,
+}
+
+/// `--wasm-cache`: the node's, and that of each subcommand that runs the runtime (a subcommand that
+/// does not refuses the flag rather than ignoring it).
+#[derive(Debug, Clone, Args)]
+pub struct WasmCacheArg {
     /// Keep compiled runtimes under DIR (wasmtime's cache, in DIR/compiled-runtimes), so that a
     /// restart does not compile the runtime again. Off by default: the cached native code is loaded
     /// without a checksum, so DIR must be as trusted as the node's binary, writable only by the
-    /// node's user, and never shared with nodes of another operator. Also read by the subcommands
-    /// that run the runtime (import-blocks, export-blocks, check-block, export-state, revert,
-    /// verify-audit, verify-proof), given after the subcommand's name; the others ignore it.
-    #[arg(long, global = true, value_name = "DIR", value_parser = absolute_dir)]
+    /// node's user, and never shared with nodes of another operator.
+    #[arg(long, value_name = "DIR", value_parser = absolute_dir)]
     pub wasm_cache: Option<std::path::PathBuf>,
+}
+
+/// A Substrate subcommand that runs the runtime, with `--wasm-cache`.
+#[derive(Debug, Args)]
+pub struct RunsRuntime<C: Args> {
+    #[command(flatten)]
+    pub cmd: C,
+
+    #[command(flatten)]
+    pub wasm: WasmCacheArg,
 }
 
 /// wasmtime ignores a relative cache directory (the node would run without a cache and only log a
@@ -50,22 +66,22 @@ pub enum Subcommand {
     ExportChainSpec(sc_cli::ExportChainSpecCmd),
 
     /// Validate blocks.
-    CheckBlock(sc_cli::CheckBlockCmd),
+    CheckBlock(RunsRuntime<sc_cli::CheckBlockCmd>),
 
     /// Export blocks.
-    ExportBlocks(sc_cli::ExportBlocksCmd),
+    ExportBlocks(RunsRuntime<sc_cli::ExportBlocksCmd>),
 
     /// Export the state of a given block into a chain spec.
-    ExportState(sc_cli::ExportStateCmd),
+    ExportState(RunsRuntime<sc_cli::ExportStateCmd>),
 
     /// Import blocks.
-    ImportBlocks(sc_cli::ImportBlocksCmd),
+    ImportBlocks(RunsRuntime<sc_cli::ImportBlocksCmd>),
 
     /// Remove the whole chain.
     PurgeChain(sc_cli::PurgeChainCmd),
 
     /// Revert the chain to a previous state.
-    Revert(sc_cli::RevertCmd),
+    Revert(RunsRuntime<sc_cli::RevertCmd>),
 
     /// Db meta columns information.
     ChainInfo(sc_cli::ChainInfoCmd),
@@ -123,6 +139,9 @@ pub struct VerifyProofCmd {
 
     /// A file holding the bundle as the RPC returns it: one hex string.
     pub bundle: std::path::PathBuf,
+
+    #[command(flatten)]
+    pub wasm: WasmCacheArg,
 }
 
 /// How an audit export is written.
@@ -175,4 +194,7 @@ pub struct VerifyAuditCmd {
     /// export is then complete only as far as the chain recorded.
     #[arg(long)]
     pub allow_incomplete: bool,
+
+    #[command(flatten)]
+    pub wasm: WasmCacheArg,
 }

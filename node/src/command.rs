@@ -1,6 +1,6 @@
 use crate::{
     chain_spec,
-    cli::{Cli, InspectBlsCmd, KeyCmd, Subcommand},
+    cli::{Cli, InspectBlsCmd, KeyCmd, RunsRuntime, Subcommand},
     service,
 };
 use bpci_runtime::opaque::Block;
@@ -76,12 +76,12 @@ pub fn run() -> sc_cli::Result<()> {
         Some(Subcommand::Key(KeyCmd::InspectBls(cmd))) => inspect_bls(cmd),
         Some(Subcommand::VerifyProof(cmd)) => {
             let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
-            crate::verify_proof::run(cmd, &*spec, cli.wasm_cache.as_deref())
+            crate::verify_proof::run(cmd, &*spec, cmd.wasm.wasm_cache.as_deref())
         }
         Some(Subcommand::ExportAudit(cmd)) => crate::audit_export::run(cmd),
         Some(Subcommand::VerifyAudit(cmd)) => {
             let spec = cli.load_spec(&cmd.chain).map_err(sc_cli::Error::Input)?;
-            crate::audit_verify::run(cmd, &*spec, cli.wasm_cache.as_deref())
+            crate::audit_verify::run(cmd, &*spec, cmd.wasm.wasm_cache.as_deref())
         }
         Some(Subcommand::BuildSpec(cmd)) => {
             let runner = cli.create_runner(cmd)?;
@@ -91,31 +91,31 @@ pub fn run() -> sc_cli::Result<()> {
             let spec = cli.load_spec(&cmd.chain)?;
             cmd.run(spec)
         }
-        Some(Subcommand::CheckBlock(cmd)) => {
+        Some(Subcommand::CheckBlock(RunsRuntime { cmd, wasm })) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, wasm.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
-        Some(Subcommand::ExportBlocks(cmd)) => {
+        Some(Subcommand::ExportBlocks(RunsRuntime { cmd, wasm })) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, wasm.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, config.database), task_manager))
             })
         }
-        Some(Subcommand::ExportState(cmd)) => {
+        Some(Subcommand::ExportState(RunsRuntime { cmd, wasm })) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                let PartialComponents { client, task_manager, .. } = service::new_partial(&config, wasm.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, config.chain_spec), task_manager))
             })
         }
-        Some(Subcommand::ImportBlocks(cmd)) => {
+        Some(Subcommand::ImportBlocks(RunsRuntime { cmd, wasm })) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                let PartialComponents { client, task_manager, import_queue, .. } = service::new_partial(&config, wasm.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, import_queue), task_manager))
             })
         }
@@ -123,10 +123,10 @@ pub fn run() -> sc_cli::Result<()> {
             let runner = cli.create_runner(cmd)?;
             runner.sync_run(|config| cmd.run(config.database))
         }
-        Some(Subcommand::Revert(cmd)) => {
+        Some(Subcommand::Revert(RunsRuntime { cmd, wasm })) => {
             let runner = cli.create_runner(cmd)?;
             runner.async_run(|config| {
-                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                let PartialComponents { client, task_manager, backend, .. } = service::new_partial(&config, wasm.wasm_cache.as_deref())?;
                 Ok((cmd.run(client, backend, None), task_manager))
             })
         }
@@ -146,7 +146,7 @@ pub fn run() -> sc_cli::Result<()> {
                 // ParityDB's read and write cost on this machine (the runtime's `DbWeight`), on the
                 // state of the chain at `--base-path`.
                 BenchmarkCmd::Storage(cmd) => {
-                    let PartialComponents { client, backend, .. } = service::new_partial(&config, cli.wasm_cache.as_deref())?;
+                    let PartialComponents { client, backend, .. } = service::new_partial(&config, None)?;
                     let (db, storage, cache) = (backend.expose_db(), backend.expose_storage(), backend.expose_shared_trie_cache());
                     cmd.run(config, client, db, storage, cache)
                 }
@@ -167,7 +167,7 @@ pub fn run() -> sc_cli::Result<()> {
                         .into(),
                 ));
             }
-            let wasm_cache = cli.wasm_cache.clone();
+            let wasm_cache = cli.wasm.wasm_cache.clone();
             runner.run_node_until_exit(|mut config| async move {
                 // The audit trail's records and log live in the offchain database, written by
                 // offchain indexing as blocks are imported: always on (docs/audit.md).

@@ -19,22 +19,21 @@ use sp_state_machine::BasicExternalities;
 /// The genesis storage of `spec`, as `spec.as_storage_builder().build_storage()` builds it, with
 /// the runtime run by `executor`.
 pub fn build<H: HostFunctions>(spec: &dyn sc_service::ChainSpec, executor: &WasmExecutor<H>) -> Result<Storage, String> {
-    let json: Value =
+    // The spec's genesis is read back from its JSON (sc-chain-spec has no other accessor); a raw
+    // genesis in it is skipped unparsed, however large an exported state is.
+    let probe: SpecProbe =
         serde_json::from_str(&spec.as_json(false)?).map_err(|e| format!("the chain spec's JSON does not parse: {e}"))?;
-    let Some(runtime_genesis) = json.pointer("/genesis/runtimeGenesis") else {
+    let Some(runtime_genesis) = probe.genesis.runtime_genesis else {
         return sp_runtime::BuildStorage::build_storage(spec.as_storage_builder());
     };
-    let code = runtime_genesis
-        .get("code")
-        .and_then(Value::as_str)
-        .and_then(|code| hex::decode(code.trim_start_matches("0x")).ok())
-        .ok_or("the chain spec's runtimeGenesis has no hex `code`")?;
+    let code = hex::decode(runtime_genesis.code.trim_start_matches("0x"))
+        .map_err(|e| format!("the chain spec's runtimeGenesis `code` is not hex: {e}"))?;
     let runtime = Runtime::new(&code, executor);
-    let config = match (runtime_genesis.get("config"), runtime_genesis.get("patch")) {
-        (Some(config), None) => config.clone(),
+    let config = match (runtime_genesis.config, runtime_genesis.patch) {
+        (Some(config), None) => config,
         (None, Some(patch)) => {
             let mut config = runtime.default_config()?;
-            sc_chain_spec::json_merge(&mut config, patch.clone());
+            sc_chain_spec::json_merge(&mut config, patch);
             config
         }
         _ => return Err("the chain spec's runtimeGenesis needs exactly one of `config` and `patch`".into()),
@@ -42,6 +41,24 @@ pub fn build<H: HostFunctions>(spec: &dyn sc_service::ChainSpec, executor: &Wasm
     let mut storage = runtime.build_state(&config)?;
     storage.top.insert(sp_core::storage::well_known_keys::CODE.to_vec(), code);
     Ok(storage)
+}
+
+#[derive(serde::Deserialize)]
+struct SpecProbe {
+    genesis: GenesisProbe,
+}
+
+#[derive(serde::Deserialize)]
+struct GenesisProbe {
+    #[serde(rename = "runtimeGenesis")]
+    runtime_genesis: Option<RuntimeGenesisProbe>,
+}
+
+#[derive(serde::Deserialize)]
+struct RuntimeGenesisProbe {
+    code: String,
+    config: Option<Value>,
+    patch: Option<Value>,
 }
 
 struct Runtime<'a, H: HostFunctions> {

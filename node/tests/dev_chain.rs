@@ -289,6 +289,11 @@ fn cli_and_chain_spec_errors_are_clear() {
     };
     let (ok, err) = run(&["--no-such-flag"]);
     assert!(!ok && err.contains("--no-such-flag"), "{err}");
+    // `--wasm-cache` where nothing would read it is refused, not ignored.
+    for args in [&["build-spec", "--dev", "--wasm-cache", "/tmp"][..], &["--wasm-cache", "/tmp", "import-blocks", "--dev"]] {
+        let (ok, err) = run(args);
+        assert!(!ok && err.contains("--wasm-cache"), "{args:?}: {err}");
+    }
 
     let dir = common::test_dir();
     let (ok, err) = run(&["build-spec", "--chain", "/nonexistent/spec.json"]);
