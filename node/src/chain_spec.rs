@@ -14,9 +14,9 @@ fn properties() -> sc_service::Properties {
 }
 
 /// The runtime's genesis preset `id`, as a patch of its default genesis config. Read from the
-/// runtime crate the node links, the source its WASM is built from (the committed chain-specs test
-/// checks that both agree): a spec naming the preset instead makes sc-chain-spec compile the WASM
-/// just to ask it, at every start (genesis_state.rs).
+/// runtime crate the node links, the source its WASM is built from (genesis_state's tests check
+/// that the WASM holds the same presets): a spec naming the preset instead makes sc-chain-spec
+/// compile the WASM just to ask it, at every start (genesis_state.rs).
 fn preset(id: &str) -> Result<serde_json::Value, String> {
     let json = bpci_runtime::genesis_config_presets::get_preset(&id.into()).ok_or_else(|| format!("the runtime has no genesis preset `{id}`"))?;
     serde_json::from_slice(&json).map_err(|e| format!("the runtime's genesis preset `{id}` is not JSON: {e}"))
